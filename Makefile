@@ -1,0 +1,31 @@
+# The project's commands. `make site` and `make test` each set up everything they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site test validate serve sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## site: set up, validate the bundled data and build the site into site/
+site: $(STAMP)
+	$(PY) -m generator build
+
+## test: set up (including Debian's chromium for the browser tests, when root) and run every test
+test: $(STAMP)
+	bash scripts/install-chromium.sh
+	$(PY) -m pytest
+
+validate: $(STAMP)
+	$(PY) -m generator validate
+
+serve: $(STAMP)
+	$(PY) -m generator serve
+
+clean:
+	rm -rf site site_src/generated .pytest_cache

@@ -1,0 +1,151 @@
+"""Command line: python -m generator {validate,build,serve,sample}.
+
+Exit codes: 0 success (warnings allowed), 1 invalid data or a failed build,
+2 a usage error. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import ROOT, ConfigError, load_config
+from .findings import WARNING, errors
+
+DESCRIPTION = """\
+Publish a council's commissioning data (contracts, grants, the forward plan and the
+common outcomes framework) as a validated open-data website with downloads."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    def common(p, out: bool):
+        p.add_argument("--data", type=Path, default=ROOT / "data", metavar="DIR",
+                       help="folder holding datapackage.json and the CSV files (default: data/)")
+        p.add_argument("--config", type=Path, default=ROOT / "config.yml", metavar="FILE",
+                       help="settings file (default: config.yml)")
+        if out:
+            p.add_argument("--out", type=Path, default=ROOT / "site", metavar="DIR",
+                           help="folder to write the site to; replaced only when the new site is complete (default: site/)")
+
+    p = sub.add_parser("validate", help="check the data against its schemas and the council's rules",
+                       description="Check the data against its schemas and the council's rules. "
+                                   "Exit 0 when valid (warnings allowed), 1 when invalid.")
+    common(p, out=False)
+    p = sub.add_parser("build", help="validate, then build the site and downloads",
+                       description="Validate, then build the site and its downloads into --out. When the data is "
+                                   "invalid, exit 1 and leave --out exactly as it was.")
+    common(p, out=True)
+    p = sub.add_parser("serve", help="build, then preview the site at http://127.0.0.1:8000/",
+                       description="Build the site, then serve it locally for a preview (Ctrl+C stops).")
+    common(p, out=True)
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p = sub.add_parser("sample", help="write the illustrative sample data, at any size",
+                       description="Write the seeded, illustrative sample data set (fictional organisations and "
+                                   "figures; real ward names) as CSV files.")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the CSV files to")
+    p.add_argument("--grants", type=int, default=1600, metavar="N",
+                   help="number of grants; other datasets scale with it (default: 1600)")
+    p.add_argument("--seed", type=int, default=2016, help="random seed (default: 2016)")
+    return parser
+
+
+def _print_findings(findings, stream) -> None:
+    for finding in findings:
+        print(str(finding), file=stream)
+
+
+def _summary(findings) -> str:
+    n_errors = len(errors(findings))
+    n_warnings = sum(1 for f in findings if f.severity == WARNING)
+    files = len({f.path for f in errors(findings)})
+    parts = [f"{n_errors} error{'s' if n_errors != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
+    if n_warnings:
+        parts.append(f"{n_warnings} warning{'s' if n_warnings != 1 else ''}")
+    return ", ".join(parts)
+
+
+def cmd_validate(args) -> int:
+    from . import build
+
+    config = load_config(args.config)
+    findings, package, tables = build.check(args.data, config)
+    _print_findings(findings, sys.stdout if not errors(findings) else sys.stderr)
+    if errors(findings):
+        print(f"Invalid: {_summary(findings)}. Fix them and run the command again.", file=sys.stderr)
+        return 1
+    rows = sum(len(t) for t in tables.values())
+    warnings = len(findings)
+    note = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+    print(f"Valid: {len(tables)} datasets, {rows:,} rows{note}.")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from . import build
+
+    config = load_config(args.config)
+    try:
+        result = build.build(args.data, args.out, config)
+    except build.BuildError as exc:
+        _print_findings(exc.findings, sys.stderr)
+        print(f"Build stopped: {_summary(exc.findings)}. Nothing was published; "
+              f"{args.out} is unchanged.", file=sys.stderr)
+        return 1
+    _print_findings(result.findings, sys.stdout)
+    total = sum(result.timings.values())
+    stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+    print(f"Built the site in {args.out} in {total:.1f}s ({stages}).")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import functools
+    import http.server
+
+    status = cmd_build(args)
+    if status:
+        return status
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"Serving {args.out} at http://127.0.0.1:{args.port}/ (Ctrl+C stops).")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_sample(args) -> int:
+    from . import sample
+
+    if args.grants < 1:
+        print("error: --grants must be 1 or more", file=sys.stderr)
+        return 2
+    counts = sample.generate(args.out, grants=args.grants, seed=args.seed)
+    for name, count in counts.items():
+        print(f"{name}: {count:,} rows")
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(f"{exc.finding} (see \"Settings\" in README.md)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in the generator, not in your data: "
+              "please report it with the command you ran.", file=sys.stderr)
+        return 1

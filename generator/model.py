@@ -1,0 +1,153 @@
+"""Model stage: the figures the site shows, computed from the typed tables.
+
+Nothing here formats or renders; render.py turns these plain values into pages.
+Financial years run April to March and are named like 2024-25 everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+def financial_year(day) -> str:
+    """The financial year (April to March) a date falls in, e.g. 2024-25."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def financial_years(dates: pd.Series) -> pd.Series:
+    start = dates.dt.year.where(dates.dt.month >= 4, dates.dt.year - 1)
+    return start.astype("Int64").astype(str) + "-" + ((start + 1) % 100).astype("Int64").astype(str).str.zfill(2)
+
+
+def financial_year_end(name: str) -> dt.date:
+    return dt.date(int(name[:4]) + 1, 3, 31)
+
+
+def previous_financial_year(name: str) -> str:
+    start = int(name[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+@dataclass
+class YearFigures:
+    year: str
+    grants_count: int = 0
+    grants_total: float = 0.0
+    grant_recipients: int = 0
+    longer_term_total: float = 0.0
+    short_term_total: float = 0.0
+    contracts_count: int = 0
+    contracts_total: float = 0.0
+    contracts_annual_total: float = 0.0
+    share_vcs: float | None = None  # share of grants + contracts value, 0..1
+    share_sme: float | None = None
+    share_in_borough: float | None = None
+
+    @property
+    def total(self) -> float:
+        return self.grants_total + self.contracts_total
+
+
+@dataclass
+class Model:
+    as_of: dt.date  # the latest award or start date in the data
+    latest_year: str  # the latest complete financial year
+    years: list[str]  # financial years with data, oldest first
+    by_year: dict[str, YearFigures] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> YearFigures:
+        return self.by_year[self.latest_year]
+
+    @property
+    def previous(self) -> YearFigures | None:
+        return self.by_year.get(previous_financial_year(self.latest_year))
+
+
+def year_figures(year: str, grants: pd.DataFrame, contracts: pd.DataFrame, orgs: pd.DataFrame) -> YearFigures:
+    g = grants[grants["financial_year"] == year]
+    c = contracts[contracts["financial_year"] == year]
+    figures = YearFigures(
+        year=year,
+        grants_count=len(g),
+        grants_total=float(g["amount_awarded"].sum()),
+        grant_recipients=int(g["recipient_org_id"].nunique()),
+        longer_term_total=float(g.loc[g["funding_type"] == "longer-term", "amount_awarded"].sum()),
+        short_term_total=float(g.loc[g["funding_type"] == "short-term innovation", "amount_awarded"].sum()),
+        contracts_count=len(c),
+        contracts_total=float(c["total_value_gbp"].sum()),
+        contracts_annual_total=float(c["annual_value_gbp"].sum()),
+    )
+    money = pd.concat(
+        [
+            g[["recipient_org_id", "amount_awarded"]].set_axis(["org_id", "value"], axis=1),
+            c[["supplier_org_id", "total_value_gbp"]].set_axis(["org_id", "value"], axis=1),
+        ]
+    ).merge(orgs[["org_id", "is_vcs", "is_sme", "based_in_borough"]], on="org_id", how="left")
+    total = money["value"].sum()
+    if total > 0:
+        figures.share_vcs = float(money.loc[money["is_vcs"].fillna(False).astype(bool), "value"].sum() / total)
+        figures.share_sme = float(money.loc[money["is_sme"].fillna(False).astype(bool), "value"].sum() / total)
+        figures.share_in_borough = float(money.loc[money["based_in_borough"].fillna(False).astype(bool), "value"].sum() / total)
+    return figures
+
+
+def build_model(tables: dict[str, pd.DataFrame]) -> Model:
+    grants = tables["grants"].copy()
+    contracts = tables["contracts"].copy()
+    grants["financial_year"] = financial_years(grants["award_date"])
+    contracts["financial_year"] = financial_years(contracts["start_date"])
+    dates = pd.concat([grants["award_date"], contracts["start_date"]]).dropna()
+    as_of = dates.max().date() if len(dates) else dt.date(1970, 1, 1)
+    years = sorted(set(grants["financial_year"]) | set(contracts["financial_year"]))
+    complete = [y for y in years if financial_year_end(y) <= as_of]
+    latest = complete[-1] if complete else (years[-1] if years else financial_year(as_of))
+    model = Model(as_of=as_of, latest_year=latest, years=years, counts={k: len(v) for k, v in tables.items()})
+    for year in years or [latest]:
+        model.by_year[year] = year_figures(year, grants, contracts, tables["organisations"])
+    return model
+
+
+@dataclass
+class DatasetInfo:
+    """What a dataset page shows: its description, schema, size and downloads."""
+
+    name: str
+    title: str
+    description: str
+    fields: list[dict]
+    rows: int
+    frame: pd.DataFrame  # the typed rows (the page previews the first few)
+    last_updated: dt.date | None
+    downloads: list  # export.Download
+
+
+def dataset_infos(package, tables, downloads, last_updated) -> list[DatasetInfo]:
+    return [
+        DatasetInfo(
+            name=res.name,
+            title=res.title,
+            description=res.descriptor.get("description", ""),
+            fields=res.fields,
+            rows=len(tables[res.name]),
+            frame=tables[res.name],
+            last_updated=last_updated.get(res.name),
+            downloads=[d for d in downloads if d.dataset == res.name],
+        )
+        for res in package.resources
+    ]
+
+
+@dataclass
+class Site:
+    """Everything the render stage needs."""
+
+    config: object
+    model: Model
+    datasets: list[DatasetInfo]
+    commissioners: pd.DataFrame

@@ -1,0 +1,185 @@
+"""Render stage: Markdown pages from the model, through Jinja2 templates.
+
+Every data value is escaped for HTML (autoescape) and, where it lands in
+Markdown text rather than inside an HTML element, for Markdown too (the `md`
+filter): Python-Markdown passes raw HTML and links straight through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup, escape
+
+from .config import ROOT
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ASSETS = ROOT / "site_src" / "assets"
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def md(value) -> Markup:
+    """Escape text for a Markdown context: Markdown syntax first, then HTML."""
+    text = _MD_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
+    return Markup(escape(text.replace("\r", " ").replace("\n", " ")))
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def gbp(value, pence: bool = True) -> str:
+    """£1,234,567 for whole pounds; £1,234.50 when there are pence and `pence` is on."""
+    if _missing(value):
+        return ""
+    value = float(value)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if pence and round(value, 2) != round(value):
+        return f"{sign}£{value:,.2f}"
+    return f"{sign}£{round(value):,}"
+
+
+def long_date(value) -> str:
+    """15 January 2025."""
+    if _missing(value):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def number(value) -> str:
+    if _missing(value):
+        return ""
+    value = float(value)
+    return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def percent(value) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def change(current: float, previous: float | None) -> str:
+    """The change on the year before, in words: "up 12%", "down 3%", "no change"."""
+    if previous is None or previous == 0:
+        return ""
+    ratio = (current - previous) / previous
+    if abs(ratio) < 0.005:
+        return "no change on the year before"
+    return f"{'up' if ratio > 0 else 'down'} {abs(ratio) * 100:.0f}% on the year before"
+
+
+def cell(value, spec: dict) -> str:
+    """A value from a table, formatted for reading according to its schema field."""
+    if _missing(value):
+        return ""
+    ftype, name = spec.get("type"), spec.get("name", "")
+    if ftype == "date":
+        return long_date(value)
+    if ftype == "boolean":
+        return "yes" if value else "no"
+    if ftype == "number" and (name.endswith("_gbp") or name.startswith("amount")):
+        return gbp(value)
+    if ftype in ("number", "integer"):
+        return number(value)
+    return str(value)
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md=md, gbp=gbp, long_date=long_date, number=number, percent=percent,
+                       file_size=file_size, cell=cell)
+    env.globals.update(change=change)
+    return env
+
+
+def write_page(env: jinja2.Environment, docs_dir: Path, page: str, template: str, **context) -> None:
+    path = docs_dir / page
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(env.get_template(template).render(**context), encoding="utf-8")
+
+
+TYPE_LABELS = {"string": "text", "number": "number", "integer": "whole number", "date": "date (YYYY-MM-DD)",
+               "boolean": "yes or no"}
+PREVIEW_ROWS = 10
+
+
+def dictionary_rows(fields: list[dict]) -> list[list[str]]:
+    rows = []
+    for spec in fields:
+        constraints = spec.get("constraints", {})
+        if "enum" in constraints:
+            allowed = "one of: " + "; ".join(str(v) for v in constraints["enum"])
+        else:
+            allowed = f"for example {spec['example']}" if spec.get("example") else ""
+        rows.append([
+            spec.get("title", spec["name"]),
+            spec["name"],
+            TYPE_LABELS.get(spec.get("type", "string"), spec.get("type")),
+            "yes" if constraints.get("required") else "no",
+            spec.get("description", ""),
+            allowed,
+        ])
+    return rows
+
+
+def preview_rows(frame: pd.DataFrame, fields: list[dict]) -> list[list[str]]:
+    return [[cell(value, spec) for value, spec in zip(row, fields)]
+            for row in frame.head(PREVIEW_ROWS).itertuples(index=False, name=None)]
+
+
+def render(site, docs_dir: Path) -> None:
+    """Write every page of the site into docs_dir (the MkDocs docs folder)."""
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    docs_dir.mkdir(parents=True)
+    shutil.copytree(ASSETS, docs_dir / "assets")
+    env = environment()
+    common = dict(config=site.config, model=site.model, datasets=site.datasets)
+
+    year_rows = [[y, number(f.contracts_count), gbp(f.contracts_total, False), number(f.grants_count),
+                  gbp(f.grants_total, False)] for y, f in sorted(site.model.by_year.items())]
+    write_page(env, docs_dir, "index.md", "home.md.j2", year_rows=year_rows, **common)
+
+    dataset_rows = [[d.title, number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
+                     d.description] for d in site.datasets]
+    write_page(env, docs_dir, "datasets/index.md", "datasets.md.j2", dataset_rows=dataset_rows, **common)
+    for d in site.datasets:
+        write_page(env, docs_dir, f"datasets/{d.name}.md", "dataset.md.j2", dataset=d,
+                   dictionary=dictionary_rows(d.fields),
+                   preview=preview_rows(d.frame, d.fields),
+                   preview_headers=[f.get("title", f["name"]) for f in d.fields],
+                   preview_numeric=tuple(i for i, f in enumerate(d.fields) if f.get("type") in ("number", "integer")),
+                   **common)
+
+    commissioner_rows = [[c.name, c.commissioner_type, long_date(c.active_from) or "", long_date(c.active_to) or "",
+                          "" if _missing(c.note) else c.note]
+                         for c in site.commissioners.itertuples(index=False)]
+    write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows, **common)
+    write_page(env, docs_dir, "accessibility.md", "accessibility.md.j2", **common)

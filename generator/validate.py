@@ -1,0 +1,324 @@
+"""Validate stage: the data package against its Frictionless Table Schemas.
+
+Two passes, all errors reported at once:
+
+1. file checks frictionless is lenient about (it guesses encodings, delimiters
+   and skips a BOM): each CSV must be UTF-8 without a BOM, comma-delimited, with
+   exactly the schema's header row;
+2. frictionless itself (types, required, unique, enum, pattern, minimum,
+   primary and foreign keys), on every file that passed the first pass.
+
+Frictionless errors are turned into plain-English findings that name the file,
+row, column and value and say what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding, show
+
+# Frictionless stops at 1,000 errors by default; report every one.
+LIMIT_ERRORS = 10_000_000
+
+TYPE_EXPECTED = {
+    "number": ("is not a number", "a plain number such as 1200.50"),
+    "integer": ("is not a whole number", "a whole number such as 12"),
+    "date": ("is not a date", "a date written YYYY-MM-DD, such as 2025-01-15"),
+    "boolean": ("is not yes or no", "yes or no"),
+    "string": ("is not text", "text"),
+}
+
+
+class PackageError(Exception):
+    """The package descriptor or a schema cannot be read: nothing else can be checked."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(str(finding))
+        self.finding = finding
+
+
+@dataclass
+class Resource:
+    name: str
+    title: str
+    path: Path  # absolute
+    shown: str  # as shown in messages, e.g. data/grants.csv
+    schema: dict
+    descriptor: dict
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.schema["fields"]
+
+    def field(self, name: str) -> dict:
+        return next((f for f in self.fields if f["name"] == name), {})
+
+
+@dataclass
+class DataPackage:
+    data_dir: Path
+    descriptor: dict  # as written, with schema paths
+    resources: list[Resource]
+
+    def resource(self, name: str) -> Resource:
+        return next(r for r in self.resources if r.name == name)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _read_json(path: Path, what: str) -> dict:
+    shown = display_path(path)
+    if not path.is_file():
+        raise PackageError(Finding(shown, None, None, "missing-file", f"{what} not found"))
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackageError(Finding(shown, None, None, "invalid-json", f"is not valid JSON ({exc})")) from None
+    if not isinstance(value, dict):
+        raise PackageError(Finding(shown, None, None, "invalid-json", "is not a JSON object"))
+    return value
+
+
+def load_package(data_dir: Path) -> DataPackage:
+    """Read datapackage.json and every schema it points to."""
+    data_dir = Path(data_dir).resolve()
+    dp_path = data_dir / "datapackage.json"
+    descriptor = _read_json(dp_path, "the data package descriptor")
+    shown_dp = display_path(dp_path)
+    resources = []
+    for i, res in enumerate(descriptor.get("resources") or []):
+        name = res.get("name")
+        if not isinstance(name, str) or not isinstance(res.get("path"), str):
+            raise PackageError(
+                Finding(shown_dp, None, None, "invalid-descriptor", f"resource {i + 1} needs a name and a path")
+            )
+        schema = res.get("schema")
+        if isinstance(schema, str):
+            schema = _read_json((data_dir / schema).resolve(), f"the table schema for {name}")
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            raise PackageError(
+                Finding(shown_dp, None, None, "invalid-descriptor", f'resource "{name}" has no table schema with fields')
+            )
+        path = (data_dir / res["path"]).resolve()
+        resources.append(Resource(name, res.get("title", name), path, display_path(path), schema, res))
+    if not resources:
+        raise PackageError(Finding(shown_dp, None, None, "invalid-descriptor", "lists no resources"))
+    return DataPackage(data_dir, descriptor, resources)
+
+
+# --- pass 1: the file itself -------------------------------------------------
+
+
+def check_file(res: Resource) -> list[Finding]:
+    """Encoding, BOM, delimiter and header row. Any finding here means the
+    file's rows cannot be checked until it is fixed."""
+    shown, name = res.shown, res.name
+
+    def finding(code: str, message: str, row: int | None = None, column: str | None = None) -> Finding:
+        return Finding(shown, row, column, code, message, dataset=name)
+
+    if not res.path.is_file():
+        return [finding("missing-file", "file not found (it is listed in datapackage.json)")]
+    raw = res.path.read_bytes()
+    if not raw.strip():
+        return [finding("empty-file", "the file is empty (expected a header row and data rows)")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return [
+            finding("bom", "the file starts with a byte-order mark (expected UTF-8 without a BOM: in Excel save as "
+                    "\"CSV UTF-8\", then remove the BOM, or use the import command)")
+        ]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [finding("encoding", "the file is UTF-16 (expected UTF-8 text)")]
+    if b"\x00" in raw[:65536]:
+        return [finding("binary", "the file is not text: it contains NUL bytes (expected a CSV file in UTF-8)")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start : exc.start + 1].hex().upper()
+        hint = " (0xA3 is £ in Windows-1252)" if byte == "A3" else ""
+        return [
+            finding(
+                "encoding",
+                f"byte 0x{byte} is not UTF-8{hint} (expected UTF-8 text: save the file as \"CSV UTF-8\")",
+                row=line,
+            )
+        ]
+    first_line = text.split("\n", 1)[0]
+    if "," not in first_line and (";" in first_line or "\t" in first_line):
+        sep = "semicolons" if ";" in first_line else "tabs"
+        return [finding("delimiter", f"the columns are separated by {sep} (expected commas)", row=1)]
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except (csv.Error, StopIteration) as exc:  # pragma: no cover - csv rarely raises here
+        return [finding("header", f"the header row cannot be read ({exc})", row=1)]
+    return check_header(res, header, finding)
+
+
+def check_header(res: Resource, header: list[str], finding) -> list[Finding]:
+    expected = [f["name"] for f in res.fields]
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for position, label in enumerate(header, start=1):
+        if label != label.strip():
+            found.append(finding("header", f"the header {show(label)} has spaces around it (expected {show(label.strip())})", row=1))
+        elif label in seen:
+            found.append(finding("duplicate-header", f"the header {show(label)} appears more than once (expected each column once)", row=1))
+        elif label not in expected:
+            found.append(
+                finding("extra-header", f"unexpected column {show(label)} at position {position} (expected only: {', '.join(expected)})", row=1)
+            )
+        seen.add(label)
+    stripped = {h.strip() for h in header}
+    for name in expected:
+        if name not in stripped:
+            found.append(finding("missing-header", f'the column "{name}" is missing (expected the header row: {",".join(expected)})', row=1))
+    if not found and header != expected:
+        found.append(finding("header-order", f"the columns are in a different order (expected: {','.join(expected)})", row=1))
+    return found
+
+
+# --- pass 2: frictionless ----------------------------------------------------
+
+
+def _frictionless_descriptor(package: DataPackage, names: set[str]) -> dict:
+    """An in-memory, self-contained descriptor for the resources in `names`,
+    without foreign keys into resources that could not be read."""
+    resources = []
+    for res in package.resources:
+        if res.name not in names:
+            continue
+        schema = json.loads(json.dumps(res.schema))
+        schema["foreignKeys"] = [
+            fk for fk in schema.get("foreignKeys", []) if fk["reference"].get("resource", "") in names | {""}
+        ]
+        resources.append(
+            {
+                "name": res.name,
+                "path": str(res.path),
+                "format": "csv",
+                "encoding": "utf-8",
+                "dialect": {"csv": {"delimiter": ","}},
+                "schema": schema,
+            }
+        )
+    return {"name": "validation", "resources": resources}
+
+
+def run_frictionless(package: DataPackage, names: set[str]) -> list[Finding]:
+    if not names:
+        return []
+    os.environ.setdefault("FRICTIONLESS_NO_TELEMETRY", "1")
+    import frictionless
+
+    descriptor = _frictionless_descriptor(package, names)
+    with frictionless.system.use_context(trusted=True):
+        pkg = frictionless.Package(descriptor, basepath=str(package.data_dir))
+        report = pkg.validate(limit_errors=LIMIT_ERRORS)
+    found: list[Finding] = []
+    for task in report.tasks:
+        res = package.resource(task.name)
+        unique_rows = {(e.row_number, e.field_name) for e in task.errors if e.type == "unique-error"}
+        pk = res.schema.get("primaryKey") or []
+        pk = [pk] if isinstance(pk, str) else pk
+        for error in task.errors:
+            # A duplicate single-column key is reported twice (unique-error and primary-key).
+            if error.type == "primary-key" and len(pk) == 1 and (error.row_number, pk[0]) in unique_rows:
+                continue
+            found.append(translate(res, error))
+    for error in report.errors:  # package-level problems
+        found.append(Finding(display_path(package.data_dir / "datapackage.json"), None, None, error.type, error.message))
+    return found
+
+
+def translate(res: Resource, error) -> Finding:
+    """One frictionless error as a plain-English finding."""
+    etype = error.type
+    row = getattr(error, "row_number", None)
+    column = getattr(error, "field_name", None) or None
+    cell = getattr(error, "cell", None)
+    spec = res.field(column) if column else {}
+    example = spec.get("example")
+    for_example = f", such as {example}" if example else ""
+    note = getattr(error, "note", "") or ""
+
+    if etype == "type-error":
+        ftype = spec.get("type", "string")
+        problem, expected = TYPE_EXPECTED.get(ftype, (f"is not a valid {ftype}", ftype))
+        message = f"{show(cell)} {problem} (expected {expected})"
+    elif etype == "constraint-error":
+        constraints = spec.get("constraints", {})
+        if note.startswith('constraint "required"'):
+            message = f"the value is missing (expected a value{for_example}: this column is required)"
+        elif note.startswith('constraint "enum"'):
+            allowed = "; ".join(str(v) for v in constraints.get("enum", []))
+            message = f"{show(cell)} is not one of the allowed values (expected one of: {allowed})"
+        elif note.startswith('constraint "pattern"'):
+            message = f"{show(cell)} is not in the expected form (expected something like {example or constraints.get('pattern')})"
+        elif note.startswith('constraint "minimum"'):
+            message = f"{show(cell)} is less than {constraints.get('minimum')} (expected {constraints.get('minimum')} or more)"
+        elif note.startswith('constraint "maximum"'):
+            message = f"{show(cell)} is more than {constraints.get('maximum')} (expected {constraints.get('maximum')} or less)"
+        elif note.startswith(('constraint "minLength"', 'constraint "maxLength"')):
+            message = f"{show(cell)} has the wrong length ({note})"
+        else:
+            message = f"{show(cell)} breaks a rule ({note})"
+        etype = "constraint-" + note.split('"')[1] if '"' in note else etype
+    elif etype == "unique-error":
+        message = f"{show(cell)} appears more than once (expected each {column} to be unique)"
+        etype = "duplicate"
+    elif etype == "primary-key":
+        pk = res.schema.get("primaryKey")
+        pk = [pk] if isinstance(pk, str) else pk
+        values = ", ".join(show(c) for c in (error.cells or []))
+        message = f"the key {', '.join(pk)} = {values} appears more than once (expected each combination to be unique)"
+        etype = "duplicate"
+        column = None
+    elif etype == "foreign-key":
+        names = list(error.field_names or [])
+        column = names[0] if names else None
+        value = (error.field_cells or [None])[0]
+        target = error.reference_name or res.name
+        target_field = (error.reference_field_names or ["?"])[0]
+        message = f"{show(value)} is not a {target_field} in {target}.csv (expected a {target_field} listed there)"
+    elif etype == "blank-row":
+        message = "the row is blank (expected no blank rows: delete it)"
+    elif etype == "extra-cell":
+        message = f"the row has more values than there are columns: extra value {show(cell)} (expected {len(res.fields)} values; a value with a comma must be in double quotes)"
+        column = None
+    elif etype == "missing-cell":
+        message = f"the row has too few values (expected {len(res.fields)} values)"
+    elif etype in ("hash-count", "byte-count"):
+        message = error.message
+    else:
+        message = error.message
+    return Finding(res.shown, row, column, etype, message, dataset=res.name)
+
+
+# --- the stage ---------------------------------------------------------------
+
+
+def validate(package: DataPackage) -> list[Finding]:
+    """Every schema-level finding for the package, sorted by file, row, column."""
+    found: list[Finding] = []
+    readable: set[str] = set()
+    for res in package.resources:
+        file_findings = check_file(res)
+        found.extend(file_findings)
+        if not file_findings:
+            readable.add(res.name)
+    found.extend(run_frictionless(package, readable))
+    order = {r.name: i for i, r in enumerate(package.resources)}
+    return sorted(found, key=lambda f: (order.get(f.dataset, -1), f.row or 0, f.column or "", f.code))
