@@ -10,7 +10,7 @@ import pandas as pd
 
 from .config import Config
 from .findings import ERROR, WARNING, Finding, show
-from .validate import DataPackage
+from .validate import DataPackage, sort_findings
 
 
 def _rows(mask: pd.Series) -> list[int]:
@@ -123,5 +123,4 @@ def run_checks(tables: dict[str, pd.DataFrame], package: DataPackage, config: Co
     found += check_funding_outcomes(tables, package)
     found += check_periods(tables, package)
     found += check_review_date(tables, package)
-    order = {r.name: i for i, r in enumerate(package.resources)}
-    return sorted(found, key=lambda f: (f.severity != ERROR, order.get(f.dataset, -1), f.row or 0, f.column or ""))
+    return sorted(sort_findings(found, package), key=lambda f: f.severity != ERROR)

@@ -231,11 +231,15 @@ def run_frictionless(package: DataPackage, names: set[str]) -> list[Finding]:
     for task in report.tasks:
         res = package.resource(task.name)
         unique_rows = {(e.row_number, e.field_name) for e in task.errors if e.type == "unique-error"}
+        blank_rows = {e.row_number for e in task.errors if e.type == "blank-row"}
         pk = res.schema.get("primaryKey") or []
         pk = [pk] if isinstance(pk, str) else pk
         for error in task.errors:
             # A duplicate single-column key is reported twice (unique-error and primary-key).
             if error.type == "primary-key" and len(pk) == 1 and (error.row_number, pk[0]) in unique_rows:
+                continue
+            # A blank row is also reported as a primary key made of empty cells.
+            if error.type == "primary-key" and error.row_number in blank_rows:
                 continue
             found.append(translate(res, error))
     for error in report.errors:  # package-level problems
@@ -292,7 +296,9 @@ def translate(res: Resource, error) -> Finding:
         value = (error.field_cells or [None])[0]
         target = error.reference_name or res.name
         target_field = (error.reference_field_names or ["?"])[0]
-        message = f"{show(value)} is not a {target_field} in {target}.csv (expected a {target_field} listed there)"
+        article = "an" if target_field[:1].lower() in "aeiou" else "a"
+        message = (f"{show(value)} does not match any {target_field} in {target}.csv "
+                   f"(expected {article} {target_field} listed there: add it there first, or correct this one)")
     elif etype == "blank-row":
         message = "the row is blank (expected no blank rows: delete it)"
     elif etype == "extra-cell":
@@ -320,5 +326,15 @@ def validate(package: DataPackage) -> list[Finding]:
         if not file_findings:
             readable.add(res.name)
     found.extend(run_frictionless(package, readable))
+    return sort_findings(found, package)
+
+
+def sort_findings(found: list[Finding], package: DataPackage) -> list[Finding]:
+    """By file (in package order), row and column (in schema order); otherwise as found."""
     order = {r.name: i for i, r in enumerate(package.resources)}
-    return sorted(found, key=lambda f: (order.get(f.dataset, -1), f.row or 0, f.column or "", f.code))
+    columns = {r.name: {f["name"]: i for i, f in enumerate(r.fields)} for r in package.resources}
+
+    def key(f: Finding):
+        return (order.get(f.dataset, -1), f.row or 0, columns.get(f.dataset, {}).get(f.column or "", -1))
+
+    return sorted(found, key=key)

@@ -1,0 +1,75 @@
+"""Shared fixtures: a small valid copy of the data to break, and one full build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import build, sample
+from generator.config import ROOT, load_config
+
+SHARED = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory) -> Path:
+    """A small, valid, seeded data set (40 grants) with the project's schemas beside it."""
+    root = tmp_path_factory.mktemp("small")
+    sample.generate(root / "data", grants=40, seed=7)
+    shutil.copyfile(ROOT / "data" / "datapackage.json", root / "data" / "datapackage.json")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    return root / "data"
+
+
+@pytest.fixture
+def data(small_data, tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the small data set to break; the working folder is its parent,
+    so messages name files as data/grants.csv."""
+    shutil.copytree(small_data, tmp_path / "data")
+    shutil.copytree(small_data.parent / "schemas", tmp_path / "schemas")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "data"
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def set_cell(data: Path, dataset: str, row: int, column: str, value: str) -> str:
+    """Set one cell; `row` is the spreadsheet row (the header is row 1). Returns the old value."""
+    path = data / f"{dataset}.csv"
+    rows = read_rows(path)
+    index = rows[0].index(column)
+    old = rows[row - 1][index]
+    rows[row - 1][index] = value
+    write_rows(path, rows)
+    return old
+
+
+def get_cell(data: Path, dataset: str, row: int, column: str) -> str:
+    rows = read_rows(data / f"{dataset}.csv")
+    return rows[row - 1][rows[0].index(column)]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, config) -> Path:
+    """The bundled data built once into a temporary folder."""
+    root = tmp_path_factory.mktemp("built")
+    build.build(ROOT / "data", root / "site", config, docs_dir=root / "docs")
+    return root / "site"

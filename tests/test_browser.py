@@ -1,0 +1,97 @@
+"""The built site in real headless Chromium: WCAG 2.2 A/AA with axe-core, and no request
+to any other origin. Uses Debian's chromium (`make test` installs it when root)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it when root)"),
+]
+
+PAGES = ["", "datasets/", "datasets/grants/", "datasets/contracts/", "about/", "accessibility/"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    foreign: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.foreign = foreign
+    yield page
+    assert context.cookies() == [], "the site set a cookie"
+    context.close()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_axe_finds_no_wcag_violations(page, server, url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(server + url, wait_until="networkidle")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+    assert violations == []
+    assert page.foreign == []
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_no_request_leaves_the_site(page, server, url):
+    page.goto(server + url, wait_until="networkidle")
+    page.keyboard.press("Tab")
+    assert page.foreign == []
+    assert page.evaluate("document.documentElement.lang") == "en-GB"
+
+
+def test_search_works_offline(page, server):
+    page.goto(server, wait_until="networkidle")
+    page.keyboard.press("/")  # Material's shortcut opens the search box
+    page.keyboard.type("Grants")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    assert page.locator(".md-search-result__item").count() > 0
+    assert page.foreign == []

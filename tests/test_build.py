@@ -1,0 +1,207 @@
+"""One end-to-end build of the bundled data, its HTML parsed and checked against the data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from generator.config import ROOT
+
+DATA = ROOT / "data"
+DATASETS = [r["name"] for r in json.loads((DATA / "datapackage.json").read_text())["resources"]]
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    path = site / url / "index.html" if not url.endswith(".html") else site / url
+    assert path.is_file(), f"missing page {url}"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def rows(name: str) -> list[dict]:
+    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def fy(date: str) -> str:
+    year, month = int(date[:4]), int(date[5:7])
+    start = year if month >= 4 else year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def gbp(amount: Decimal) -> str:
+    return f"£{int(amount.quantize(Decimal('1'))):,}"
+
+
+def test_bundled_data_meets_the_minimum_sizes():
+    counts = {name: len(rows(name)) for name in DATASETS}
+    assert counts["contracts"] >= 300 and counts["grants"] >= 1500 and counts["organisations"] >= 500
+    assert counts["outcomes"] >= 8 and counts["indicators"] >= 30
+    periods = {r["period"] for r in rows("measurements")}
+    assert any(p.endswith("Q1") for p in periods)
+    years = {fy(r["award_date"]) for r in rows("grants")}
+    assert len(years) >= 4
+    wards = [r["ward_name"] for r in rows("wards")]
+    assert len(wards) == 23 and "Nunhead & Queen's Road" in wards
+
+
+def test_stock_frictionless_accepts_the_bundled_data():
+    result = subprocess.run([str(Path(sys.executable).with_name("frictionless")), "validate", "--trusted",
+                             "data/datapackage.json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_page_exists_with_lang_en_gb(built_site):
+    for url in ["", "datasets", "about", "accessibility", *[f"datasets/{d}" for d in DATASETS]]:
+        soup = page(built_site, url)
+        assert soup.html["lang"] == "en-GB"
+        assert soup.find("h1") is not None
+
+
+def test_nav_lists_every_dataset():
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"]
+    listed = {v for item in nav for sub in item.values() if isinstance(sub, list)
+              for entry in sub for v in ([entry] if isinstance(entry, str) else entry.values())}
+    assert {f"datasets/{d}.md" for d in DATASETS} <= listed
+
+
+def test_dataset_pages_match_the_data(built_site):
+    for name in DATASETS:
+        soup = page(built_site, f"datasets/{name}")
+        facts = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in soup.select("dl.dataset-facts dt")}
+        assert facts["Rows"] == f"{len(rows(name)):,}"
+        schema = json.loads((ROOT / "schemas" / f"{name}.json").read_text())
+        dictionary = soup.find("caption", string=re.compile("^Columns in ")).find_parent("table")
+        names = [tr.find_all(["th", "td"])[1].get_text() for tr in dictionary.select("tbody tr")]
+        assert names == [f["name"] for f in schema["fields"]]
+        preview = soup.find("caption", string=re.compile("^The first ")).find_parent("table")
+        first = preview.select("tbody tr")[0].find_all(["th", "td"])
+        assert first[0].get_text() == rows(name)[0][schema["fields"][0]["name"]]
+
+
+def test_download_links_name_type_and_size(built_site):
+    for name in DATASETS:
+        soup = page(built_site, f"datasets/{name}")
+        links = [a for a in soup.select("article a") if "downloads/" in a.get("href", "")]
+        assert len(links) == 2
+        for link in links:
+            target = (built_site / "datasets" / name / link["href"]).resolve()
+            assert target.is_file()
+            kind = target.suffix[1:].upper()
+            size = target.stat().st_size
+            shown = f"{size} bytes" if size < 1024 else (f"{size / 1024:.0f} KB" if size < 1024**2 else f"{size / 1024**2:.1f} MB")
+            assert re.fullmatch(rf".+ \({kind}, {re.escape(shown)}\)", link.get_text()), link.get_text()
+
+
+def test_downloads_reread_equal_to_the_source(built_site):
+    downloads = built_site / "downloads"
+    for name in DATASETS:
+        assert (downloads / f"{name}.csv").read_bytes() == (DATA / f"{name}.csv").read_bytes()
+        records = json.loads((downloads / f"{name}.json").read_text(encoding="utf-8"))
+        source = rows(name)
+        assert len(records) == len(source)
+        schema = {f["name"]: f for f in json.loads((ROOT / "schemas" / f"{name}.json").read_text())["fields"]}
+        for record, row in zip(records, source):
+            assert list(record) == list(row)
+            for key, value in row.items():
+                got = record[key]
+                if value == "":
+                    assert got is None
+                elif schema[key]["type"] == "number":
+                    assert Decimal(str(got)) == Decimal(value), (name, key)
+                elif schema[key]["type"] == "boolean":
+                    assert got is (value == "yes")
+                else:
+                    assert got == value
+
+
+def test_published_package_passes_plain_frictionless(built_site):
+    descriptor = json.loads((built_site / "downloads" / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        assert isinstance(resource["schema"], dict)
+        assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
+    result = subprocess.run([str(Path(sys.executable).with_name("frictionless")), "validate", "datapackage.json"],
+                            cwd=built_site / "downloads", capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_home_page_figures_match_the_data(built_site):
+    soup = page(built_site, "")
+    heading = soup.find("h2", string=re.compile(r"^Financial year \d{4}-\d{2}$"))
+    year = heading.get_text().split()[-1]
+    grants = [g for g in rows("grants") if fy(g["award_date"]) == year]
+    contracts = [c for c in rows("contracts") if fy(c["start_date"]) == year]
+    grant_total = sum(Decimal(g["amount_awarded"]) for g in grants)
+    contract_total = sum(Decimal(c["total_value_gbp"]) for c in contracts)
+    figures = [li.get_text(" ", strip=True) for li in soup.select("ul.figures li")]
+    assert figures[0].startswith(f"{gbp(grant_total + contract_total)} committed through contracts and grants")
+    assert figures[1].startswith(f"{gbp(contract_total)} in {len(contracts):,} contracts starting in the year")
+    recipients = len({g["recipient_org_id"] for g in grants})
+    assert figures[2].startswith(f"{gbp(grant_total)} in {len(grants):,} grants to {recipients:,} organisations")
+    orgs = {o["org_id"]: o for o in rows("organisations")}
+    vcs = sum(Decimal(g["amount_awarded"]) for g in grants if orgs[g["recipient_org_id"]]["is_vcs"] == "yes") + \
+        sum(Decimal(c["total_value_gbp"]) for c in contracts if orgs[c["supplier_org_id"]]["is_vcs"] == "yes")
+    share = round(vcs / (grant_total + contract_total) * 100)
+    assert figures[3].startswith(f"{share}% of the money went to voluntary and community sector organisations")
+    # The latest complete year: no later year has ended by the last date in the data.
+    last = max([g["award_date"] for g in rows("grants")] + [c["start_date"] for c in rows("contracts")])
+    assert f"{int(year[:4]) + 1}-03-31" <= last < f"{int(year[:4]) + 2}-03-31"
+
+
+def test_year_table_totals(built_site):
+    soup = page(built_site, "")
+    table = soup.find("caption", string="Contracts and grants by financial year").find_parent("table")
+    totals = defaultdict(Decimal)
+    for g in rows("grants"):
+        totals[fy(g["award_date"])] += Decimal(g["amount_awarded"])
+    shown = {tr.th.get_text(): tr.find_all("td")[3].get_text() for tr in table.select("tbody tr")}
+    assert shown == {year: gbp(total) for year, total in totals.items()} | {y: "£0" for y in shown if y not in totals}
+    header = [th for th in table.select("thead th")]
+    assert all(th["scope"] == "col" for th in header)
+    assert all("num" in td.get("class", []) for tr in table.select("tbody tr") for td in tr.find_all("td"))
+
+
+def test_dates_and_amounts_are_formatted_for_reading(built_site):
+    soup = page(built_site, "datasets/grants")
+    preview = soup.find("caption", string=re.compile("^The first ")).find_parent("table")
+    cells = [td.get_text() for td in preview.select("tbody tr")[0].find_all("td")]
+    first = rows("grants")[0]
+    assert any(re.fullmatch(r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
+                            r"November|December) \d{4}", c) for c in cells)
+    assert f"£{Decimal(first['amount_awarded']):,.2f}".replace(".00", "") in cells
+
+
+def test_no_request_to_another_origin(built_site):
+    for html in built_site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")):
+            for element in soup.find_all(tag):
+                url = element.get(attr, "")
+                assert not re.match(r"^(https?:)?//", url), f"{html}: {tag} {url}"
+        assert "fonts.googleapis" not in html.read_text(encoding="utf-8")
+
+
+def test_illustrative_notice_on_every_page(built_site):
+    for html in built_site.rglob("index.html"):
+        if html.parent.name == "404":
+            continue
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        assert soup.select_one(".notice-illustrative"), html
+
+
+def test_about_names_the_decision(built_site):
+    soup = page(built_site, "about")
+    link = soup.find("a", string="Strategic Coordination of Council Commissioning")
+    assert link["href"] == "https://moderngov.southwark.gov.uk/ieDecisionDetails.aspx?Id=6007"
+    commissioners = soup.find("caption", string="Commissioners").find_parent("table")
+    names = [tr.th.get_text() for tr in commissioners.select("tbody tr")]
+    assert names == [r["name"] for r in rows("commissioners")]

@@ -1,0 +1,126 @@
+"""The command line: exit codes, exact messages, no traceback, the old site untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import COMMANDS
+from generator.config import ROOT, SETTINGS
+
+from conftest import set_cell
+
+
+def run(*args, cwd=None):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_validate_valid_data(data):
+    result = run("validate", "--data", "data", cwd=data.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Valid: 10 datasets, ")
+    assert result.stderr == ""
+
+
+def test_validate_invalid_data_exact_output(data):
+    set_cell(data, "grants", 14, "amount_awarded", "£1,200")
+    set_cell(data, "grants", 15, "award_date", "31/12/2024")
+    result = run("validate", "--data", "data", cwd=data.parent)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        'data/grants.csv, row 14, column "amount_awarded": "£1,200" is not a number '
+        "(expected a plain number such as 1200.50)\n"
+        'data/grants.csv, row 15, column "award_date": "31/12/2024" is not a date '
+        "(expected a date written YYYY-MM-DD, such as 2025-01-15)\n"
+        "Invalid: 2 errors in 1 file. Fix them and run the command again.\n"
+    )
+
+
+def test_usage_error_exits_2():
+    result = run("validate", "--no-such-option")
+    assert result.returncode == 2
+    assert "usage: python -m generator" in result.stderr
+    assert run().returncode == 2
+
+
+def test_invalid_build_leaves_out_untouched(data, tmp_path):
+    out = tmp_path / "out"
+    first = run("build", "--data", "data", "--out", str(out), cwd=data.parent)
+    assert first.returncode == 0, first.stderr
+    before = tree_digest(out)
+    assert "index.html" in before
+    set_cell(data, "contracts", 2, "supplier_org_id", "GB-COH-00000000")
+    result = run("build", "--data", "data", "--out", str(out), cwd=data.parent)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == f"Build stopped: 1 error in 1 file. Nothing was published; {out} is unchanged."
+    assert "Traceback" not in result.stdout + result.stderr
+    assert tree_digest(out) == before
+    # No staging folders are left behind.
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".out")) == []
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_make(data, tmp_path):
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.txt").write_text("precious")
+    result = run("build", "--data", "data", "--out", str(out), cwd=data.parent)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{out}: is not empty and was not built by this tool, so it will not be replaced "
+        "(expected an empty folder, a new one, or a previous build)"
+    )
+    assert (out / "thesis.txt").read_text() == "precious"
+
+
+def test_unknown_setting_is_named(tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text((ROOT / "config.yml").read_text() + "\nsite:\n  colour: red\n")
+    result = run("validate", "--config", str(config))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    # YAML keeps the last "site" mapping, so site.title is now missing or colour unknown.
+    assert result.stderr.startswith(f"{config}: unknown setting \"site.colour\"")
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+def test_readme_documents_every_command_and_setting():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"python -m generator {command}" in readme
+        assert f"| `{command}` |" in readme
+    for key in SETTINGS:
+        assert f"| `{key}` |" in readme
+
+
+def test_sample_is_seeded_and_sized(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("sample", "--out", str(a), "--grants", "50").returncode == 0
+    assert run("sample", "--out", str(b), "--grants", "50").returncode == 0
+    assert tree_digest(a) == tree_digest(b)
+    assert sum(1 for _ in (a / "grants.csv").open()) == 51
+
+
+@pytest.mark.parametrize("argv", [["sample", "--out", "x", "--grants", "0"]])
+def test_sample_usage_errors(argv, tmp_path):
+    result = run(*argv, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "error: --grants must be 1 or more\n"
