@@ -46,6 +46,8 @@ class YearFigures:
     share_vcs: float | None = None  # share of grants + contracts value, 0..1
     share_sme: float | None = None
     share_in_borough: float | None = None
+    complete: bool = True  # the year had ended by the last date in the data
+    grants_covered: bool = True  # the grants data covers this year
 
     @property
     def total(self) -> float:
@@ -108,8 +110,12 @@ def build_model(tables: dict[str, pd.DataFrame]) -> Model:
     complete = [y for y in years if financial_year_end(y) <= as_of]
     latest = complete[-1] if complete else (years[-1] if years else financial_year(as_of))
     model = Model(as_of=as_of, latest_year=latest, years=years, counts={k: len(v) for k, v in tables.items()})
+    grant_years = sorted(set(grants["financial_year"]))
     for year in years or [latest]:
-        model.by_year[year] = year_figures(year, grants, contracts, tables["organisations"])
+        figures = year_figures(year, grants, contracts, tables["organisations"])
+        figures.complete = financial_year_end(year) <= as_of
+        figures.grants_covered = bool(grant_years) and grant_years[0] <= year <= grant_years[-1]
+        model.by_year[year] = figures
     return model
 
 

@@ -163,8 +163,11 @@ def render(site, docs_dir: Path) -> None:
     env = environment()
     common = dict(config=site.config, model=site.model, datasets=site.datasets)
 
-    year_rows = [[y, number(f.contracts_count), gbp(f.contracts_total, False), number(f.grants_count),
-                  gbp(f.grants_total, False)] for y, f in sorted(site.model.by_year.items())]
+    year_rows = [
+        [y if f.complete else f"{y} (so far)", number(f.contracts_count), gbp(f.contracts_total, False)]
+        + ([number(f.grants_count), gbp(f.grants_total, False)] if f.grants_covered else ["not in the data"] * 2)
+        for y, f in sorted(site.model.by_year.items())
+    ]
     write_page(env, docs_dir, "index.md", "home.md.j2", year_rows=year_rows, **common)
 
     dataset_rows = [[d.title, number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
