@@ -1,126 +1,478 @@
 """Checks stage: council rules a Table Schema cannot express.
 
-Each check looks at the typed tables and returns findings with a severity:
-error (blocks publishing) or warning (published, and listed in the build output).
+Each check has a code, the datasets it applies to, a severity and a plain-English
+title (listed on the site's data quality pages). Severity:
+
+- error: blocks publishing (nothing is built);
+- warning: published, and counted on the data quality page.
+
+Drawn from 360Giving's data quality tool and the Local Government Transparency
+Code 2015. Checks only run once the data has passed its schemas, so every value
+already has the right type.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from .config import Config
 from .findings import ERROR, WARNING, Finding, show
-from .validate import DataPackage, sort_findings
+from .validate import DataPackage, Resource, sort_findings
+
+PREFIXES_FILE = Path(__file__).resolve().parent / "reference" / "org-id-prefixes.json"
+
+EARLIEST_YEAR = 1990  # no date in the data can be older than this
+LATEST_YEARS_AHEAD = 25  # or further ahead of today than this
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# UK telephone numbers: 0 or +44 then 9-10 more digits, with spaces, dashes or brackets.
+PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d(?:[\s\-()]?\d){8,9}(?!\d)")
+# A full UK postcode (outward and inward code), e.g. SE1 2QH; an outward code alone (SE1) is not personal.
+POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
+HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?\s*>|<!--|javascript:", re.IGNORECASE)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ANONYMISED = re.compile(r"^(Individual|Anonymous|Individual recipient)( \d+)?$")
+
+
+@dataclass
+class Context:
+    tables: dict[str, pd.DataFrame]
+    package: DataPackage
+    config: Config
+    today: dt.date
+
+    def res(self, dataset: str) -> Resource:
+        return self.package.resource(dataset)
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    datasets: tuple[str, ...]  # empty: every dataset
+    severity: str
+    title: str  # what the check makes sure of, in plain English
+    run: Callable[[Context, "Check"], list[Finding]]
+
+
+def today() -> dt.date:
+    """The build's date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def org_id_prefixes() -> set[str]:
+    data = json.loads(PREFIXES_FILE.read_text(encoding="utf-8"))
+    return {p["code"] for p in data["prefixes"]}
+
+
+# --- helpers -----------------------------------------------------------------
 
 
 def _rows(mask: pd.Series) -> list[int]:
-    """DataFrame positions to spreadsheet row numbers (the header is row 1)."""
-    return [int(i) + 2 for i in mask[mask.fillna(False)].index]
+    """DataFrame positions where mask is true, as spreadsheet rows (the header is row 1)."""
+    return [int(i) + 2 for i in mask[mask.fillna(False).astype(bool)].index]
 
 
-def _date(value) -> str:
-    return value.strftime("%Y-%m-%d")
+def _text(value) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None or value is pd.NA else str(value)
 
 
-def check_date_order(tables, package, dataset, start, end) -> list[Finding]:
-    frame, res = tables[dataset], package.resource(dataset)
-    bad = frame[end] < frame[start]
-    return [
-        Finding(res.shown, row, end, "end-before-start",
-                f"{show(_date(frame.at[row - 2, end]))} is before the {start} {show(_date(frame.at[row - 2, start]))} "
-                f"(expected {end} on or after {start})", dataset=dataset)
-        for row in _rows(bad)
-    ]
+def _finding(ctx: Context, check: Check, dataset: str, row: int, column: str | None, message: str,
+             example: str | None = None) -> Finding:
+    res = ctx.res(dataset)
+    value = _text(ctx.tables[dataset].at[row - 2, column]) if column else None
+    if example is None and column:
+        example = res.field(column).get("example")
+    return Finding(res.shown, row, column, check.code, message, severity=check.severity, dataset=dataset,
+                   value=value, example=example)
 
 
-def check_annual_value(tables, package) -> list[Finding]:
-    frame, res = tables["contracts"], package.resource("contracts")
-    bad = frame["annual_value_gbp"] > frame["total_value_gbp"]
-    return [
-        Finding(res.shown, row, "annual_value_gbp", "annual-exceeds-total",
-                f"{show(frame.at[row - 2, 'annual_value_gbp'])} is more than the total value "
-                f"{show(frame.at[row - 2, 'total_value_gbp'])} (expected an annual value no larger than the total)",
-                dataset="contracts")
-        for row in _rows(bad)
-    ]
+def _applies(ctx: Context, check: Check) -> list[str]:
+    names = [r.name for r in ctx.package.resources]
+    return [d for d in (check.datasets or names) if d in ctx.tables]
 
 
-def check_positive(tables, package, dataset, column) -> list[Finding]:
-    frame, res = tables[dataset], package.resource(dataset)
-    return [
-        Finding(res.shown, row, column, "not-positive",
-                f"{show(frame.at[row - 2, column])} is not more than zero (expected an amount above £0)", dataset=dataset)
-        for row in _rows(frame[column] <= 0)
-    ]
+def _free_text_columns(res: Resource) -> list[str]:
+    """Text columns people type into: strings with no enum or pattern that are not references."""
+    references = {f for fk in res.schema.get("foreignKeys", []) for f in
+                  (fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])}
+    return [f["name"] for f in res.fields
+            if f.get("type", "string") == "string" and f["name"] not in references
+            and not {"enum", "pattern"} & set(f.get("constraints", {}))]
 
 
-def check_grant_prefix(tables, package, config: Config) -> list[Finding]:
-    frame, res = tables["grants"], package.resource("grants")
-    bad = ~frame["grant_id"].str.startswith(config.grant_id_prefix)
-    return [
-        Finding(res.shown, row, "grant_id", "grant-id-prefix",
-                f"{show(frame.at[row - 2, 'grant_id'])} does not start with the council's 360Giving prefix "
-                f"(expected {config.grant_id_prefix} then a reference)", dataset="grants")
-        for row in _rows(bad)
-    ]
+# --- the checks --------------------------------------------------------------
 
 
-def check_funding_outcomes(tables, package) -> list[Finding]:
-    frame, res = tables["funding_outcomes"], package.resource("funding_outcomes")
+def check_positive(ctx: Context, check: Check) -> list[Finding]:
     found = []
-    both = frame["contract_id"].notna() & frame["grant_id"].notna()
-    neither = frame["contract_id"].isna() & frame["grant_id"].isna()
-    for row in _rows(both):
-        found.append(Finding(res.shown, row, "grant_id", "one-of",
-                             "both a contract and a grant are given (expected one or the other: use two rows)",
-                             dataset="funding_outcomes"))
-    for row in _rows(neither):
-        found.append(Finding(res.shown, row, "contract_id", "one-of",
-                             "neither a contract nor a grant is given (expected one of them)", dataset="funding_outcomes"))
-    key = ["contract_id", "grant_id", "outcome_id"]
-    duplicated = frame.duplicated(subset=key, keep="first")
-    for row in _rows(duplicated):
-        found.append(Finding(res.shown, row, None, "duplicate",
-                             "this row repeats an earlier row (expected each funding and outcome pair once)",
-                             dataset="funding_outcomes"))
+    for dataset in _applies(ctx, check):
+        for spec in ctx.res(dataset).fields:
+            name = spec["name"]
+            if spec.get("type") == "number" and (name.endswith("_gbp") or name.startswith("amount")) \
+                    and name != "vat_not_recoverable_gbp":
+                frame = ctx.tables[dataset]
+                for row in _rows(frame[name] <= 0):
+                    found.append(_finding(ctx, check, dataset, row, name,
+                                          f"{show(_text(frame.at[row - 2, name]))} is not more than zero "
+                                          f"(expected an amount above £0, such as {spec.get('example', '1200.50')})"))
     return found
 
 
-def check_periods(tables, package) -> list[Finding]:
-    frame, res = tables["measurements"], package.resource("measurements")
-    years = frame["period"].str.slice(0, 7)
-    first = pd.to_numeric(years.str.slice(0, 4))
-    second = pd.to_numeric(years.str.slice(5, 7))
-    bad = (first + 1) % 100 != second
+DATE_PAIRS = {
+    "contracts": [("start_date", "end_date"), ("start_date", "review_date")],
+    "grants": [("planned_start_date", "planned_end_date"), ("award_date", "planned_end_date")],
+    "commissioners": [("active_from", "active_to")],
+}
+
+
+def check_date_order(ctx: Context, check: Check) -> list[Finding]:
+    found = []
+    for dataset in _applies(ctx, check):
+        frame = ctx.tables[dataset]
+        for start, end in DATE_PAIRS.get(dataset, []):
+            for row in _rows(frame[end] < frame[start]):
+                found.append(_finding(
+                    ctx, check, dataset, row, end,
+                    f"{show(_text(frame.at[row - 2, end]))} is before the {start} "
+                    f"{show(_text(frame.at[row - 2, start]))} (expected {end} on or after {start})"))
+    return found
+
+
+def check_plausible_dates(ctx: Context, check: Check) -> list[Finding]:
+    found = []
+    earliest = pd.Timestamp(EARLIEST_YEAR, 1, 1)
+    latest = pd.Timestamp(ctx.today.year + LATEST_YEARS_AHEAD, 12, 31)
+    for dataset in _applies(ctx, check):
+        frame = ctx.tables[dataset]
+        for spec in ctx.res(dataset).fields:
+            if spec.get("type") != "date":
+                continue
+            name = spec["name"]
+            for row in _rows((frame[name] < earliest) | (frame[name] > latest)):
+                found.append(_finding(
+                    ctx, check, dataset, row, name,
+                    f"{show(_text(frame.at[row - 2, name]))} is implausibly far in the past or future "
+                    f"(expected a date between {EARLIEST_YEAR} and {latest.year}, such as {spec.get('example')})"))
+    return found
+
+
+def check_award_not_in_future(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["grants"]
+    limit = pd.Timestamp(ctx.today)
     return [
-        Finding(res.shown, row, "period", "financial-year",
-                f"{show(frame.at[row - 2, 'period'])} is not a financial year (expected two consecutive years, "
-                f"such as 2024-25 or 2024-25 Q1)", dataset="measurements")
+        _finding(ctx, check, "grants", row, "award_date",
+                 f"{show(_text(frame.at[row - 2, 'award_date']))} is in the future "
+                 f"(expected an award date on or before {ctx.today:%Y-%m-%d}: publish grants once awarded)")
+        for row in _rows(frame["award_date"] > limit)
+    ]
+
+
+def check_annual_value(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["contracts"]
+    return [
+        _finding(ctx, check, "contracts", row, "annual_value_gbp",
+                 f"{show(_text(frame.at[row - 2, 'annual_value_gbp']))} is more than the total value "
+                 f"{show(_text(frame.at[row - 2, 'total_value_gbp']))} "
+                 "(expected an annual value no larger than the total)")
+        for row in _rows(frame["annual_value_gbp"] > frame["total_value_gbp"])
+    ]
+
+
+def check_grant_prefix(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["grants"]
+    prefix = ctx.config.grant_id_prefix
+    return [
+        _finding(ctx, check, "grants", row, "grant_id",
+                 f"{show(frame.at[row - 2, 'grant_id'])} does not start with the council's 360Giving prefix "
+                 f"(expected {prefix} then a reference)", example=f"{prefix}G0000123")
+        for row in _rows(~frame["grant_id"].str.startswith(prefix))
+    ]
+
+
+def check_org_id_prefix(ctx: Context, check: Check) -> list[Finding]:
+    known = org_id_prefixes()
+    frame = ctx.tables["organisations"]
+
+    def registered(org_id: str) -> bool:
+        parts = org_id.split("-")
+        return any("-".join(parts[:n]) in known for n in range(2, len(parts)))
+
+    bad = ~frame["org_id"].map(registered).astype(bool)
+    return [
+        _finding(ctx, check, "organisations", row, "org_id",
+                 f"{show(frame.at[row - 2, 'org_id'])} does not start with a prefix listed on org-id.guide "
+                 f"(expected a registered prefix such as GB-CHC, GB-COH or GB-SC, then the register's number)")
         for row in _rows(bad)
     ]
 
 
-def check_review_date(tables, package) -> list[Finding]:
-    frame, res = tables["contracts"], package.resource("contracts")
-    bad = frame["review_date"] > frame["end_date"]
+# The part after a prefix, for the registers whose numbers have a known form.
+REGISTER_FORMS = {
+    "GB-CHC": (re.compile(r"[0-9]{6,7}"), "6 or 7 digits, such as GB-CHC-1123456"),
+    "GB-COH": (re.compile(r"[A-Z0-9]{8}"), "8 characters, such as GB-COH-08123456 or GB-COH-SC123456"),
+    "GB-SC": (re.compile(r"SC[0-9]{6}"), "SC and 6 digits, such as GB-SC-SC012345"),
+    "GB-NIC": (re.compile(r"[0-9]{5,6}"), "5 or 6 digits, such as GB-NIC-100001"),
+}
+
+
+def check_registration_numbers(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["organisations"]
+    found = []
+    for i, org_id in frame["org_id"].items():
+        row = int(i) + 2
+        for prefix, (form, expected) in REGISTER_FORMS.items():
+            if org_id.startswith(prefix + "-"):
+                number = org_id[len(prefix) + 1:]
+                if not form.fullmatch(number):
+                    found.append(_finding(ctx, check, "organisations", row, "org_id",
+                                          f"{show(org_id)} has a {prefix} number that is not in the register's "
+                                          f"form (expected {expected})"))
+                for column, register in (("charity_number", "GB-CHC"), ("company_number", "GB-COH")):
+                    given = frame.at[i, column]
+                    if prefix == register and not pd.isna(given) and given != number:
+                        found.append(_finding(ctx, check, "organisations", row, column,
+                                              f"{show(given)} does not match the number in the org_id {show(org_id)} "
+                                              f"(expected {number})", example=number))
+    return found
+
+
+def _normalised_name(name: str) -> str:
+    name = re.sub(r"[^a-z0-9 ]", " ", name.lower())
+    name = re.sub(r"\b(the|ltd|limited|cic|cio|plc|llp)\b", " ", name)
+    return " ".join(name.split())
+
+
+def check_one_name_one_id(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["organisations"]
+    found = []
+    key = frame["name"].map(_normalised_name)
+    for _, group in frame.groupby(key, sort=False):
+        if len(group) > 1:
+            ids = ", ".join(group["org_id"])
+            for i in group.index[1:]:
+                found.append(_finding(ctx, check, "organisations", int(i) + 2, "name",
+                                      f"{show(frame.at[i, 'name'])} is also the name of another organisation "
+                                      f"(ids: {ids}; expected one id per organisation: merge them if they are the same)"))
+    for column in ("charity_number", "company_number"):
+        numbers = frame[column].dropna()
+        for _, group in numbers.groupby(numbers, sort=False):
+            if len(group) > 1:
+                for i in group.index[1:]:
+                    found.append(_finding(ctx, check, "organisations", int(i) + 2, column,
+                                          f"{show(frame.at[i, column])} is the {column.replace('_', ' ')} of more "
+                                          f"than one organisation (ids: {', '.join(frame.loc[group.index, 'org_id'])}; "
+                                          "expected one organisation per registration)"))
+    return found
+
+
+def check_personal_data(ctx: Context, check: Check) -> list[Finding]:
+    found = []
+    for dataset in _applies(ctx, check):
+        frame = ctx.tables[dataset]
+        for column in _free_text_columns(ctx.res(dataset)):
+            values = frame[column].dropna()
+            for kind, pattern, what in (
+                ("an email address", EMAIL, "remove it, or use a role address published elsewhere"),
+                ("a telephone number", PHONE, "remove it"),
+                ("a full postcode", POSTCODE, "remove it, or give only the ward or the first half, such as SE1"),
+            ):
+                hits = values[values.str.contains(pattern, regex=True)]
+                for i, text in hits.items():
+                    match = pattern.search(text).group(0)
+                    found.append(_finding(ctx, check, dataset, int(i) + 2, column,
+                                          f"contains {kind} {show(match)}, which may be personal data "
+                                          f"(expected no contact details in published text: {what})"))
+    return found
+
+
+def check_individuals(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["organisations"]
+    prefix = f"{ctx.config.publisher_org_id}-IND-"
+    found = []
+    for row in _rows(frame["organisation_type"] == "individual"):
+        org_id, name = frame.at[row - 2, "org_id"], frame.at[row - 2, "name"]
+        if not org_id.startswith(prefix):
+            found.append(_finding(ctx, check, "organisations", row, "org_id",
+                                  f"{show(org_id)} identifies an individual by something other than an anonymous "
+                                  f"reference (expected {prefix} then a number, as 360Giving's guidance asks)",
+                                  example=f"{prefix}0001"))
+        if not ANONYMISED.match(name):
+            found.append(_finding(ctx, check, "organisations", row, "name",
+                                  f"{show(name)} looks like a person's name (expected an individual to be shown as "
+                                  "\"Individual\" or \"Individual recipient\", never by name)",
+                                  example="Individual recipient"))
+    return found
+
+
+def check_no_html(ctx: Context, check: Check) -> list[Finding]:
+    found = []
+    for dataset in _applies(ctx, check):
+        frame = ctx.tables[dataset]
+        for column in _free_text_columns(ctx.res(dataset)):
+            values = frame[column].dropna()
+            for i, text in values[values.str.contains(HTML, regex=True)].items():
+                found.append(_finding(ctx, check, dataset, int(i) + 2, column,
+                                      f"contains HTML or a script {show(HTML.search(text).group(0))} "
+                                      "(expected plain text: remove the markup)"))
+    return found
+
+
+def check_formula_like(ctx: Context, check: Check) -> list[Finding]:
+    found = []
+    for dataset in _applies(ctx, check):
+        frame = ctx.tables[dataset]
+        for column in _free_text_columns(ctx.res(dataset)):
+            values = frame[column].dropna()
+            for i, text in values[values.str.startswith(FORMULA_START)].items():
+                found.append(_finding(ctx, check, dataset, int(i) + 2, column,
+                                      f"{show(text)} starts with {show(text[0])}, which spreadsheets treat as a formula "
+                                      "(expected text that starts with a letter, digit or quotation mark)"))
+    return found
+
+
+def check_funding_outcomes(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["funding_outcomes"]
+    found = []
+    for row in _rows(frame["contract_id"].notna() & frame["grant_id"].notna()):
+        found.append(_finding(ctx, check, "funding_outcomes", row, "grant_id",
+                              "both a contract and a grant are given (expected one or the other: use two rows)"))
+    for row in _rows(frame["contract_id"].isna() & frame["grant_id"].isna()):
+        found.append(_finding(ctx, check, "funding_outcomes", row, "contract_id",
+                              "neither a contract nor a grant is given (expected one of them)"))
+    return found
+
+
+def check_duplicate_rows(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["funding_outcomes"]
+    duplicated = frame.duplicated(subset=["contract_id", "grant_id", "outcome_id"], keep="first")
+    return [Finding(ctx.res("funding_outcomes").shown, row, None, check.code,
+                    "this row repeats an earlier row (expected each funding and outcome pair once)",
+                    severity=check.severity, dataset="funding_outcomes")
+            for row in _rows(duplicated)]
+
+
+def check_possible_duplicate_grants(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["grants"]
+    key = ["recipient_org_id", "amount_awarded", "award_date", "title"]
+    duplicated = frame.duplicated(subset=key, keep="first")
     return [
-        Finding(res.shown, row, "review_date", "review-after-end",
-                f"{show(_date(frame.at[row - 2, 'review_date']))} is after the end date "
-                f"{show(_date(frame.at[row - 2, 'end_date']))} (expected a review before the contract ends)",
-                severity=WARNING, dataset="contracts")
-        for row in _rows(bad)
+        _finding(ctx, check, "grants", row, "grant_id",
+                 f"{show(frame.at[row - 2, 'grant_id'])} has the same recipient, amount, award date and title as "
+                 "another grant (expected each grant once: remove it if it is a copy)")
+        for row in _rows(duplicated)
     ]
 
 
-def run_checks(tables: dict[str, pd.DataFrame], package: DataPackage, config: Config) -> list[Finding]:
+def check_periods(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["measurements"]
+    first = pd.to_numeric(frame["period"].str.slice(0, 4))
+    second = pd.to_numeric(frame["period"].str.slice(5, 7))
+    return [
+        _finding(ctx, check, "measurements", row, "period",
+                 f"{show(frame.at[row - 2, 'period'])} is not a financial year (expected two consecutive years, "
+                 "such as 2024-25 or 2024-25 Q1)")
+        for row in _rows((first + 1) % 100 != second)
+    ]
+
+
+def check_missing_ward(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["organisations"]
+    return [
+        _finding(ctx, check, "organisations", row, "ward",
+                 "no ward is given for an organisation based in the borough (expected its ward, such as Peckham)")
+        for row in _rows(frame["based_in_borough"].fillna(False).astype(bool) & frame["ward"].isna())
+    ]
+
+
+def check_missing_programme(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["grants"]
+    return [
+        _finding(ctx, check, "grants", row, "programme",
+                 "no grant programme is given (expected the programme the grant was made under, "
+                 "such as Community Support Fund)")
+        for row in _rows(frame["programme"].isna())
+    ]
+
+
+def check_title_not_description(ctx: Context, check: Check) -> list[Finding]:
+    found = []
+    for dataset in _applies(ctx, check):
+        frame = ctx.tables[dataset]
+        same = frame["title"].str.strip().str.lower() == frame["description"].str.strip().str.lower()
+        for row in _rows(same):
+            found.append(_finding(ctx, check, dataset, row, "description",
+                                  "the description only repeats the title (expected a sentence or two saying "
+                                  "what the money pays for)"))
+    return found
+
+
+CHECKS: list[Check] = [
+    Check("not-positive", ("contracts", "grants", "commissioning_intentions"), ERROR,
+          "Amounts are more than zero", check_positive),
+    Check("end-before-start", ("contracts", "grants", "commissioners"), ERROR,
+          "End, review and planned end dates are not before their start dates", check_date_order),
+    Check("implausible-date", (), ERROR,
+          f"Dates are after {EARLIEST_YEAR} and less than {LATEST_YEARS_AHEAD} years ahead", check_plausible_dates),
+    Check("award-in-future", ("grants",), ERROR, "Award dates are not in the future", check_award_not_in_future),
+    Check("annual-exceeds-total", ("contracts",), ERROR,
+          "A contract's annual value is no more than its total value", check_annual_value),
+    Check("grant-id-prefix", ("grants",), ERROR,
+          "Grant identifiers start with the council's 360Giving prefix", check_grant_prefix),
+    Check("org-id-prefix", ("organisations",), ERROR,
+          "Organisation identifiers use a prefix listed on org-id.guide", check_org_id_prefix),
+    Check("registration-number", ("organisations",), ERROR,
+          "Charity and company numbers have the register's form and match the identifier",
+          check_registration_numbers),
+    Check("personal-data", (), ERROR,
+          "No email addresses, telephone numbers or full postcodes in any text", check_personal_data),
+    Check("individual-not-anonymised", ("organisations",), ERROR,
+          "Individuals are anonymised, never named", check_individuals),
+    Check("html-in-text", (), ERROR, "Text holds no HTML or scripts", check_no_html),
+    Check("formula-like", (), ERROR,
+          "Text does not start with =, +, -, @ or a tab (spreadsheet formulas)", check_formula_like),
+    Check("one-of", ("funding_outcomes",), ERROR,
+          "Each outcome link names a contract or a grant, not both", check_funding_outcomes),
+    Check("duplicate-row", ("funding_outcomes",), ERROR, "No outcome link is listed twice", check_duplicate_rows),
+    Check("financial-year", ("measurements",), ERROR,
+          "Periods are real financial years, such as 2024-25", check_periods),
+    Check("same-name-several-ids", ("organisations",), WARNING,
+          "One organisation, one identifier: no name or registration number under several ids",
+          check_one_name_one_id),
+    Check("possible-duplicate", ("grants",), WARNING,
+          "No two grants have the same recipient, amount, date and title", check_possible_duplicate_grants),
+    Check("no-ward", ("organisations",), WARNING,
+          "Organisations based in the borough have a ward", check_missing_ward),
+    Check("no-programme", ("grants",), WARNING, "Grants name their programme", check_missing_programme),
+    Check("title-is-description", ("contracts", "grants", "commissioning_intentions"), WARNING,
+          "Descriptions say more than the title", check_title_not_description),
+]
+
+
+def checks_for(dataset: str, package: DataPackage) -> list[Check]:
+    names = [r.name for r in package.resources]
+    return [c for c in CHECKS if dataset in (c.datasets or names)]
+
+
+def run_checks(tables: dict[str, pd.DataFrame], package: DataPackage, config: Config,
+               on: dt.date | None = None) -> list[Finding]:
+    ctx = Context(tables=tables, package=package, config=config, today=on or today())
     found: list[Finding] = []
-    found += check_date_order(tables, package, "contracts", "start_date", "end_date")
-    found += check_date_order(tables, package, "grants", "planned_start_date", "planned_end_date")
-    found += check_annual_value(tables, package)
-    found += check_positive(tables, package, "contracts", "total_value_gbp")
-    found += check_positive(tables, package, "grants", "amount_awarded")
-    found += check_grant_prefix(tables, package, config)
-    found += check_funding_outcomes(tables, package)
-    found += check_periods(tables, package)
-    found += check_review_date(tables, package)
+    for check in CHECKS:
+        if all(d in tables for d in check.datasets):
+            found += check.run(ctx, check)
     return sorted(sort_findings(found, package), key=lambda f: f.severity != ERROR)

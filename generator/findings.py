@@ -35,6 +35,8 @@ class Finding:
     message: str  # plain English, starting with the bad value where there is one
     severity: str = ERROR
     dataset: str = field(default="", compare=False)
+    value: str | None = field(default=None, compare=False)  # the bad value, as in the file
+    example: str | None = field(default=None, compare=False)  # a valid value for the column
 
     def __str__(self) -> str:
         where = [self.path]
@@ -57,6 +59,9 @@ class Finding:
             "column": self.column,
             "code": self.code,
             "message": self.message,
+            "value": self.value,
+            "example": self.example,
+            "text": str(self),
         }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import json
 import os
 from dataclasses import dataclass
@@ -247,6 +248,18 @@ def run_frictionless(package: DataPackage, names: set[str]) -> list[Finding]:
     return found
 
 
+def _hint(value, kind: str) -> str:
+    """A likely cause, when one is recognisable."""
+    text = "" if value is None else str(value)
+    if text != text.strip():
+        return ": it has a space or line break at the start or end"
+    if kind == "date" and text.isdigit() and 4 <= len(text) <= 5:
+        return ": it looks like an Excel serial date (format the column as a date, or type YYYY-MM-DD)"
+    if kind == "date" and re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+        return ": it is written day/month/year"
+    return ""
+
+
 def translate(res: Resource, error) -> Finding:
     """One frictionless error as a plain-English finding."""
     etype = error.type
@@ -261,7 +274,7 @@ def translate(res: Resource, error) -> Finding:
     if etype == "type-error":
         ftype = spec.get("type", "string")
         problem, expected = TYPE_EXPECTED.get(ftype, (f"is not a valid {ftype}", ftype))
-        message = f"{show(cell)} {problem} (expected {expected})"
+        message = f"{show(cell)} {problem}{_hint(cell, ftype)} (expected {expected})"
     elif etype == "constraint-error":
         constraints = spec.get("constraints", {})
         if note.startswith('constraint "required"'):
@@ -270,7 +283,7 @@ def translate(res: Resource, error) -> Finding:
             allowed = "; ".join(str(v) for v in constraints.get("enum", []))
             message = f"{show(cell)} is not one of the allowed values (expected one of: {allowed})"
         elif note.startswith('constraint "pattern"'):
-            message = f"{show(cell)} is not in the expected form (expected something like {example or constraints.get('pattern')})"
+            message = f"{show(cell)} is not in the expected form{_hint(cell, 'id')} (expected something like {example or constraints.get('pattern')})"
         elif note.startswith('constraint "minimum"'):
             message = f"{show(cell)} is less than {constraints.get('minimum')} (expected {constraints.get('minimum')} or more)"
         elif note.startswith('constraint "maximum"'):
@@ -297,7 +310,7 @@ def translate(res: Resource, error) -> Finding:
         target = error.reference_name or res.name
         target_field = (error.reference_field_names or ["?"])[0]
         article = "an" if target_field[:1].lower() in "aeiou" else "a"
-        message = (f"{show(value)} does not match any {target_field} in {target}.csv "
+        message = (f"{show(value)} does not match any {target_field} in {target}.csv{_hint(value, 'id')} "
                    f"(expected {article} {target_field} listed there: add it there first, or correct this one)")
     elif etype == "blank-row":
         message = "the row is blank (expected no blank rows: delete it)"
@@ -310,7 +323,9 @@ def translate(res: Resource, error) -> Finding:
         message = error.message
     else:
         message = error.message
-    return Finding(res.shown, row, column, etype, message, dataset=res.name)
+    value = cell if etype != "foreign-key" else value
+    return Finding(res.shown, row, column, etype, message, dataset=res.name,
+                   value=None if value is None else str(value), example=example)
 
 
 # --- the stage ---------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_validate_invalid_data_exact_output(data):
     assert result.stderr == (
         'data/grants.csv, row 14, column "amount_awarded": "£1,200" is not a number '
         "(expected a plain number such as 1200.50)\n"
-        'data/grants.csv, row 15, column "award_date": "31/12/2024" is not a date '
+        'data/grants.csv, row 15, column "award_date": "31/12/2024" is not a date: it is written day/month/year '
         "(expected a date written YYYY-MM-DD, such as 2025-01-15)\n"
         "Invalid: 2 errors in 1 file. Fix them and run the command again.\n"
     )

@@ -35,7 +35,7 @@ def test_date_in_british_order(data, config):
     set_cell(data, "grants", 3, "award_date", "15/01/2025")
     found = findings(data, config)
     assert [str(f) for f in found] == [
-        'data/grants.csv, row 3, column "award_date": "15/01/2025" is not a date '
+        'data/grants.csv, row 3, column "award_date": "15/01/2025" is not a date: it is written day/month/year '
         "(expected a date written YYYY-MM-DD, such as 2025-01-15)"
     ]
 
@@ -262,7 +262,7 @@ def test_funding_outcome_needs_exactly_one_of_contract_or_grant(data, config):
     rows += [[both[h] for h in header], [neither[h] for h in header], list(rows[1])]
     write_rows(data / "funding_outcomes.csv", rows)
     n = len(rows)
-    assert tuples(data, config) == [(n - 2, "grant_id", "one-of"), (n - 1, "contract_id", "one-of"), (n, None, "duplicate")]
+    assert tuples(data, config) == [(n - 2, "grant_id", "one-of"), (n - 1, "contract_id", "one-of"), (n, None, "duplicate-row")]
 
 
 def test_financial_year_period(data, config):
@@ -270,8 +270,9 @@ def test_financial_year_period(data, config):
     assert tuples(data, config) == [(2, "period", "financial-year")]
 
 
-def test_review_after_end_is_a_warning(data, config):
-    end = get_cell(data, "contracts", 2, "end_date")
-    set_cell(data, "contracts", 2, "review_date", str(int(end[:4]) + 1) + end[4:])
+def test_missing_programme_is_a_warning(data, config):
+    set_cell(data, "grants", 2, "programme", "")
     assert tuples(data, config) == []
-    assert tuples(data, config, WARNING) == [(2, "review_date", "review-after-end")]
+    assert (2, "programme", "no-programme") in tuples(data, config, WARNING)
+    set_cell(data, "grants", 2, "programme", "Warm Spaces")
+    assert (2, "programme", "no-programme") not in tuples(data, config, WARNING)
