@@ -107,6 +107,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path = GENERA
             shutil.rmtree(docs_dir)
         downloads_dir = Path(tempfile.mkdtemp(prefix="downloads-", dir=staging))
         downloads = export.export(package, tables, downloads_dir)
+        export.write_findings_csv(findings, downloads_dir / export.WARNINGS_CSV)
         lap("export")
 
         # 4. Markdown pages.
@@ -115,6 +116,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path = GENERA
             model=the_model,
             datasets=model.dataset_infos(package, tables, downloads, load.last_updated(package)),
             commissioners=tables["commissioners"],
+            quality=model.quality_infos(package, findings, checks.today()),
         )
         render.render(content, docs_dir)
         shutil.move(str(downloads_dir), str(docs_dir / export.DOWNLOADS))

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .config import ROOT, ConfigError, load_config
-from .findings import WARNING, errors
+from .findings import errors
 
 DESCRIPTION = """\
 Publish a council's commissioning data (contracts, grants, the forward plan and the
@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder holding datapackage.json and the CSV files (default: data/)")
         p.add_argument("--config", type=Path, default=ROOT / "config.yml", metavar="FILE",
                        help="settings file (default: config.yml)")
+        p.add_argument("--format", choices=["text", "github"], default="text",
+                       help="how to print problems: text for people (default), or github for workflow "
+                            "annotations (::error file=...,line=...::...) on a pull request")
+        p.add_argument("--report", type=Path, metavar="FILE",
+                       help="also write every problem to FILE as JSON, grouped by file and check")
         if out:
             p.add_argument("--out", type=Path, default=ROOT / "site", metavar="DIR",
                            help="folder to write the site to; replaced only when the new site is complete (default: site/)")
@@ -54,49 +59,48 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_findings(findings, stream) -> None:
-    for finding in findings:
-        print(str(finding), file=stream)
+def _report(findings, args, stream) -> None:
+    """Print the findings, and write the JSON report when asked."""
+    from . import report
 
-
-def _summary(findings) -> str:
-    n_errors = len(errors(findings))
-    n_warnings = sum(1 for f in findings if f.severity == WARNING)
-    files = len({f.path for f in errors(findings)})
-    parts = [f"{n_errors} error{'s' if n_errors != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
-    if n_warnings:
-        parts.append(f"{n_warnings} warning{'s' if n_warnings != 1 else ''}")
-    return ", ".join(parts)
+    if args.report:
+        report.write_json(findings, args.report)
+    if findings:
+        if args.format == "github":
+            print(report.as_github(findings), file=stream)
+        else:
+            print(report.as_text(findings, warning_details=bool(errors(findings))), file=stream)
 
 
 def cmd_validate(args) -> int:
-    from . import build
+    from . import build, report
 
     config = load_config(args.config)
     findings, package, tables = build.check(args.data, config)
-    _print_findings(findings, sys.stdout if not errors(findings) else sys.stderr)
-    if errors(findings):
-        print(f"Invalid: {_summary(findings)}. Fix them and run the command again.", file=sys.stderr)
+    invalid = bool(errors(findings))
+    _report(findings, args, sys.stderr if invalid else sys.stdout)
+    if invalid:
+        print(f"Invalid: {report.summary(findings)}. Fix them and run the command again.", file=sys.stderr)
         return 1
     rows = sum(len(t) for t in tables.values())
     warnings = len(findings)
-    note = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+    note = f" ({warnings:,} warning{'s' if warnings != 1 else ''})" if warnings else ""
     print(f"Valid: {len(tables)} datasets, {rows:,} rows{note}.")
     return 0
 
 
 def cmd_build(args) -> int:
-    from . import build
+    from . import build, report
 
     config = load_config(args.config)
     try:
         result = build.build(args.data, args.out, config)
     except build.BuildError as exc:
-        _print_findings(exc.findings, sys.stderr)
-        print(f"Build stopped: {_summary(exc.findings)}. Nothing was published; "
+        _report(exc.findings, args, sys.stderr)
+        print(f"Build stopped: {report.summary(exc.findings)}. Nothing was published; "
               f"{args.out} is unchanged.", file=sys.stderr)
         return 1
-    _print_findings(result.findings, sys.stdout)
+    _report(result.findings, args, sys.stdout)
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     print(f"Built the site in {args.out} in {total:.1f}s ({stages}).")

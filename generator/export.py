@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import math
@@ -20,6 +21,7 @@ import pandas as pd
 from .validate import DataPackage
 
 DOWNLOADS = "downloads"
+WARNINGS_CSV = "data-quality-warnings.csv"
 
 
 @dataclass(frozen=True)
@@ -90,3 +92,14 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path)
     dp_path.write_text(json.dumps(package_descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     downloads.append(Download("", "JSON", dp_path.name, dp_path.stat().st_size))
     return downloads
+
+
+def write_findings_csv(findings, path: Path) -> None:
+    """Every warning of the published data, one per row, for a spreadsheet."""
+    columns = ["severity", "dataset", "path", "row", "column", "code", "value", "example", "message"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for f in findings:
+            record = f.as_dict()
+            writer.writerow(["" if record[c] is None else record[c] for c in columns])

@@ -150,6 +150,67 @@ def dataset_infos(package, tables, downloads, last_updated) -> list[DatasetInfo]
 
 
 @dataclass
+class QualityInfo:
+    """What a dataset's data quality page shows."""
+
+    name: str
+    title: str
+    checks: list[tuple[str, str, str]]  # (what is checked, severity, detail)
+    warnings: list  # findings.Finding, warnings only (errors never publish)
+    passed_on: dt.date
+
+    def warning_groups(self) -> list[tuple[str, int]]:
+        from .report import group
+
+        return [(g.title, len(g.findings)) for g in group(self.warnings)]
+
+
+def schema_checks(res) -> list[tuple[str, str, str]]:
+    """The schema rules that apply to a dataset, in plain English."""
+    fields = res.fields
+
+    def names(predicate) -> str:
+        return ", ".join(f["name"] for f in fields if predicate(f))
+
+    rows = [("The file is UTF-8 CSV, comma-separated, with exactly the schema's columns", "error", "")]
+    typed = names(lambda f: f.get("type", "string") != "string")
+    if typed:
+        rows.append(("Values have their column's type (number, date, yes or no)", "error", typed))
+    for key, title in (("required", "Required values are present"),
+                       ("enum", "Values are among the column's allowed values"),
+                       ("pattern", "Identifiers and codes have the expected form"),
+                       ("minimum", "Numbers are not below the column's minimum"),
+                       ("unique", "Identifiers are unique")):
+        columns = names(lambda f, key=key: key in f.get("constraints", {}))
+        if columns:
+            rows.append((title, "error", columns))
+    pk = res.schema.get("primaryKey")
+    if pk:
+        rows.append(("Each row's key is unique", "error", ", ".join([pk] if isinstance(pk, str) else pk)))
+    for fk in res.schema.get("foreignKeys", []):
+        fields_ = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        target = fk["reference"]["resource"]
+        rows.append((f"References match a row in {target}", "error", ", ".join(fields_)))
+    return rows
+
+
+def quality_infos(package, findings, passed_on: dt.date) -> list[QualityInfo]:
+    from .checks import checks_for
+
+    infos = []
+    for res in package.resources:
+        council = [(c.title, c.severity, "") for c in checks_for(res.name, package)]
+        infos.append(QualityInfo(
+            name=res.name,
+            title=res.title,
+            checks=schema_checks(res) + council,
+            warnings=[f for f in findings if f.dataset == res.name and f.severity == "warning"],
+            passed_on=passed_on,
+        ))
+    return infos
+
+
+@dataclass
 class Site:
     """Everything the render stage needs."""
 
@@ -157,3 +218,4 @@ class Site:
     model: Model
     datasets: list[DatasetInfo]
     commissioners: pd.DataFrame
+    quality: list[QualityInfo] = field(default_factory=list)

@@ -128,6 +128,7 @@ def write_page(env: jinja2.Environment, docs_dir: Path, page: str, template: str
 TYPE_LABELS = {"string": "text", "number": "number", "integer": "whole number", "date": "date (YYYY-MM-DD)",
                "boolean": "yes or no"}
 PREVIEW_ROWS = 10
+QUALITY_ROWS = 200  # warnings listed on a quality page; all are in the CSV download
 
 
 def dictionary_rows(fields: list[dict]) -> list[list[str]]:
@@ -186,3 +187,15 @@ def render(site, docs_dir: Path) -> None:
                          for c in site.commissioners.itertuples(index=False)]
     write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows, **common)
     write_page(env, docs_dir, "accessibility.md", "accessibility.md.j2", **common)
+
+    quality_rows = [[q.title, number(len(q.checks)), number(len(q.warnings)), long_date(q.passed_on)]
+                    for q in site.quality]
+    write_page(env, docs_dir, "quality/index.md", "quality.md.j2", quality_rows=quality_rows,
+               quality=site.quality, **common)
+    for q in site.quality:
+        write_page(env, docs_dir, f"quality/{q.name}.md", "quality_dataset.md.j2", q=q,
+                   check_rows=[list(c) for c in q.checks],
+                   group_rows=[[title, number(n)] for title, n in q.warning_groups()],
+                   warning_rows=[[str(w.row or ""), w.column or "", w.value or "", w.message]
+                                 for w in q.warnings[:QUALITY_ROWS]],
+                   **common)

@@ -36,6 +36,38 @@ TYPE_EXPECTED = {
 }
 
 
+# What each schema-level finding code checks, in plain English (group headings and
+# the data quality pages).
+CODE_TITLES = {
+    "missing-file": "Every file listed in datapackage.json exists",
+    "empty-file": "Files are not empty",
+    "bom": "Files are UTF-8 without a byte-order mark",
+    "encoding": "Files are UTF-8 text",
+    "binary": "Files are text, not binary",
+    "delimiter": "Columns are separated by commas",
+    "header": "Header names have no spaces around them",
+    "duplicate-header": "No column appears twice",
+    "extra-header": "No column is missing from the schema",
+    "missing-header": "Every column in the schema is present",
+    "header-order": "Columns are in the schema's order",
+    "blank-row": "No blank rows",
+    "extra-cell": "Rows have no more values than there are columns",
+    "missing-cell": "Rows have a value for every column",
+    "type-error": "Values have their column's type (number, date, yes or no)",
+    "constraint-required": "Required values are present",
+    "constraint-enum": "Values are among the column's allowed values",
+    "constraint-pattern": "Identifiers and codes have the expected form",
+    "constraint-minimum": "Numbers are not below the column's minimum",
+    "constraint-maximum": "Numbers are not above the column's maximum",
+    "duplicate": "Identifiers and keys are unique",
+    "foreign-key": "References match a row in the dataset they point to",
+    "invalid-json": "datapackage.json and the schemas are valid JSON",
+    "invalid-descriptor": "datapackage.json lists every resource with a name, path and schema",
+    "out-dir": "The output folder is one this tool may replace",
+    "mkdocs": "MkDocs builds the site without warnings",
+}
+
+
 class PackageError(Exception):
     """The package descriptor or a schema cannot be read: nothing else can be checked."""
 

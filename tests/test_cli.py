@@ -30,7 +30,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def test_validate_valid_data(data):
     result = run("validate", "--data", "data", cwd=data.parent)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Valid: 10 datasets, ")
+    assert result.stdout.splitlines()[-1].startswith("Valid: 10 datasets, ")
     assert result.stderr == ""
 
 
@@ -41,9 +41,10 @@ def test_validate_invalid_data_exact_output(data):
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == (
-        'data/grants.csv, row 14, column "amount_awarded": "£1,200" is not a number '
+        "data/grants.csv: 2 errors: Values have their column's type (number, date, yes or no)\n"
+        '  data/grants.csv, row 14, column "amount_awarded": "£1,200" is not a number '
         "(expected a plain number such as 1200.50)\n"
-        'data/grants.csv, row 15, column "award_date": "31/12/2024" is not a date: it is written day/month/year '
+        '  data/grants.csv, row 15, column "award_date": "31/12/2024" is not a date: it is written day/month/year '
         "(expected a date written YYYY-MM-DD, such as 2025-01-15)\n"
         "Invalid: 2 errors in 1 file. Fix them and run the command again.\n"
     )
@@ -78,8 +79,8 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(data, tmp_path):
     (out / "thesis.txt").write_text("precious")
     result = run("build", "--data", "data", "--out", str(out), cwd=data.parent)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == (
-        f"{out}: is not empty and was not built by this tool, so it will not be replaced "
+    assert result.stderr.splitlines()[1] == (
+        f"  {out}: is not empty and was not built by this tool, so it will not be replaced "
         "(expected an empty folder, a new one, or a previous build)"
     )
     assert (out / "thesis.txt").read_text() == "precious"
