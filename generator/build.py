@@ -1,6 +1,6 @@
 """Build: the whole pipeline, step by step.
 
-    validate -> checks -> load -> model -> render -> export -> mkdocs -> publish
+    validate -> load -> checks -> model -> export -> render -> mkdocs -> publish
 
 Nothing is written to the output folder until every step has succeeded: the new
 site is built in a staging folder beside it and swapped in at the end, so a
@@ -9,6 +9,8 @@ failed build leaves the previously published site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -36,47 +38,77 @@ class BuildError(Exception):
 class Result:
     findings: list[Finding]  # warnings only, when the build succeeded
     timings: dict[str, float] = field(default_factory=dict)
-    out_dir: Path | None = None
 
 
-def check(data_dir: Path, config: Config) -> tuple[list[Finding], validate.DataPackage, dict | None]:
-    """Validate the package and run the council checks. Returns the findings,
-    the package and, when the schemas passed, the typed tables."""
+def check(data_dir: Path, config: Config) -> tuple[list[Finding], validate.DataPackage | None, dict | None]:
+    """Validate the package and run the council checks on every dataset that passed
+    its schema, so that one run reports every problem it can. Returns the findings,
+    the package and the typed tables (None when any error was found)."""
     try:
         package = validate.load_package(data_dir)
     except validate.PackageError as exc:
-        return [exc.finding], None, None
+        return exc.findings, None, None
     findings = validate.validate(package)
-    if errors(findings):
-        return findings, package, None
-    tables = load.load(package)
+    failed = {f.dataset for f in errors(findings)}
+    passed = [res for res in package.resources if res.name not in failed]
+    tables, load_findings = load.load(passed)
+    findings += load_findings
+    tables = {name: table for name, table in tables.items() if name not in {f.dataset for f in load_findings}}
     findings += checks.run_checks(tables, package, config)
-    return findings, package, tables
+    return findings, package, (None if errors(findings) else tables)
 
 
 def _check_out_dir(out_dir: Path) -> None:
+    def refuse(path: Path, message: str) -> BuildError:
+        return BuildError([Finding(str(path), None, None, "out-dir", message)])
+
+    for parent in out_dir.parents:
+        if parent.exists() and not parent.is_dir():
+            raise refuse(parent, "is a file (expected a folder to hold the site)")
     if out_dir.exists() and not out_dir.is_dir():
-        raise BuildError([Finding(str(out_dir), None, None, "out-dir", "is a file (expected a folder for the site)")])
+        raise refuse(out_dir, "is a file (expected a folder for the site)")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise BuildError([Finding(
-            str(out_dir), None, None, "out-dir",
-            "is not empty and was not built by this tool, so it will not be replaced "
-            "(expected an empty folder, a new one, or a previous build)")])
+        raise refuse(out_dir, "is not empty and was not built by this tool, so it will not be replaced "
+                              "(expected an empty folder, a new one, or a previous build)")
 
 
-def publish(staging: Path, out_dir: Path) -> None:
-    """Swap the finished staging folder in for the published site."""
-    (staging / MARKER).write_text("This folder is replaced by each `python -m generator build`.\n", encoding="utf-8")
+@contextlib.contextmanager
+def lock(out_dir: Path):
+    """One build at a time per output folder: a second one stops with a message."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    path = out_dir.with_name(f".{out_dir.name}.lock")
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError([Finding(str(out_dir), None, None, "out-dir",
+                                      "another build is writing to this folder (expected one build at a time: "
+                                      "run this one again when it has finished)")]) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the folder `new` where `target` is, keeping the old one until the new one is in place."""
     old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old is not None:
+            os.replace(old, target)  # put the previous one back
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path = GENERATED) -> Result:
+def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None = GENERATED) -> Result:
+    """Validate `data_dir` and build the site into `out_dir`. The generated Markdown is
+    kept in `docs_dir` (None: not kept) for inspection and a standalone `mkdocs build`."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -89,7 +121,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path = GENERA
     out_dir = Path(out_dir).resolve()
     _check_out_dir(out_dir)
 
-    # 1. Validate against the schemas, then the council checks.
+    # 1. Validate against the schemas, load the typed tables and run the council checks.
     findings, package, tables = check(data_dir, config)
     if errors(findings):
         raise BuildError(findings)
@@ -99,39 +131,40 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path = GENERA
     the_model = model.build_model(tables)
     lap("model")
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
-        # 3. Downloads, written into the docs folder so MkDocs copies them and checks links to them.
-        if docs_dir.exists():
-            shutil.rmtree(docs_dir)
-        downloads_dir = Path(tempfile.mkdtemp(prefix="downloads-", dir=staging))
-        downloads = export.export(package, tables, downloads_dir)
-        export.write_findings_csv(findings, downloads_dir / export.WARNINGS_CSV)
-        lap("export")
+    with lock(out_dir):
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        try:
+            # 3. Downloads, inside the docs folder so MkDocs copies them and checks links to them.
+            docs = staging / "docs"
+            downloads = export.export(package, tables, docs / export.DOWNLOADS)
+            export.write_findings_csv(findings, docs / export.DOWNLOADS / export.WARNINGS_CSV)
+            lap("export")
 
-        # 4. Markdown pages.
-        content = model.Site(
-            config=config,
-            model=the_model,
-            datasets=model.dataset_infos(package, tables, downloads, load.last_updated(package)),
-            commissioners=tables["commissioners"],
-            quality=model.quality_infos(package, findings, checks.today()),
-        )
-        render.render(content, docs_dir)
-        shutil.move(str(downloads_dir), str(docs_dir / export.DOWNLOADS))
-        lap("render")
+            # 4. Markdown pages.
+            content = model.Site(
+                config=config,
+                model=the_model,
+                datasets=model.dataset_infos(package, tables, downloads, load.last_updated(package)),
+                commissioners=tables["commissioners"],
+                quality=model.quality_infos(package, findings, checks.today()),
+            )
+            render.render(content, docs)
+            lap("render")
 
-        # 5. MkDocs builds the HTML.
-        site_dir = staging / "site"
-        site.build_site(docs_dir, site_dir)
-        lap("mkdocs")
+            # 5. MkDocs builds the HTML.
+            site.build_site(docs, staging / "site", config)
+            lap("mkdocs")
 
-        # 6. Publish: swap the finished site in.
-        publish(site_dir, out_dir)
-        lap("publish")
-    except site.SiteError as exc:
-        raise BuildError(exc.findings) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return Result(findings=findings, timings=timings, out_dir=out_dir)
+            # 6. Publish: swap the finished site in, and keep the Markdown it was built from.
+            (staging / "site" / MARKER).write_text(
+                "This folder is replaced by each `python -m generator build`.\n", encoding="utf-8")
+            replace_dir(staging / "site", out_dir)
+            if docs_dir is not None:
+                docs_dir.parent.mkdir(parents=True, exist_ok=True)
+                replace_dir(docs, docs_dir)
+            lap("publish")
+        except site.SiteError as exc:
+            raise BuildError(exc.findings) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return Result(findings=findings, timings=timings)

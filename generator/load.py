@@ -1,7 +1,8 @@
 """Load stage: the validated CSV files as typed pandas DataFrames.
 
-Runs only after validation passed, so every value already fits its schema:
+Runs on files that passed their schemas, so every value already has its type:
 numbers become floats, dates datetime64, yes/no booleans, empty cells missing.
+Numbers that parse but are not finite (NaN, INF, 1e400) are reported here.
 """
 
 from __future__ import annotations
@@ -10,18 +11,28 @@ import datetime as dt
 import os
 import subprocess
 
+import numpy as np
 import pandas as pd
 
+from .findings import Finding, show
 from .validate import DataPackage, Resource
 
 
-def load_table(res: Resource) -> pd.DataFrame:
+def load_table(res: Resource) -> tuple[pd.DataFrame, list[Finding]]:
     frame = pd.read_csv(res.path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    found = []
     for spec in res.fields:
         name, ftype = spec["name"], spec.get("type", "string")
         column = frame[name]
         if ftype in ("number", "integer"):
-            frame[name] = pd.to_numeric(column)
+            numbers = pd.to_numeric(column, errors="coerce").astype("float64")
+            bad = column.notna() & ~np.isfinite(numbers)
+            for i in bad[bad].index:
+                found.append(Finding(res.shown, int(i) + 2, name, "not-finite",
+                                     f"{show(column[i])} is not a usable number "
+                                     f"(expected a plain number such as {spec.get('example', '1200.50')})",
+                                     dataset=res.name, value=column[i], example=spec.get("example")))
+            frame[name] = numbers
         elif ftype == "date":
             frame[name] = pd.to_datetime(column, format="%Y-%m-%d")
         elif ftype == "boolean":
@@ -29,35 +40,39 @@ def load_table(res: Resource) -> pd.DataFrame:
             frame[name] = column.map(lambda v: None if pd.isna(v) else v in true_values).astype("boolean")
         else:
             frame[name] = column.astype("string")
-    return frame
+    return frame, found
 
 
-def load(package: DataPackage) -> dict[str, pd.DataFrame]:
-    return {res.name: load_table(res) for res in package.resources}
+def load(resources: list[Resource]) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    tables, found = {}, []
+    for res in resources:
+        tables[res.name], problems = load_table(res)
+        found += problems
+    return tables, found
+
+
+def _git(args: list[str], cwd) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=20,
+                              check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 def last_updated(package: DataPackage) -> dict:
-    """The date each data file last changed: its last git commit if it is in a git
-    repository (the same for every clone), otherwise its modification time."""
+    """The date each data file last changed: its last git commit when it is committed
+    unchanged (the same for every clone), otherwise SOURCE_DATE_EPOCH or its
+    modification time."""
+    changed = {line[3:].strip() for line in _git(["status", "--porcelain", "--", "."], package.data_dir).splitlines()}
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     dates = {}
     for res in package.resources:
         day = None
-        try:
-            out = subprocess.run(
-                ["git", "log", "-1", "--format=%cs", "--", res.path.name],
-                cwd=res.path.parent, capture_output=True, text=True, timeout=20, check=False,
-            ).stdout.strip()
-            dirty = subprocess.run(
-                ["git", "status", "--porcelain", "--", res.path.name],
-                cwd=res.path.parent, capture_output=True, text=True, timeout=20, check=False,
-            ).stdout.strip()
-            if out and not dirty:
-                day = dt.date.fromisoformat(out)
-        except (OSError, subprocess.SubprocessError, ValueError):
-            day = None
+        committed = _git(["log", "-1", "--format=%cs", "--", res.path.name], res.path.parent)
+        if committed and not any(c.endswith(res.path.name) for c in changed):
+            day = dt.date.fromisoformat(committed)
         if day is None:
-            epoch = os.environ.get("SOURCE_DATE_EPOCH")
-            stamp = int(epoch) if epoch and epoch.isdigit() else res.path.stat().st_mtime
+            stamp = int(epoch) if epoch.isdigit() else res.path.stat().st_mtime
             day = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date()
         dates[res.name] = day
     return dates

@@ -157,9 +157,7 @@ def preview_rows(frame: pd.DataFrame, fields: list[dict]) -> list[list[str]]:
 
 def render(site, docs_dir: Path) -> None:
     """Write every page of the site into docs_dir (the MkDocs docs folder)."""
-    if docs_dir.exists():
-        shutil.rmtree(docs_dir)
-    docs_dir.mkdir(parents=True)
+    docs_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets")
     env = environment()
     common = dict(config=site.config, model=site.model, datasets=site.datasets)

@@ -32,7 +32,8 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(docs_dir: Path, site_dir: Path) -> None:
+def build_site(docs_dir: Path, site_dir: Path, settings) -> None:
+    """MkDocs with mkdocs.yml, its title and address taken from config.yml."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material 9.8's banner about MkDocs 2.0
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -45,7 +46,8 @@ def build_site(docs_dir: Path, site_dir: Path) -> None:
     log.setLevel(logging.WARNING)
     log.propagate = False
     try:
-        config = load_config(str(MKDOCS_YML), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
+        config = load_config(str(MKDOCS_YML), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True,
+                             site_name=settings.site_title, site_url=settings.site_url or None)
         build(config)
     except (Abort, ConfigurationError, OSError) as exc:
         messages = collector.messages or [str(exc)]

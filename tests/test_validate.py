@@ -8,13 +8,13 @@ from generator.findings import ERROR, WARNING
 from conftest import get_cell, read_rows, set_cell, write_rows
 
 
-def findings(data, config):
+def findings(data, config, severity=ERROR):
     found, _, _ = build.check(data, config)
-    return found
+    return [f for f in found if f.severity == severity]
 
 
 def tuples(data, config, severity=ERROR):
-    return [f.as_tuple() for f in findings(data, config) if f.severity == severity]
+    return [f.as_tuple() for f in findings(data, config, severity)]
 
 
 def test_small_sample_is_valid(data, config):
@@ -136,8 +136,8 @@ def test_byte_order_mark(data, config):
     path = data / "grants.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert [str(f) for f in findings(data, config)] == [
-        'data/grants.csv: the file starts with a byte-order mark (expected UTF-8 without a BOM: in Excel save as '
-        '"CSV UTF-8", then remove the BOM, or use the import command)'
+        'data/grants.csv: the file starts with a byte-order mark (expected UTF-8 without a BOM: Excel\'s '
+        '"CSV UTF-8" adds one; remove it in a text editor, e.g. save as "UTF-8" not "UTF-8 with BOM")'
     ]
 
 
@@ -214,7 +214,7 @@ def test_long_values_are_cut_short_and_line_breaks_shown(data, config):
 
 def test_missing_descriptor(data, config):
     (data / "datapackage.json").unlink()
-    assert [str(f) for f in findings(data, config)] == ["data/datapackage.json: the data package descriptor not found"]
+    assert [str(f) for f in findings(data, config)] == ["data/datapackage.json: file not found (expected the data package descriptor here)"]
 
 
 # --- council checks beyond the schema ---------------------------------------
