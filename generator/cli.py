@@ -115,7 +115,12 @@ def cmd_serve(args) -> int:
     if status:
         return status
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as exc:
+        print(f"error: cannot serve on port {args.port} ({exc.strerror}): choose another with --port", file=sys.stderr)
+        return 1
+    with server:
         print(f"Serving {args.out} at http://127.0.0.1:{args.port}/ (Ctrl+C stops).")
         try:
             server.serve_forever()
@@ -125,14 +130,21 @@ def cmd_serve(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from . import sample
+    from . import export, sample, validate
 
     if args.grants < 1:
         print("error: --grants must be 1 or more", file=sys.stderr)
         return 2
+    if args.out.exists() and not args.out.is_dir():
+        print(f"error: {args.out} is a file (expected a folder for the CSV files)", file=sys.stderr)
+        return 2
     counts = sample.generate(args.out, grants=args.grants, seed=args.seed)
     for name, count in counts.items():
         print(f"{name}: {count:,} rows")
+    descriptor = args.out / "datapackage.json"
+    if not descriptor.exists():  # a new folder: make it a package `validate --data` can read
+        export.write_descriptor(validate.load_package(ROOT / "data"), descriptor)
+        print("datapackage.json: written with the schemas inline")
     return 0
 
 

@@ -76,22 +76,25 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path)
         size = csv_path.stat().st_size
         downloads.append(Download(res.name, "CSV", csv_path.name, size))
         downloads.append(Download(res.name, "JSON", json_path.name, json_path.stat().st_size))
+        resources.append({"bytes": size, "hash": "sha256:" + sha256(csv_path)})
+    dp_path = out_dir / "datapackage.json"
+    write_descriptor(package, dp_path, resources)
+    downloads.append(Download("", "JSON", dp_path.name, dp_path.stat().st_size))
+    return downloads
+
+
+def write_descriptor(package: DataPackage, path: Path, extra: list[dict] | None = None) -> None:
+    """A self-contained datapackage.json (schemas inline, files beside it), with
+    optional extra properties per resource such as size and checksum."""
+    resources = []
+    for i, res in enumerate(package.resources):
         descriptor = {k: v for k, v in res.descriptor.items() if k not in ("path", "schema")}
-        descriptor.update(
-            {
-                "path": csv_path.name,
-                "schema": res.schema,
-                "bytes": size,
-                "hash": "sha256:" + sha256(csv_path),
-            }
-        )
+        descriptor.update({"path": f"{res.name}.csv", "schema": res.schema})
+        descriptor.update(extra[i] if extra else {})
         resources.append(descriptor)
     package_descriptor = {k: v for k, v in package.descriptor.items() if k != "resources"}
     package_descriptor["resources"] = resources
-    dp_path = out_dir / "datapackage.json"
-    dp_path.write_text(json.dumps(package_descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    downloads.append(Download("", "JSON", dp_path.name, dp_path.stat().st_size))
-    return downloads
+    path.write_text(json.dumps(package_descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_findings_csv(findings, path: Path) -> None:

@@ -42,7 +42,6 @@ class YearFigures:
     short_term_total: float = 0.0
     contracts_count: int = 0
     contracts_total: float = 0.0
-    contracts_annual_total: float = 0.0
     share_vcs: float | None = None  # share of grants + contracts value, 0..1
     share_sme: float | None = None
     share_in_borough: float | None = None
@@ -60,7 +59,6 @@ class Model:
     latest_year: str  # the latest complete financial year
     years: list[str]  # financial years with data, oldest first
     by_year: dict[str, YearFigures] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def headline(self) -> YearFigures:
@@ -83,7 +81,6 @@ def year_figures(year: str, grants: pd.DataFrame, contracts: pd.DataFrame, orgs:
         short_term_total=float(g.loc[g["funding_type"] == "short-term innovation", "amount_awarded"].sum()),
         contracts_count=len(c),
         contracts_total=float(c["total_value_gbp"].sum()),
-        contracts_annual_total=float(c["annual_value_gbp"].sum()),
     )
     money = pd.concat(
         [
@@ -109,7 +106,7 @@ def build_model(tables: dict[str, pd.DataFrame]) -> Model:
     years = sorted(set(grants["financial_year"]) | set(contracts["financial_year"]))
     complete = [y for y in years if financial_year_end(y) <= as_of]
     latest = complete[-1] if complete else (years[-1] if years else financial_year(as_of))
-    model = Model(as_of=as_of, latest_year=latest, years=years, counts={k: len(v) for k, v in tables.items()})
+    model = Model(as_of=as_of, latest_year=latest, years=years)
     grant_years = sorted(set(grants["financial_year"]))
     for year in years or [latest]:
         figures = year_figures(year, grants, contracts, tables["organisations"])

@@ -79,13 +79,24 @@ def file_size(size: int) -> str:
 
 
 def change(current: float, previous: float | None) -> str:
-    """The change on the year before, in words: "up 12%", "down 3%", "no change"."""
+    """The change on the year before, in words, with its leading comma:
+    ", up 12% on the year before"; nothing when there is no year to compare."""
     if previous is None or previous == 0:
         return ""
     ratio = (current - previous) / previous
     if abs(ratio) < 0.005:
-        return "no change on the year before"
-    return f"{'up' if ratio > 0 else 'down'} {abs(ratio) * 100:.0f}% on the year before"
+        return ", no change on the year before"
+    return f", {'up' if ratio > 0 else 'down'} {abs(ratio) * 100:.0f}% on the year before"
+
+
+def link(text: str, href: str) -> Markup:
+    """An HTML link for a table cell. `href` is relative to the page's own URL
+    (directory URLs: datasets/grants.md is served at datasets/grants/)."""
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def cell(value, spec: dict) -> str:
@@ -151,7 +162,7 @@ def dictionary_rows(fields: list[dict]) -> list[list[str]]:
 
 
 def preview_rows(frame: pd.DataFrame, fields: list[dict]) -> list[list[str]]:
-    return [[cell(value, spec) for value, spec in zip(row, fields)]
+    return [[shorten(cell(value, spec)) for value, spec in zip(row, fields)]
             for row in frame.head(PREVIEW_ROWS).itertuples(index=False, name=None)]
 
 
@@ -169,7 +180,7 @@ def render(site, docs_dir: Path) -> None:
     ]
     write_page(env, docs_dir, "index.md", "home.md.j2", year_rows=year_rows, **common)
 
-    dataset_rows = [[d.title, number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
+    dataset_rows = [[link(d.title, f"{d.name}/"), number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
                      d.description] for d in site.datasets]
     write_page(env, docs_dir, "datasets/index.md", "datasets.md.j2", dataset_rows=dataset_rows, **common)
     for d in site.datasets:

@@ -971,13 +971,16 @@ def _organisations(rng: np.random.Generator, n: int) -> pd.DataFrame:
         + dict((t, k) for t, k, _ in plan)["private limited company"]
         + dict((t, k) for t, k, _ in plan)["community interest company"]
     )
-    char_nums = _unique_from_ranges(rng, [(200_000, 330_000), (1_000_000, 1_140_000)], n_char)
-    cio_nums = _unique_from_ranges(rng, [(1_140_000, 1_210_000)], n_cio)
-    company_nums = _unique_from_ranges(rng, [(1_000_000, 15_999_999)], company_needed)
-    cbs_nums = _unique_from_ranges(rng, [(10_000, 999_999)], n_cbs)
+    # Numbers from ranges no register has issued (charities 9xxxxxx, companies 99xxxxxx,
+    # societies IP9xxxxx, school URNs 9xxxxx), so no fictional organisation borrows a
+    # real body's identifier.
+    char_nums = _unique_from_ranges(rng, [(9_000_000, 9_499_999)], n_char)
+    cio_nums = _unique_from_ranges(rng, [(9_500_000, 9_999_999)], n_cio)
+    company_nums = _unique_from_ranges(rng, [(99_000_000, 99_999_999)], company_needed)
+    cbs_nums = _unique_from_ranges(rng, [(900_000, 999_999)], n_cbs)
     ug_width = max(5, len(str(2 * n_ug)))
     ug_nums = _unique_from_ranges(rng, [(1, 10 ** ug_width)], n_ug)
-    school_nums = _unique_from_ranges(rng, [(100_700, 150_000)], n_school)
+    school_nums = _unique_from_ranges(rng, [(900_000, 999_999)], n_school)
     company_pos = 0
 
     for otype, k, p_local in plan:

@@ -4,6 +4,7 @@ to any other origin. Uses Debian's chromium (`make test` installs it when root).
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
 import threading
@@ -11,9 +12,11 @@ import threading
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# In CI (.ci/run sets CI) a missing browser fails the run instead of skipping these tests.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it when root)"),
+    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                       reason="chromium is not installed (make test installs it when root)"),
 ]
 
 PAGES = ["", "datasets/", "datasets/grants/", "datasets/contracts/", "about/", "accessibility/"]
@@ -78,14 +81,16 @@ def test_axe_finds_no_wcag_violations(page, server, url):
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
     assert violations == []
     assert page.foreign == []
-
-
-@pytest.mark.parametrize("url", PAGES)
-def test_no_request_leaves_the_site(page, server, url):
-    page.goto(server + url, wait_until="networkidle")
-    page.keyboard.press("Tab")
-    assert page.foreign == []
     assert page.evaluate("document.documentElement.lang") == "en-GB"
+
+
+def test_numbers_are_right_aligned(page, server):
+    page.goto(server, wait_until="networkidle")
+    cells = page.locator("table td.num")
+    assert cells.count() > 0
+    assert {cells.nth(i).evaluate("e => getComputedStyle(e).textAlign") for i in range(cells.count())} == {"right"}
+    text = page.locator("table td:not(.num)")
+    assert text.count() == 0 or text.first.evaluate("e => getComputedStyle(e).textAlign") != "right"
 
 
 def test_search_works_offline(page, server):

@@ -209,3 +209,19 @@ def test_about_names_the_decision(built_site):
     commissioners = soup.find("caption", string="Commissioners").find_parent("table")
     names = [tr.th.get_text() for tr in commissioners.select("tbody tr")]
     assert names == [r["name"] for r in rows("commissioners")]
+
+
+def test_every_field_is_documented():
+    for name in DATASETS:
+        for field in json.loads((ROOT / "schemas" / f"{name}.json").read_text())["fields"]:
+            assert field.get("title") and field.get("description") and field.get("example"), (name, field["name"])
+
+
+def test_datasets_index_links_every_dataset(built_site):
+    soup = page(built_site, "datasets")
+    table = soup.find("caption", string="Datasets").find_parent("table")
+    links = {a.get_text(): a["href"] for a in table.select("tbody th a")}
+    titles = {r["name"]: r["title"] for r in json.loads((DATA / "datapackage.json").read_text())["resources"]}
+    assert links == {titles[n]: f"{n}/" for n in DATASETS}
+    for href in links.values():
+        assert (built_site / "datasets" / href / "index.html").is_file()
