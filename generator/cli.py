@@ -94,7 +94,9 @@ def cmd_build(args) -> int:
 
     config = load_config(args.config)
     try:
-        result = build.build(args.data, args.out, config)
+        # The Markdown of the default site is kept in site_src/generated/ for a standalone mkdocs build.
+        keep = build.GENERATED if args.out.resolve() == (ROOT / "site").resolve() else None
+        result = build.build(args.data, args.out, config, docs_dir=keep)
     except build.BuildError as exc:
         _report(exc.findings, args, sys.stderr)
         print(f"Build stopped: {report.summary(exc.findings)}. Nothing was published; "

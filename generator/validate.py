@@ -148,7 +148,7 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def schema_problems(name: str, schema: dict, schemas: dict[str, dict]) -> list[str]:
+def schema_problems(name: str, schema: dict, schemas: dict[str, dict], unreadable: frozenset = frozenset()) -> list[str]:
     """What is wrong with one resource's table schema, in plain English."""
     problems = []
     fields = schema.get("fields")
@@ -189,7 +189,8 @@ def schema_problems(name: str, schema: dict, schemas: dict[str, dict]) -> list[s
             if field not in names:
                 problems.append(f'a foreign key of "{name}" names "{field}", which is not one of its fields')
         if target not in schemas:
-            problems.append(f'a foreign key of "{name}" points to the resource "{target}", which is not in the package')
+            if target not in unreadable:
+                problems.append(f'a foreign key of "{name}" points to the resource "{target}", which is not in the package')
             continue
         target_names = [f.get("name") for f in schemas[target].get("fields", []) if isinstance(f, dict)]
         for field in _as_list(fk["reference"].get("fields", [])):
@@ -219,6 +220,7 @@ def load_package(data_dir: Path) -> DataPackage:
         raise PackageError(problem('"resources" is not a list of datasets (expected one entry per CSV file)'))
     problems: list[Finding] = []
     entries = []
+    unreadable = set()  # resources whose schema file could not be read
     for i, res in enumerate(listed, start=1):
         if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not isinstance(res.get("path"), str):
             problems.append(problem(f"resource {i} needs a name and a path"))
@@ -229,6 +231,7 @@ def load_package(data_dir: Path) -> DataPackage:
                 schema = _read_json((data_dir / schema).resolve(), f"the table schema for {res['name']}")
             except PackageError as exc:
                 problems.extend(exc.findings)
+                unreadable.add(res["name"])
                 continue
         if not isinstance(schema, dict):
             problems.append(problem(f'resource "{res["name"]}" has no table schema'))
@@ -239,7 +242,7 @@ def load_package(data_dir: Path) -> DataPackage:
         if name not in schemas and not problems:
             problems.append(problem(f'the resource "{name}" is missing (the site needs: {", ".join(REQUIRED)})'))
     for res, schema in entries:
-        problems.extend(problem(p) for p in schema_problems(res["name"], schema, schemas))
+        problems.extend(problem(p) for p in schema_problems(res["name"], schema, schemas, frozenset(unreadable)))
     if problems:
         raise PackageError(problems)
     resources = []
@@ -372,7 +375,14 @@ def run_frictionless(package: DataPackage, names: set[str]) -> list[Finding]:
         missing_cells = {(e.row_number, e.field_name) for e in task.errors if e.type == "missing-cell"}
         pk = res.schema.get("primaryKey") or []
         pk = [pk] if isinstance(pk, str) else pk
+        extra: dict[int, list] = {}
         for error in task.errors:
+            if error.type == "extra-cell":
+                extra.setdefault(error.row_number, []).append(error)
+        for error in task.errors:
+            # Several extra values in a row are one problem: the row is too long.
+            if error.type == "extra-cell" and extra[error.row_number][0] is not error:
+                continue
             # A duplicate single-column key is reported twice (unique-error and primary-key).
             if error.type == "primary-key" and len(pk) == 1 and (error.row_number, pk[0]) in unique_rows:
                 continue
@@ -424,6 +434,9 @@ def translate(res: Resource, error) -> Finding:
             message = f"{show(cell)} is not one of the allowed values (expected one of: {allowed})"
         elif note.startswith('constraint "pattern"'):
             message = f"{show(cell)} is not in the expected form{_hint(cell, 'id')} (expected something like {example or constraints.get('pattern')})"
+        elif str(cell).strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            message = f"{show(cell)} is not a usable number (expected a plain number such as {example or '1200.50'})"
+            note = 'constraint "finite"'
         elif note.startswith('constraint "minimum"'):
             message = f"{show(cell)} is less than {constraints.get('minimum')} (expected {constraints.get('minimum')} or more)"
         elif note.startswith('constraint "maximum"'):
@@ -458,7 +471,9 @@ def translate(res: Resource, error) -> Finding:
     elif etype == "blank-row":
         message = "the row is blank (expected no blank rows: delete it)"
     elif etype == "extra-cell":
-        message = f"the row has more values than there are columns: extra value {show(cell)} (expected {len(res.fields)} values; a value with a comma must be in double quotes)"
+        values = len(error.cells or [])
+        message = (f"the row has {values} values but there are {len(res.fields)} columns; the first extra value is "
+                   f"{show(cell)} (expected {len(res.fields)} values: a value with a comma must be in double quotes)")
         column = None
     elif etype == "missing-cell":
         message = f"the row has too few values (expected {len(res.fields)} values)"
