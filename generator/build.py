@@ -55,6 +55,7 @@ def check(data_dir: Path, config: Config) -> tuple[list[Finding], validate.DataP
     findings += load_findings
     tables = {name: table for name, table in tables.items() if name not in {f.dataset for f in load_findings}}
     findings += checks.run_checks(tables, package, config)
+    findings = validate.sort_findings(findings, package)
     return findings, package, (None if errors(findings) else tables)
 
 
