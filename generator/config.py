@@ -16,6 +16,7 @@ SETTINGS = {
     "publisher.name": (str, True),
     "publisher.org_id": (str, True),
     "publisher.grant_id_prefix": (str, True),
+    "publisher.ocid_prefix": (str, True),
     "site.title": (str, True),
     "site.url": (str, False),
     "site.contact_email": (str, True),
@@ -34,6 +35,7 @@ class Config:
     publisher_name: str
     publisher_org_id: str
     grant_id_prefix: str
+    ocid_prefix: str
     site_title: str
     site_url: str
     contact_email: str
@@ -81,6 +83,7 @@ def load_config(path: Path | None = None) -> Config:
         publisher_name=flat["publisher.name"],
         publisher_org_id=flat["publisher.org_id"],
         grant_id_prefix=flat["publisher.grant_id_prefix"],
+        ocid_prefix=flat["publisher.ocid_prefix"],
         site_title=flat["site.title"],
         site_url=flat.get("site.url") or "",
         contact_email=flat["site.contact_email"],
