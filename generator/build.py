@@ -10,6 +10,7 @@ failed build leaves the previously published site exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import os
 import shutil
@@ -85,14 +86,35 @@ def lock(out_dir: Path):
             raise BuildError([Finding(str(out_dir), None, None, "out-dir",
                                       "another build is writing to this folder (expected one build at a time: "
                                       "run this one again when it has finished)")]) from None
+        # Staging folders left by a build that was killed: ours to remove, as we hold the lock.
+        for stale in out_dir.parent.glob(f".{out_dir.name}.new-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE), so no
+    moment exists when the published folder is missing. False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
 def replace_dir(new: Path, target: Path) -> None:
-    """Put the folder `new` where `target` is, keeping the old one until the new one is in place."""
+    """Put the folder `new` where `target` is. With an existing target the two are
+    exchanged atomically where the system allows it; otherwise the old one is moved
+    aside first and put back if the move fails."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous site
+        return
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")

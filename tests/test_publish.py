@@ -1,0 +1,106 @@
+"""Publishing safely: a killed build leaves the previous site byte for byte intact, two
+builds of the same data are byte-identical, and hostile values never run in a browser."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import build, sample
+from generator.config import ROOT
+
+EPOCH = "1795564800"  # 25 November 2026
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def larger_data(tmp_path_factory) -> Path:
+    """20,000 grants: large enough for each stage to take a moment."""
+    root = tmp_path_factory.mktemp("larger")
+    sample.generate(root / "data", grants=20_000, seed=11)
+    shutil.copyfile(ROOT / "data" / "datapackage.json", root / "data" / "datapackage.json")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    return root / "data"
+
+
+def stage_reached(staging: Path, stage: str) -> bool:
+    docs = staging / "docs"
+    if stage == "export":  # downloads being written, no page rendered yet
+        return (docs / "downloads").is_dir() and any((docs / "downloads").iterdir()) and not (docs / "index.md").exists()
+    if stage == "render":  # pages being written, MkDocs not started
+        return (docs / "index.md").exists() and not (staging / "site").exists()
+    if stage == "mkdocs":  # MkDocs writing HTML
+        return (staging / "site").is_dir() and any((staging / "site").iterdir())
+    raise ValueError(stage)
+
+
+@pytest.fixture(scope="module")
+def larger_site(larger_data, tmp_path_factory, config) -> Path:
+    out = tmp_path_factory.mktemp("larger-site") / "site"
+    build.build(larger_data, out, config, docs_dir=None)
+    return out
+
+
+@pytest.mark.parametrize("stage", ["export", "render", "mkdocs"])
+def test_a_killed_build_leaves_the_published_site_intact(stage, larger_data, larger_site, tmp_path):
+    out = tmp_path / "site"
+    shutil.copytree(larger_site, out)
+    before = digest(out)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH=EPOCH)
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--data", str(larger_data),
+                                "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    killed = False
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        for staging in tmp_path.glob(".site.new-*"):
+            try:
+                if stage_reached(staging, stage):
+                    process.send_signal(signal.SIGKILL)
+                    killed = True
+            except OSError:
+                pass
+        if killed:
+            break
+        time.sleep(0.002)
+    process.wait(timeout=60)
+    assert killed, f"the build finished before reaching {stage}: {process.stderr.read().decode()[-500:]}"
+    assert process.returncode == -signal.SIGKILL
+    assert digest(out) == before
+    # The next build, once it holds the lock, cleans up after the killed one.
+    assert list(tmp_path.glob(".site.new-*"))
+    with build.lock(out):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.lock"]
+
+
+def test_two_builds_are_byte_identical(small_data, tmp_path, config, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build.build(small_data, tmp_path / "one", config, docs_dir=tmp_path / "docs-one")
+    time.sleep(1.1)  # a different wall-clock second must not matter
+    build.build(small_data, tmp_path / "two", config, docs_dir=tmp_path / "docs-two")
+    one, two = digest(tmp_path / "one"), digest(tmp_path / "two")
+    assert len(one) > 50
+    assert one == two
+    assert digest(tmp_path / "docs-one") == digest(tmp_path / "docs-two")
+
+
+def test_a_second_build_waits_for_none_and_says_why(small_data, tmp_path, config):
+    out = tmp_path / "site"
+    with build.lock(out):
+        with pytest.raises(build.BuildError) as caught:
+            build.build(small_data, out, config, docs_dir=None)
+    assert [str(f) for f in caught.value.findings] == [
+        f"{out}: another build is writing to this folder (expected one build at a time: "
+        "run this one again when it has finished)"]
