@@ -170,6 +170,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 datasets=model.dataset_infos(package, tables, downloads, load.last_updated(package)),
                 commissioners=tables["commissioners"],
                 quality=model.quality_infos(package, findings, checks.today()),
+                package_zip=next(d for d in downloads if d.label == "ZIP"),
             )
             render.render(content, docs)
             lap("render")

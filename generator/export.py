@@ -1,9 +1,26 @@
 """Export stage: the downloadable files, written under the site's downloads/ folder.
 
 - <dataset>.csv: the validated source file, byte for byte (UTF-8, no BOM);
+- <dataset>.xlsx: the same rows for Excel, every text cell stored as text;
 - <dataset>.json: the same rows as a JSON array of objects with typed values;
+- <dataset>.parquet: the same rows, typed, for analysis tools;
 - datapackage.json: a self-contained descriptor (schemas inline, sizes and
-  SHA-256 checksums) that passes plain `frictionless validate`.
+  SHA-256 checksums) that passes plain `frictionless validate`;
+- <package name>.zip: datapackage.json and every CSV, in one file.
+
+Formula policy. A cell that starts with =, +, -, @, a tab or a carriage return can
+run as a formula when a spreadsheet opens the file. Validation refuses such text
+(the "formula-like" check), so no CSV download ever holds one; XLSX cells are
+written as text whatever they hold, so even a value that slipped through would
+not become a live formula.
+
+Byte-order mark. The CSV files have none: they are the validated source files,
+their checksums are in datapackage.json, and every analysis tool reads them as
+UTF-8. Excel users should take the XLSX file (or use Excel's Data > From
+Text/CSV, which asks for the encoding).
+
+Every file is reproducible: the same data gives the same bytes (fixed timestamps
+inside XLSX and ZIP files).
 """
 
 from __future__ import annotations
@@ -13,6 +30,8 @@ import hashlib
 import json
 import math
 import shutil
+import zipfile
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +75,58 @@ def write_json(frame: pd.DataFrame, path: Path) -> None:
         out.write("]\n")
 
 
+# Fixed timestamp for files inside XLSX and ZIP downloads (reproducible builds).
+FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def write_xlsx(frame: pd.DataFrame, fields: list[dict], path: Path, sheet: str) -> None:
+    """One worksheet with a bold, frozen header. Text is written as text (never a
+    formula, number or link), numbers as numbers, dates as dates, yes/no as text."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                               "strings_to_urls": False, "constant_memory": True})
+    workbook.set_properties({"created": FIXED_TIME})
+    worksheet = workbook.add_worksheet(sheet[:31])
+    bold = workbook.add_format({"bold": True})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    kinds = [f.get("type", "string") for f in fields]
+    for col, spec in enumerate(fields):
+        worksheet.write_string(0, col, spec["name"], bold)
+    worksheet.freeze_panes(1, 0)
+    for r, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+        for col, (value, kind) in enumerate(zip(row, kinds)):
+            value = _json_value(value)
+            if value is None:
+                continue
+            if kind in ("number", "integer"):
+                worksheet.write_number(r, col, value)
+            elif kind == "date":
+                worksheet.write_datetime(r, col, dt.datetime.fromisoformat(value), date)
+            elif kind == "boolean":
+                worksheet.write_string(r, col, "yes" if value else "no")
+            else:
+                worksheet.write_string(r, col, str(value))
+    workbook.close()
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, path, compression="zstd")
+
+
+def write_zip(files: list[Path], path: Path) -> None:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(files, key=lambda p: p.name):
+            info = zipfile.ZipInfo(file.name, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, file.read_bytes())
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -69,16 +140,21 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path)
     downloads: list[Download] = []
     resources = []
     for res in package.resources:
+        frame = tables[res.name]
         csv_path = out_dir / f"{res.name}.csv"
         shutil.copyfile(res.path, csv_path)
-        json_path = out_dir / f"{res.name}.json"
-        write_json(tables[res.name], json_path)
-        size = csv_path.stat().st_size
-        downloads.append(Download(res.name, "CSV", csv_path.name, size))
-        downloads.append(Download(res.name, "JSON", json_path.name, json_path.stat().st_size))
-        resources.append({"bytes": size, "hash": "sha256:" + sha256(csv_path)})
+        write_xlsx(frame, res.fields, out_dir / f"{res.name}.xlsx", res.title)
+        write_json(frame, out_dir / f"{res.name}.json")
+        write_parquet(frame, out_dir / f"{res.name}.parquet")
+        for label, suffix in (("CSV", "csv"), ("XLSX", "xlsx"), ("JSON", "json"), ("Parquet", "parquet")):
+            path = out_dir / f"{res.name}.{suffix}"
+            downloads.append(Download(res.name, label, path.name, path.stat().st_size))
+        resources.append({"bytes": csv_path.stat().st_size, "hash": "sha256:" + sha256(csv_path)})
     dp_path = out_dir / "datapackage.json"
     write_descriptor(package, dp_path, resources)
+    zip_path = out_dir / f"{package.descriptor.get('name', 'datapackage')}.zip"
+    write_zip([dp_path] + [out_dir / f"{res.name}.csv" for res in package.resources], zip_path)
+    downloads.append(Download("", "ZIP", zip_path.name, zip_path.stat().st_size))
     downloads.append(Download("", "JSON", dp_path.name, dp_path.stat().st_size))
     return downloads
 

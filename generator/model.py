@@ -216,3 +216,4 @@ class Site:
     datasets: list[DatasetInfo]
     commissioners: pd.DataFrame
     quality: list[QualityInfo] = field(default_factory=list)
+    package_zip: object = None  # export.Download of the whole package

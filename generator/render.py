@@ -182,7 +182,8 @@ def render(site, docs_dir: Path) -> None:
 
     dataset_rows = [[link(d.title, f"{d.name}/"), number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
                      d.description] for d in site.datasets]
-    write_page(env, docs_dir, "datasets/index.md", "datasets.md.j2", dataset_rows=dataset_rows, **common)
+    write_page(env, docs_dir, "datasets/index.md", "datasets.md.j2", dataset_rows=dataset_rows,
+               zip=site.package_zip, **common)
     for d in site.datasets:
         write_page(env, docs_dir, f"datasets/{d.name}.md", "dataset.md.j2", dataset=d,
                    dictionary=dictionary_rows(d.fields),

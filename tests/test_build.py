@@ -92,11 +92,11 @@ def test_download_links_name_type_and_size(built_site):
     for name in DATASETS:
         soup = page(built_site, f"datasets/{name}")
         links = [a for a in soup.select("article a") if "downloads/" in a.get("href", "")]
-        assert len(links) == 2
+        assert len(links) == 4
         for link in links:
             target = (built_site / "datasets" / name / link["href"]).resolve()
             assert target.is_file()
-            kind = target.suffix[1:].upper()
+            kind = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "parquet": "Parquet"}[target.suffix[1:]]
             size = target.stat().st_size
             shown = f"{size} bytes" if size < 1024 else (f"{size / 1024:.0f} KB" if size < 1024**2 else f"{size / 1024**2:.1f} MB")
             assert re.fullmatch(rf".+ \({kind}, {re.escape(shown)}\)", link.get_text()), link.get_text()
@@ -225,3 +225,44 @@ def test_datasets_index_links_every_dataset(built_site):
     assert links == {titles[n]: f"{n}/" for n in DATASETS}
     for href in links.values():
         assert (built_site / "datasets" / href / "index.html").is_file()
+
+
+def test_xlsx_parquet_and_zip_hold_the_same_rows(built_site):
+    import zipfile
+
+    import openpyxl
+    import pandas as pd
+
+    downloads = built_site / "downloads"
+    source = pd.read_csv(DATA / "grants.csv", dtype=str, keep_default_na=False)
+    sheet = openpyxl.load_workbook(downloads / "grants.xlsx", read_only=True).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == list(source.columns)
+    assert len(values) == len(source) + 1
+    first = dict(zip(values[0], values[1]))
+    assert first["grant_id"] == source.loc[0, "grant_id"]
+    assert Decimal(str(first["amount_awarded"])) == Decimal(source.loc[0, "amount_awarded"])
+    assert first["award_date"].strftime("%Y-%m-%d") == source.loc[0, "award_date"]
+    parquet = pd.read_parquet(downloads / "grants.parquet")
+    assert list(parquet["grant_id"]) == list(source["grant_id"])
+    assert parquet["amount_awarded"].sum() == pytest.approx(source["amount_awarded"].astype(float).sum())
+    with zipfile.ZipFile(downloads / "southwark-commissioning.zip") as archive:
+        assert sorted(archive.namelist()) == sorted(["datapackage.json", *[f"{d}.csv" for d in DATASETS]])
+        assert archive.read("grants.csv") == (DATA / "grants.csv").read_bytes()
+
+
+def test_xlsx_text_never_becomes_a_formula(tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    from generator.export import write_xlsx
+
+    hostile = ["=1+1", "+44 20 7525 5000", "-2+3", "@SUM(A1)", "=HYPERLINK(\"http://x\")", "http://example.com"]
+    frame = pd.DataFrame({"text": hostile, "n": [1.5] * len(hostile)})
+    fields = [{"name": "text", "type": "string"}, {"name": "n", "type": "number"}]
+    write_xlsx(frame, fields, tmp_path / "x.xlsx", "Sheet")
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == hostile
+    assert {c.data_type for c in cells} == {"s"}
+    assert {row[1].data_type for row in sheet.iter_rows(min_row=2)} == {"n"}
