@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import functools
+import http.server
 import io
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,36 @@ def built_site(tmp_path_factory, config) -> Path:
     root = tmp_path_factory.mktemp("built")
     build.build(ROOT / "data", root / "site", config, docs_dir=root / "docs")
     return root / "site"
+
+
+# --- browser ------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(folder: Path):
+    """Serve a folder on a free local port; returns (base URL, server)."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}/", httpd
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()

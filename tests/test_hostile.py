@@ -1,0 +1,113 @@
+"""Hostile values: data that tries to inject markup or script is shown as text.
+
+Validation refuses HTML and formula-like text, so this test switches those two checks
+off to prove the second line of defence: every value rendered into a page is escaped
+for Markdown and HTML. The site is then loaded in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from generator import build, checks
+
+from conftest import CHROMIUM, serve, set_cell
+
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    "<svg onload=window.__pwned=1>",
+    "[click](javascript:window.__pwned=1)",
+    "![i](data:text/html;base64,PHNjcmlwdD4=)",
+    '<a href="javascript:window.__pwned=1">x</a>',
+    "| a | b |",
+    "{{ 7*7 }} {% if true %}jinja{% endif %}",
+    '<iframe src="data:text/html,x"></iframe>',
+    "**bold** _it_ `code` # not a heading",
+    "&lt;b&gt; &amp; &#60;script&#62;",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_site(small_data, tmp_path_factory, config):
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(small_data, root / "data")
+    shutil.copytree(small_data.parent / "schemas", root / "schemas")
+    data = root / "data"
+    for i, value in enumerate(HOSTILE[:10]):  # the preview shows the first 10 rows
+        set_cell(data, "grants", 2 + i, "title", value)
+        set_cell(data, "grants", 2 + i, "description", value + " (description)")
+    set_cell(data, "organisations", 2, "name", HOSTILE[1])
+    set_cell(data, "organisations", 3, "name", HOSTILE[10])
+    set_cell(data, "commissioners", 2, "name", HOSTILE[0])
+    set_cell(data, "commissioners", 2, "note", HOSTILE[3])
+    set_cell(data, "outcomes", 2, "title", HOSTILE[5])
+    descriptor = json.loads((data / "datapackage.json").read_text())
+    grants = next(r for r in descriptor["resources"] if r["name"] == "grants")
+    grants["title"] = "Grants " + HOSTILE[2]
+    grants["description"] = HOSTILE[3] + " " + HOSTILE[6]
+    (data / "datapackage.json").write_text(json.dumps(descriptor))
+    safe = [c for c in checks.CHECKS if c.code not in ("html-in-text", "formula-like")]
+    original = checks.CHECKS[:]
+    checks.CHECKS[:] = safe
+    try:
+        build.build(data, root / "site", config, docs_dir=None)
+    finally:
+        checks.CHECKS[:] = original
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def base_url(hostile_site):
+    url, httpd = serve(hostile_site)
+    yield url
+    httpd.shutdown()
+
+
+INJECTED = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('article *')) {
+    for (const attr of el.attributes) {
+      if (attr.name.startsWith('on')) bad.push(el.tagName + ' ' + attr.name);
+      if (['href', 'src'].includes(attr.name) && /^\\s*(javascript|data):/i.test(attr.value)) bad.push(el.tagName + ' ' + attr.value);
+    }
+    if (['SCRIPT', 'IFRAME', 'IMG', 'OBJECT', 'EMBED'].includes(el.tagName)) bad.push(el.tagName);
+    if (el.tagName.toLowerCase() === 'svg' && el.closest('table, h1, p, td, th, dd')) bad.push('SVG in content');
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("url", ["", "datasets/", "datasets/grants/", "datasets/organisations/",
+                                 "datasets/commissioners/", "datasets/outcomes/", "about/", "quality/grants/"])
+def test_hostile_values_are_shown_as_text(browser, base_url, url):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+    page.goto(base_url + url, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert page.evaluate(INJECTED) == []
+    text = page.inner_text("article")
+    context.close()
+    if url == "datasets/grants/":
+        for value in HOSTILE[:10]:
+            assert value in text, value
+        assert "49 jinja" not in text
+    if url == "datasets/organisations/":
+        assert HOSTILE[1] in text and HOSTILE[10] in text
+    if url == "about/":
+        assert HOSTILE[0] in text and HOSTILE[3] in text
+    if url == "datasets/":
+        assert "Grants " + HOSTILE[2] in text
