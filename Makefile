@@ -4,13 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test validate serve sample clean
+.PHONY: setup site test validate serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+## setup: create .venv and install the project with its test tools
+setup: $(STAMP)
 
 ## site: set up, validate the bundled data and build the site into site/
 site: $(STAMP)

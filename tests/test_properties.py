@@ -1,0 +1,87 @@
+"""Property-based tests: whatever bytes a CSV file holds, validation never crashes:
+it passes, or it reports clear findings and exits 1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import cli
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+HEADER = ["outcome_id", "theme", "title", "description"]
+
+
+@pytest.fixture(scope="module")
+def workspace(small_data, tmp_path_factory):
+    root = tmp_path_factory.mktemp("props")
+    shutil.copytree(small_data, root / "data")
+    shutil.copytree(small_data.parent / "schemas", root / "schemas")
+    return root / "data"
+
+
+def validate(data, target: str, content: bytes) -> tuple[int, str]:
+    path = data / target
+    original = path.read_bytes()
+    path.write_bytes(content)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            status = cli.main(["validate", "--data", str(data)])
+    finally:
+        path.write_bytes(original)
+    return status, stdout.getvalue() + stderr.getvalue()
+
+
+def assert_clear(status: int, output: str) -> None:
+    assert status in (0, 1)
+    assert "internal error" not in output and "Traceback" not in output
+    if status == 1:
+        last = output.splitlines()[-1]
+        assert last.startswith("Invalid: ") and last.endswith("Fix them and run the command again.")
+        findings = [line for line in output.splitlines() if line.startswith("  ")]
+        assert findings and all("outcomes.csv" in line or "warning:" in line or "funding_outcomes.csv" in line
+                                or "indicators.csv" in line for line in findings)
+
+
+@SETTINGS
+@given(content=st.binary(max_size=2000))
+def test_arbitrary_bytes(workspace, content):
+    assert_clear(*validate(workspace, "outcomes.csv", content))
+
+
+cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(cells, min_size=0, max_size=6), max_size=12),
+       header=st.sampled_from([HEADER, HEADER[:3], HEADER + ["extra"], list(reversed(HEADER))]))
+def test_arbitrary_rows_under_a_header(workspace, rows, header):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    assert_clear(*validate(workspace, "outcomes.csv", buffer.getvalue().encode("utf-8")))
+
+
+@SETTINGS
+@given(values=st.lists(st.one_of(cells, st.from_regex(r"-?\d{1,12}(\.\d{1,4})?", fullmatch=True),
+                                 st.sampled_from(["NaN", "inf", "1e400", "£1,200", "", " 12", "0x1F"])),
+                       min_size=1, max_size=8))
+def test_arbitrary_amounts(workspace, values):
+    path = workspace / "grants.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    column = rows[0].index("amount_awarded")
+    for row, value in zip(rows[1:], values):
+        row[column] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    status, output = validate(workspace, "grants.csv", buffer.getvalue().encode("utf-8"))
+    assert status in (0, 1)
+    assert "internal error" not in output and "Traceback" not in output
