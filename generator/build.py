@@ -161,6 +161,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             docs = staging / "docs"
             downloads = export.export(package, tables, docs / export.DOWNLOADS)
             export.write_findings_csv(findings, docs / export.DOWNLOADS / export.WARNINGS_CSV)
+            standards = export.export_standards(tables, config, docs / export.DOWNLOADS, checks.today())
             lap("export")
 
             # 4. Markdown pages.
@@ -171,6 +172,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 commissioners=tables["commissioners"],
                 quality=model.quality_infos(package, findings, checks.today()),
                 package_zip=next(d for d in downloads if d.label == "ZIP"),
+                standards=standards,
             )
             render.render(content, docs)
             lap("render")

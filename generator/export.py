@@ -182,3 +182,23 @@ def write_findings_csv(findings, path: Path) -> None:
         for f in findings:
             record = f.as_dict()
             writer.writerow(["" if record[c] is None else record[c] for c in columns])
+
+
+def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, published: dt.date) -> list[Download]:
+    """The datasets in the shapes other systems take: an OCDS release package of the
+    contracts, and the Local Government Transparency Code's contracts register and
+    yearly lists of grants to VCS organisations."""
+    from . import ocds, transparency
+
+    downloads = []
+    path = out_dir / "ocds-contracts.json"
+    ocds.write_release_package(tables, config, path, published.isoformat())
+    downloads.append(Download("ocds", "JSON", path.name, path.stat().st_size))
+    path = out_dir / "transparency-contracts-register.csv"
+    transparency.write_csv(transparency.contracts_register(tables), path)
+    downloads.append(Download("transparency-contracts", "CSV", path.name, path.stat().st_size))
+    for year in transparency.financial_years(tables):
+        path = out_dir / f"transparency-vcs-grants-{year}.csv"
+        transparency.write_csv(transparency.vcs_grants(tables, year), path)
+        downloads.append(Download(f"transparency-grants-{year}", "CSV", path.name, path.stat().st_size))
+    return downloads

@@ -217,3 +217,4 @@ class Site:
     commissioners: pd.DataFrame
     quality: list[QualityInfo] = field(default_factory=list)
     package_zip: object = None  # export.Download of the whole package
+    standards: list = field(default_factory=list)  # export.Download in standard formats

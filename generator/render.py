@@ -198,6 +198,15 @@ def render(site, docs_dir: Path) -> None:
     write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows, **common)
     write_page(env, docs_dir, "accessibility.md", "accessibility.md.j2", **common)
 
+    by_kind = {d.dataset: d for d in site.standards}
+    grant_years = [(d.dataset.removeprefix("transparency-grants-"), d)
+                   for d in site.standards if d.dataset.startswith("transparency-grants-")]
+    updated = {d.name: d.last_updated for d in site.datasets}
+    write_page(env, docs_dir, "standards.md", "standards.md.j2", ocds=by_kind.get("ocds"),
+               giving=by_kind.get("360giving-json"), giving_csv=by_kind.get("360giving-csv"),
+               register=by_kind.get("transparency-contracts"), grant_years=grant_years,
+               contracts_updated=updated.get("contracts"), grants_updated=updated.get("grants"), **common)
+
     quality_rows = [[q.title, number(len(q.checks)), number(len(q.warnings)), long_date(q.passed_on)]
                     for q in site.quality]
     write_page(env, docs_dir, "quality/index.md", "quality.md.j2", quality_rows=quality_rows,

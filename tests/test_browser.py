@@ -16,7 +16,8 @@ pytestmark = [
                        reason="chromium is not installed (make test installs it when root)"),
 ]
 
-PAGES = ["", "datasets/", "datasets/grants/", "datasets/contracts/", "about/", "accessibility/"]
+PAGES = ["", "datasets/", "datasets/grants/", "datasets/contracts/", "about/", "accessibility/", "standards/",
+         "quality/", "quality/grants/"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

@@ -266,3 +266,22 @@ def test_xlsx_text_never_becomes_a_formula(tmp_path):
     assert [c.value for c in cells] == hostile
     assert {c.data_type for c in cells} == {"s"}
     assert {row[1].data_type for row in sheet.iter_rows(min_row=2)} == {"n"}
+
+
+def test_standards_page_and_its_downloads(built_site):
+    from generator.ocds import validate_ocds
+
+    soup = page(built_site, "standards")
+    code = soup.find("table")
+    lines = [[c.get_text(" ", strip=True) for c in tr.find_all("td")] for tr in code.select("tbody tr")]
+    years = sorted({fy(g["award_date"]) for g in rows("grants")}, reverse=True)
+    assert [line[1] for line in lines[1:]] == [f"financial year {y}" for y in years]
+    for link in code.select("a"):
+        assert (built_site / "standards" / link["href"]).resolve().is_file()
+    register = list(csv.DictReader((built_site / "downloads" / "transparency-contracts-register.csv")
+                                   .open(encoding="utf-8-sig")))
+    over = [c["contract_id"] for c in rows("contracts") if Decimal(c["total_value_gbp"]) > 5000]
+    assert [r["Reference number"] for r in register] == over
+    package = json.loads((built_site / "downloads" / "ocds-contracts.json").read_text(encoding="utf-8"))
+    assert validate_ocds(package) == []
+    assert len(package["releases"]) == len(rows("contracts"))
