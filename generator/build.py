@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, export, load, model, render, site, validate
+from . import checks, export, load, model, releases, render, site, validate
 from .config import ROOT, Config
 from .findings import Finding, errors
 
@@ -162,6 +162,8 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             downloads = export.export(package, tables, docs / export.DOWNLOADS)
             export.write_findings_csv(findings, docs / export.DOWNLOADS / export.WARNINGS_CSV)
             standards = export.export_standards(tables, config, docs / export.DOWNLOADS, checks.today())
+            history = releases.history(package)
+            export.write_releases(history, config, docs)
             lap("export")
 
             # 4. Markdown pages.
@@ -173,6 +175,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 quality=model.quality_infos(package, findings, checks.today()),
                 package_zip=next(d for d in downloads if d.label == "ZIP"),
                 standards=standards,
+                releases=history,
             )
             render.render(content, docs)
             lap("render")

@@ -202,3 +202,13 @@ def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, pub
         transparency.write_csv(transparency.vcs_grants(tables, year), path)
         downloads.append(Download(f"transparency-grants-{year}", "CSV", path.name, path.stat().st_size))
     return downloads
+
+
+def write_releases(history, config, docs_dir: Path) -> None:
+    """downloads/releases.json (each release's date, checksums and changes) and the
+    Atom feed at the site's root."""
+    from .releases import atom_feed
+
+    path = docs_dir / DOWNLOADS / "releases.json"
+    path.write_text(json.dumps([r.as_dict() for r in history], indent=2) + "\n", encoding="utf-8")
+    (docs_dir / "feed.xml").write_text(atom_feed(history, config.site_title, config.site_url), encoding="utf-8")

@@ -218,3 +218,4 @@ class Site:
     quality: list[QualityInfo] = field(default_factory=list)
     package_zip: object = None  # export.Download of the whole package
     standards: list = field(default_factory=list)  # export.Download in standard formats
+    releases: list = field(default_factory=list)  # releases.Release, newest first

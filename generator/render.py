@@ -207,6 +207,8 @@ def render(site, docs_dir: Path) -> None:
                register=by_kind.get("transparency-contracts"), grant_years=grant_years,
                contracts_updated=updated.get("contracts"), grants_updated=updated.get("grants"), **common)
 
+    write_page(env, docs_dir, "changes.md", "changes.md.j2", releases=site.releases, **common)
+
     quality_rows = [[q.title, number(len(q.checks)), number(len(q.warnings)), long_date(q.passed_on)]
                     for q in site.quality]
     write_page(env, docs_dir, "quality/index.md", "quality.md.j2", quality_rows=quality_rows,
