@@ -66,4 +66,4 @@ def test_two_releases(small_data, tmp_path, config, monkeypatch):
     assert "Grants: 0 added, 0 removed, 1 changed" in summary
     # Every page points feed readers at the feed.
     home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert home.find("link", rel="alternate", type="application/atom+xml")["href"] == "./feed.xml"
+    assert home.find("link", rel="alternate", type="application/atom+xml")["href"] == "feed.xml"
