@@ -178,6 +178,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 releases=history,
             )
             render.render(content, docs)
+            export.write_catalogue(content, docs / export.DOWNLOADS / "catalog.jsonld")
             lap("render")
 
             # 5. MkDocs builds the HTML.

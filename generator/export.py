@@ -212,3 +212,12 @@ def write_releases(history, config, docs_dir: Path) -> None:
     path = docs_dir / DOWNLOADS / "releases.json"
     path.write_text(json.dumps([r.as_dict() for r in history], indent=2) + "\n", encoding="utf-8")
     (docs_dir / "feed.xml").write_text(atom_feed(history, config.site_title, config.site_url), encoding="utf-8")
+
+
+def write_catalogue(site, path: Path) -> None:
+    """A DCAT catalogue (JSON-LD) of every dataset and download."""
+    from .catalogue import dcat_catalogue
+
+    extra = [d for d in site.standards] + ([site.package_zip] if site.package_zip else [])
+    path.write_text(json.dumps(dcat_catalogue(site.datasets, site.config, extra), indent=2, ensure_ascii=False)
+                    + "\n", encoding="utf-8")

@@ -17,6 +17,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from . import catalogue
 from .config import ROOT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -186,6 +187,7 @@ def render(site, docs_dir: Path) -> None:
                zip=site.package_zip, **common)
     for d in site.datasets:
         write_page(env, docs_dir, f"datasets/{d.name}.md", "dataset.md.j2", dataset=d,
+                   jsonld=catalogue.script_json(catalogue.dataset_jsonld(d, site.config, site.model.years)),
                    dictionary=dictionary_rows(d.fields),
                    preview=preview_rows(d.frame, d.fields),
                    preview_headers=[f.get("title", f["name"]) for f in d.fields],

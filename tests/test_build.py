@@ -285,3 +285,28 @@ def test_standards_page_and_its_downloads(built_site):
     package = json.loads((built_site / "downloads" / "ocds-contracts.json").read_text(encoding="utf-8"))
     assert validate_ocds(package) == []
     assert len(package["releases"]) == len(rows("contracts"))
+
+
+def test_dataset_pages_carry_schema_org_json_ld(built_site):
+    for name in DATASETS:
+        soup = page(built_site, f"datasets/{name}")
+        scripts = soup.find_all("script", type="application/ld+json")
+        assert len(scripts) == 1
+        value = json.loads(scripts[0].string)
+        assert value["@type"] == "Dataset" and value["license"].endswith("open-government-licence/version/3/")
+        assert [d["encodingFormat"] for d in value["distribution"]] == [
+            "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json",
+            "application/vnd.apache.parquet"]
+        for d in value["distribution"]:
+            assert (built_site / d["contentUrl"]).is_file()
+
+
+def test_dcat_catalogue_lists_every_dataset_and_download(built_site):
+    catalogue = json.loads((built_site / "downloads" / "catalog.jsonld").read_text(encoding="utf-8"))
+    assert catalogue["@type"] == "dcat:Catalog"
+    named = {d["dct:identifier"]: d for d in catalogue["dcat:dataset"]}
+    assert set(DATASETS) <= set(named)
+    for d in catalogue["dcat:dataset"]:
+        for dist in d["dcat:distribution"]:
+            path = built_site / dist["dcat:downloadURL"]["@id"]
+            assert path.is_file() and path.stat().st_size == dist["dcat:byteSize"]

@@ -111,3 +111,15 @@ def test_hostile_values_are_shown_as_text(browser, base_url, url):
         assert HOSTILE[0] in text and HOSTILE[3] in text
     if url == "datasets/":
         assert "Grants " + HOSTILE[2] in text
+
+
+def test_json_ld_keeps_hostile_values_as_data(hostile_site):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((hostile_site / "datasets" / "grants" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    scripts = soup.find_all("script")
+    data = [s for s in scripts if s.get("type") == "application/ld+json"]
+    assert len(data) == 1
+    assert "<" not in data[0].string
+    assert json.loads(data[0].string)["name"] == "Grants " + HOSTILE[2]

@@ -1,0 +1,80 @@
+"""Discovery metadata: schema.org Dataset JSON-LD for each dataset page (Google Dataset
+Search) and a DCAT catalogue of every dataset and download (data portals)."""
+
+from __future__ import annotations
+
+import json
+
+LICENCE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+MEDIA_TYPES = {"CSV": "text/csv", "JSON": "application/json", "Parquet": "application/vnd.apache.parquet",
+               "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "ZIP": "application/zip"}
+
+
+def _url(config, path: str) -> str:
+    """Absolute when the site's address is set, else relative to the site's root."""
+    return config.site_url.rstrip("/") + "/" + path if config.site_url else path
+
+
+def script_json(value: dict) -> str:
+    """JSON safe inside an HTML <script> element: no <, > or & can close it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def publisher(config) -> dict:
+    return {"@type": "Organization", "name": config.publisher_name, "identifier": config.publisher_org_id}
+
+
+def dataset_jsonld(info, config, years: list[str]) -> dict:
+    value = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": info.title,
+        "description": info.description,
+        "url": _url(config, f"datasets/{info.name}/"),
+        "license": LICENCE,
+        "isAccessibleForFree": True,
+        "creator": publisher(config),
+        "publisher": publisher(config),
+        "spatialCoverage": {"@type": "Place", "name": "London Borough of Southwark"},
+        "variableMeasured": [f.get("title", f["name"]) for f in info.fields],
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": MEDIA_TYPES[d.label],
+             "contentUrl": _url(config, f"downloads/{d.filename}"), "contentSize": f"{d.bytes} B"}
+            for d in info.downloads
+        ],
+    }
+    if info.last_updated:
+        value["dateModified"] = info.last_updated.isoformat()
+    if years:
+        value["temporalCoverage"] = f"{years[0][:4]}-04-01/{int(years[-1][:4]) + 1}-03-31"
+    return value
+
+
+def dcat_catalogue(infos, config, extra_downloads) -> dict:
+    def distribution(d) -> dict:
+        return {"@type": "dcat:Distribution", "dct:title": f"{d.filename}", "dcat:mediaType": MEDIA_TYPES[d.label],
+                "dcat:downloadURL": {"@id": _url(config, f"downloads/{d.filename}")}, "dcat:byteSize": d.bytes,
+                "dct:license": {"@id": LICENCE}}
+
+    return {
+        "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
+                     "foaf": "http://xmlns.com/foaf/0.1/"},
+        "@type": "dcat:Catalog",
+        "dct:title": config.site_title,
+        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": config.publisher_name,
+                          "dct:identifier": config.publisher_org_id},
+        "dct:license": {"@id": LICENCE},
+        "dcat:dataset": [
+            {"@type": "dcat:Dataset", "@id": _url(config, f"datasets/{i.name}/"), "dct:identifier": i.name,
+             "dct:title": i.title, "dct:description": i.description,
+             "dct:modified": i.last_updated.isoformat() if i.last_updated else None,
+             "dcat:landingPage": {"@id": _url(config, f"datasets/{i.name}/")},
+             "dcat:distribution": [distribution(d) for d in i.downloads]}
+            for i in infos
+        ] + [
+            {"@type": "dcat:Dataset", "dct:identifier": d.filename, "dct:title": d.filename,
+             "dcat:distribution": [distribution(d)]}
+            for d in extra_downloads
+        ],
+    }
