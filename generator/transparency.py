@@ -1,0 +1,286 @@
+"""Local Government Transparency Code 2015: the contracts register and the annual list of
+grants to voluntary and community sector (VCS) organisations, as CSV.
+
+CSV files written by ``write_csv`` (the published copies of these two lists):
+
+- UTF-8 **with** a byte-order mark. These lists are meant to be opened in Excel, which reads
+  UTF-8 without a BOM as a legacy Windows encoding (so "£" and accented names break); with a
+  BOM it reads them correctly, and pandas, Python's csv module (``encoding="utf-8-sig"``) and
+  Frictionless all skip it. (The dataset downloads, by contrast, are the validated source files,
+  which have no BOM.)
+- Comma-separated, a header row of plain column titles, lines ending CRLF as RFC 4180 says
+  (which also makes Python's csv module quote a value holding a lone carriage return); a value
+  is in double quotes only when it holds a comma, a quote or a line break.
+- Dates ``YYYY-MM-DD``; money as plain numbers in pounds (``1200.5``, ``170100``: no ``£``, no
+  thousands separators, no trailing ``.0``); yes/no columns ``yes`` or ``no``; a missing value is
+  an empty cell.
+- Formula policy: a spreadsheet treats a cell starting with ``=``, ``+``, ``-`` or ``@`` (and,
+  in some programs, a tab or carriage return) as a formula, so a text such as
+  ``=HYPERLINK(...)`` in a title could run when the file is opened. Every **text** cell that
+  starts with one of ``= + - @``, a tab or a carriage return is written with a single quote
+  ``'`` in front (``=SUM(A1)`` -> ``'=SUM(A1)``), which spreadsheets show as text. Numbers and
+  dates are never prefixed (a negative amount stays ``-5``); nothing else is changed. A
+  program reading the file as data sees the quote, so it is applied only to these published
+  lists, never to the validated source files.
+
+The Code's contract fields (Part 2, "Contracts", for every contract, commissioned activity,
+purchase order, framework agreement or other legally enforceable agreement with a value over
+£5,000) and where each comes from:
+
+==============================================================  =================================================
+the Code asks for                                               column (our field)
+==============================================================  =================================================
+reference number                                                Reference number (contract_id)
+title of agreement                                              Title of agreement (title)
+local authority department responsible                          Department responsible (commissioner's name)
+description of the goods and/or services being provided         Description of goods and/or services (description)
+supplier name and details                                       Supplier name (organisation's name),
+                                                                Supplier identifier (org_id, an org-id.guide id)
+sum to be paid over the length of the contract, or the          Total value of contract (£) (total_value_gbp),
+estimated annual spending or budget                             Estimated annual value (£) (annual_value_gbp)
+Value Added Tax that cannot be recovered                        VAT that cannot be recovered (£) (vat_not_recoverable_gbp)
+start, end and review dates                                     Start date, End date, Review date
+whether the contract was the result of an invitation to         Procurement process (procurement_route, our
+quote or a published invitation to tender                       exact words: the data records the procedure,
+                                                                not a yes/no, so none is derived)
+whether the supplier is an SME and/or a VCS organisation,       Supplier is an SME, Supplier is a VCS
+and where it is, the relevant registration number               organisation (is_sme, is_vcs: yes/no),
+                                                                Supplier registration number (see below)
+==============================================================  =================================================
+
+"Value" for the £5,000 threshold is the total value of the contract: a contract is listed when
+``total_value_gbp`` is more than 5000 (exactly £5,000 is not). The registration number is the
+charity number for a VCS organisation that has one, otherwise the company number, otherwise the
+charity number; empty for unregistered groups, NHS bodies and schools.
+
+The Code's VCS grants list (Part 2, "Grants to voluntary, community and social enterprise
+organisations"; published annually) asks for: date awarded, time period, department which
+awarded it, beneficiary, beneficiary's registration number, summary of its purpose, and amount.
+``vcs_grants`` gives all of these (the time period as the planned start and end dates), plus the
+grant's identifier, title and programme.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+THRESHOLD_GBP = 5000  # the Code: contracts with a value that exceeds £5,000
+
+CONTRACT_COLUMNS = [
+    "Reference number",
+    "Title of agreement",
+    "Description of goods and/or services",
+    "Department responsible",
+    "Supplier name",
+    "Supplier identifier",
+    "Supplier registration number",
+    "Supplier is an SME",
+    "Supplier is a VCS organisation",
+    "Procurement process",
+    "Start date",
+    "End date",
+    "Review date",
+    "Total value of contract (£)",
+    "Estimated annual value (£)",
+    "VAT that cannot be recovered (£)",
+]
+
+GRANT_COLUMNS = [
+    "Grant identifier",
+    "Date awarded",
+    "Grant period start",
+    "Grant period end",
+    "Department which awarded the grant",
+    "Beneficiary",
+    "Beneficiary identifier",
+    "Beneficiary registration number",
+    "Title",
+    "Summary of the purpose of the grant",
+    "Grant programme",
+    "Amount (£)",
+]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- helpers --------------------------------------------------------------------
+
+
+def _missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _yes_no(value) -> str | None:
+    return None if _missing(value) else ("yes" if bool(value) else "no")
+
+
+def registration_number(org: pd.Series | dict | None) -> str | None:
+    """The number the Code asks for: a VCS organisation's charity number if it has one,
+    otherwise its company number, otherwise its charity number; None if it has neither."""
+    if org is None:
+        return None
+    charity = None if _missing(org.get("charity_number")) else str(org.get("charity_number"))
+    company = None if _missing(org.get("company_number")) else str(org.get("company_number"))
+    vcs = not _missing(org.get("is_vcs")) and bool(org.get("is_vcs"))
+    if vcs and charity:
+        return charity
+    return company or charity
+
+
+def _lookup(frame: pd.DataFrame, key: str) -> dict[str, dict]:
+    return {str(row[key]): row for row in frame.to_dict("records")}
+
+
+def _name_of(commissioners: dict, commissioner_id) -> str | None:
+    if _missing(commissioner_id):
+        return None
+    row = commissioners.get(str(commissioner_id))
+    return str(row["name"]) if row is not None else str(commissioner_id)
+
+
+def _text_series(values) -> pd.Series:
+    return pd.Series(values, dtype="string")
+
+
+# --- the contracts register --------------------------------------------------------
+
+
+def contracts_register(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The Code's contracts register: every contract whose total value is more than £5,000,
+    in the contracts table's order, one column per Code field (see the module docstring).
+    Text columns are pandas strings, dates datetime64, money floats, yes/no flags "yes"/"no"."""
+    contracts = tables["contracts"]
+    listed = contracts[contracts["total_value_gbp"].astype("float64") > THRESHOLD_GBP]
+    orgs = _lookup(tables["organisations"], "org_id")
+    commissioners = _lookup(tables["commissioners"], "commissioner_id")
+    suppliers = [orgs.get(str(s)) for s in listed["supplier_org_id"]]
+    frame = pd.DataFrame({
+        "Reference number": _text_series(listed["contract_id"].tolist()),
+        "Title of agreement": _text_series(listed["title"].tolist()),
+        "Description of goods and/or services": _text_series(listed["description"].tolist()),
+        "Department responsible": _text_series([_name_of(commissioners, c) for c in listed["commissioner_id"]]),
+        "Supplier name": _text_series([o["name"] if o else None for o in suppliers]),
+        "Supplier identifier": _text_series(listed["supplier_org_id"].tolist()),
+        "Supplier registration number": _text_series([registration_number(o) for o in suppliers]),
+        "Supplier is an SME": _text_series([_yes_no(o["is_sme"]) if o else None for o in suppliers]),
+        "Supplier is a VCS organisation": _text_series([_yes_no(o["is_vcs"]) if o else None for o in suppliers]),
+        "Procurement process": _text_series(listed["procurement_route"].tolist()),
+        "Start date": pd.to_datetime(listed["start_date"].to_numpy()),
+        "End date": pd.to_datetime(listed["end_date"].to_numpy()),
+        "Review date": pd.to_datetime(listed["review_date"].to_numpy()),
+        "Total value of contract (£)": listed["total_value_gbp"].astype("float64").to_numpy(),
+        "Estimated annual value (£)": listed["annual_value_gbp"].astype("float64").to_numpy(),
+        "VAT that cannot be recovered (£)": (listed["vat_not_recoverable_gbp"].astype("float64").to_numpy()
+                                             if "vat_not_recoverable_gbp" in listed else math.nan),
+    })
+    return frame[CONTRACT_COLUMNS]
+
+
+# --- grants to VCS organisations ------------------------------------------------------
+
+
+def _year_bounds(year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", str(year))
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise ValueError(f"{year!r} is not a financial year (expected one like 2024-25)")
+    start = int(match[1])
+    return pd.Timestamp(start, 4, 1), pd.Timestamp(start + 1, 3, 31)
+
+
+def financial_year(day) -> str:
+    """The April-March financial year a date falls in: 2025-03-31 -> "2024-25", 2025-04-01 -> "2025-26"."""
+    day = pd.Timestamp(day)
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def financial_years(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The financial years that have at least one grant (by award date), oldest first."""
+    dates = tables["grants"]["award_date"].dropna()
+    return sorted({financial_year(d) for d in dates})
+
+
+def vcs_grants(tables: dict[str, pd.DataFrame], year: str) -> pd.DataFrame:
+    """The Code's annual list of grants to VCS organisations for the financial year ``year``
+    (like "2024-25": awarded from 1 April 2024 to 31 March 2025 inclusive, by award date):
+    every grant whose recipient has is_vcs yes, in the grants table's order."""
+    first, last = _year_bounds(year)
+    grants = tables["grants"]
+    orgs = _lookup(tables["organisations"], "org_id")
+    commissioners = _lookup(tables["commissioners"], "commissioner_id")
+    vcs_ids = {k for k, o in orgs.items() if not _missing(o["is_vcs"]) and bool(o["is_vcs"])}
+    awarded = grants["award_date"]
+    chosen = grants[(awarded >= first) & (awarded <= last) & grants["recipient_org_id"].astype(str).isin(vcs_ids)]
+    recipients = [orgs[str(r)] for r in chosen["recipient_org_id"]]
+
+    def column(name):
+        return chosen[name].tolist() if name in chosen else [None] * len(chosen)
+
+    frame = pd.DataFrame({
+        "Grant identifier": _text_series(column("grant_id")),
+        "Date awarded": pd.to_datetime(chosen["award_date"].to_numpy()),
+        "Grant period start": pd.to_datetime(chosen["planned_start_date"].to_numpy()),
+        "Grant period end": pd.to_datetime(chosen["planned_end_date"].to_numpy()),
+        "Department which awarded the grant": _text_series([_name_of(commissioners, d) for d in column("department_id")]),
+        "Beneficiary": _text_series([o["name"] for o in recipients]),
+        "Beneficiary identifier": _text_series(column("recipient_org_id")),
+        "Beneficiary registration number": _text_series([registration_number(o) for o in recipients]),
+        "Title": _text_series(column("title")),
+        "Summary of the purpose of the grant": _text_series(column("description")),
+        "Grant programme": _text_series(column("programme")),
+        "Amount (£)": chosen["amount_awarded"].astype("float64").to_numpy(),
+    })
+    return frame[GRANT_COLUMNS]
+
+
+# --- CSV -------------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    return format(Decimal(text), "f") if "e" in text or "E" in text else text
+
+
+def _cell(value) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return _number(float(value))
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` as a CSV for spreadsheets: UTF-8 with a BOM, dates YYYY-MM-DD, money as
+    plain numbers, and text cells that a spreadsheet would run as a formula prefixed with ``'``
+    (the policy is in the module docstring)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([_cell(str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            writer.writerow([_cell(v) for v in row])
