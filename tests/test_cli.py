@@ -125,3 +125,11 @@ def test_sample_usage_errors(argv, tmp_path):
     result = run(*argv, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == "error: --grants must be 1 or more\n"
+
+
+def test_readme_documents_every_check():
+    from generator.checks import CHECKS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for check in CHECKS:
+        assert f"| `{check.code}` | {check.severity} | {check.title} |" in readme
