@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--grants", type=int, default=1600, metavar="N",
                    help="number of grants; other datasets scale with it (default: 1600)")
     p.add_argument("--seed", type=int, default=2016, help="random seed (default: 2016)")
+    sub.add_parser("import-360giving", add_help=False,
+                   help="turn a funder's 360Giving file (CSV, XLSX or JSON) into our grants and organisations",
+                   description="See: python -m generator import-360giving --help")
     return parser
 
 
@@ -150,10 +153,24 @@ def cmd_sample(args) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample}
+def cmd_import_360giving(argv: list[str]) -> int:
+    from . import giving360
+
+    return giving360.main(argv)
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample,
+            "import-360giving": cmd_import_360giving}
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import-360giving"]:  # its own options: see giving360.main
+        try:
+            return cmd_import_360giving(argv[1:])
+        except Exception as exc:  # noqa: BLE001 - no traceback for users
+            print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

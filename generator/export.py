@@ -185,12 +185,18 @@ def write_findings_csv(findings, path: Path) -> None:
 
 
 def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, published: dt.date) -> list[Download]:
-    """The datasets in the shapes other systems take: an OCDS release package of the
-    contracts, and the Local Government Transparency Code's contracts register and
+    """The datasets in the shapes other systems take: the grants as 360Giving JSON and
+    CSV, an OCDS release package of the contracts, and the Local Government Transparency Code's contracts register and
     yearly lists of grants to VCS organisations."""
-    from . import ocds, transparency
+    from . import giving360, ocds, transparency
 
     downloads = []
+    path = out_dir / "360giving-grants.json"
+    giving360.write_360_json(tables, config, path)
+    downloads.append(Download("360giving-json", "JSON", path.name, path.stat().st_size))
+    path = out_dir / "360giving-grants.csv"
+    giving360.write_360_csv(tables, config, path)
+    downloads.append(Download("360giving-csv", "CSV", path.name, path.stat().st_size))
     path = out_dir / "ocds-contracts.json"
     ocds.write_release_package(tables, config, path, published.isoformat())
     downloads.append(Download("ocds", "JSON", path.name, path.stat().st_size))

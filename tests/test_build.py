@@ -284,6 +284,15 @@ def test_standards_page_and_its_downloads(built_site):
     assert [r["Reference number"] for r in register] == over
     package = json.loads((built_site / "downloads" / "ocds-contracts.json").read_text(encoding="utf-8"))
     assert validate_ocds(package) == []
+    from generator.giving360 import validate_360
+
+    grants = json.loads((built_site / "downloads" / "360giving-grants.json").read_text(encoding="utf-8"))
+    assert validate_360(grants) == []
+    assert [g["id"] for g in grants["grants"]] == [g["grant_id"] for g in rows("grants")]
+    assert {g["fundingOrganization"][0]["id"] for g in grants["grants"]} == {"GB-LAE-SWK"}
+    links = {a["href"] for a in soup.select("article a")}
+    assert {"../downloads/360giving-grants.json", "../downloads/360giving-grants.csv",
+            "../downloads/ocds-contracts.json"} <= links
     assert len(package["releases"]) == len(rows("contracts"))
 
 

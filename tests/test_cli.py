@@ -133,3 +133,15 @@ def test_readme_documents_every_check():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for check in CHECKS:
         assert f"| `{check.code}` | {check.severity} | {check.title} |" in readme
+
+
+def test_import_360giving_command(tmp_path):
+    fixture = ROOT / "tests" / "fixtures" / "external" / "360giving-cp1252.csv"
+    result = run("import-360giving", str(fixture), "--out", str(tmp_path / "imported"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Read 2 grants from {fixture}.")
+    assert (tmp_path / "imported" / "grants.csv").read_text(encoding="utf-8").startswith("grant_id,title,")
+    bad = run("import-360giving", str(ROOT / "tests" / "fixtures" / "external" / "360giving-malformed.json"),
+              "--out", str(tmp_path / "x"))
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr

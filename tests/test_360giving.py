@@ -1,0 +1,509 @@
+"""360Giving export and import (generator/giving360.py), checked against the official 1.4 schemas with a
+format checker, on our data and on real funders' files."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator import giving360, load, validate
+from generator.config import ROOT
+
+from conftest import SHARED
+
+REAL = SHARED / "360giving" / "real"
+FIXTURES = ROOT / "tests" / "fixtures" / "360giving"
+EXTERNAL = ROOT / "tests" / "fixtures" / "external"
+
+TRAFFORD_CSV = REAL / "grants__trafford_council_voluntary_sector_grants.csv"
+TRAFFORD_JSON = REAL / "grants__trafford_council_voluntary_sector_grants.json"
+ABCT_XLSX = REAL / "ABCT_a001p00000zgyHZAAY.xlsx"
+ABCT_JSON = REAL / "ABCT_a001p00000zgyHZAAY.json"
+
+EXPECTED_COLUMNS = [
+    "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
+    "Planned Dates:Start Date", "Planned Dates:End Date",
+    "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Charity Number", "Recipient Org:Company Number",
+    "Recipient Ind:Identifier", "Recipient Ind:Name",
+    "Beneficiary Location:Name", "Beneficiary Location:Country Code", "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Geographic Code Type",
+    "Funding Org:Identifier", "Funding Org:Name", "Funding Org:Department",
+    "Grant Programme:Title",
+    "Classifications:Vocabulary", "Classifications:Code", "Classifications:Title",
+    "Data Source",
+]
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is not available (../shared/reference/ is missing)")
+    return path
+
+
+def tables_of(data_dir: Path) -> dict[str, pd.DataFrame]:
+    tables, problems = load.load(validate.load_package(data_dir).resources)
+    assert problems == []
+    return tables
+
+
+@pytest.fixture(scope="module")
+def small_tables(small_data):
+    return tables_of(small_data)
+
+
+@pytest.fixture(scope="module")
+def bundled_tables():
+    return tables_of(ROOT / "data")
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def amounts(grants: list[dict]) -> dict[str, Decimal]:
+    return {g["id"]: Decimal(str(g["amountAwarded"])) for g in grants}
+
+
+# --- export ----------------------------------------------------------------------
+
+
+def test_csv_titles_are_the_standards_exact_titles():
+    titles = giving360.schema_titles()
+    assert giving360.CSV_COLUMNS == EXPECTED_COLUMNS
+    assert [t for t in EXPECTED_COLUMNS if t not in titles] == []  # each is the schema's own title, exactly
+    if TRAFFORD_CSV.exists():  # and as a real publisher spells it
+        trafford = read_csv(TRAFFORD_CSV)[0]
+        shared = [t for t in EXPECTED_COLUMNS if t.casefold() in {h.casefold() for h in trafford}]
+        assert len(shared) >= 18
+        assert [t for t in shared if t not in trafford] == []
+
+
+def test_local_schemas_are_the_reference_copies():
+    source = need(SHARED / "360giving" / "schema")
+    for name in ("360-giving-package-schema.json", "360-giving-schema.json"):
+        assert (giving360.REFERENCE / name).read_bytes() == (source / name).read_bytes()
+    assert "9387abc" in (giving360.REFERENCE / "SOURCE.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("which", ["small", "bundled"])
+def test_export_validates_against_the_360giving_schema(which, small_tables, bundled_tables, config, tmp_path):
+    tables = small_tables if which == "small" else bundled_tables
+    grants = tables["grants"]
+
+    package = giving360.write_360_json(tables, config, tmp_path / "grants.json")
+    assert giving360.validate_360(package) == []
+    written = json.loads((tmp_path / "grants.json").read_text(encoding="utf-8"))
+    assert written == package
+    assert giving360.validate_360(written) == []
+    assert [g["id"] for g in written["grants"]] == list(grants["grant_id"])
+    assert sum(amounts(written["grants"]).values()) == sum(Decimal(repr(a)) for a in grants["amount_awarded"])
+    assert {g["fundingOrganization"][0]["id"] for g in written["grants"]} == {"GB-LAE-SWK"}
+    assert all(g["id"].startswith("360G-southwarkcouncil-") for g in written["grants"])
+    assert written["license"].startswith("https://www.nationalarchives.gov.uk/doc/open-government-licence/")
+    assert "ILLUSTRATIVE" in written["description"]
+
+    giving360.write_360_csv(tables, config, tmp_path / "grants.csv")
+    raw = (tmp_path / "grants.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfIdentifier,Title,Description,Currency,Amount Awarded,Award Date,")
+    assert raw.endswith(b"\r\n")
+    rows = read_csv(tmp_path / "grants.csv")
+    assert rows[0] == EXPECTED_COLUMNS
+    assert len(rows) == len(grants) + 1
+    # The CSV read back the way flattentool reads it is valid 360Giving data too.
+    back, _, _ = giving360.read_360giving(tmp_path / "grants.csv")
+    assert giving360.validate_360({"grants": back}) == []
+    assert amounts(back) == amounts(written["grants"])
+
+
+def test_one_grant_in_full(small_tables, config):
+    grant = giving360.grants_to_360(small_tables, config)[0]
+    row = small_tables["grants"].iloc[0]
+    org = small_tables["organisations"].set_index("org_id").loc[row["recipient_org_id"]]
+    assert grant["id"] == row["grant_id"]
+    assert grant["currency"] == "GBP"
+    assert grant["awardDate"] == row["award_date"].strftime("%Y-%m-%d")
+    assert grant["plannedDates"] == [{"startDate": row["planned_start_date"].strftime("%Y-%m-%d"),
+                                      "endDate": row["planned_end_date"].strftime("%Y-%m-%d")}]
+    assert grant["recipientOrganization"][0]["id"] == row["recipient_org_id"]
+    assert grant["recipientOrganization"][0]["name"] == org["name"]
+    assert grant["fundingOrganization"][0]["name"] == config.publisher_name
+    assert grant["fundingOrganization"][0]["department"]  # the commissioner's name
+    assert grant["classifications"] == [{"vocabulary": "360G-southwarkcouncil-funding-type",
+                                         "code": row["funding_type"],
+                                         "title": giving360.FUNDING_TYPE_TITLES[row["funding_type"]]}]
+
+
+def test_ward_codes_only_where_known_and_individuals_anonymous(small_tables, config):
+    tables = {name: frame.copy() for name, frame in small_tables.items()}
+    grants, orgs = tables["grants"], tables["organisations"]
+    known = "Borough & Bankside"  # the one ward whose ONS code is listed
+    assert tables["wards"].set_index("ward_name").loc[known, "ons_code"] == "E05011095"
+    grants.loc[0, "beneficiary_ward"] = known
+    grants.loc[1, "beneficiary_ward"] = "Peckham"
+    # Grant 3's recipient becomes an individual (with a name, as a careless entry might have).
+    person, old = "GB-LAE-SWK-IND-0001", grants.loc[2, "recipient_org_id"]
+    orgs.loc[orgs["org_id"] == old, ["org_id", "name", "organisation_type"]] = [person, "Jane Example", "individual"]
+    grants.loc[grants["recipient_org_id"] == old, "recipient_org_id"] = person
+    grants.loc[2, "beneficiary_ward"] = "Peckham"
+    exported = giving360.grants_to_360(tables, config)
+    assert exported[0]["beneficiaryLocation"] == [
+        {"name": known, "countryCode": "GB", "geoCode": "E05011095", "geoCodeType": "WD"}]
+    assert exported[1]["beneficiaryLocation"] == [{"name": "Peckham", "countryCode": "GB"}]  # no guessed code
+    individual = exported[2]
+    assert individual["recipientIndividual"] == {"id": "360G-southwarkcouncil-IND-0001",
+                                                 "name": "Individual Recipient"}
+    assert "recipientOrganization" not in individual and "beneficiaryLocation" not in individual
+    assert "Jane" not in json.dumps(exported)
+    assert giving360.validate_360({"grants": exported}) == []
+
+    # ... and the CSV of it imports back as an anonymous individual.
+    rows = giving360.grants_to_rows(exported[:3])
+    assert rows[2][EXPECTED_COLUMNS.index("Recipient Ind:Identifier")] == "360G-southwarkcouncil-IND-0001"
+    assert rows[2][EXPECTED_COLUMNS.index("Recipient Org:Identifier")] == ""
+
+
+def test_the_format_checker_catches_impossible_dates(small_tables, config):
+    package = giving360.package_360(small_tables, config)
+    broken = copy.deepcopy(package)
+    first, second = broken["grants"][0], broken["grants"][1]
+    first["awardDate"] = "2025-13-45"
+    second["dateModified"] = "2025-13-45T10:00:00Z"  # a date-time format and nothing else
+    assert giving360.validate_360(broken) == [
+        f'grant 1 ({first["id"]}), awardDate: "2025-13-45" is not a valid date (expected a date written '
+        "YYYY-MM-DD, or a full date-time such as 2025-01-15T09:30:00Z)",
+        f'grant 2 ({second["id"]}), dateModified: "2025-13-45T10:00:00Z" is not a valid date-time',
+    ]
+    # The checker is what catches it: with the schema's own rule for awardDate and no checker, the impossible
+    # date passes and a real one fails (it matches both the date-time branch and the date pattern).
+    import jsonschema
+
+    rule = json.loads(giving360.GRANT_SCHEMA.read_text(encoding="utf-8"))["properties"]["awardDate"]
+    unchecked = jsonschema.Draft202012Validator(rule)
+    checked = jsonschema.Draft202012Validator(rule, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert (unchecked.is_valid("2025-13-45"), unchecked.is_valid("2025-01-15")) == (True, False)
+    assert (checked.is_valid("2025-13-45"), checked.is_valid("2025-01-15")) == (False, True)
+    fixed = copy.deepcopy(package)
+    fixed["grants"][0]["awardDate"] = "2025-12-31T23:59:59+00:00"
+    assert giving360.validate_360(fixed) == []
+
+
+def test_other_schema_problems_are_reported_in_plain_english(small_tables, config):
+    package = giving360.package_360(small_tables, config)
+    broken = copy.deepcopy(package)
+    del broken["grants"][0]["title"]
+    broken["grants"][1]["recipientIndividual"] = {"id": "360G-x-IND-1", "name": "Individual Recipient"}
+    broken["grants"].append(copy.deepcopy(broken["grants"][5]))
+    first, second = broken["grants"][0]["id"], broken["grants"][1]["id"]
+    broken["grants"][11]["amountAwarded"] = "1,000"
+    assert giving360.validate_360(broken) == [
+        f"package, grants: item {len(broken['grants'])} repeats an earlier item exactly (expected each once)",
+        f"grant 1 ({first}): is missing title (required by 360Giving)",
+        f"grant 2 ({second}): gives both recipientOrganization and recipientIndividual (expected one of them)",
+        f"grant 12 ({broken['grants'][11]['id']}), amountAwarded: '1,000' is not of type 'number'",
+    ]
+
+
+def test_csv_cells_never_become_formulas(small_tables, config, tmp_path):
+    assert [giving360.csv_cell(v) for v in ["=1+1", "+44 20", "-x", "@SUM(A1)", "\tx", "ok", 1200.5, 30000, -5]] \
+        == ["'=1+1", "'+44 20", "'-x", "'@SUM(A1)", "'\tx", "ok", "1200.5", "30000", "-5"]
+    tables = {name: frame.copy() for name, frame in small_tables.items()}
+    tables["grants"].loc[0, "title"] = '=HYPERLINK("http://example.com","click")'
+    giving360.write_360_csv(tables, config, tmp_path / "grants.csv")
+    assert read_csv(tmp_path / "grants.csv")[1][1] == '\'=HYPERLINK("http://example.com","click")'
+    # The JSON keeps the value as it is; the import removes the apostrophe again.
+    assert giving360.grants_to_360(tables, config)[0]["title"] == '=HYPERLINK("http://example.com","click")'
+    back, _, _ = giving360.read_360giving(tmp_path / "grants.csv")
+    assert back[0]["title"] == '=HYPERLINK("http://example.com","click")'
+
+
+# --- import ----------------------------------------------------------------------
+
+
+def our_columns(name: str) -> list[str]:
+    return [f["name"] for f in json.loads((ROOT / "schemas" / f"{name}.json").read_text())["fields"]]
+
+
+def package_with(result: giving360.ImportResult, small_data: Path, tmp_path: Path) -> Path:
+    """A copy of the small data set whose grants and organisations are the imported rows (and whose
+    contracts and links, which point at the old ones, are emptied)."""
+    data = tmp_path / "data"
+    shutil.copytree(small_data, data)
+    shutil.copytree(small_data.parent / "schemas", tmp_path / "schemas")
+    (data / "grants.csv").unlink()
+    (data / "organisations.csv").unlink()
+    giving360.write_import(result, data)
+    for name in ("contracts", "funding_outcomes", "commissioning_intentions"):
+        path = data / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize("path", [TRAFFORD_CSV, TRAFFORD_JSON, ABCT_XLSX, ABCT_JSON], ids=lambda p: p.name)
+def test_real_files_import_and_export_again(path, small_data, config, tmp_path):
+    result = giving360.import_360giving(need(path))
+    source = json.loads(need(path.with_suffix(".json")).read_text(encoding="utf-8"))["grants"]
+    assert result.read == len(source)
+    assert len(result.grants) == len(source)  # none skipped
+    assert not [n for n in result.unmapped if n.startswith("Skipped")]
+
+    # The rows keep our schemas (types, patterns, enums, lengths, keys) ...
+    data = package_with(result, small_data, tmp_path)
+    package = validate.load_package(data)
+    assert [str(f) for f in validate.validate(package)] == []
+    assert read_csv(data / "grants.csv")[0] == our_columns("grants")
+    assert read_csv(data / "organisations.csv")[0] == our_columns("organisations")
+
+    # ... and exported again they are valid 360Giving data with the same grants and amounts.
+    exported = giving360.package_360(tables_of(data), config)
+    assert giving360.validate_360(exported) == []
+    assert {g["id"] for g in exported["grants"]} == {g["id"] for g in source}
+    assert amounts(exported["grants"]) == amounts(source)
+    assert sum(amounts(exported["grants"]).values()) == sum(amounts(source).values())
+
+
+def test_trafford_mapping_details():
+    result = giving360.import_360giving(need(TRAFFORD_CSV), "SWK-PH", wards=["Trafford"])
+    first = result.grants[0]
+    assert first == {
+        "grant_id": "360G-traffordmbc-VSG1342",
+        "title": "Voluntary Sector Grant to Altrincham Children's Choir",
+        "description": "Create and run community choirs involving children working in partnership with local "
+                       "schools, businesses, third sector groups etc. which will culminate in a series of "
+                       "performances",
+        "programme": "Voluntary Sector Grants",
+        "funding_type": "longer-term",  # 12 months planned
+        "recipient_org_id": "GB-LAE-SWK-360G-trafford-altrincham-childrens-choir",
+        "amount_awarded": "2266",
+        "award_date": "2013-01-18",
+        "planned_start_date": "",
+        "planned_end_date": "",
+        "beneficiary_ward": "Trafford",  # matches one of the wards given
+        "department_id": "SWK-PH",
+    }
+    orgs = {o["org_id"]: o for o in result.organisations}
+    assert orgs["GB-COH-07962245"] == {
+        "org_id": "GB-COH-07962245", "name": "Cyril Flint Befrienders",
+        "organisation_type": "company limited by guarantee", "charity_number": "1146179",
+        "company_number": "07962245", "is_vcs": "yes", "is_sme": "no", "based_in_borough": "no", "ward": "",
+    }
+    assert orgs[first["recipient_org_id"]]["organisation_type"] == "unregistered community group"
+    assert [o for o in result.organisations if list(o) != our_columns("organisations")] == []
+    assert [g for g in result.grants if list(g) != our_columns("grants")] == []
+    assert 'Ignored the column "Beneficiary Location:Geographic Code" (a value in 555 grants): our grants and ' \
+           "organisations data have no place for it." in result.unmapped
+    assert "Funding Org is not imported: every grant is recorded as the council's own, made by department " \
+           "SWK-PH (the file names Trafford Metropolitan Borough Council (GB-LAE-TRF): 555 grants)." \
+           in result.unmapped
+    assert any(n.startswith("Recipient identifiers that are not org-id.guide identifiers") for n in result.unmapped)
+
+
+def test_abct_charity_numbers():
+    result = giving360.import_360giving(need(ABCT_XLSX))
+    orgs = {o["org_id"]: o for o in result.organisations}
+    scottish = orgs["GB-SC-SC049135"]
+    assert (scottish["organisation_type"], scottish["charity_number"], scottish["is_vcs"]) == \
+        ("registered charity", "", "yes")
+    assert orgs["GB-CHC-1126147"]["charity_number"] == "1126147"
+    notes = "\n".join(result.unmapped)
+    assert 'Recipient Org:Charity Number values that are not Charity Commission numbers' in notes
+    assert '"SC049135" (GB-SC-SC049135)' in notes
+    assert 'Ignored the column "Website: Decision Notes" (a value in 500 grants)' in notes
+
+
+TITLE_VARIANTS = [
+    "xlsx_fundingproviders-grants_2_grants_title_space_case.xlsx",
+    "xlsx_fundingproviders-grants_2_grants_sheet_title_case.xlsx",
+]
+
+
+@pytest.mark.parametrize("name", TITLE_VARIANTS)
+def test_title_variants_import_the_same_grants(name):
+    normal = giving360.import_360giving(FIXTURES / "fundingproviders-grants_2_grants.xlsx")
+    variant = giving360.import_360giving(FIXTURES / name)
+    assert normal.grants == [{
+        "grant_id": "360G-fundingproviders-000002-X-00-X",  # "/" is not allowed in our grant_id
+        "title": "Title B",
+        "description": "Title B",  # no description in the file: the title is used
+        "programme": "Awards Funding Committee",
+        "funding_type": "longer-term",  # 25 months
+        "recipient_org_id": "GB-COH-RC000000",
+        "amount_awarded": "178990",
+        "award_date": "2014-07-24",  # written 24/07/2014
+        "planned_start_date": "",
+        "planned_end_date": "",
+        "beneficiary_ward": "",
+        "department_id": "SWK-CFS",
+    }]
+    assert variant.grants == normal.grants
+    assert variant.organisations == normal.organisations == [{
+        "org_id": "GB-COH-RC000000", "name": "University of UK", "organisation_type": "company limited by guarantee",
+        "charity_number": "", "company_number": "RC000000", "is_vcs": "no", "is_sme": "no",
+        "based_in_borough": "no", "ward": "",
+    }]
+    assert 'Skipped grant 1 ("360G-fundingproviders-000001/X/00/X"): it has no Recipient Org:Identifier.' \
+        in variant.unmapped
+    assert 'Grant identifiers changed to fit our grant_id (letters, digits, - and _ only): 1 ' \
+           '("360G-fundingproviders-000002/X/00/X" → "360G-fundingproviders-000002-X-00-X").' in variant.unmapped
+    # Personal names in the funder's own columns are never imported, only reported as ignored.
+    assert any('"Full name of applicant"' in n for n in variant.unmapped)
+    assert "Doe" not in json.dumps([variant.grants, variant.organisations])
+
+
+def test_cp1252_csv_imports(tmp_path, capsys):
+    path = EXTERNAL / "360giving-cp1252.csv"
+    result = giving360.import_360giving(path)
+    assert result.unmapped[0] == ("The file is not UTF-8: it was read as Windows-1252 (Excel's \"CSV\" on Windows); "
+                                  "check accented letters and symbols such as £ and € in the imported text.")
+    assert [g["grant_id"] for g in result.grants] == ["360G-funding-providers-000002-X-00-X"]
+    assert 'Skipped grant 1 ("360G-<~>€funding€providers-000001/X/00/X"): it has no Recipient Org:Identifier.' \
+        in result.unmapped
+    assert '("360G-<~>€funding±Áproviders-000002/X/00/X" → "360G-funding-providers-000002-X-00-X")' \
+        in "\n".join(result.unmapped)
+
+    assert giving360.main([str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Read 2 grants from {path}.\nImported 1 grant and 1 organisation; skipped 1: wrote ")
+    assert read_csv(tmp_path / "out" / "grants.csv")[1][0] == "360G-funding-providers-000002-X-00-X"
+
+
+def test_our_own_export_imports_back_unchanged(small_tables, small_data, config, tmp_path):
+    """Every grant field we publish survives export and import (department aside: 360Giving has only its name)."""
+    giving360.write_360_csv(small_tables, config, tmp_path / "grants.csv")
+    giving360.write_360_json(small_tables, config, tmp_path / "grants.json")
+    original = read_csv(small_data / "grants.csv")
+    header = original[0]
+    for name in ("grants.csv", "grants.json"):
+        result = giving360.import_360giving(tmp_path / name)
+        assert [n for n in result.unmapped if n.startswith("Skipped")] == []
+        back = [[row[c] for c in header if c != "department_id"] for row in result.grants]
+        assert back == [[v for c, v in zip(header, r) if c != "department_id"] for r in original[1:]]
+        orgs = {r[0]: r for r in read_csv(small_data / "organisations.csv")[1:]}
+        for org in result.organisations:
+            assert [org["org_id"], org["name"]] == orgs[org["org_id"]][:2]
+            assert (org["charity_number"], org["company_number"]) == tuple(orgs[org["org_id"]][3:5])
+
+
+def test_awkward_values(tmp_path):
+    charity = {"recipientOrganization": [{"id": "GB-CHC-123456", "name": "C"}]}
+    grant = {"currency": "GBP", "title": "A grant", "description": "For things.", "amountAwarded": 1000,
+             "awardDate": "2024-05-01T09:00:00+01:00", "fundingOrganization": [{"id": "GB-CHC-1", "name": "F"}]}
+    grants = [
+        {**grant, "id": "360G-f-1", "recipientOrganization": [{"id": "gb-coh-1234567", "name": "Small Co CIC"}],
+         "plannedDates": [{"startDate": "2024-06-01", "endDate": "2024-11-30"}],
+         "beneficiaryLocation": [{"name": "London"}, {"name": "Nunhead and Queens Road ward"}]},
+        {**grant, "id": "360G-f-2", "recipientIndividual": {"id": "IND-9", "name": "Joe Bloggs"},
+         "beneficiaryLocation": [{"name": "Peckham"}], "plannedDates": [{"startDate": "2024", "duration": 6}]},
+        {**grant, **charity, "id": "360G-f-3", "currency": "USD"},
+        {**grant, **charity, "id": "360G-f-4", "amountAwarded": -5},
+        {**grant, **charity, "id": "360G-f-5", "awardDate": "2024-02-30"},
+        {**grant, **charity, "id": "360G-f-1"},
+        {**grant, "id": "360G-f-7", "title": "x" * 250, "amountAwarded": "£1,250.50",
+         "recipientOrganization": [{"id": "GB-CHC-123456", "name": "C"}],
+         "recipientIndividual": {"id": "IND-1", "name": "Individual"}},
+        {**grant, **charity, "id": "f-8"},
+        {**grant, "id": "360G-f-\n10", "recipientOrganization": [{"id": "GB-CHC-\n123456 ", "name": "C"}]},
+        {**grant, "id": "360G-f-9", "title": "x" * 250, "amountAwarded": "£1,250.50",
+         "recipientOrganization": [{"id": "GB-CHC-123456", "name": "C"}]},
+    ]
+    path = tmp_path / "awkward.json"
+    path.write_text(json.dumps({"grants": grants}), encoding="utf-8")
+    result = giving360.import_360giving(path, wards=["Nunhead & Queen's Road", "Peckham"])
+    by_id = {g["grant_id"]: g for g in result.grants}
+    assert list(by_id) == ["360G-f-1", "360G-f-2", "360G-f-10", "360G-f-9"]
+    first, person, broken, long = by_id.values()
+    assert broken["recipient_org_id"] == "GB-CHC-123456"  # line breaks and spaces removed from identifiers
+    assert (first["award_date"], first["funding_type"], first["beneficiary_ward"], first["recipient_org_id"]) == \
+        ("2024-05-01", "short-term innovation", "Nunhead & Queen's Road", "GB-COH-01234567")
+    assert (person["funding_type"], person["beneficiary_ward"], person["planned_start_date"]) == \
+        ("short-term innovation", "", "")  # 6 months; no ward for an individual; "2024" is not a date
+    assert (long["title"], long["amount_awarded"]) == ("x" * 199 + "…", "1250.5")
+    orgs = {o["org_id"]: o for o in result.organisations}
+    assert orgs["GB-COH-01234567"]["organisation_type"] == "community interest company"
+    assert orgs["GB-COH-01234567"]["is_vcs"] == "yes"
+    assert orgs["GB-LAE-SWK-IND-0001"] == {
+        "org_id": "GB-LAE-SWK-IND-0001", "name": "Individual recipient", "organisation_type": "individual",
+        "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "no", "based_in_borough": "no",
+        "ward": ""}
+    assert "Bloggs" not in json.dumps([result.grants, result.organisations])
+    skipped = [n for n in result.unmapped if n.startswith("Skipped")]
+    assert skipped == [
+        'Skipped grant 3 ("360G-f-3"): its amount is in USD (expected GBP: our amounts are in pounds).',
+        'Skipped grant 4 ("360G-f-4"): its Amount Awarded -5 is not more than zero.',
+        'Skipped grant 5 ("360G-f-5"): its Award Date "2024-02-30" is not a date (expected YYYY-MM-DD).',
+        'Skipped grant 6 ("360G-f-1"): its Identifier is the same as an earlier grant\'s (expected each grant once).',
+        'Skipped grant 7 ("360G-f-7"): it names both a recipient organisation and an individual (360Giving allows '
+        'one).',
+        'Skipped grant 8 ("f-8"): its Identifier does not start with 360G- (expected a 360Giving grant identifier '
+        'such as 360G-examplefunder-123).',
+    ]
+    notes = "\n".join(result.unmapped)
+    assert 'Recipient identifiers rewritten in their register\'s form: 2 ("gb-coh-1234567" → "GB-COH-01234567", ' \
+           '"GB-CHC-\\n123456" → "GB-CHC-123456").' in notes
+    assert 'Grant identifiers changed to fit our grant_id (letters, digits, - and _ only): 1 ("360G-f-\\n10" → ' \
+           '"360G-f-10").' in result.unmapped  # one line per note: the line break is shown as \\n
+    assert "Titles longer than 200 characters, shortened with …: 1 (360G-f-9)." in notes
+    assert 'Amounts written with "£" or commas, which were removed: 1 (360G-f-9).' in notes
+    assert "Recipient Ind:Name values not imported" in notes
+    assert "Planned dates that are not full dates" in notes
+
+
+# --- the command -----------------------------------------------------------------
+
+
+def test_command_writes_our_files_and_refuses_to_overwrite(tmp_path, capsys):
+    source = FIXTURES / "fundingproviders-grants_2_grants.xlsx"
+    out = tmp_path / "imported"
+    assert giving360.main([str(source), "--out", str(out), "--department", "SWK-PH"]) == 0
+    printed = capsys.readouterr()
+    assert printed.err == ""
+    lines = printed.out.splitlines()
+    assert lines[:3] == [
+        f"Read 2 grants from {source}.",
+        f"Imported 1 grant and 1 organisation; skipped 1: wrote {out / 'grants.csv'}, {out / 'organisations.csv'}.",
+        f"Not mapped or changed ({len(lines) - 4} notes):",
+    ]
+    assert lines[-1].startswith("Next: check the notes")
+    grants = read_csv(out / "grants.csv")
+    assert grants[0] == our_columns("grants")
+    assert grants[1][-1] == "SWK-PH"
+    assert not (out / "grants.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+    assert giving360.main([str(source), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (f"error: {out / 'grants.csv'}: already exists (expected an empty folder for "
+                                       "--out, so no data is overwritten)\n")
+
+
+def test_malformed_json_is_one_clear_line(tmp_path, capsys):
+    path = EXTERNAL / "360giving-malformed.json"
+    assert giving360.main([str(path), "--out", str(tmp_path / "out")]) == 1
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err == (f"error: {path}: is not valid JSON (Expecting property name enclosed in double quotes "
+                           'at line 10, column 15; expected a 360Giving package such as {"grants": [...]})\n')
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("package.json", '{"resources": []}',
+     'is not a 360Giving package (expected a JSON object with a list of "grants")'),
+    ("grants.xlsx", "not a workbook", "is not a readable XLSX workbook (File is not a zip file)"),
+    ("grants.csv", "name,amount\nA,1\n", "has no \"Identifier\" column (expected 360Giving column titles such as "
+                                         "Identifier, Title, Amount Awarded in the first row)"),
+    ("grants.csv", "", "is empty (expected a header row of 360Giving column titles, then grants)"),
+    ("grants.ods", "x", "is not a .csv, .xlsx or .json file (expected a 360Giving file in one of those formats)"),
+    ("missing.json", None, "file not found"),
+])
+def test_unreadable_input_is_one_clear_line(name, content, message, tmp_path, capsys):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert giving360.main([str(path), "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == f"error: {path}: {message}\n"
