@@ -127,6 +127,33 @@ def write_zip(files: list[Path], path: Path) -> None:
             archive.writestr(info, file.read_bytes())
 
 
+# The large datasets also come as one CSV per financial year, by this date column.
+YEARLY = {"grants": "award_date", "contracts": "start_date"}
+
+
+def write_yearly(res, dates: pd.Series, out_dir: Path) -> list[Download]:
+    """<dataset>-<year>.csv for each financial year: the source rows, as they are in the
+    source file, whose date falls in that April-March year."""
+    from .model import financial_years
+
+    years = financial_years(dates).tolist()
+    with res.path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        by_year: dict[str, list] = {}
+        for year, row in zip(years, reader):
+            by_year.setdefault(year, []).append(row)
+    downloads = []
+    for year in sorted(by_year):
+        path = out_dir / f"{res.name}-{year}.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(by_year[year])
+        downloads.append(Download(f"{res.name}:{year}", "CSV", path.name, path.stat().st_size))
+    return downloads
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -150,6 +177,8 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path)
             path = out_dir / f"{res.name}.{suffix}"
             downloads.append(Download(res.name, label, path.name, path.stat().st_size))
         resources.append({"bytes": csv_path.stat().st_size, "hash": "sha256:" + sha256(csv_path)})
+    for name, column in YEARLY.items():
+        downloads += write_yearly(package.resource(name), tables[name][column], out_dir)
     dp_path = out_dir / "datapackage.json"
     write_descriptor(package, dp_path, resources)
     zip_path = out_dir / f"{package.descriptor.get('name', 'datapackage')}.zip"

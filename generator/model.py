@@ -128,6 +128,7 @@ class DatasetInfo:
     frame: pd.DataFrame  # the typed rows (the page previews the first few)
     last_updated: dt.date | None
     downloads: list  # export.Download
+    yearly: list = field(default_factory=list)  # (financial year, export.Download), oldest first
 
 
 def dataset_infos(package, tables, downloads, last_updated) -> list[DatasetInfo]:
@@ -141,6 +142,7 @@ def dataset_infos(package, tables, downloads, last_updated) -> list[DatasetInfo]
             frame=tables[res.name],
             last_updated=last_updated.get(res.name),
             downloads=[d for d in downloads if d.dataset == res.name],
+            yearly=[(d.dataset.split(":", 1)[1], d) for d in downloads if d.dataset.startswith(res.name + ":")],
         )
         for res in package.resources
     ]

@@ -91,7 +91,8 @@ def test_dataset_pages_match_the_data(built_site):
 def test_download_links_name_type_and_size(built_site):
     for name in DATASETS:
         soup = page(built_site, f"datasets/{name}")
-        links = [a for a in soup.select("article a") if "downloads/" in a.get("href", "")]
+        links = [a for a in soup.select("article a") if "downloads/" in a.get("href", "")
+                 and not re.search(r"-\d{4}-\d{2}\.csv$", a["href"])]
         assert len(links) == 4
         for link in links:
             target = (built_site / "datasets" / name / link["href"]).resolve()
@@ -319,3 +320,34 @@ def test_dcat_catalogue_lists_every_dataset_and_download(built_site):
         for dist in d["dcat:distribution"]:
             path = built_site / dist["dcat:downloadURL"]["@id"]
             assert path.is_file() and path.stat().st_size == dist["dcat:byteSize"]
+
+
+@pytest.mark.parametrize("name,column", [("grants", "award_date"), ("contracts", "start_date")])
+def test_one_csv_per_financial_year(built_site, name, column):
+    soup = page(built_site, f"datasets/{name}")
+    links = [a for a in soup.select("article a") if re.search(r"-\d{4}-\d{2}\.csv$", a.get("href", ""))]
+    source = rows(name)
+    years = sorted({fy(r[column]) for r in source}, reverse=True)
+    assert [a.get_text().split(" (")[0] for a in links] == [f"{name.capitalize()} {y}" for y in years]
+    seen = []
+    for link in links:
+        year = re.search(r"(\d{4}-\d{2})\.csv$", link["href"]).group(1)
+        with (built_site / "datasets" / name / link["href"]).resolve().open(encoding="utf-8", newline="") as f:
+            part = list(csv.DictReader(f))
+        assert part and all(fy(r[column]) == year for r in part)
+        seen += part
+    assert sorted(r[f"{name[:-1]}_id"] for r in seen) == sorted(r[f"{name[:-1]}_id"] for r in source)
+
+
+def test_sitemap_lists_every_page_when_the_address_is_set(small_data, tmp_path, config):
+    import dataclasses
+
+    from generator import build
+
+    with_url = dataclasses.replace(config, site_url="https://data.example.gov.uk/commissioning/")
+    build.build(small_data, tmp_path / "site", with_url, docs_dir=None)
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    assert "https://data.example.gov.uk/commissioning/datasets/grants/" in locations
+    assert "https://data.example.gov.uk/commissioning/" in locations
+    assert len(locations) == len(list((tmp_path / "site").rglob("index.html")))
