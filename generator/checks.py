@@ -106,6 +106,14 @@ def _applies(ctx: Context, check: Check) -> list[str]:
     return [d for d in (check.datasets or names) if d in ctx.tables]
 
 
+def _free_text(ctx: Context, check: Check):
+    """(dataset, column, its non-empty values) for every free-text column the check covers."""
+    for dataset in _applies(ctx, check):
+        frame = ctx.tables[dataset]
+        for column in _free_text_columns(ctx.res(dataset)):
+            yield dataset, column, frame[column].dropna()
+
+
 def _free_text_columns(res: Resource) -> list[str]:
     """Text columns people type into: strings with no enum or pattern that are not references."""
     references = {f for fk in res.schema.get("foreignKeys", []) for f in
@@ -280,25 +288,23 @@ def check_one_name_one_id(ctx: Context, check: Check) -> list[Finding]:
     return found
 
 
+PERSONAL = (
+    ("an email address", EMAIL, "@", "remove it, or use a role address published elsewhere"),
+    ("a telephone number", PHONE, "", "remove it"),
+    ("a full postcode", POSTCODE, "", "remove it, or give only the ward or the first half, such as SE1"),
+)
+
+
 def check_personal_data(ctx: Context, check: Check) -> list[Finding]:
     found = []
-    for dataset in _applies(ctx, check):
-        frame = ctx.tables[dataset]
-        for column in _free_text_columns(ctx.res(dataset)):
-            values = frame[column].dropna()
-            for kind, pattern, hint, what in (
-                ("an email address", EMAIL, "@", "remove it, or use a role address published elsewhere"),
-                ("a telephone number", PHONE, "", "remove it"),
-                ("a full postcode", POSTCODE, "", "remove it, or give only the ward or the first half, such as SE1"),
-            ):
-                # A cheap test first: the regular expressions are slow on very long text.
-                candidates = values[values.str.contains(hint, regex=False)] if hint else values
-                hits = candidates[candidates.str.contains(pattern, regex=True)]
-                for i, text in hits.items():
-                    match = pattern.search(text).group(0)
-                    found.append(_finding(ctx, check, dataset, int(i) + 2, column,
-                                          f"contains {kind} {show(match)}, which may be personal data "
-                                          f"(expected no contact details in published text: {what})"))
+    for dataset, column, values in _free_text(ctx, check):
+        for kind, pattern, hint, what in PERSONAL:
+            # A cheap test first: the regular expressions are slow on very long text.
+            candidates = values[values.str.contains(hint, regex=False)] if hint else values
+            for i, text in candidates[candidates.str.contains(pattern, regex=True)].items():
+                found.append(_finding(ctx, check, dataset, int(i) + 2, column,
+                                      f"contains {kind} {show(pattern.search(text).group(0))}, which may be "
+                                      f"personal data (expected no contact details in published text: {what})"))
     return found
 
 
@@ -322,29 +328,22 @@ def check_individuals(ctx: Context, check: Check) -> list[Finding]:
 
 
 def check_no_html(ctx: Context, check: Check) -> list[Finding]:
-    found = []
-    for dataset in _applies(ctx, check):
-        frame = ctx.tables[dataset]
-        for column in _free_text_columns(ctx.res(dataset)):
-            values = frame[column].dropna()
-            for i, text in values[values.str.contains(HTML, regex=True)].items():
-                found.append(_finding(ctx, check, dataset, int(i) + 2, column,
-                                      f"contains HTML or a script {show(HTML.search(text).group(0))} "
-                                      "(expected plain text: remove the markup)"))
-    return found
+    return [
+        _finding(ctx, check, dataset, int(i) + 2, column,
+                 f"contains HTML or a script {show(HTML.search(text).group(0))} (expected plain text: remove the markup)")
+        for dataset, column, values in _free_text(ctx, check)
+        for i, text in values[values.str.contains(HTML, regex=True)].items()
+    ]
 
 
 def check_formula_like(ctx: Context, check: Check) -> list[Finding]:
-    found = []
-    for dataset in _applies(ctx, check):
-        frame = ctx.tables[dataset]
-        for column in _free_text_columns(ctx.res(dataset)):
-            values = frame[column].dropna()
-            for i, text in values[values.str.startswith(FORMULA_START)].items():
-                found.append(_finding(ctx, check, dataset, int(i) + 2, column,
-                                      f"{show(text)} starts with {show(text[0])}, which spreadsheets treat as a formula "
-                                      "(expected text that starts with a letter, digit or quotation mark)"))
-    return found
+    return [
+        _finding(ctx, check, dataset, int(i) + 2, column,
+                 f"{show(text)} starts with {show(text[0])}, which spreadsheets treat as a formula "
+                 "(expected text that starts with a letter, digit or quotation mark)")
+        for dataset, column, values in _free_text(ctx, check)
+        for i, text in values[values.str.startswith(FORMULA_START)].items()
+    ]
 
 
 def check_funding_outcomes(ctx: Context, check: Check) -> list[Finding]:

@@ -70,6 +70,25 @@ def get_cell(data: Path, dataset: str, row: int, column: str) -> str:
     return rows[row - 1][rows[0].index(column)]
 
 
+def tables_of(data_dir: Path) -> dict:
+    """The typed tables of a valid data folder."""
+    from generator import load, validate
+
+    tables, problems = load.load(validate.load_package(data_dir).resources)
+    assert problems == []
+    return tables
+
+
+@pytest.fixture(scope="session")
+def small_tables(small_data):
+    return tables_of(small_data)
+
+
+@pytest.fixture(scope="session")
+def bundled_tables():
+    return tables_of(ROOT / "data")
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, config) -> Path:
     """The bundled data built once into a temporary folder."""

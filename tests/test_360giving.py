@@ -10,13 +10,12 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from generator import giving360, load, validate
+from generator import giving360, validate
 from generator.config import ROOT
 
-from conftest import SHARED
+from conftest import SHARED, tables_of
 
 REAL = SHARED / "360giving" / "real"
 FIXTURES = ROOT / "tests" / "fixtures" / "360giving"
@@ -47,20 +46,10 @@ def need(path: Path) -> Path:
     return path
 
 
-def tables_of(data_dir: Path) -> dict[str, pd.DataFrame]:
-    tables, problems = load.load(validate.load_package(data_dir).resources)
-    assert problems == []
-    return tables
 
 
-@pytest.fixture(scope="module")
-def small_tables(small_data):
-    return tables_of(small_data)
 
 
-@pytest.fixture(scope="module")
-def bundled_tables():
-    return tables_of(ROOT / "data")
 
 
 def read_csv(path: Path) -> list[list[str]]:

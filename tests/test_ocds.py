@@ -5,11 +5,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 
-from generator import load, ocds, validate
+from generator import ocds
 from generator.config import ROOT
 
 from conftest import SHARED
@@ -18,21 +17,10 @@ PUBLISHED = "2026-11-25"
 REAL = sorted((SHARED / "ocds" / "london-boroughs-2016").glob("*.json"))
 
 
-def tables_of(data_dir: Path) -> dict:
-    package = validate.load_package(data_dir)
-    tables, findings = load.load(package.resources)
-    assert findings == []
-    return tables
 
 
-@pytest.fixture(scope="module")
-def small_tables(small_data):
-    return tables_of(small_data)
 
 
-@pytest.fixture(scope="module")
-def bundled_tables():
-    return tables_of(ROOT / "data")
 
 
 @pytest.fixture(scope="module")

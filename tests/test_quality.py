@@ -8,7 +8,6 @@ import io
 import json
 import re
 from contextlib import redirect_stderr, redirect_stdout
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup

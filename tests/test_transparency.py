@@ -7,21 +7,16 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from generator import load, transparency, validate
+from conftest import tables_of
+
+from generator import transparency
 from generator.config import ROOT
 
 BOM = b"\xef\xbb\xbf"
 
 
-def tables_of(data_dir) -> dict:
-    tables, findings = load.load(validate.load_package(data_dir).resources)
-    assert findings == []
-    return tables
 
 
-@pytest.fixture(scope="module")
-def small_tables(small_data):
-    return tables_of(small_data)
 
 
 @pytest.fixture
