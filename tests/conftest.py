@@ -99,7 +99,7 @@ def built_site(tmp_path_factory, config) -> Path:
 
 # --- browser ------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
