@@ -23,14 +23,18 @@ def config():
     return load_config()
 
 
-@pytest.fixture(scope="session")
-def small_data(tmp_path_factory) -> Path:
-    """A small, valid, seeded data set (40 grants) with the project's schemas beside it."""
-    root = tmp_path_factory.mktemp("small")
-    sample.generate(root / "data", grants=40, seed=7)
+def sample_data(root: Path, grants: int, seed: int) -> Path:
+    """A valid, seeded sample data set in root/data, with the project's schemas beside it."""
+    sample.generate(root / "data", grants=grants, seed=seed)
     shutil.copyfile(ROOT / "data" / "datapackage.json", root / "data" / "datapackage.json")
     shutil.copytree(ROOT / "schemas", root / "schemas")
     return root / "data"
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory) -> Path:
+    """A small data set (40 grants) to break in tests."""
+    return sample_data(tmp_path_factory.mktemp("small"), grants=40, seed=7)
 
 
 @pytest.fixture

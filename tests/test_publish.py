@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, sample
+from generator import build
 from generator.config import ROOT
+
+from conftest import sample_data
 
 EPOCH = "1795564800"  # 25 November 2026
 
@@ -28,11 +30,7 @@ def digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def larger_data(tmp_path_factory) -> Path:
     """20,000 grants: large enough for each stage to take a moment."""
-    root = tmp_path_factory.mktemp("larger")
-    sample.generate(root / "data", grants=20_000, seed=11)
-    shutil.copyfile(ROOT / "data" / "datapackage.json", root / "data" / "datapackage.json")
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    return root / "data"
+    return sample_data(tmp_path_factory.mktemp("larger"), grants=20_000, seed=11)
 
 
 def stage_reached(staging: Path, stage: str) -> bool:
