@@ -56,6 +56,9 @@ def check(data_dir: Path, config: Config) -> tuple[list[Finding], validate.DataP
     findings += load_findings
     tables = {name: table for name, table in tables.items() if name not in {f.dataset for f in load_findings}}
     findings += checks.run_checks(tables, package, config)
+    unreadable = {f.dataset for f in findings if f.code in validate.FILE_CODES}
+    raw = load.load_text([r for r in package.resources if r.name in failed - unreadable])
+    findings += checks.run_text_checks(raw, package, config)
     findings = validate.sort_findings(findings, package)
     return findings, package, (None if errors(findings) else tables)
 

@@ -34,12 +34,12 @@ LATEST_YEARS_AHEAD = 25  # or further ahead of today than this
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # UK telephone numbers: 0 or +44 then 9-10 more digits, with spaces, dashes or brackets.
-PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d(?:[\s\-()]?\d){8,9}(?!\d)")
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)44[\s\-.]*(?:\(0\)[\s\-.]*)?|\(?0)\d(?:[\s\-.()]{0,3}\d){8,9}(?!\d)")
 # A full UK postcode (outward and inward code), e.g. SE1 2QH; an outward code alone (SE1) is not personal.
-POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
+POSTCODE = re.compile(r"\b(?:GIR\s*0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
 HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?\s*>|<!--|javascript:", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ANONYMISED = re.compile(r"^(Individual|Anonymous|Individual recipient)( \d+)?$")
+ANONYMISED = re.compile(r"^(Individual|Individual recipient)$")
 
 
 @dataclass
@@ -309,16 +309,22 @@ def check_personal_data(ctx: Context, check: Check) -> list[Finding]:
 
 
 def check_individuals(ctx: Context, check: Check) -> list[Finding]:
+    """Individuals (by type, or by an individual's -IND- identifier) must be anonymised."""
     frame = ctx.tables["organisations"]
     prefix = f"{ctx.config.publisher_org_id}-IND-"
     found = []
-    for row in _rows(frame["organisation_type"] == "individual"):
-        org_id, name = frame.at[row - 2, "org_id"], frame.at[row - 2, "name"]
+    individual = frame["organisation_type"] == "individual"
+    for row in _rows(individual | frame["org_id"].str.contains("-IND-", regex=False)):
+        org_id, name, kind = (frame.at[row - 2, c] for c in ("org_id", "name", "organisation_type"))
         if not org_id.startswith(prefix):
             found.append(_finding(ctx, check, "organisations", row, "org_id",
                                   f"{show(org_id)} identifies an individual by something other than an anonymous "
                                   f"reference (expected {prefix} then a number, as 360Giving's guidance asks)",
                                   example=f"{prefix}0001"))
+        if kind != "individual":
+            found.append(_finding(ctx, check, "organisations", row, "organisation_type",
+                                  f"{show(kind)} is not \"individual\", but the org_id {show(org_id)} is an "
+                                  "individual's (expected organisation_type individual)", example="individual"))
         if not ANONYMISED.match(name):
             found.append(_finding(ctx, check, "organisations", row, "name",
                                   f"{show(name)} looks like a person's name (expected an individual to be shown as "
@@ -467,6 +473,21 @@ CHECKS: list[Check] = [
 def checks_for(dataset: str, package: DataPackage) -> list[Check]:
     names = [r.name for r in package.resources]
     return [c for c in CHECKS if dataset in (c.datasets or names)]
+
+
+# Checks that only read text, so they also run on files whose other columns failed their
+# schema: personal data is reported in the same run as a type error.
+TEXT_CHECKS = ("personal-data", "html-in-text", "formula-like")
+
+
+def run_text_checks(raw: dict[str, pd.DataFrame], package: DataPackage, config: Config) -> list[Finding]:
+    """The text checks on files read as plain strings (they failed their schema)."""
+    ctx = Context(tables=raw, package=package, config=config, today=today())
+    found = []
+    for check in CHECKS:
+        if check.code in TEXT_CHECKS:
+            found += check.run(ctx, check)
+    return found
 
 
 def run_checks(tables: dict[str, pd.DataFrame], package: DataPackage, config: Config,

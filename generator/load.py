@@ -51,6 +51,22 @@ def load(resources: list[Resource]) -> tuple[dict[str, pd.DataFrame], list[Findi
     return tables, found
 
 
+def load_text(resources: list[Resource]) -> dict[str, pd.DataFrame]:
+    """Files that failed their schema, every cell as text, for the checks that only read
+    text. A file too broken to read this way is left out."""
+    tables = {}
+    for res in resources:
+        try:
+            tables[res.name] = pd.read_csv(res.path, dtype=str, keep_default_na=False, na_values=[""],
+                                           encoding="utf-8", on_bad_lines="skip")
+        except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+            continue
+        for spec in res.fields:  # a missing column reads as empty
+            if spec["name"] not in tables[res.name]:
+                tables[res.name][spec["name"]] = pd.Series(dtype="string")
+    return tables
+
+
 def _git(args: list[str], cwd) -> str:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=20,

@@ -47,7 +47,7 @@ CODE_TITLES = {
     "delimiter": "Columns are separated by commas",
     "header": "Header names have no spaces around them",
     "duplicate-header": "No column appears twice",
-    "extra-header": "No column is missing from the schema",
+    "extra-header": "Every column is one the schema lists",
     "missing-header": "Every column in the schema is present",
     "header-order": "Columns are in the schema's order",
     "blank-row": "No blank rows",
@@ -66,6 +66,11 @@ CODE_TITLES = {
     "out-dir": "The output folder is one this tool may replace",
     "mkdocs": "MkDocs builds the site without warnings",
 }
+
+
+# Findings about the file itself: its rows could not be read.
+FILE_CODES = {"missing-file", "empty-file", "bom", "encoding", "binary", "delimiter", "header",
+              "duplicate-header", "extra-header", "missing-header", "header-order"}
 
 
 class PackageError(Exception):
@@ -275,6 +280,9 @@ def check_file(res: Resource) -> list[Finding]:
         ]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [finding("encoding", "the file is UTF-16 (expected UTF-8 text)")]
+    if raw.startswith(b"PK\x03\x04"):
+        return [finding("binary", "the file is an Excel workbook or another ZIP file, not CSV (expected a CSV "
+                                  "file: in Excel use Save As, \"CSV UTF-8\")")]
     if b"\x00" in raw[:65536]:
         return [finding("binary", "the file is not text: it contains NUL bytes (expected a CSV file in UTF-8)")]
     try:

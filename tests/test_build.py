@@ -195,12 +195,19 @@ def test_no_request_to_another_origin(built_site):
         assert "fonts.googleapis" not in html.read_text(encoding="utf-8")
 
 
-def test_illustrative_notice_on_every_page(built_site):
-    for html in built_site.rglob("index.html"):
-        if html.parent.name == "404":
-            continue
-        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-        assert soup.select_one(".notice-illustrative"), html
+def test_illustrative_notice_follows_the_setting(built_site, config, small_data, tmp_path):
+    import dataclasses
+
+    from generator import build
+
+    def notices(site):
+        return [bool(BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one(".notice-illustrative"))
+                for html in site.rglob("index.html")]
+
+    assert all(notices(built_site)) == config.illustrative
+    real = dataclasses.replace(config, illustrative=False)
+    build.build(small_data, tmp_path / "real", real, docs_dir=None)
+    assert not any(notices(tmp_path / "real"))
 
 
 def test_about_names_the_decision(built_site):
@@ -351,3 +358,11 @@ def test_sitemap_lists_every_page_when_the_address_is_set(small_data, tmp_path, 
     assert "https://data.example.gov.uk/commissioning/datasets/grants/" in locations
     assert "https://data.example.gov.uk/commissioning/" in locations
     assert len(locations) == len(list((tmp_path / "site").rglob("index.html")))
+
+
+def test_identifiers_from_the_settings_appear_exactly(built_site, config):
+    for url in ("standards", "about"):
+        codes = [c.get_text() for c in page(built_site, url).select("article code")]
+        assert config.grant_id_prefix in codes and config.publisher_org_id in codes
+        assert not any("\\" in c for c in codes)
+    assert config.ocid_prefix in [c.get_text() for c in page(built_site, "standards").select("article code")]

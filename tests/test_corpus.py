@@ -60,6 +60,9 @@ EXPECTED = {
     'binary': [
         'data/outcomes.csv: the file is not text: it contains NUL bytes (expected a CSV file in UTF-8)',
     ],
+    'xlsx-saved-as-csv': [
+        'data/outcomes.csv: the file is an Excel workbook or another ZIP file, not CSV (expected a CSV file: in Excel use Save As, "CSV UTF-8")',
+    ],
     'missing-file': [
         'data/contracts.csv: file not found (it is listed in datapackage.json)',
     ],
@@ -189,6 +192,26 @@ EXPECTED = {
     'postcode-in-text': [
         'data/grants.csv, row 2, column "description": contains a full postcode "SE15 5BS", which may be personal data (expected no contact details in published text: remove it, or give only the ward or the first half, such as SE1)',
     ],
+    'postcode-lower-case': [
+        'data/contracts.csv, row 3, column "description": contains a full postcode "se15  5bs", which may be personal data (expected no contact details in published text: remove it, or give only the ward or the first half, such as SE1)',
+    ],
+    'phone-in-brackets': [
+        'data/grants.csv, row 3, column "description": contains a telephone number "(020) 7525 5000", which may be personal data (expected no contact details in published text: remove it)',
+    ],
+    'phone-with-dots': [
+        'data/commissioning_intentions.csv, row 2, column "description": contains a telephone number "020.7525.5000", which may be personal data (expected no contact details in published text: remove it)',
+    ],
+    'mobile-international': [
+        'data/organisations.csv, row 3, column "name": contains a telephone number "+44 (0)7700 900123", which may be personal data (expected no contact details in published text: remove it)',
+    ],
+    'personal-data-beside-a-type-error': [
+        'data/grants.csv, row 2, column "description": contains a telephone number "07700 900123", which may be personal data (expected no contact details in published text: remove it)',
+        'data/grants.csv, row 3, column "amount_awarded": "lots" is not a number (expected a plain number such as 1200.50)',
+    ],
+    'individual-id-with-wrong-type': [
+        'data/organisations.csv, row 2, column "name": "Ashdown Heritage Network" looks like a person\'s name (expected an individual to be shown as "Individual" or "Individual recipient", never by name)',
+        'data/organisations.csv, row 2, column "organisation_type": "unregistered community group" is not "individual", but the org_id "GB-LAE-SWK-IND-0001" is an individual\'s (expected organisation_type individual)',
+    ],
     'individual-named': [
         'data/organisations.csv, row 2, column "org_id": "GB-CHC-9002632" identifies an individual by something other than an anonymous reference (expected GB-LAE-SWK-IND- then a number, as 360Giving\'s guidance asks)',
         'data/organisations.csv, row 2, column "name": "Jane Smith" looks like a person\'s name (expected an individual to be shown as "Individual" or "Individual recipient", never by name)',
@@ -252,6 +275,7 @@ EXPECTED = {
         'data/outcomes.csv, row 2, column "description": contains an email address "a@b.co", which may be personal data (expected no contact details in published text: remove it, or use a role address published elsewhere)',
     ],
 }
+
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -197,7 +197,8 @@ def test_blank_row_and_extra_value(data, config):
 def test_binary_file(data, config):
     (data / "outcomes.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
     assert [str(f) for f in findings(data, config)] == [
-        "data/outcomes.csv: the file is not text: it contains NUL bytes (expected a CSV file in UTF-8)"
+        'data/outcomes.csv: the file is an Excel workbook or another ZIP file, not CSV (expected a CSV file: '
+        'in Excel use Save As, "CSV UTF-8")'
     ]
 
 
