@@ -204,12 +204,12 @@ def write_descriptor(package: DataPackage, path: Path, extra: list[dict] | None 
 
 def write_findings_csv(findings, path: Path) -> None:
     """Every warning of the published data, one per row, for a spreadsheet."""
-    columns = ["severity", "dataset", "path", "row", "column", "code", "value", "example", "message"]
+    columns = ["severity", "dataset", "file", "row", "column", "code", "value", "example", "message"]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for f in findings:
-            record = f.as_dict()
+            record = f.as_dict() | {"file": Path(f.path).name}  # never a local folder
             writer.writerow(["" if record[c] is None else record[c] for c in columns])
 
 

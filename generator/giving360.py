@@ -1313,6 +1313,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Not mapped or changed ({_plural(len(result.unmapped), 'note')}):")
         for note in result.unmapped:
             print(f"- {note}")
+    others = sum(1 for g in result.grants if not g["grant_id"].startswith(config.grant_id_prefix))
+    if others:
+        print(f"Note: {_plural(others, 'imported grant id')} {'does' if others == 1 else 'do'} not start with "
+              f"this publisher's prefix {config.grant_id_prefix} (config.yml, publisher.grant_id_prefix), and `validate` accepts only "
+              "that prefix: publish another funder's grants from its own copy of this tool, with its prefix "
+              "in config.yml.")
     print("Next: check the notes, add the rows to data/grants.csv and data/organisations.csv, and run "
           "python -m generator validate.")
     return 0

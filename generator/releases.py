@@ -103,8 +103,9 @@ def _versions(package: DataPackage) -> list[tuple[str, dt.date, dict[str, bytes]
                 shown = _git(["show", f"{commit}:{relative}"], root)
                 if shown.returncode == 0:
                     files[res.name] = shown.stdout
-            day = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date()
-            versions.append((commit[:10], day, files))
+            if files:  # a commit before the data files existed is not a release
+                day = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date()
+                versions.append((commit[:10], day, files))
     current = {res.name: res.path.read_bytes() for res in package.resources}
     if not versions or versions[-1][2] != current:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")

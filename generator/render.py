@@ -187,7 +187,7 @@ def render(site, docs_dir: Path) -> None:
                zip=site.package_zip, **common)
     for d in site.datasets:
         write_page(env, docs_dir, f"datasets/{d.name}.md", "dataset.md.j2", dataset=d,
-                   jsonld=catalogue.script_json(catalogue.dataset_jsonld(d, site.config, site.model.years)),
+                   jsonld=catalogue.script_json(catalogue.dataset_jsonld(d, site.config)),
                    dictionary=dictionary_rows(d.fields),
                    preview=preview_rows(d.frame, d.fields),
                    preview_headers=[f.get("title", f["name"]) for f in d.fields],

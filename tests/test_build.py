@@ -314,8 +314,13 @@ def test_dataset_pages_carry_schema_org_json_ld(built_site):
         assert [d["encodingFormat"] for d in value["distribution"]] == [
             "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json",
             "application/vnd.apache.parquet"]
-        for d in value["distribution"]:
-            assert (built_site / d["contentUrl"]).is_file()
+        for d in value["distribution"]:  # relative to the page, as a browser resolves them
+            assert (built_site / "datasets" / name / d["contentUrl"]).resolve().is_file()
+        if name == "grants":
+            first = min(r["award_date"] for r in rows("grants"))
+            assert value["temporalCoverage"].startswith(first)
+        if name == "wards":
+            assert "temporalCoverage" not in value
 
 
 def test_dcat_catalogue_lists_every_dataset_and_download(built_site):
@@ -323,9 +328,11 @@ def test_dcat_catalogue_lists_every_dataset_and_download(built_site):
     assert catalogue["@type"] == "dcat:Catalog"
     named = {d["dct:identifier"]: d for d in catalogue["dcat:dataset"]}
     assert set(DATASETS) <= set(named)
+    for name in DATASETS:
+        assert (built_site / "downloads" / named[name]["@id"] / "index.html").resolve().is_file()
     for d in catalogue["dcat:dataset"]:
         for dist in d["dcat:distribution"]:
-            path = built_site / dist["dcat:downloadURL"]["@id"]
+            path = built_site / "downloads" / dist["dcat:downloadURL"]["@id"]
             assert path.is_file() and path.stat().st_size == dist["dcat:byteSize"]
 
 
