@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,8 @@ from .validate import DataPackage, Resource
 
 
 def load_table(res: Resource) -> tuple[pd.DataFrame, list[Finding]]:
-    frame = pd.read_csv(res.path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    frame = pd.read_csv(res.path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8",
+                        index_col=False)
     found = []
     for spec in res.fields:
         name, ftype = spec["name"], spec.get("type", "string")
@@ -57,8 +59,10 @@ def load_text(resources: list[Resource]) -> dict[str, pd.DataFrame]:
     tables = {}
     for res in resources:
         try:
-            tables[res.name] = pd.read_csv(res.path, dtype=str, keep_default_na=False, na_values=[""],
-                                           encoding="utf-8", on_bad_lines="skip")
+            with warnings.catch_warnings():  # ragged rows are reported by validation already
+                warnings.simplefilter("ignore")
+                tables[res.name] = pd.read_csv(res.path, dtype=str, keep_default_na=False, na_values=[""],
+                                               encoding="utf-8", on_bad_lines="skip", index_col=False)
         except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
             continue
         for spec in res.fields:  # a missing column reads as empty
