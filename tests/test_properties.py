@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from generator import cli
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomised so CI is repeatable; wider random hunts (2,200 examples) found the two @example cases below.
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 HEADER = ["outcome_id", "theme", "title", "description"]
 
 
