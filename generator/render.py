@@ -204,10 +204,21 @@ def render(site, docs_dir: Path) -> None:
     grant_years = [(d.dataset.removeprefix("transparency-grants-"), d)
                    for d in site.standards if d.dataset.startswith("transparency-grants-")]
     updated = {d.name: d.last_updated for d in site.datasets}
-    write_page(env, docs_dir, "standards.md", "standards.md.j2", ocds=by_kind.get("ocds"),
+    code_rows = []
+    register = by_kind.get("transparency-contracts")
+    if register:
+        years = site.model.years
+        code_rows.append(["Contracts register: every contract over £5,000",
+                          f"all contracts in the data, {years[0]} to {years[-1]}", long_date(updated.get("contracts")),
+                          link(f"Contracts register (CSV, {file_size(register.bytes)})",
+                               f"../downloads/{register.filename}")])
+    for year, d in reversed(grant_years):
+        code_rows.append(["Grants to voluntary, community and social enterprise organisations",
+                          f"financial year {year}", long_date(updated.get("grants")),
+                          link(f"VCS grants {year} (CSV, {file_size(d.bytes)})", f"../downloads/{d.filename}")])
+    write_page(env, docs_dir, "standards.md", "standards.md.j2", code_rows=code_rows, ocds=by_kind.get("ocds"),
                giving=by_kind.get("360giving-json"), giving_csv=by_kind.get("360giving-csv"),
-               register=by_kind.get("transparency-contracts"), grant_years=grant_years,
-               contracts_updated=updated.get("contracts"), grants_updated=updated.get("grants"), **common)
+               **common)
 
     write_page(env, docs_dir, "changes.md", "changes.md.j2", releases=site.releases, **common)
 

@@ -280,10 +280,11 @@ def test_standards_page_and_its_downloads(built_site):
     from generator.ocds import validate_ocds
 
     soup = page(built_site, "standards")
-    code = soup.find("table")
-    lines = [[c.get_text(" ", strip=True) for c in tr.find_all("td")] for tr in code.select("tbody tr")]
+    code = soup.find("caption", string="Transparency Code datasets published here").find_parent("table")
+    lines = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in code.select("tbody tr")]
     years = sorted({fy(g["award_date"]) for g in rows("grants")}, reverse=True)
     assert [line[1] for line in lines[1:]] == [f"financial year {y}" for y in years]
+    assert lines[0][0] == "Contracts register: every contract over £5,000"
     for link in code.select("a"):
         assert (built_site / "standards" / link["href"]).resolve().is_file()
     register = list(csv.DictReader((built_site / "downloads" / "transparency-contracts-register.csv")
