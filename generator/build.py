@@ -1,6 +1,6 @@
 """Build: the whole pipeline, step by step.
 
-    validate -> load -> checks -> model -> export -> render -> mkdocs -> publish
+    validate -> load -> checks -> model -> export -> render -> mkdocs -> pages -> search -> publish
 
 Nothing is written to the output folder until every step has succeeded: the new
 site is built in a staging folder beside it and swapped in at the end, so a
@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, export, load, model, releases, render, site, validate
+from . import checks, entities, entity_pages, export, load, model, releases, render, search, site, validate
 from .config import ROOT, Config
 from .findings import Finding, errors
 
@@ -153,8 +153,9 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
         raise BuildError(findings)
     lap("validate")
 
-    # 2. Compute the figures.
+    # 2. Compute the figures, and what each organisation, outcome, commissioner ... funds.
     the_model = model.build_model(tables)
+    the_entities = entities.build_entities(tables)
     lap("model")
 
     with lock(out_dir):
@@ -179,24 +180,40 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 package_zip=next(d for d in downloads if d.label == "ZIP"),
                 standards=standards,
                 releases=history,
+                tables=tables,
+                raw=load.load_raw(package.resources),
+                entities=the_entities,
+                today=checks.today(),
             )
-            render.render(content, docs)
+            explore = render.render(content, docs)
+            site.write_shells(docs)
             export.write_catalogue(content, docs / export.DOWNLOADS / "catalog.jsonld")
             lap("render")
 
-            # 5. MkDocs builds the HTML.
-            site.build_site(docs, staging / "site", config)
+            # 5. MkDocs builds the HTML of those pages, each with its Content-Security-Policy.
+            site_dir = staging / "site"
+            site.build_site(docs, site_dir, config)
+            site.apply_csp(site_dir)
             lap("mkdocs")
 
-            # 6. Publish: swap the finished site in, and keep the Markdown it was built from.
-            (staging / "site" / MARKER).write_text(
+            # 6. The entity pages (thousands), rendered by Jinja2 into shells MkDocs built.
+            urls = entity_pages.render_html(explore, site_dir, site.load_shells(site_dir))
+            site.remove_shells(site_dir, urls, config.site_url)
+            lap("pages")
+
+            # 7. The search index.
+            search.index(site_dir)
+            lap("search")
+
+            # 8. Publish: swap the finished site in, and keep the Markdown it was built from.
+            (site_dir / MARKER).write_text(
                 "This folder is replaced by each `python -m generator build`.\n", encoding="utf-8")
-            replace_dir(staging / "site", out_dir)
+            replace_dir(site_dir, out_dir)
             if docs_dir is not None:
                 docs_dir.parent.mkdir(parents=True, exist_ok=True)
                 replace_dir(docs, docs_dir)
             lap("publish")
-        except site.SiteError as exc:
+        except (site.SiteError, search.SearchError) as exc:
             raise BuildError(exc.findings) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)

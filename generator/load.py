@@ -71,6 +71,13 @@ def load_text(resources: list[Resource]) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def load_raw(resources: list[Resource]) -> dict[str, pd.DataFrame]:
+    """Validated files as their source text (every cell a string, empty for missing), so a
+    download of some rows gives each value exactly as the full file has it."""
+    return {res.name: pd.read_csv(res.path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+            for res in resources}
+
+
 def _git(args: list[str], cwd) -> str:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=20,

@@ -221,3 +221,7 @@ class Site:
     package_zip: object = None  # export.Download of the whole package
     standards: list = field(default_factory=list)  # export.Download in standard formats
     releases: list = field(default_factory=list)  # releases.Release, newest first
+    tables: dict = field(default_factory=dict)  # the typed tables
+    raw: dict = field(default_factory=dict)  # the same tables as the source text, for row CSVs
+    entities: object = None  # entities.Entities
+    today: dt.date | None = None  # the build's date (SOURCE_DATE_EPOCH when set)

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from . import catalogue
 from .config import ROOT
+from .model import previous_financial_year
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ROOT / "site_src" / "assets"
@@ -167,19 +168,57 @@ def preview_rows(frame: pd.DataFrame, fields: list[dict]) -> list[list[str]]:
             for row in frame.head(PREVIEW_ROWS).itertuples(index=False, name=None)]
 
 
-def render(site, docs_dir: Path) -> None:
-    """Write every page of the site into docs_dir (the MkDocs docs folder)."""
+def write_dashboards(env, docs_dir: Path, site, common: dict) -> None:
+    """The home page (the latest complete financial year) and one page per financial year."""
+    from . import charts
+    from .entity_pages import Chart
+
+    by_year = sorted(site.model.by_year.items())
+
+    def year_links(page: str, current: str) -> list:
+        from .listing import href
+        return [(y if f.complete else f"{y} (so far)", href(page, f"years/{y}/"), y == current) for y, f in by_year]
+
+    points = [(y, f.total) for y, f in by_year]
+    whole = lambda v: gbp(v, False)  # noqa: E731
+    chart = Chart(
+        svg=charts.column_chart("Contracts and grants by financial year", points, value_label=whole,
+                                chart_id="years-total"),
+        summary=charts.describe_series([y for y, _ in points], [v for _, v in points], whole),
+        caption="Contracts and grants by financial year",
+        headers=["Financial year", "Contracts starting", "Contract value", "Grants awarded", "Grant value"],
+        rows=[[y if f.complete else f"{y} (so far)", number(f.contracts_count), gbp(f.contracts_total, False)]
+              + ([number(f.grants_count), gbp(f.grants_total, False)] if f.grants_covered else ["not in the data"] * 2)
+              for y, f in by_year],
+        numeric=(1, 2, 3, 4),
+    ) if points else None
+    write_page(env, docs_dir, "index.md", "home.md.j2", chart=chart,
+               year_links=year_links("index.md", ""), **common)
+    tables = site.tables
+    for year, figures in by_year:
+        previous = site.model.by_year.get(previous_financial_year(year))
+        if previous is not None and not previous.grants_covered:
+            previous = None
+        c = tables["contracts"][site.entities.contract_year.to_numpy() == year]
+        g = tables["grants"][site.entities.grant_year.to_numpy() == year]
+        groups = [[k[:1].upper() + k[1:], number(len(v)), gbp(v.sum(), False)]
+                  for k, v in c.groupby("client_group")["total_value_gbp"]]
+        programmes = [[k, number(len(v)), gbp(v.sum(), False)]
+                      for k, v in g.groupby("programme")["amount_awarded"]]
+        page = f"years/{year}.md"
+        write_page(env, docs_dir, page, "year.md.j2", h=figures, p=previous, year_links=year_links(page, year),
+                   groups=groups, programmes=programmes, **common)
+
+
+def render(site, docs_dir: Path):
+    """Write every page MkDocs builds into docs_dir (the MkDocs docs folder). Returns the
+    writer of the entity pages, which are made after MkDocs (entity_pages.render_html)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets")
     env = environment()
     common = dict(config=site.config, model=site.model, datasets=site.datasets)
 
-    year_rows = [
-        [y if f.complete else f"{y} (so far)", number(f.contracts_count), gbp(f.contracts_total, False)]
-        + ([number(f.grants_count), gbp(f.grants_total, False)] if f.grants_covered else ["not in the data"] * 2)
-        for y, f in sorted(site.model.by_year.items())
-    ]
-    write_page(env, docs_dir, "index.md", "home.md.j2", year_rows=year_rows, **common)
+    write_dashboards(env, docs_dir, site, common)
 
     dataset_rows = [[link(d.title, f"{d.name}/"), number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
                      d.description] for d in site.datasets]
@@ -233,3 +272,10 @@ def render(site, docs_dir: Path) -> None:
                    warning_rows=[[str(w.row or ""), w.column or "", w.value or "", w.message]
                                  for w in q.warnings[:QUALITY_ROWS]],
                    **common)
+
+    write_page(env, docs_dir, "search.md", "search.md.j2", **common)
+
+    from . import entity_pages
+    explore = entity_pages.writer(env, docs_dir, common, site.tables, site.raw, site.entities, site.today)
+    entity_pages.render_markdown(explore)
+    return explore

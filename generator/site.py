@@ -56,3 +56,122 @@ def build_site(docs_dir: Path, site_dir: Path, settings) -> None:
         log.removeHandler(collector)
         log.setLevel(previous[0])
         log.propagate = previous[1]
+
+
+# --- pages rendered outside MkDocs, in the Material look -----------------------------
+#
+# MkDocs costs about 5-10 ms a page, most of it Python-Markdown parsing the tables and
+# the theme rendering the navigation. The entity pages (one per organisation, contract,
+# ...) are thousands, and need neither: MkDocs builds one "shell" page per folder depth
+# with marker text for the title and the content, and each entity page is that shell with
+# the markers replaced by its own title and HTML (rendered by Jinja2). Links in the shell
+# are relative, so a shell serves every page at its depth.
+
+SHELL = "shell"  # docs folder of the shell pages; removed from the published site
+TITLE_MARK = "ShellTitleMarkQ7"
+BODY_MARK = "ShellBodyMarkQ7"
+SHELL_DEPTHS = (2, 3)
+
+
+def write_shells(docs_dir: Path) -> None:
+    for depth in SHELL_DEPTHS:
+        path = docs_dir / SHELL / Path(*["d"] * (depth - 1)).with_suffix(".md")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nhide:\n  - toc\n---\n# {TITLE_MARK}\n\n{BODY_MARK}\n", encoding="utf-8")
+
+
+class Shell:
+    """A built shell page, split at its markers."""
+
+    def __init__(self, html: str, where: str):
+        body = f"<p>{BODY_MARK}</p>"
+        heading = html.find(f'<h1 id="{TITLE_MARK.lower()}">')
+        if html.count(body) != 1 or heading < 0:
+            raise SiteError([Finding(where, None, None, "mkdocs",
+                                     "the theme did not render the page shell as expected (expected one heading "
+                                     "and one paragraph of marker text; check site_src/overrides)")])
+        end = html.index("</h1>", heading) + len("</h1>")
+        self.head, self.tail = html[:heading], html[html.index(body) + len(body):]
+        self.between = html[end:html.index(body)]
+
+    def page(self, title: str, body: str) -> str:
+        """The page: `title` is plain text, `body` is HTML starting after the h1."""
+        from markupsafe import escape
+
+        text = str(escape(title))
+        return (self.head.replace(TITLE_MARK, text) + f"<h1>{text}</h1>" + self.between + body
+                + self.tail.replace(TITLE_MARK, text))
+
+
+def load_shells(site_dir: Path) -> dict[int, Shell]:
+    shells = {}
+    for depth in SHELL_DEPTHS:
+        path = site_dir / SHELL / Path(*["d"] * (depth - 1)) / "index.html"
+        shells[depth] = Shell(path.read_text(encoding="utf-8"), str(path))
+    return shells
+
+
+def remove_shells(site_dir: Path, extra_urls: list[str], site_url: str) -> None:
+    """Take the shells out of the published site and its sitemap, and put the pages
+    rendered from them in (the sitemap exists when site.url is set)."""
+    import gzip
+    import re
+    import shutil
+
+    from markupsafe import escape
+
+    shutil.rmtree(site_dir / SHELL, ignore_errors=True)
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    text = re.sub(r"\s*<url>\s*<loc>[^<]*/" + SHELL + r"/[^<]*</loc>.*?</url>", "", text, flags=re.S)
+    base = site_url.rstrip("/") + "/"
+    entries = "".join(f"\n    <url>\n         <loc>{escape(base + url)}</loc>\n    </url>" for url in extra_urls)
+    text = text.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>" if entries else "</urlset>")
+    sitemap.write_text(text, encoding="utf-8")
+    with open(site_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
+                                                                        filename="") as out:
+        out.write(text.encode("utf-8"))
+
+
+# --- Content-Security-Policy ------------------------------------------------------------
+#
+# A static host cannot always send headers (GitHub Pages cannot), so every page carries
+# the policy in a <meta> tag as the first thing in its <head>. The theme's few inline
+# scripts are allowed by their SHA-256 hashes, computed from each page as built; nothing
+# else inline runs. 'wasm-unsafe-eval' lets Pagefind's WebAssembly search run.
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self'; "
+       "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'")
+
+_INLINE = None
+
+
+def csp_for(html: str) -> str:
+    import base64
+    import hashlib
+    import re
+
+    global _INLINE
+    if _INLINE is None:
+        _INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S)
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode() + "'"
+                     for m in _INLINE.finditer(html)})
+    return CSP.format(hashes=" ".join(hashes)).replace("  ", " ")
+
+
+def add_csp(html: str) -> str:
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp_for(html)}">'
+    head = html.index("<head>") + len("<head>")
+    return html[:head] + "\n    " + meta + html[head:]
+
+
+def apply_csp(site_dir: Path) -> None:
+    """Put the policy into every page MkDocs built (the shells included, so every page
+    made from a shell inherits a policy computed from the same scripts)."""
+    for path in sorted(site_dir.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        if 'http-equiv="Content-Security-Policy"' not in html:
+            path.write_text(add_csp(html), encoding="utf-8")

@@ -1,0 +1,422 @@
+"""Render stage, explore pages: one page per organisation, outcome, commissioner,
+client group, grant programme, ward, contract and commissioning intention, their
+index pages, the dashboards by financial year, Live now and the Forward plan.
+
+These pages are reachable from their index pages but kept out of the sidebar
+(mkdocs.yml `not_in_nav`): with every page in the sidebar, page size and build
+time grow with the square of the page count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+
+from . import charts, listing
+from .entities import KINDS, Entities, Entity, forward_plan, live_now
+from .listing import Listing, RowSet, href, pages_of, write_csv
+from .model import financial_year
+from .render import gbp, long_date, number, write_page
+
+CHARITY_REGISTER = "https://register-of-charities.charitycommission.gov.uk/charity-details/?regid={}&subid=0"
+COMPANIES_HOUSE = "https://find-and-update.company-information.service.gov.uk/company/{}"
+
+
+@dataclass
+class Section:
+    """A list on a page: its heading, a sentence about it, the table and, when the list
+    is longer than one table page, links to the other pages."""
+
+    heading: str
+    intro: str
+    listing: Listing
+    more: list[tuple[str, str]] = field(default_factory=list)  # (link text, href)
+
+
+@dataclass
+class Chart:
+    """A chart with its summary sentence and the same numbers as a table."""
+
+    svg: Markup
+    summary: str
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: tuple = ()
+
+
+def _gbp0(value: float) -> str:
+    return gbp(value, False)
+
+
+def year_chart(entity: Entity, chart_id: str) -> Chart | None:
+    if not entity.by_year:
+        return None
+    points = [(y, c + g) for y, c, g in entity.by_year]
+    title = f"Contracts and grants by financial year: {entity.name}"
+    return Chart(
+        svg=charts.column_chart(title, points, value_label=_gbp0, chart_id=chart_id),
+        summary=charts.describe_series([p[0] for p in points], [p[1] for p in points], _gbp0),
+        caption=f"Contract and grant value by financial year: {entity.name}",
+        headers=["Financial year", "Contracts starting", "Grants awarded", "Total"],
+        rows=[[y, _gbp0(c), _gbp0(g), _gbp0(c + g)] for y, c, g in entity.by_year],
+        numeric=(1, 2, 3),
+    )
+
+
+class Writer:
+    """Writes the explore pages in two phases: before MkDocs, the pages in the sidebar
+    (index pages, Live now, Forward plan) as Markdown into the docs folder; after it, the
+    entity pages and the further pages of long lists as HTML straight into the site, in
+    shells MkDocs built (site.Shell)."""
+
+    def __init__(self, env, docs_dir: Path, common: dict, tables: dict, entities: Entities,
+                 rows: dict[str, RowSet], today: dt.date):
+        self.env, self.docs, self.common = env, docs_dir, common
+        self.tables, self.entities, self.rows, self.today = tables, entities, rows, today
+        self.site_dir: Path | None = None  # set for the second phase
+        self.shells: dict = {}
+        self.deferred: list = []  # further pages of lists on Markdown pages, written in phase two
+        self.html_pages: list[str] = []  # URLs of the pages written in phase two
+
+    def csv_root(self) -> Path:
+        return self.site_dir if self.site_dir is not None else self.docs
+
+    def write_html(self, page: str, title: str, template: str, **context) -> None:
+        """An HTML page in its shell: `page` is named like a Markdown page (x/y.md is served at x/y/)."""
+        url = listing.url_of(page)
+        body = self.env.get_template(template).render(**context, **self.common)
+        path = self.site_dir / url / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.shells[url.count("/")].page(title, body), encoding="utf-8")
+        self.html_pages.append(url)
+
+    # -- lists -------------------------------------------------------------------
+
+    def sections(self, page: str, name: str, lists: list[tuple]) -> list[Section]:
+        """Sections for the lists of one page. Each list is (row set, file stem, heading,
+        positions, intro). Its CSV is <stem>.csv in the page's folder; a list longer than
+        one table page continues on pages <stem>-2, <stem>-3 ... in that folder."""
+        out = []
+        folder = listing.url_of(page)
+        for key, stem, heading, positions, intro in lists:
+            if not len(positions):
+                continue
+            chunks = pages_of(positions)
+            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0], f"{folder}{stem}.csv")
+            write_csv(self.csv_root(), first)
+            section = Section(heading, intro, first)
+            if len(chunks) > 1:
+                pages = [page] + [f"{folder}{stem}-{n}.md" for n in range(2, len(chunks) + 1)]
+                for n, chunk in enumerate(chunks[1:], start=2):
+                    sub = pages[n - 1]
+                    start = (n - 1) * listing.PAGE_ROWS + 1
+                    span = f"rows {number(start)} to {number(start + len(chunk) - 1)} of {number(len(positions))}"
+                    section.more.append((span, href(page, listing.url_of(sub))))
+                    self.deferred.append(dict(
+                        page=sub, caption=f"{heading}: {name}, {span}", key=key, positions=chunk,
+                        csv=f"{folder}{stem}-{n}.csv", title=f"{heading}: {name}, {span}",
+                        back=(name, href(sub, listing.url_of(page))),
+                        previous=href(sub, listing.url_of(pages[n - 2])),
+                        next=href(sub, listing.url_of(pages[n])) if n < len(pages) else None))
+                section.intro = (intro + " " if intro else "") + \
+                    f"The first {number(len(chunks[0]))} of {number(len(positions))} are shown here."
+            out.append(section)
+        return out
+
+    def write_deferred(self) -> None:
+        """The further pages of long lists (phase two)."""
+        while self.deferred:
+            job = self.deferred.pop(0)
+            part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"])
+            write_csv(self.site_dir, part)
+            self.write_html(job["page"], job["title"], "list_page.html.j2", listing=part, back=job["back"],
+                            previous=job["previous"], next=job["next"])
+
+    def link(self, page: str, kind: str, key) -> Markup:
+        entity = self.entities.get(kind, key)
+        if entity is None:
+            return Markup(escape("" if key is None or pd.isna(key) else key))
+        return Markup('<a href="{}">{}</a>').format(href(page, listing.url_of(entity.page)), entity.name)
+
+    # -- entity pages -------------------------------------------------------------
+
+    def entity_page(self, entity: Entity) -> None:
+        page, kind = entity.page, KINDS[entity.kind]
+        t = self.tables
+        facts: list[tuple[str, Markup | str]] = []
+        extra: dict = {}
+        lists = []
+        contracts_intro = "Contracts are counted in the financial year they start, at their total value."
+        grants_intro = "Grants are counted in the financial year they are awarded."
+        if entity.kind == "organisation":
+            row = t["organisations"].iloc[entity.row]
+            facts = [("Identifier", entity.key), ("Type", row["organisation_type"])]
+            if not pd.isna(row["charity_number"]):
+                facts.append(("Charity number", Markup('<a href="{}">{}</a> (Charity Commission register)').format(
+                    CHARITY_REGISTER.format(row["charity_number"]), row["charity_number"])))
+            if not pd.isna(row["company_number"]):
+                facts.append(("Company number", Markup('<a href="{}">{}</a> (Companies House)').format(
+                    COMPANIES_HOUSE.format(row["company_number"]), row["company_number"])))
+            facts += [("Voluntary or community sector", "yes" if row["is_vcs"] else "no"),
+                      ("Small or medium-sized enterprise", "yes" if row["is_sme"] else "no"),
+                      ("Based in the borough", "yes" if row["based_in_borough"] else "no")]
+            if not pd.isna(row["ward"]):
+                facts.append(("Ward", self.link(page, "ward", row["ward"])))
+            extra["outcomes"] = [(self.link(page, "outcome", key), _gbp0(value)) for key, value in entity.outcomes]
+            lists = [("contracts", "contracts", "Contracts", entity.contracts, contracts_intro),
+                     ("grants", "grants", "Grants", entity.grants, grants_intro)]
+        elif entity.kind == "outcome":
+            row = t["outcomes"].iloc[entity.row]
+            facts = [("Theme", row["theme"]), ("Identifier", entity.key)]
+            extra["description"] = row["description"]
+            extra["indicators"] = self.indicators(entity)
+            lists = [("contracts", "contracts", "Contracts aligned to this outcome", entity.contracts, contracts_intro),
+                     ("grants", "grants", "Grants aligned to this outcome", entity.grants, grants_intro)]
+        elif entity.kind == "commissioner":
+            row = t["commissioners"].iloc[entity.row]
+            facts = [("Type", row["commissioner_type"])]
+            if not pd.isna(row["active_from"]):
+                facts.append(("Commissioning from", long_date(row["active_from"].date())))
+            if not pd.isna(row["active_to"]):
+                facts.append(("Commissioning until", long_date(row["active_to"].date())))
+            if not pd.isna(row["note"]):
+                facts.append(("Note", row["note"]))
+            lists = [("contracts", "contracts", "Contracts", entity.contracts, contracts_intro),
+                     ("grants", "grants", "Grants", entity.grants, grants_intro),
+                     ("intentions", "intentions", "Commissioning intentions", entity.intentions, "")]
+        elif entity.kind == "client-group":
+            lists = [("contracts", "contracts", "Contracts", entity.contracts, contracts_intro),
+                     ("intentions", "intentions", "Commissioning intentions", entity.intentions, "")]
+        elif entity.kind == "programme":
+            g = t["grants"].iloc[entity.grants]
+            longer = float(g.loc[g["funding_type"] == "longer-term", "amount_awarded"].sum())
+            shorter = float(g.loc[g["funding_type"] == "short-term innovation", "amount_awarded"].sum())
+            facts = [("Longer-term funding", _gbp0(longer)), ("Short-term innovation funding", _gbp0(shorter)),
+                     ("Recipients", number(g["recipient_org_id"].nunique()))]
+            lists = [("grants", "grants", "Grants", entity.grants, grants_intro)]
+        elif entity.kind == "ward":
+            row = t["wards"].iloc[entity.row]
+            if not pd.isna(row["ons_code"]):
+                facts = [("ONS code", row["ons_code"])]
+            lists = [("grants", "grants", "Grants benefiting this ward", entity.grants, grants_intro),
+                     ("organisations", "organisations", "Organisations based in this ward", entity.organisations, "")]
+        sections = self.sections(page, entity.name, lists)
+        self.write_html(page, entity.name, "entity.html.j2", entity=entity, kind=kind, facts=facts,
+                        chart=year_chart(entity, f"{entity.kind}-{entity.slug}"), sections=sections,
+                        index=href(page, f"{kind.folder}/"), measurements=href(page, "datasets/measurements/"),
+                        **extra)
+
+    def indicators(self, entity: Entity) -> list[dict]:
+        ind = self.tables["indicators"]
+        meas = self.tables["measurements"]
+        out = []
+        for row in ind[ind["outcome_id"] == entity.key].itertuples(index=False):
+            m = meas[(meas["indicator_id"] == row.indicator_id)]
+            borough = m[m["area"] == "Southwark"] if (m["area"] == "Southwark").any() else m
+            annual = borough[borough["period"].str.fullmatch(r"\d{4}-\d{2}")].sort_values("period")
+            unit = row.unit
+
+            def fmt(v, unit=unit):
+                if pd.isna(v):
+                    return ""
+                if unit == "percent":
+                    return f"{number(v)}%"
+                if unit == "pounds":
+                    return gbp(v)
+                return number(v)
+
+            def met(value, target, better=bool(row.higher_is_better)):
+                if pd.isna(target):
+                    return "no target"
+                return "met" if (value >= target if better else value <= target) else "not met"
+
+            periods = annual["period"].tolist()
+            series = [("Result", [float(v) for v in annual["value"]])]
+            if annual["target"].notna().any():
+                series.append(("Target", [None if pd.isna(v) else float(v) for v in annual["target"]]))
+            chart_id = f"indicator-{row.indicator_id}".lower()
+            out.append({
+                "id": row.indicator_id,
+                "title": row.title,
+                "unit": unit,
+                "source": row.source,
+                "better": "higher" if row.higher_is_better else "lower",
+                "svg": charts.line_chart(f"{row.title}: results against target", periods, series,
+                                         value_label=fmt, chart_id=chart_id) if len(periods) > 1 else Markup(""),
+                "summary": charts.describe_series(periods, series[0][1], fmt) if len(periods) > 1 else "",
+                "rows": [[r.period, r.area, fmt(r.value), fmt(r.target), met(r.value, r.target)]
+                         for r in borough.sort_values("period").itertuples(index=False)],
+                "areas": sorted(set(m["area"]) - {"Southwark"}),
+            })
+        return out
+
+    def contract_page(self, entity: Entity) -> None:
+        page = entity.page
+        c = self.tables["contracts"].iloc[entity.row]
+        outcomes = self.entities.aligned["contracts"]
+        aligned = outcomes.loc[outcomes["pos"] == entity.row, "outcome_id"].tolist()
+        facts = [
+            ("Contract identifier", entity.key),
+            ("Supplier", self.link(page, "organisation", c["supplier_org_id"])),
+            ("Commissioner", self.link(page, "commissioner", c["commissioner_id"])),
+            ("Client group", self.link(page, "client-group", c["client_group"])),
+            ("Procurement route", c["procurement_route"]),
+            ("Starts", long_date(c["start_date"].date())),
+            ("Ends", long_date(c["end_date"].date())),
+        ]
+        if not pd.isna(c["review_date"]):
+            facts.append(("Review date", long_date(c["review_date"].date())))
+        facts += [("Total value", gbp(c["total_value_gbp"])), ("Annual value", gbp(c["annual_value_gbp"]))]
+        if not pd.isna(c["vat_not_recoverable_gbp"]):
+            facts.append(("VAT that cannot be recovered", gbp(c["vat_not_recoverable_gbp"])))
+        facts += [("London Living Wage", "yes" if c["london_living_wage"] else "no"), ("Status", c["status"])]
+        if not pd.isna(c["social_value_commitments"]):
+            facts.append(("Social value commitments", c["social_value_commitments"]))
+        replaced_by = self.tables["commissioning_intentions"]
+        successors = replaced_by[replaced_by["replaces_contract_id"] == entity.key]["intention_id"].tolist()
+        single = listing.table(page, f"This contract as data: {entity.name}", self.rows["contracts"],
+                               np.array([entity.row]), listing.url_of(page) + "contract.csv")
+        write_csv(self.site_dir, single)
+        self.write_html(page, entity.name, "contract.html.j2", entity=entity, contract=c, facts=facts,
+                        description=c["description"], outcomes=[self.link(page, "outcome", o) for o in aligned],
+                        successors=[self.link(page, "intention", i) for i in successors], single=single,
+                        index=href(page, "contracts/"))
+
+    def intention_page(self, entity: Entity) -> None:
+        page = entity.page
+        i = self.tables["commissioning_intentions"].iloc[entity.row]
+        facts = [
+            ("Intention identifier", entity.key),
+            ("Commissioner", self.link(page, "commissioner", i["commissioner_id"])),
+            ("Client group", self.link(page, "client-group", i["client_group"])),
+            ("Estimated value", gbp(i["estimated_value_gbp"])),
+            ("Planned start", long_date(i["planned_start_date"].date())),
+            ("Intended route", i["intended_route"]),
+            ("Status", i["status"]),
+        ]
+        if not pd.isna(i["replaces_contract_id"]):
+            facts.append(("Replaces", self.link(page, "contract", i["replaces_contract_id"])))
+        single = listing.table(page, f"This intention as data: {entity.name}", self.rows["intentions"],
+                               np.array([entity.row]), listing.url_of(page) + "intention.csv")
+        write_csv(self.site_dir, single)
+        self.write_html(page, entity.name, "intention.html.j2", entity=entity, facts=facts,
+                        description=i["description"], single=single, index=href(page, "forward-plan/"))
+
+    # -- index pages ------------------------------------------------------------
+
+    def index_page(self, kind_name: str) -> None:
+        kind = KINDS[kind_name]
+        page = f"{kind.folder}/index.md"
+        entities = sorted(self.entities.by_kind[kind_name].values(), key=lambda e: (-e.total, e.name.lower()))
+        chart = None
+        if kind_name == "organisation":
+            positions = np.array([e.row for e in entities], dtype=np.int64)
+            sections = self.sections(page, "every organisation",
+                                     [("organisations", "page", "Organisations", positions,
+                                       "Largest total first: contracts and grants together.")])
+            rows = []
+        elif kind_name == "contract":
+            c = self.tables["contracts"]
+            order = np.argsort(-c["start_date"].astype("int64").to_numpy(), kind="stable")
+            sections = self.sections(page, "every contract",
+                                     [("contracts", "page", "Contracts", order, "Newest first, by start date.")])
+            rows = []
+        else:
+            sections = []
+            rows = []
+            for e in entities:
+                cells = [Markup('<a href="{}">{}</a>').format(href(page, listing.url_of(e.page)), e.name)]
+                if kind_name == "outcome":
+                    cells.append(self.tables["outcomes"].iloc[e.row]["theme"])
+                if kind_name in ("commissioner", "client-group", "outcome"):
+                    cells += [number(len(e.contracts)), _gbp0(e.contracts_total)]
+                if kind_name in ("commissioner", "programme", "ward", "outcome"):
+                    cells += [number(len(e.grants)), _gbp0(e.grants_total)]
+                if kind_name == "client-group":
+                    cells += [number(len(e.intentions)), _gbp0(e.intentions_total)]
+                rows.append(cells)
+            top = [(e.name, e.total if kind_name != "client-group" else e.contracts_total) for e in entities[:15]]
+            if any(v > 0 for _, v in top):
+                label = "Contracts" if kind_name == "client-group" else "Contracts and grants"
+                chart = Chart(svg=charts.bar_chart(f"{label} by {kind.singular}", top, value_label=_gbp0,
+                                                   chart_id=f"{kind.folder}-totals"),
+                              summary=charts.describe_bars(top, _gbp0), caption="", headers=[], rows=[])
+        headers = {"outcome": ["Outcome", "Theme", "Contracts", "Contract value", "Grants", "Grant value"],
+                   "commissioner": ["Commissioner", "Contracts", "Contract value", "Grants", "Grant value"],
+                   "client-group": ["Client group", "Contracts", "Contract value", "Intentions", "Estimated value"],
+                   "programme": ["Programme", "Grants", "Grant value"],
+                   "ward": ["Ward", "Grants benefiting the ward", "Grant value"]}.get(kind_name, [])
+        numeric = tuple(range(2 if kind_name == "outcome" else 1, len(headers)))
+        write_page(self.env, self.docs, page, "entity_index.md.j2", kind=kind, sections=sections, rows=rows,
+                   headers=headers, numeric=numeric, chart=chart, **self.common)
+
+    # -- live now and forward plan ----------------------------------------------
+
+    def live_page(self) -> None:
+        page = "live/index.md"
+        contracts, grants, ending = live_now(self.tables, self.today)
+        sections = self.sections(page, "live now", [
+            ("contracts", "contracts", "Contracts running today", contracts,
+             "Contracts whose start date has passed and end date has not, soonest ending first "
+             "(contracts terminated early are left out)."),
+            ("grants", "grants", "Grants running today", grants,
+             "Grants whose planned start date has passed and planned end date has not, soonest ending first."),
+        ])
+        review = self.sections(page, "ending in the next six months", [
+            ("contracts", "ending", "Contracts ending in the next six months", ending,
+             "Coming up for review: the commissioner decides whether to extend, re-commission or end them."),
+        ])
+        c = self.tables["contracts"]
+        write_page(self.env, self.docs, page, "live.md.j2", sections=sections, review=review,
+                   today=self.today, contracts_value=float(c["annual_value_gbp"].to_numpy()[contracts].sum()),
+                   counts=(len(contracts), len(grants), len(ending)), **self.common)
+
+    def forward_plan_page(self) -> None:
+        page = "forward-plan/index.md"
+        upcoming, passed = forward_plan(self.tables["commissioning_intentions"], self.today)
+        sections = self.sections(page, "forward plan", [
+            ("intentions", "upcoming", "Planned to start from today", upcoming, "Soonest first."),
+        ])
+        earlier = self.sections(page, "forward plan", [
+            ("intentions", "earlier", "Planned start date passed", passed,
+             "Intentions whose planned start date has passed, most recent first: they may be awarded, "
+             "still in procurement or deferred."),
+        ])
+        write_page(self.env, self.docs, page, "forward_plan.md.j2", sections=sections, earlier=earlier,
+                   today=self.today, **self.common)
+
+
+def writer(env, docs_dir: Path, common: dict, tables: dict, raw: dict, entities: Entities,
+           today: dt.date) -> Writer:
+    return Writer(env, docs_dir, common, tables, entities, listing.row_sets(tables, raw, entities), today)
+
+
+def render_markdown(w: Writer) -> None:
+    """Phase one, before MkDocs: the pages in the sidebar, as Markdown."""
+    for kind in KINDS:
+        if kind != "intention":
+            w.index_page(kind)
+    w.live_page()
+    w.forward_plan_page()
+
+
+def render_html(w: Writer, site_dir: Path, shells: dict) -> list[str]:
+    """Phase two, after MkDocs: every entity page and the further pages of long lists,
+    as HTML in the site. Returns the URLs written."""
+    w.site_dir, w.shells = site_dir, shells
+    for kind in KINDS:
+        for entity in w.entities.by_kind[kind].values():
+            if kind == "contract":
+                w.contract_page(entity)
+            elif kind == "intention":
+                w.intention_page(entity)
+            else:
+                w.entity_page(entity)
+    w.write_deferred()
+    return w.html_pages
