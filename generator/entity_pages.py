@@ -87,13 +87,13 @@ class Writer:
     def csv_root(self) -> Path:
         return self.site_dir if self.site_dir is not None else self.docs
 
-    def write_html(self, page: str, title: str, template: str, **context) -> None:
+    def write_html(self, page: str, title: str, template: str, weight: float | None = None, **context) -> None:
         """An HTML page in its shell: `page` is named like a Markdown page (x/y.md is served at x/y/)."""
         url = listing.url_of(page)
         body = self.env.get_template(template).render(**context, **self.common)
         path = self.site_dir / url / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.shells[url.count("/")].page(title, body), encoding="utf-8")
+        path.write_text(self.shells[url.count("/")].page(title, body, weight), encoding="utf-8")
         self.html_pages.append(url)
 
     # -- lists -------------------------------------------------------------------
@@ -135,7 +135,9 @@ class Writer:
             job = self.deferred.pop(0)
             part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"])
             write_csv(self.site_dir, part)
-            self.write_html(job["page"], job["title"], "list_page.html.j2", listing=part, back=job["back"],
+            # The title repeats the entity's name: weight 0.5 keeps a search for that name on
+            # the entity's own page rather than on page 3 of one of its lists.
+            self.write_html(job["page"], job["title"], "list_page.html.j2", weight=0.5, listing=part, back=job["back"],
                             previous=job["previous"], next=job["next"])
 
     def link(self, page: str, kind: str, key) -> Markup:
@@ -207,7 +209,7 @@ class Writer:
             lists = [("grants", "grants", "Grants benefiting this ward", entity.grants, grants_intro),
                      ("organisations", "organisations", "Organisations based in this ward", entity.organisations, "")]
         sections = self.sections(page, entity.name, lists)
-        self.write_html(page, entity.name, "entity.html.j2", entity=entity, kind=kind, facts=facts,
+        self.write_html(page, entity.name, "entity.html.j2", weight=10, entity=entity, kind=kind, facts=facts,
                         chart=year_chart(entity, f"{entity.kind}-{entity.slug}"), sections=sections,
                         index=href(page, f"{kind.folder}/"), measurements=href(page, "datasets/measurements/"),
                         **extra)
@@ -283,7 +285,7 @@ class Writer:
         single = listing.table(page, f"This contract as data: {entity.name}", self.rows["contracts"],
                                np.array([entity.row]), listing.url_of(page) + "contract.csv")
         write_csv(self.site_dir, single)
-        self.write_html(page, entity.name, "contract.html.j2", entity=entity, contract=c, facts=facts,
+        self.write_html(page, entity.name, "contract.html.j2", weight=10, entity=entity, contract=c, facts=facts,
                         description=c["description"], outcomes=[self.link(page, "outcome", o) for o in aligned],
                         successors=[self.link(page, "intention", i) for i in successors], single=single,
                         index=href(page, "contracts/"))
@@ -305,7 +307,7 @@ class Writer:
         single = listing.table(page, f"This intention as data: {entity.name}", self.rows["intentions"],
                                np.array([entity.row]), listing.url_of(page) + "intention.csv")
         write_csv(self.site_dir, single)
-        self.write_html(page, entity.name, "intention.html.j2", entity=entity, facts=facts,
+        self.write_html(page, entity.name, "intention.html.j2", weight=10, entity=entity, facts=facts,
                         description=i["description"], single=single, index=href(page, "forward-plan/"))
 
     # -- index pages ------------------------------------------------------------

@@ -94,12 +94,14 @@ class Shell:
         self.head, self.tail = html[:heading], html[html.index(body) + len(body):]
         self.between = html[end:html.index(body)]
 
-    def page(self, title: str, body: str) -> str:
-        """The page: `title` is plain text, `body` is HTML starting after the h1."""
+    def page(self, title: str, body: str, weight: float | None = None) -> str:
+        """The page: `title` is plain text, `body` is HTML starting after the h1. `weight`
+        (Pagefind's, 0-10) ranks a match in the title against matches elsewhere."""
         from markupsafe import escape
 
         text = str(escape(title))
-        return (self.head.replace(TITLE_MARK, text) + f"<h1>{text}</h1>" + self.between + body
+        attr = "" if weight is None else f' data-pagefind-weight="{weight}"'
+        return (self.head.replace(TITLE_MARK, text) + f"<h1{attr}>{text}</h1>" + self.between + body
                 + self.tail.replace(TITLE_MARK, text))
 
 

@@ -3,11 +3,16 @@ to any other origin. Uses Debian's chromium (`make test` installs it when root).
 
 from __future__ import annotations
 
+import csv
 import os
+from collections import Counter
+from decimal import Decimal
 
 import pytest
 
 from conftest import CHROMIUM, serve
+from generator.config import ROOT
+from generator.entities import slugify
 
 # In CI (.ci/run sets CI) a missing browser fails the run instead of skipping these tests.
 pytestmark = [
@@ -16,8 +21,25 @@ pytestmark = [
                        reason="chromium is not installed (make test installs it when root)"),
 ]
 
+def _rows(name: str) -> list[dict]:
+    with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _busiest_org() -> dict:
+    counts = Counter(g["recipient_org_id"] for g in _rows("grants")) + Counter(c["supplier_org_id"] for c in _rows("contracts"))
+    best = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return next(o for o in _rows("organisations") if o["org_id"] == best)
+
+
+# One page of every template (entity pages of every kind), plus search and 404.
 PAGES = ["", "datasets/", "datasets/grants/", "datasets/contracts/", "about/", "accessibility/", "standards/",
-         "quality/", "quality/grants/"]
+         "quality/", "quality/grants/", "changes/", "search/", "live/", "forward-plan/", "organisations/",
+         "outcomes/", "programmes/", "years/2024-25/",
+         f"organisations/{slugify(_busiest_org()['org_id'])}/", "outcomes/oc1/", "commissioners/swk-cfs/",
+         "client-groups/mental-health/", "programmes/neighbourhoods-fund/", "programmes/neighbourhoods-fund/grants-2/",
+         "wards/peckham/", f"contracts/{slugify(_rows('contracts')[0]['contract_id'])}/",
+         f"intentions/{slugify(_rows('commissioning_intentions')[0]['intention_id'])}/", "404.html"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -43,9 +65,21 @@ def page(browser, server):
 
     page.route("**/*", guard)
     page.foreign = foreign
+    # Content-Security-Policy violations and script errors, as the page reports them.
+    page.add_init_script("""window.__violations = [];
+        document.addEventListener('securitypolicyviolation',
+            e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));""")
+    page.problems = []
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
     yield page
     assert context.cookies() == [], "the site set a cookie"
     context.close()
+
+
+def settle(page) -> list[str]:
+    """Problems seen so far: CSP violations, console errors and uncaught exceptions."""
+    return page.evaluate("window.__violations") + page.problems
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -58,6 +92,8 @@ def test_axe_finds_no_wcag_violations(page, server, url):
     assert violations == []
     assert page.foreign == []
     assert page.evaluate("document.documentElement.lang") == "en-GB"
+    if url != "404.html":  # the 404 page is served with status 200 here, but loads nothing else
+        assert settle(page) == []
 
 
 def test_numbers_are_right_aligned(page, server):
@@ -69,10 +105,69 @@ def test_numbers_are_right_aligned(page, server):
     assert text.count() == 0 or text.first.evaluate("e => getComputedStyle(e).textAlign") != "right"
 
 
-def test_search_works_offline(page, server):
+def search(page, server, query: str):
+    page.goto(server + "search/", wait_until="networkidle")
+    page.fill("#search-input", query)
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    return page.locator("#search-results li a")
+
+
+def test_search_finds_an_organisation_by_name(page, server):
+    org = _busiest_org()
+    results = search(page, server, org["name"])
+    first = results.first.get_attribute("href")
+    assert first.rstrip("/").endswith(f"organisations/{slugify(org['org_id'])}")
+    assert "result" in page.locator("#search-status").inner_text()
+    assert page.foreign == [] and settle(page) == []
+
+
+def test_search_finds_a_contract_by_words_in_its_description_and_an_outcome(page, server):
+    contract = _rows("contracts")[5]
+    words = " ".join(contract["title"].split()[:4])
+    hrefs = [search(page, server, words).nth(i).get_attribute("href") for i in range(3)]
+    assert any(h.rstrip("/").endswith(f"contracts/{slugify(contract['contract_id'])}") for h in hrefs), hrefs
+    outcome = _rows("outcomes")[1]
+    first = search(page, server, outcome["title"]).first.get_attribute("href")
+    assert first.rstrip("/").endswith(f"outcomes/{slugify(outcome['outcome_id'])}")
+    assert page.foreign == [] and settle(page) == []
+
+
+def test_search_from_the_home_page_form(page, server):
     page.goto(server, wait_until="networkidle")
-    page.keyboard.press("/")  # Material's shortcut opens the search box
-    page.keyboard.type("Grants")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    assert page.locator(".md-search-result__item").count() > 0
-    assert page.foreign == []
+    page.fill("#home-search", "Neighbourhoods Fund")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    assert "q=Neighbourhoods" in page.url
+    assert page.locator("#search-results li a").count() > 0
+
+
+def test_tables_sort_by_keyboard(page, server):
+    page.goto(server + "live/", wait_until="networkidle")
+    table = page.locator("table[data-sortable]").first
+    header = table.locator("thead th").nth(5)  # Total value
+    button = header.locator("button")
+    button.focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "ascending"
+    values = [float(v) for v in table.locator("tbody td.num").evaluate_all("cells => cells.map(c => c.dataset.sort)")]
+    assert values == sorted(values) and len(values) > 1
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
+    values = [float(v) for v in table.locator("tbody td.num").evaluate_all("cells => cells.map(c => c.dataset.sort)")]
+    assert values == sorted(values, reverse=True)
+    assert "Sorted by Total value, descending." in page.locator(".sort-status").first.inner_text()
+    assert settle(page) == []
+
+
+def test_entity_page_figures_match_the_data(page, server):
+    org = _busiest_org()
+    contracts = [c for c in _rows("contracts") if c["supplier_org_id"] == org["org_id"]]
+    grants = [g for g in _rows("grants") if g["recipient_org_id"] == org["org_id"]]
+    page.goto(server + f"organisations/{slugify(org['org_id'])}/", wait_until="networkidle")
+    assert page.locator("h1").inner_text() == org["name"]
+    shown = [" ".join(t.split()) for t in page.locator("article ul.figures li").all_inner_texts()]
+    total_c = int(sum(Decimal(c["total_value_gbp"]) for c in contracts).quantize(Decimal(1)))
+    total_g = int(sum(Decimal(g["amount_awarded"]) for g in grants).quantize(Decimal(1)))
+    assert shown[:2] == [f"£{total_c:,} in {len(contracts)} contract{'' if len(contracts) == 1 else 's'}",
+                         f"£{total_g:,} in {len(grants)} grant{'' if len(grants) == 1 else 's'}"]
+    assert page.locator("table[data-sortable] tbody tr").count() == len(contracts) + len(grants)

@@ -16,7 +16,10 @@
   function load() {
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        return module.options({ baseUrl: root.pathname }).then(function () { return module; });
+        // Ranking: term frequency counts less than Pagefind's default, so a name matched in a
+        // page's title beats a long list that repeats its words (tests/test_browser.py).
+        return module.options({ baseUrl: root.pathname, ranking: { termFrequency: 0.3, pageLength: 1.0 } })
+          .then(function () { return module; });
       });
     }
     return pagefind;
