@@ -119,6 +119,8 @@ def test_downloads_reread_equal_to_the_source(built_site):
                     assert got is None
                 elif schema[key]["type"] == "number":
                     assert Decimal(str(got)) == Decimal(value), (name, key)
+                elif schema[key]["type"] == "integer":
+                    assert isinstance(got, int) and got == int(value), (name, key)
                 elif schema[key]["type"] == "boolean":
                     assert got is (value == "yes")
                 else:
@@ -186,13 +188,15 @@ def test_dates_and_amounts_are_formatted_for_reading(built_site):
 
 
 def test_no_request_to_another_origin(built_site):
-    for html in built_site.rglob("*.html"):
-        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")):
-            for element in soup.find_all(tag):
-                url = element.get(attr, "")
-                assert not re.match(r"^(https?:)?//", url), f"{html}: {tag} {url}"
-        assert "fonts.googleapis" not in html.read_text(encoding="utf-8")
+    # A regular expression, not a parser: the site has a thousand pages.
+    fetching = re.compile(r'<(script|link|img|iframe|source)\b[^>]*?\b(?:src|href)="((?:https?:)?//[^"]*)"')
+    pages = list(built_site.rglob("*.html"))
+    assert len(pages) > 900
+    for html in pages:
+        text = html.read_text(encoding="utf-8")
+        assert fetching.findall(text) == [], html
+        assert "fonts.googleapis" not in text
+    assert fetching.findall('<link rel="stylesheet" href="https://cdn.example/x.css">')  # the pattern works
 
 
 def test_illustrative_notice_follows_the_setting(built_site, config, small_data, tmp_path):

@@ -123,3 +123,48 @@ def test_json_ld_keeps_hostile_values_as_data(hostile_site):
     assert len(data) == 1
     assert "<" not in data[0].string
     assert json.loads(data[0].string)["name"] == "Grants " + HOSTILE[2]
+
+
+def _open(browser, base_url, url):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+    page.goto(base_url + url, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    return context, page, dialogs
+
+
+def test_hostile_values_on_entity_pages_and_in_search(browser, base_url, hostile_site):
+    """The pages rendered outside MkDocs (entity pages in shells) and the search results."""
+    from conftest import get_cell, read_rows
+    from generator.entities import slugify
+
+    data = hostile_site.parent / "data"
+    org_id = get_cell(data, "organisations", 2, "org_id")
+    grant_org = get_cell(data, "grants", 2, "recipient_org_id")
+    urls = {f"organisations/{slugify(org_id)}/": [HOSTILE[1]],
+            f"organisations/{slugify(grant_org)}/": [HOSTILE[0]],
+            f"commissioners/{slugify(get_cell(data, 'commissioners', 2, 'commissioner_id'))}/": [HOSTILE[0], HOSTILE[3]],
+            f"outcomes/{slugify(get_cell(data, 'outcomes', 2, 'outcome_id'))}/": [HOSTILE[5]],
+            "organisations/": [HOSTILE[1], HOSTILE[10]]}
+    assert len(read_rows(data / "grants.csv")) > 10
+    for url, expected in urls.items():
+        context, page, dialogs = _open(browser, base_url, url)
+        assert page.evaluate("window.__pwned") is None, url
+        assert dialogs == [] and page.evaluate(INJECTED) == [], url
+        if url.startswith("organisations/gb") or url.startswith("commissioners/") or url.startswith("outcomes/"):
+            assert page.title().startswith(page.inner_text("h1"))
+        text = page.inner_text("article")
+        for value in expected:
+            assert value in text, (url, value)
+        context.close()
+    context, page, dialogs = _open(browser, base_url, "search/?q=pwned")
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None and dialogs == []
+    marks = page.evaluate("""() => [...document.querySelectorAll('#search-results *')]
+        .map(e => e.tagName).filter(t => !['LI', 'A', 'P', 'MARK'].includes(t))""")
+    assert marks == []
+    context.close()
