@@ -428,6 +428,131 @@ def check_title_not_description(ctx: Context, check: Check) -> list[Finding]:
     return found
 
 
+# --- decisions ---------------------------------------------------------------------
+
+LINK_TARGETS = ("contract_id", "intention_id", "programme")
+AWARD_GATEWAY = 2  # Gateway 2: contract award approval
+AWARD_DECISION_OVER = 100_000  # contracts over this value need an award decision
+
+
+def _has(ctx: Context, needs: dict[str, tuple[str, ...]]) -> bool:
+    """Every dataset a cross-dataset check reads passed its schema and has the columns it reads."""
+    return all(d in ctx.tables and set(columns) <= set(ctx.tables[d].columns) for d, columns in needs.items())
+
+
+def _gbp(value: float) -> str:
+    return f"£{value:,.0f}" if float(value).is_integer() else f"£{value:,.2f}"
+
+
+def _award_links(ctx: Context) -> pd.DataFrame:
+    links = ctx.tables["decision_links"]
+    return links[(links["gateway"] == AWARD_GATEWAY) & links["contract_id"].notna()]
+
+
+def check_award_decision(ctx: Context, check: Check) -> list[Finding]:
+    if not _has(ctx, {"contracts": ("contract_id", "total_value_gbp"),
+                      "decision_links": ("contract_id", "gateway")}):
+        return []
+    frame = ctx.tables["contracts"]
+    awarded = set(_award_links(ctx)["contract_id"])
+    missing = (frame["total_value_gbp"] > AWARD_DECISION_OVER) & ~frame["contract_id"].isin(awarded)
+    return [
+        _finding(ctx, check, "contracts", row, "contract_id",
+                 f"{show(frame.at[row - 2, 'contract_id'])} is worth {_gbp(frame.at[row - 2, 'total_value_gbp'])} "
+                 f"but no contract award (Gateway 2) decision is linked to it (expected a row in decision_links.csv "
+                 f"with its contract_id and gateway 2 for every contract over {_gbp(AWARD_DECISION_OVER)})")
+        for row in _rows(missing)
+    ]
+
+
+def check_start_after_award(ctx: Context, check: Check) -> list[Finding]:
+    if not _has(ctx, {"contracts": ("contract_id", "start_date"),
+                      "decision_links": ("decision_id", "contract_id", "gateway"),
+                      "decisions": ("decision_id", "decision_date")}):
+        return []
+    frame = ctx.tables["contracts"]
+    dates = ctx.tables["decisions"].set_index("decision_id")["decision_date"]
+    award = _award_links(ctx)[["contract_id", "decision_id"]].copy()
+    award["decision_date"] = award["decision_id"].map(dates)
+    award = award.dropna(subset=["decision_date"]).sort_values(["decision_date", "decision_id"], kind="mergesort")
+    first = award.drop_duplicates("contract_id").set_index("contract_id")  # the earliest award decision
+    decided = frame["contract_id"].map(first["decision_date"])
+    found = []
+    for row in _rows(frame["start_date"] < decided):
+        contract = frame.at[row - 2, "contract_id"]
+        decision = first.at[contract, "decision_id"]
+        found.append(_finding(
+            ctx, check, "contracts", row, "start_date",
+            f"{show(_text(frame.at[row - 2, 'start_date']))} is before the contract award (Gateway 2) decision "
+            f"{decision} of {_text(first.at[contract, 'decision_date'])} (expected a contract to start on or after "
+            "the decision that awarded it: correct the start date or the decision's date)"))
+    return found
+
+
+def check_link_target(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["decision_links"]
+    if not set(LINK_TARGETS) <= set(frame.columns):
+        return []
+    given = frame[list(LINK_TARGETS)].notna()
+    found = []
+    for row in _rows(given.sum(axis=1) == 0):
+        found.append(_finding(ctx, check, "decision_links", row, "contract_id",
+                              "none of contract_id, intention_id and programme is given (expected exactly one: "
+                              "the contract, commissioning intention or grant programme the decision governs)"))
+    for row in _rows(given.sum(axis=1) > 1):
+        named = [c for c in LINK_TARGETS if given.at[row - 2, c]]
+        found.append(_finding(ctx, check, "decision_links", row, named[1],
+                              f"{' and '.join(named)} are both given (expected exactly one of contract_id, "
+                              "intention_id and programme: use a row for each)"
+                              if len(named) == 2 else
+                              "contract_id, intention_id and programme are all given (expected exactly one of "
+                              "them: use a row for each)"))
+    return found
+
+
+def check_link_programme(ctx: Context, check: Check) -> list[Finding]:
+    if not _has(ctx, {"decision_links": ("programme",), "grants": ("programme",)}):
+        return []
+    frame = ctx.tables["decision_links"]
+    known = sorted(set(ctx.tables["grants"]["programme"].dropna()))
+    such_as = f", such as {known[0]}" if known else ", where no grant names a programme yet"
+    unknown = frame["programme"].notna() & ~frame["programme"].isin(known)
+    return [
+        _finding(ctx, check, "decision_links", row, "programme",
+                 f"{show(frame.at[row - 2, 'programme'])} is not the programme of any grant (expected a programme "
+                 f"named exactly as in the programme column of grants.csv{such_as})",
+                 example=known[0] if known else None)
+        for row in _rows(unknown)
+    ]
+
+
+def check_duplicate_links(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["decision_links"]
+    key = [c for c in ("decision_id", *LINK_TARGETS, "gateway") if c in frame.columns]
+    return [Finding(ctx.res("decision_links").shown, row, None, check.code,
+                    "this row repeats an earlier row (expected each decision and what it governs once)",
+                    severity=check.severity, dataset="decision_links")
+            for row in _rows(frame.duplicated(subset=key, keep="first"))]
+
+
+def check_decision_source(ctx: Context, check: Check) -> list[Finding]:
+    frame = ctx.tables["decisions"]
+    if not {"provenance", "source_url"} <= set(frame.columns):
+        return []
+    example = ctx.res("decisions").field("source_url").get("example")
+    found = []
+    for row in _rows((frame["provenance"] == "real") & frame["source_url"].isna()):
+        found.append(_finding(ctx, check, "decisions", row, "source_url",
+                              "a real decision has no source (expected the address of the council's decision "
+                              f"page, such as {example})"))
+    for row in _rows((frame["provenance"] == "illustrative") & frame["source_url"].notna()):
+        found.append(_finding(ctx, check, "decisions", row, "source_url",
+                              f"{show(frame.at[row - 2, 'source_url'])} is given as the source of an illustrative "
+                              "decision (expected no source for a decision made up for the sample data; if the "
+                              "decision is real, set its provenance to real)", example=""))
+    return found
+
+
 CHECKS: list[Check] = [
     Check("not-positive", ("contracts", "grants", "commissioning_intentions"), ERROR,
           "Amounts are more than zero", check_positive),
@@ -457,6 +582,15 @@ CHECKS: list[Check] = [
     Check("duplicate-row", ("funding_outcomes",), ERROR, "No outcome link is listed twice", check_duplicate_rows),
     Check("financial-year", ("measurements",), ERROR,
           "Periods are real financial years, such as 2024-25", check_periods),
+    Check("start-before-award-decision", ("contracts",), ERROR,
+          "Contracts start on or after the decision that awarded them", check_start_after_award),
+    Check("link-target", ("decision_links",), ERROR,
+          "Each decision link names one contract, commissioning intention or grant programme", check_link_target),
+    Check("unknown-programme", ("decision_links",), ERROR,
+          "Decision links name a grant programme that grants use", check_link_programme),
+    Check("duplicate-link", ("decision_links",), ERROR, "No decision link is listed twice", check_duplicate_links),
+    Check("provenance-source", ("decisions",), ERROR,
+          "Real decisions give their source; illustrative ones have none", check_decision_source),
     Check("same-name-several-ids", ("organisations",), WARNING,
           "One organisation, one identifier: no name or registration number under several ids",
           check_one_name_one_id),
@@ -467,6 +601,8 @@ CHECKS: list[Check] = [
     Check("no-programme", ("grants",), WARNING, "Grants name their programme", check_missing_programme),
     Check("title-is-description", ("contracts", "grants", "commissioning_intentions"), WARNING,
           "Descriptions say more than the title", check_title_not_description),
+    Check("contract-without-award-decision", ("contracts",), WARNING,
+          "Contracts over £100,000 have a contract award (Gateway 2) decision", check_award_decision),
 ]
 
 

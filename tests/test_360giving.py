@@ -229,7 +229,7 @@ def package_with(result: giving360.ImportResult, small_data: Path, tmp_path: Pat
     (data / "grants.csv").unlink()
     (data / "organisations.csv").unlink()
     giving360.write_import(result, data)
-    for name in ("contracts", "funding_outcomes", "commissioning_intentions"):
+    for name in ("contracts", "funding_outcomes", "commissioning_intentions", "decision_links"):
         path = data / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
     return data

@@ -30,7 +30,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def test_validate_valid_data(data):
     result = run("validate", "--data", "data", cwd=data.parent)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].startswith("Valid: 10 datasets, ")
+    assert result.stdout.splitlines()[-1].startswith("Valid: 12 datasets, ")
     assert result.stderr == ""
 
 

@@ -149,6 +149,8 @@ EXPECTED = {
     'duplicate-id': [
         'data/contracts.csv, row 3, column "contract_id": "SWK-C-00001" appears more than once (expected each contract_id to be unique)',
         'data/funding_outcomes.csv, row 3, column "contract_id": "SWK-C-00002" does not match any contract_id in contracts.csv (expected a contract_id listed there: add it there first, or correct this one)',
+        'data/decision_links.csv, row 3, column "contract_id": "SWK-C-00002" does not match any contract_id in contracts.csv (expected a contract_id listed there: add it there first, or correct this one)',
+        'data/decision_links.csv, row 6, column "contract_id": "SWK-C-00002" does not match any contract_id in contracts.csv (expected a contract_id listed there: add it there first, or correct this one)',
     ],
     'unknown-foreign-key': [
         'data/contracts.csv, row 2, column "supplier_org_id": "GB-CHC-9999999" does not match any org_id in organisations.csv (expected an org_id listed there: add it there first, or correct this one)',
@@ -229,6 +231,7 @@ EXPECTED = {
     ],
     'implausibly-old-date': [
         'data/contracts.csv, row 2, column "start_date": "1901-04-01" is implausibly far in the past or future (expected a date between 1990 and 2051, such as 2024-04-01)',
+        'data/contracts.csv, row 2, column "start_date": "1901-04-01" is before the contract award (Gateway 2) decision ILL-DEC-0004 of 2017-02-17 (expected a contract to start on or after the decision that awarded it: correct the start date or the decision\'s date)',
     ],
     'annual-above-total': [
         'data/contracts.csv, row 5, column "annual_value_gbp": "2000" is more than the total value "1000" (expected an annual value no larger than the total)',
@@ -243,7 +246,7 @@ EXPECTED = {
         'data/measurements.csv, row 2, column "period": "2024-26" is not a financial year (expected two consecutive years, such as 2024-25 or 2024-25 Q1)',
     ],
     'malformed-datapackage': [
-        'data/datapackage.json: is not valid JSON (Unterminated string starting at: line 122 column 17 (char 4918))',
+        'data/datapackage.json: is not valid JSON (Unterminated string starting at: line 144 column 17 (char 6177))',
     ],
     '360giving-json-as-datapackage': [
         'data/datapackage.json: is not valid JSON (Expecting property name enclosed in double quotes: line 10 column 15 (char 234))',
