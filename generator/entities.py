@@ -45,7 +45,22 @@ KINDS = {k.name: k for k in [
     Kind("ward", "wards", "Wards", "ward"),
     Kind("contract", "contracts", "Contracts", "contract"),
     Kind("intention", "intentions", "Commissioning intentions", "commissioning intention"),
+    Kind("decision", "decisions", "Decisions", "decision"),
 ]}
+
+GATEWAYS = {0: "Gateway 0: strategic options assessment", 1: "Gateway 1: procurement strategy approval",
+            2: "Gateway 2: contract award approval", 3: "Gateway 3: variation or extension"}
+
+
+@dataclass
+class Step:
+    """One decision in a decision trail, or one thing a decision governs."""
+
+    decision: int  # row position in decisions
+    gateway: int | None
+    note: str
+    kind: str = ""  # what it governs: contract, intention or programme
+    key: str = ""
 
 
 @dataclass
@@ -112,6 +127,8 @@ class Entities:
     contract_year: pd.Series  # financial year of each contract (by start date)
     grant_year: pd.Series  # financial year of each grant (by award date)
     aligned: dict[str, pd.DataFrame]  # outcome_id per contract / grant ("contracts", "grants")
+    trails: dict[tuple[str, str], list[Step]] = field(default_factory=dict)  # (kind, key) -> its decisions
+    governs: dict[str, list[Step]] = field(default_factory=dict)  # decision_id -> what it governs
 
     def get(self, kind: str, key) -> Entity | None:
         if key is None or (not isinstance(key, str) and pd.isna(key)):
@@ -213,6 +230,12 @@ def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
     add("intention", intention_ids, dict(zip(intention_ids, intentions["title"].astype(str))),
         {k: i for i, k in enumerate(intention_ids)})
 
+    decisions = tables["decisions"].reset_index(drop=True)
+    decision_ids = decisions["decision_id"].astype(str).tolist()
+    add("decision", decision_ids, dict(zip(decision_ids, decisions["title"].astype(str))),
+        {k: i for i, k in enumerate(decision_ids)})
+    trails, governs = decision_trails(decisions, tables["decision_links"])
+
     contract_value = contracts["total_value_gbp"].to_numpy(dtype=float, na_value=0.0)
     grant_value = grants["amount_awarded"].to_numpy(dtype=float, na_value=0.0)
     intention_value = intentions["estimated_value_gbp"].to_numpy(dtype=float, na_value=0.0)
@@ -235,7 +258,37 @@ def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
                 entity.outcomes.append((outcome, float(total)))
         for entity in by_kind["organisation"].values():
             entity.outcomes.sort(key=lambda item: (-item[1], item[0]))
-    return Entities(by_kind=by_kind, contract_year=contract_year, grant_year=grant_year, aligned=aligned)
+    return Entities(by_kind=by_kind, contract_year=contract_year, grant_year=grant_year, aligned=aligned,
+                    trails=trails, governs=governs)
+
+
+def decision_trails(decisions: pd.DataFrame, links: pd.DataFrame):
+    """Each contract's, intention's and programme's decisions, oldest first (by decision
+    date; undated last), and what each decision governs."""
+    position = {k: i for i, k in enumerate(decisions["decision_id"].astype(str))}
+    dates = decisions["decision_date"]
+    trails: dict[tuple[str, str], list[Step]] = {}
+    governs: dict[str, list[Step]] = {}
+    for row in links.itertuples(index=False):
+        pos = position.get(str(row.decision_id))
+        if pos is None:
+            continue
+        gateway = None if pd.isna(row.gateway) else int(row.gateway)
+        note = "" if pd.isna(row.note) else str(row.note)
+        for kind, value in (("contract", row.contract_id), ("intention", row.intention_id),
+                            ("programme", row.programme)):
+            if not pd.isna(value):
+                step = Step(pos, gateway, note, kind, str(value))
+                trails.setdefault((kind, str(value)), []).append(step)
+                governs.setdefault(str(row.decision_id), []).append(step)
+
+    def order(step: Step):
+        day = dates.iloc[step.decision]
+        return (pd.isna(day), day if not pd.isna(day) else pd.Timestamp(0), -1 if step.gateway is None else step.gateway)
+
+    for steps in trails.values():
+        steps.sort(key=order)
+    return trails, governs
 
 
 def live_now(tables: dict[str, pd.DataFrame], today) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

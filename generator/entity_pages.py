@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from . import charts, listing
-from .entities import KINDS, Entities, Entity, forward_plan, live_now
+from .entities import GATEWAYS, KINDS, Entities, Entity, forward_plan, live_now, slugify
 from .listing import Listing, RowSet, href, pages_of, write_csv
 from .model import financial_year
 from .render import gbp, long_date, number, write_page
@@ -202,6 +202,7 @@ class Writer:
             facts = [("Longer-term funding", _gbp0(longer)), ("Short-term innovation funding", _gbp0(shorter)),
                      ("Recipients", number(g["recipient_org_id"].nunique()))]
             lists = [("grants", "grants", "Grants", entity.grants, grants_intro)]
+            extra["trail"] = self.trail(page, "programme", entity.key)
         elif entity.kind == "ward":
             row = t["wards"].iloc[entity.row]
             if not pd.isna(row["ons_code"]):
@@ -258,6 +259,76 @@ class Writer:
             })
         return out
 
+    def trail(self, page: str, kind: str, key: str) -> list[dict]:
+        """The decisions behind a contract, intention or programme, oldest first."""
+        d = self.tables["decisions"]
+        steps = []
+        for step in self.entities.trails.get((kind, key), []):
+            row = d.iloc[step.decision]
+            decided = row["decision_date"]
+            steps.append({
+                "stage": GATEWAYS.get(step.gateway, "Decision"),
+                "date": "" if pd.isna(decided) else long_date(decided.date()),
+                "iso": "" if pd.isna(decided) else decided.strftime("%Y-%m-%d"),
+                "maker": "" if pd.isna(row["decision_maker"]) else row["decision_maker"],
+                "link": self.link(page, "decision", row["decision_id"]),
+                "provenance": row["provenance"],
+                "note": step.note,
+            })
+        return steps
+
+    def decision_page(self, entity: Entity) -> None:
+        page = entity.page
+        d = self.tables["decisions"].iloc[entity.row]
+
+        def text(column):
+            value = d[column]
+            return None if pd.isna(value) else value
+
+        def day(column):
+            value = d[column]
+            return None if pd.isna(value) else long_date(value.date())
+
+        def yes_no(column):
+            value = d[column]
+            return None if pd.isna(value) else ("yes" if value else "no")
+
+        key = yes_no("key_decision")
+        if key == "yes" and text("reason_key"):
+            key = f"yes: {text('reason_key')}"
+        facts = [(label, value) for label, value in [
+            ("Decision identifier", entity.key),
+            ("Decision maker", text("decision_maker")),
+            ("Gateway", GATEWAYS.get(None if pd.isna(d["gateway"]) else int(d["gateway"]))),
+            ("Status", text("decision_status")),
+            ("Key decision", key),
+            ("Subject to call-in", yes_no("subject_to_call_in")),
+            ("Decided", day("decision_date")),
+            ("Published", day("publication_date")),
+            ("Effective from", day("effective_from")),
+            ("Wards affected", text("wards_affected")),
+            ("Department", text("department")),
+            ("Estimated value", None if pd.isna(d["estimated_value_gbp"]) else gbp(d["estimated_value_gbp"])),
+            ("Value basis", text("value_basis")),
+            ("Contract term", text("contract_term")),
+            ("Client group", self.link(page, "client-group", d["client_group"]) if text("client_group") else None),
+        ] if value]
+        governs = []
+        for step in self.entities.governs.get(entity.key, []):
+            governs.append({"what": {"contract": "Contract", "intention": "Commissioning intention",
+                                     "programme": "Grant programme"}[step.kind],
+                            "link": self.link(page, step.kind, step.key),
+                            "stage": GATEWAYS.get(step.gateway, ""), "note": step.note})
+        resolutions = [r.strip() for r in (text("resolutions") or "").split(" | ") if r.strip()]
+        sources = [u.strip() for u in (text("source_url") or "").split(" ; ") if u.strip()]
+        single = listing.table(page, f"This decision as data: {entity.name}", self.rows["decisions"],
+                               np.array([entity.row]), listing.url_of(page) + "decision.csv")
+        write_csv(self.site_dir, single)
+        self.write_html(page, entity.name, "decision.html.j2", weight=10, entity=entity, facts=facts,
+                        real=d["provenance"] == "real", purpose=text("purpose"), resolutions=resolutions,
+                        sources=sources, note=text("verification_note"), governs=governs, single=single,
+                        index=href(page, "decisions/"))
+
     def contract_page(self, entity: Entity) -> None:
         page = entity.page
         c = self.tables["contracts"].iloc[entity.row]
@@ -288,7 +359,7 @@ class Writer:
         self.write_html(page, entity.name, "contract.html.j2", weight=10, entity=entity, contract=c, facts=facts,
                         description=c["description"], outcomes=[self.link(page, "outcome", o) for o in aligned],
                         successors=[self.link(page, "intention", i) for i in successors], single=single,
-                        index=href(page, "contracts/"))
+                        trail=self.trail(page, "contract", entity.key), index=href(page, "contracts/"))
 
     def intention_page(self, entity: Entity) -> None:
         page = entity.page
@@ -308,7 +379,8 @@ class Writer:
                                np.array([entity.row]), listing.url_of(page) + "intention.csv")
         write_csv(self.site_dir, single)
         self.write_html(page, entity.name, "intention.html.j2", weight=10, entity=entity, facts=facts,
-                        description=i["description"], single=single, index=href(page, "forward-plan/"))
+                        description=i["description"], single=single, index=href(page, "forward-plan/"),
+                        trail=self.trail(page, "intention", entity.key))
 
     # -- index pages ------------------------------------------------------------
 
@@ -358,6 +430,41 @@ class Writer:
         write_page(self.env, self.docs, page, "entity_index.md.j2", kind=kind, sections=sections, rows=rows,
                    headers=headers, numeric=numeric, chart=chart, **self.common)
 
+    # -- decisions -----------------------------------------------------------------
+
+    def decision_pages(self) -> None:
+        """The decisions index, newest first, and its filters: key decisions, each Gateway
+        and each decision maker (one Markdown page each, so they work without JavaScript)."""
+        d = self.tables["decisions"]
+        dates = d["decision_date"]
+        order = np.lexsort((d["decision_id"].astype(str).to_numpy(), -dates.fillna(pd.Timestamp(0)).astype("int64").to_numpy(),
+                            dates.isna().to_numpy()))
+        key = d["key_decision"].fillna(False).to_numpy(dtype=bool)
+        gateway = d["gateway"]
+        makers = sorted({m for m in d["decision_maker"].dropna().astype(str)})
+        maker_slugs = {m: slugify(m) for m in makers}
+        filters = [("key-decisions", "Key decisions", key)]
+        filters += [(f"gateway-{g}", label, (gateway == g).fillna(False).to_numpy(dtype=bool))
+                    for g, label in GATEWAYS.items()]
+        filters += [(f"maker-{maker_slugs[m]}", f"Decided by {m}", (d["decision_maker"] == m).fillna(False).to_numpy(dtype=bool))
+                    for m in makers]
+        links = []
+        for name, title, mask in filters:
+            positions = order[mask[order]]
+            links.append((name, title, len(positions)))
+            page = f"decisions/{name}.md"
+            sections = self.sections(page, title.lower() if not title.startswith("Decided") else title, [
+                ("decisions", "decisions", title, positions, "Newest first.")])
+            write_page(self.env, self.docs, page, "decisions_filter.md.j2", title=title, sections=sections,
+                       count=len(positions), **self.common)
+        page = "decisions/index.md"
+        real = int((d["provenance"] == "real").sum())
+        sections = self.sections(page, "every decision", [
+            ("decisions", "page", "Decisions", order, "Newest first.")])
+        write_page(self.env, self.docs, page, "decisions.md.j2", sections=sections, filters=links,
+                   real=real, total=len(d), seed=self.entities.get("decision", d["decision_id"].iloc[0]) if len(d) else None,
+                   **self.common)
+
     # -- live now and forward plan ----------------------------------------------
 
     def live_page(self) -> None:
@@ -402,10 +509,11 @@ def writer(env, docs_dir: Path, common: dict, tables: dict, raw: dict, entities:
 def render_markdown(w: Writer) -> None:
     """Phase one, before MkDocs: the pages in the sidebar, as Markdown."""
     for kind in KINDS:
-        if kind != "intention":
+        if kind not in ("intention", "decision"):
             w.index_page(kind)
     w.live_page()
     w.forward_plan_page()
+    w.decision_pages()
 
 
 def render_html(w: Writer, site_dir: Path, shells: dict) -> list[str]:
@@ -418,6 +526,8 @@ def render_html(w: Writer, site_dir: Path, shells: dict) -> list[str]:
                 w.contract_page(entity)
             elif kind == "intention":
                 w.intention_page(entity)
+            elif kind == "decision":
+                w.decision_page(entity)
             else:
                 w.entity_page(entity)
     w.write_deferred()

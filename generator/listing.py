@@ -182,6 +182,20 @@ def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], enti
                                            ("td", _text(i["status"]), None, "")]),
                                 header, lines)
 
+    d = tables["decisions"]
+    title = _link(_targets(d["decision_id"], ent["decision"], "decisions"), _text(d["title"]))
+    decided, decided_key = _dates(d["decision_date"])
+    key = np.array(["" if pd.isna(v) else ("yes" if v else "no") for v in d["key_decision"]], dtype=object)
+    gateway = np.array(["" if pd.isna(v) else str(int(v)) for v in d["gateway"]], dtype=object)
+    header, lines = _csv_lines(raw["decisions"])
+    sets["decisions"] = RowSet("decisions",
+                               [Column("Decision"), Column("Decision maker"), Column("Decided", "date"),
+                                Column("Key decision"), Column("Gateway"), Column("Record")],
+                               _assemble([("th", title, None, ""), ("td", _text(d["decision_maker"]), None, ""),
+                                          ("td", decided, decided_key, ""), ("td", key, None, ""),
+                                          ("td", gateway, None, ""), ("td", _text(d["provenance"]), None, "")]),
+                               header, lines)
+
     o = tables["organisations"]
     orgs = ent["organisation"]
     name = _link(_targets(o["org_id"], orgs, "organisations"), _text(o["name"]))

@@ -236,7 +236,13 @@ def render(site, docs_dir: Path):
     commissioner_rows = [[c.name, c.commissioner_type, long_date(c.active_from) or "", long_date(c.active_to) or "",
                           "" if _missing(c.note) else c.note]
                          for c in site.commissioners.itertuples(index=False)]
-    write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows, **common)
+    decisions = site.entities.by_kind["decision"] if site.entities else {}
+    seed = next(iter(decisions.values()), None)  # the first record: the decision that created the approach
+    seed_date = None
+    if seed is not None and not pd.isna(site.tables["decisions"].iloc[seed.row]["decision_date"]):
+        seed_date = site.tables["decisions"].iloc[seed.row]["decision_date"].date()
+    write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows, seed=seed,
+               seed_date=seed_date, **common)
     write_page(env, docs_dir, "accessibility.md", "accessibility.md.j2", **common)
 
     by_kind = {d.dataset: d for d in site.standards}

@@ -217,7 +217,10 @@ def test_illustrative_notice_follows_the_setting(built_site, config, small_data,
 def test_about_names_the_decision(built_site):
     soup = page(built_site, "about")
     link = soup.find("a", string="Strategic Coordination of Council Commissioning")
-    assert link["href"] == "https://moderngov.southwark.gov.uk/ieDecisionDetails.aspx?Id=6007"
+    assert link["href"] == "../decisions/swk-dec-0001/"  # the seed: the first decision record
+    assert "This site exists because of a decision" in link.parent.get_text()
+    source = soup.find("a", string="the decision on the council's website")
+    assert source["href"] == "https://moderngov.southwark.gov.uk/ieDecisionDetails.aspx?Id=6007"
     commissioners = soup.find("caption", string="Commissioners").find_parent("table")
     names = [tr.th.get_text() for tr in commissioners.select("tbody tr")]
     assert names == [r["name"] for r in rows("commissioners")]
