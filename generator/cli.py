@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
         if out:
             p.add_argument("--out", type=Path, default=ROOT / "site", metavar="DIR",
                            help="folder to write the site to; replaced only when the new site is complete (default: site/)")
+            p.add_argument("--force", action="store_true",
+                           help="build even when nothing has changed since the site in --out was built "
+                                "(by default such a build stops at once: see `.build-key`)")
 
     p = sub.add_parser("validate", help="check the data against its schemas and the council's rules",
                        description="Check the data against its schemas and the council's rules. "
@@ -93,9 +96,16 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from . import build, report
+    from . import incremental
 
     config = load_config(args.config)
+    key = incremental.build_key(args.data, args.config)
+    if not args.force and incremental.up_to_date(args.out, key):
+        print(f"Nothing has changed since the site in {args.out} was built (same data, settings, code and date): "
+              f"it is up to date. Use --force to build it again.")
+        return 0
+    from . import build, report
+
     try:
         # The Markdown of the default site is kept in site_src/generated/ for a standalone mkdocs build.
         keep = build.GENERATED if args.out.resolve() == (ROOT / "site").resolve() else None
@@ -105,6 +115,7 @@ def cmd_build(args) -> int:
         print(f"Build stopped: {report.summary(exc.findings)}. Nothing was published; "
               f"{args.out} is unchanged.", file=sys.stderr)
         return 1
+    incremental.record(args.out, key)
     _report(result.findings, args, sys.stdout)
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())

@@ -1,0 +1,60 @@
+"""Incremental builds: the same inputs build once; any change to data, settings or the
+build's date builds again; --force always builds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from generator.config import ROOT
+
+from conftest import set_cell
+
+UP_TO_DATE = "Nothing has changed since the site in {} was built (same data, settings, code and date): " \
+             "it is up to date. Use --force to build it again.\n"
+
+
+def build(data, out, *extra, env=None):
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(data), "--out", str(out), *extra],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def test_an_unchanged_build_stops_at_once_and_a_change_builds_again(data, tmp_path):
+    out = tmp_path / "site"
+    epoch = {"SOURCE_DATE_EPOCH": "1795564800"}
+    first = build(data, out, env=epoch)
+    assert first.returncode == 0 and first.stdout.splitlines()[-1].startswith("Built the site"), first.stderr
+    key = (out / ".build-key").read_text()
+    stamp = (out / "index.html").stat().st_mtime_ns
+
+    again = build(data, out, env=epoch)
+    assert (again.returncode, again.stdout, again.stderr) == (0, UP_TO_DATE.format(out), "")
+    assert (out / "index.html").stat().st_mtime_ns == stamp
+
+    forced = build(data, out, "--force", env=epoch)
+    assert forced.stdout.splitlines()[-1].startswith("Built the site")
+    assert (out / ".build-key").read_text() == key
+
+    later = build(data, out, env={"SOURCE_DATE_EPOCH": "1795651200"})  # the next day: Live now may differ
+    assert later.stdout.splitlines()[-1].startswith("Built the site")
+
+    set_cell(data, "grants", 2, "title", "A changed title")
+    changed = build(data, out, env={"SOURCE_DATE_EPOCH": "1795651200"})
+    assert changed.stdout.splitlines()[-1].startswith("Built the site")
+    assert (out / ".build-key").read_text() != key
+
+
+def test_a_folder_without_the_marker_is_never_taken_as_up_to_date(data, tmp_path):
+    from generator import incremental
+
+    out = tmp_path / "site"
+    out.mkdir()
+    key = incremental.build_key(data, ROOT / "config.yml")
+    (out / ".build-key").write_text(key)
+    assert not incremental.up_to_date(out, key)
+    (out / ".built-by-generator").write_text("")
+    assert incremental.up_to_date(out, key)
+    assert not incremental.up_to_date(out, None)
+    (data / "datapackage.json").write_text("{not json")
+    assert incremental.build_key(data, ROOT / "config.yml") is None
