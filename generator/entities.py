@@ -140,6 +140,18 @@ class Entities:
             yield from group.values()
 
 
+def _sums_by_label(positions: np.ndarray, values: np.ndarray, labels: np.ndarray) -> dict:
+    """Sum of values[positions] per labels[positions]: a plain loop for the many small
+    entities, numpy for the few large ones (pandas per entity costs too much per call)."""
+    if len(positions) < 64:
+        out: dict = {}
+        for p in positions.tolist():
+            out[labels[p]] = out.get(labels[p], 0.0) + values[p]
+        return out
+    unique, inverse = np.unique(labels[positions], return_inverse=True)
+    return dict(zip(unique.tolist(), np.bincount(inverse, weights=values[positions]).tolist()))
+
+
 def _totals(entity: Entity, contract_value: np.ndarray, grant_value: np.ndarray, intention_value: np.ndarray,
             contract_year: np.ndarray, grant_year: np.ndarray) -> None:
     entity.contracts_total = float(contract_value[entity.contracts].sum()) if len(entity.contracts) else 0.0
@@ -148,11 +160,9 @@ def _totals(entity: Entity, contract_value: np.ndarray, grant_value: np.ndarray,
     years: dict[str, list[float]] = {}
     for positions, values, labels, slot in ((entity.contracts, contract_value, contract_year, 0),
                                             (entity.grants, grant_value, grant_year, 1)):
-        if not len(positions):
-            continue
-        sums = pd.Series(values[positions]).groupby(labels[positions]).sum()
-        for year, value in sums.items():
-            years.setdefault(str(year), [0.0, 0.0])[slot] += float(value)
+        if len(positions):
+            for year, value in _sums_by_label(positions, values, labels).items():
+                years.setdefault(str(year), [0.0, 0.0])[slot] += float(value)
     entity.by_year = [(y, v[0], v[1]) for y, v in sorted(years.items())]
 
 
@@ -266,7 +276,7 @@ def decision_trails(decisions: pd.DataFrame, links: pd.DataFrame):
     """Each contract's, intention's and programme's decisions, oldest first (by decision
     date; undated last), and what each decision governs."""
     position = {k: i for i, k in enumerate(decisions["decision_id"].astype(str))}
-    dates = decisions["decision_date"]
+    dates = decisions["decision_date"].to_numpy(dtype="datetime64[ns]")
     trails: dict[tuple[str, str], list[Step]] = {}
     governs: dict[str, list[Step]] = {}
     for row in links.itertuples(index=False):
@@ -282,9 +292,11 @@ def decision_trails(decisions: pd.DataFrame, links: pd.DataFrame):
                 trails.setdefault((kind, str(value)), []).append(step)
                 governs.setdefault(str(row.decision_id), []).append(step)
 
+    undated = np.isnat(dates)
+    days = np.where(undated, np.datetime64(0, "ns"), dates).astype("int64")
+
     def order(step: Step):
-        day = dates.iloc[step.decision]
-        return (pd.isna(day), day if not pd.isna(day) else pd.Timestamp(0), -1 if step.gateway is None else step.gateway)
+        return (bool(undated[step.decision]), int(days[step.decision]), -1 if step.gateway is None else step.gateway)
 
     for steps in trails.values():
         steps.sort(key=order)

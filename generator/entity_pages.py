@@ -83,6 +83,7 @@ class Writer:
         self.shells: dict = {}
         self.deferred: list = []  # further pages of lists on Markdown pages, written in phase two
         self.html_pages: list[str] = []  # URLs of the pages written in phase two
+        self.search_dir: Path | None = None  # where each page's content is also written for the search index
 
     def csv_root(self) -> Path:
         return self.site_dir if self.site_dir is not None else self.docs
@@ -95,6 +96,15 @@ class Writer:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.shells[url.count("/")].page(title, body, weight), encoding="utf-8")
         self.html_pages.append(url)
+        if self.search_dir is not None:
+            # The page's content alone (no navigation, a tenth of the bytes) for the search indexer.
+            doc = self.search_dir / url / "index.html"
+            doc.parent.mkdir(parents=True, exist_ok=True)
+            heading = escape(title)
+            attr = "" if weight is None else f' data-pagefind-weight="{weight}"'
+            doc.write_text(f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{heading}</title>'
+                           f'</head><body><main data-pagefind-body><h1{attr}>{heading}</h1>{body}</main></body></html>',
+                           encoding="utf-8")
 
     # -- lists -------------------------------------------------------------------
 
@@ -516,10 +526,10 @@ def render_markdown(w: Writer) -> None:
     w.decision_pages()
 
 
-def render_html(w: Writer, site_dir: Path, shells: dict) -> list[str]:
+def render_html(w: Writer, site_dir: Path, shells: dict, search_dir: Path | None = None) -> list[str]:
     """Phase two, after MkDocs: every entity page and the further pages of long lists,
-    as HTML in the site. Returns the URLs written."""
-    w.site_dir, w.shells = site_dir, shells
+    as HTML in the site (and their content alone in `search_dir`). Returns the URLs written."""
+    w.site_dir, w.shells, w.search_dir = site_dir, shells, search_dir
     for kind in KINDS:
         for entity in w.entities.by_kind[kind].values():
             if kind == "contract":

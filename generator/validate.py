@@ -5,8 +5,11 @@ Two passes, all errors reported at once:
 1. file checks frictionless is lenient about (it guesses encodings, delimiters
    and skips a BOM): each CSV must be UTF-8 without a BOM, comma-delimited, with
    exactly the schema's header row;
-2. frictionless itself (types, required, unique, enum, pattern, minimum,
-   primary and foreign keys), on every file that passed the first pass.
+2. the Table Schema (types, required, unique, enum, pattern, minimum,
+   primary and foreign keys), on every file that passed the first pass: by
+   generator/fastvalidate.py, vectorised, with exactly frictionless's findings
+   (tests/test_parity.py), or by frictionless itself with
+   GENERATOR_VALIDATOR=frictionless.
 
 Frictionless errors are turned into plain-English findings that name the file,
 row, column and value and say what was expected.
@@ -14,8 +17,8 @@ row, column and value and say what was expected.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 import json
 import os
@@ -260,6 +263,54 @@ def load_package(data_dir: Path) -> DataPackage:
 # --- pass 1: the file itself -------------------------------------------------
 
 
+SCAN_CHUNK = 1 << 24  # bytes read at a time by the file checks
+HEAD = 65536  # NUL bytes here mean a binary file
+
+
+@dataclass
+class _Scan:
+    nonblank: bool = False  # any byte besides ASCII whitespace
+    head: bytes = b""  # the first HEAD bytes
+    first_line: bytes | None = None  # up to the first \n
+    bad_byte: str | None = None  # the first byte that is not UTF-8, in hex
+    bad_line: int | None = None  # its line
+
+
+def _scan(path: Path) -> _Scan:
+    """One pass over a file, a chunk at a time (a whole 1M-row file is never in memory)."""
+    scan = _Scan()
+    start = b""  # the first line so far
+    pending = b""  # an incomplete UTF-8 sequence at the end of the last chunk
+    lines = 0  # \n before `pending`
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(SCAN_CHUNK)
+            final = not chunk
+            if len(scan.head) < HEAD:
+                scan.head += chunk[: HEAD - len(scan.head)]
+            if not scan.nonblank and chunk.strip():
+                scan.nonblank = True
+            if scan.first_line is None:
+                end = chunk.find(b"\n")
+                if end >= 0 or final:
+                    scan.first_line = start + (chunk[:end] if end >= 0 else chunk)
+                else:
+                    start += chunk
+            if scan.bad_byte is None:
+                buffer = pending + chunk
+                try:
+                    _, consumed = codecs.utf_8_decode(buffer, "strict", final)
+                except UnicodeDecodeError as exc:
+                    scan.bad_byte = buffer[exc.start : exc.start + 1].hex().upper()
+                    scan.bad_line = lines + buffer[: exc.start].count(b"\n") + 1
+                else:
+                    lines += buffer[:consumed].count(b"\n")
+                    pending = buffer[consumed:]
+            if final or (scan.bad_byte is not None and scan.nonblank and scan.first_line is not None
+                         and len(scan.head) >= HEAD):
+                return scan
+
+
 def check_file(res: Resource) -> list[Finding]:
     """Encoding, BOM, delimiter and header row. Any finding here means the
     file's rows cannot be checked until it is fixed."""
@@ -270,40 +321,37 @@ def check_file(res: Resource) -> list[Finding]:
 
     if not res.path.is_file():
         return [finding("missing-file", "file not found (it is listed in datapackage.json)")]
-    raw = res.path.read_bytes()
-    if not raw.strip():
+    scan = _scan(res.path)
+    if not scan.nonblank:
         return [finding("empty-file", "the file is empty (expected a header row and data rows)")]
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if scan.head.startswith(b"\xef\xbb\xbf"):
         return [
             finding("bom", "the file starts with a byte-order mark (expected UTF-8 without a BOM: Excel's "
                     "\"CSV UTF-8\" adds one; remove it in a text editor, e.g. save as \"UTF-8\" not \"UTF-8 with BOM\")")
         ]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if scan.head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [finding("encoding", "the file is UTF-16 (expected UTF-8 text)")]
-    if raw.startswith(b"PK\x03\x04"):
+    if scan.head.startswith(b"PK\x03\x04"):
         return [finding("binary", "the file is an Excel workbook or another ZIP file, not CSV (expected a CSV "
                                   "file: in Excel use Save As, \"CSV UTF-8\")")]
-    if b"\x00" in raw[:65536]:
+    if b"\x00" in scan.head:
         return [finding("binary", "the file is not text: it contains NUL bytes (expected a CSV file in UTF-8)")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start : exc.start + 1].hex().upper()
-        hint = " (0xA3 is £ in Windows-1252)" if byte == "A3" else ""
+    if scan.bad_byte is not None:
+        hint = " (0xA3 is £ in Windows-1252)" if scan.bad_byte == "A3" else ""
         return [
             finding(
                 "encoding",
-                f"byte 0x{byte} is not UTF-8{hint} (expected UTF-8 text: save the file as \"CSV UTF-8\")",
-                row=line,
+                f"byte 0x{scan.bad_byte} is not UTF-8{hint} (expected UTF-8 text: save the file as \"CSV UTF-8\")",
+                row=scan.bad_line,
             )
         ]
-    first_line = text.split("\n", 1)[0]
+    first_line = scan.first_line.decode("utf-8")
     if "," not in first_line and (";" in first_line or "\t" in first_line):
         sep = "semicolons" if ";" in first_line else "tabs"
         return [finding("delimiter", f"the columns are separated by {sep} (expected commas)", row=1)]
     try:
-        header = next(csv.reader(io.StringIO(text)))
+        with open(res.path, encoding="utf-8", newline="\n") as handle:  # lines end at \n only, as a str's
+            header = next(csv.reader(handle))
     except (csv.Error, StopIteration) as exc:  # pragma: no cover - csv rarely raises here
         return [finding("header", f"the header row cannot be read ({exc})", row=1)]
     return check_header(res, header, finding)
@@ -361,6 +409,7 @@ def _frictionless_descriptor(package: DataPackage, names: set[str]) -> dict:
 
 
 def run_frictionless(package: DataPackage, names: set[str]) -> list[Finding]:
+    """Frictionless on the resources in `names` (foreign keys between them checked)."""
     if not names:
         return []
     os.environ.setdefault("FRICTIONLESS_NO_TELEMETRY", "1")
@@ -377,32 +426,39 @@ def run_frictionless(package: DataPackage, names: set[str]) -> list[Finding]:
                         f"Frictionless cannot use the package ({exc.error.message})")]
     found: list[Finding] = []
     for task in report.tasks:
-        res = package.resource(task.name)
-        unique_rows = {(e.row_number, e.field_name) for e in task.errors if e.type == "unique-error"}
-        blank_rows = {e.row_number for e in task.errors if e.type == "blank-row"}
-        missing_cells = {(e.row_number, e.field_name) for e in task.errors if e.type == "missing-cell"}
-        pk = res.schema.get("primaryKey") or []
-        pk = [pk] if isinstance(pk, str) else pk
-        extra: dict[int, list] = {}
-        for error in task.errors:
-            if error.type == "extra-cell":
-                extra.setdefault(error.row_number, []).append(error)
-        for error in task.errors:
-            # Several extra values in a row are one problem: the row is too long.
-            if error.type == "extra-cell" and extra[error.row_number][0] is not error:
-                continue
-            # A duplicate single-column key is reported twice (unique-error and primary-key).
-            if error.type == "primary-key" and len(pk) == 1 and (error.row_number, pk[0]) in unique_rows:
-                continue
-            # A missing cell in a required column is also reported as a missing value.
-            if error.type == "constraint-error" and (error.row_number, error.field_name) in missing_cells:
-                continue
-            # A blank row is also reported as a primary key made of empty cells.
-            if error.type == "primary-key" and error.row_number in blank_rows:
-                continue
-            found.append(translate(res, error))
+        found.extend(translate_task(package.resource(task.name), task.errors))
     for error in report.errors:  # package-level problems
         found.append(Finding(display_path(package.data_dir / "datapackage.json"), None, None, error.type, error.message))
+    return found
+
+
+def translate_task(res: Resource, errors: list) -> list[Finding]:
+    """One resource's frictionless errors (or fastvalidate's look-alikes) as findings,
+    in the order found, without the duplicates frictionless reports."""
+    unique_rows = {(e.row_number, e.field_name) for e in errors if e.type == "unique-error"}
+    blank_rows = {e.row_number for e in errors if e.type == "blank-row"}
+    missing_cells = {(e.row_number, e.field_name) for e in errors if e.type == "missing-cell"}
+    pk = res.schema.get("primaryKey") or []
+    pk = [pk] if isinstance(pk, str) else pk
+    extra: dict[int, object] = {}
+    for error in errors:
+        if error.type == "extra-cell":
+            extra.setdefault(error.row_number, error)
+    found: list[Finding] = []
+    for error in errors:
+        # Several extra values in a row are one problem: the row is too long.
+        if error.type == "extra-cell" and extra[error.row_number] is not error:
+            continue
+        # A duplicate single-column key is reported twice (unique-error and primary-key).
+        if error.type == "primary-key" and len(pk) == 1 and (error.row_number, pk[0]) in unique_rows:
+            continue
+        # A missing cell in a required column is also reported as a missing value.
+        if error.type == "constraint-error" and (error.row_number, error.field_name) in missing_cells:
+            continue
+        # A blank row is also reported as a primary key made of empty cells.
+        if error.type == "primary-key" and error.row_number in blank_rows:
+            continue
+        found.append(translate(res, error))
     return found
 
 
@@ -495,8 +551,19 @@ def translate(res: Resource, error) -> Finding:
 # --- the stage ---------------------------------------------------------------
 
 
-def validate(package: DataPackage) -> list[Finding]:
-    """Every schema-level finding for the package, sorted by file, row, column."""
+# Which checker runs pass 2: "fast" (generator/fastvalidate.py: vectorised, the same findings,
+# 10-25x faster at every size measured; it hands the rare cases it does not replicate to
+# frictionless) or "frictionless" (row by row). The parity tests run both.
+VALIDATOR_ENV = "GENERATOR_VALIDATOR"
+VALIDATORS = ("fast", "frictionless")
+
+
+def validate(package: DataPackage, validator: str | None = None) -> list[Finding]:
+    """Every schema-level finding for the package, sorted by file, row, column.
+    `validator` (else $GENERATOR_VALIDATOR, else "fast") picks the schema checker."""
+    validator = validator or os.environ.get(VALIDATOR_ENV) or "fast"
+    if validator not in VALIDATORS:
+        raise ValueError(f"{VALIDATOR_ENV}={validator!r} (expected one of: {', '.join(VALIDATORS)})")
     found: list[Finding] = []
     readable: set[str] = set()
     for res in package.resources:
@@ -504,7 +571,12 @@ def validate(package: DataPackage) -> list[Finding]:
         found.extend(file_findings)
         if not file_findings:
             readable.add(res.name)
-    found.extend(run_frictionless(package, readable))
+    if validator == "fast":
+        from . import fastvalidate
+
+        found.extend(fastvalidate.run(package, readable))
+    else:
+        found.extend(run_frictionless(package, readable))
     return sort_findings(found, package)
 
 
