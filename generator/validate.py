@@ -102,6 +102,12 @@ REQUIRED = {
     "indicators": ["indicator_id"],
     "measurements": ["period"],
     "funding_outcomes": ["contract_id", "grant_id", "outcome_id"],
+    "decisions": ["decision_id", "provenance", "title", "gateway", "decision_maker", "decision_status",
+                  "key_decision", "reason_key", "subject_to_call_in", "decision_date", "publication_date",
+                  "effective_from", "wards_affected", "department", "purpose", "resolutions",
+                  "estimated_value_gbp", "value_basis", "contract_term", "client_group", "source_url",
+                  "verification_note"],
+    "decision_links": ["decision_id", "contract_id", "intention_id", "programme", "gateway", "note"],
 }
 
 @dataclass

@@ -264,7 +264,7 @@ EXPECTED = {
         'data/datapackage.json: a foreign key of "grants" points to the resource "nothere", which is not in the package',
     ],
     'dataset-dropped': [
-        'data/datapackage.json: the resource "wards" is missing (the site needs: wards, commissioners, organisations, contracts, grants, commissioning_intentions, outcomes, indicators, measurements, funding_outcomes)',
+        'data/datapackage.json: the resource "wards" is missing (the site needs: wards, commissioners, organisations, contracts, grants, commissioning_intentions, outcomes, indicators, measurements, funding_outcomes, decisions, decision_links)',
         'data/datapackage.json: a foreign key of "organisations" points to the resource "wards", which is not in the package',
         'data/datapackage.json: a foreign key of "grants" points to the resource "wards", which is not in the package',
     ],
