@@ -88,15 +88,16 @@ class Writer:
     def csv_root(self) -> Path:
         return self.site_dir if self.site_dir is not None else self.docs
 
-    def write_html(self, page: str, title: str, template: str, weight: float | None = None, **context) -> None:
+    def write_html(self, page: str, title: str, template: str, weight: float | None = None, indexed: bool = True,
+                   **context) -> None:
         """An HTML page in its shell: `page` is named like a Markdown page (x/y.md is served at x/y/)."""
         url = listing.url_of(page)
         body = self.env.get_template(template).render(**context, **self.common)
         path = self.site_dir / url / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.shells[url.count("/")].page(title, body, weight), encoding="utf-8")
+        path.write_text(self.shells[url.count("/")].page(title, body, weight, indexed), encoding="utf-8")
         self.html_pages.append(url)
-        if self.search_dir is not None:
+        if self.search_dir is not None and indexed:
             # The page's content alone (no navigation, a tenth of the bytes) for the search indexer.
             doc = self.search_dir / url / "index.html"
             doc.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +109,7 @@ class Writer:
 
     # -- lists -------------------------------------------------------------------
 
-    def sections(self, page: str, name: str, lists: list[tuple]) -> list[Section]:
+    def sections(self, page: str, name: str, lists: list[tuple], searchable: bool = False) -> list[Section]:
         """Sections for the lists of one page. Each list is (row set, file stem, heading,
         positions, intro). Its CSV is <stem>.csv in the page's folder; a list longer than
         one table page continues on pages <stem>-2, <stem>-3 ... in that folder."""
@@ -118,7 +119,8 @@ class Writer:
             if not len(positions):
                 continue
             chunks = pages_of(positions)
-            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0], f"{folder}{stem}.csv")
+            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0], f"{folder}{stem}.csv",
+                                  searchable=searchable)
             write_csv(self.csv_root(), first)
             section = Section(heading, intro, first)
             if len(chunks) > 1:
@@ -130,7 +132,7 @@ class Writer:
                     section.more.append((span, href(page, listing.url_of(sub))))
                     self.deferred.append(dict(
                         page=sub, caption=f"{heading}: {name}, {span}", key=key, positions=chunk,
-                        csv=f"{folder}{stem}-{n}.csv", title=f"{heading}: {name}, {span}",
+                        csv=f"{folder}{stem}-{n}.csv", title=f"{heading}: {name}, {span}", searchable=searchable,
                         back=(name, href(sub, listing.url_of(page))),
                         previous=href(sub, listing.url_of(pages[n - 2])),
                         next=href(sub, listing.url_of(pages[n])) if n < len(pages) else None))
@@ -143,11 +145,13 @@ class Writer:
         """The further pages of long lists (phase two)."""
         while self.deferred:
             job = self.deferred.pop(0)
-            part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"])
+            part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"],
+                                 searchable=job["searchable"])
             write_csv(self.site_dir, part)
             # The title repeats the entity's name: weight 0.5 keeps a search for that name on
             # the entity's own page rather than on page 3 of one of its lists.
-            self.write_html(job["page"], job["title"], "list_page.html.j2", weight=0.5, listing=part, back=job["back"],
+            self.write_html(job["page"], job["title"], "list_page.html.j2", weight=0.5, indexed=job["searchable"],
+                            listing=part, back=job["back"],
                             previous=job["previous"], next=job["next"])
 
     def link(self, page: str, kind: str, key) -> Markup:
@@ -219,7 +223,7 @@ class Writer:
                 facts = [("ONS code", row["ons_code"])]
             lists = [("grants", "grants", "Grants benefiting this ward", entity.grants, grants_intro),
                      ("organisations", "organisations", "Organisations based in this ward", entity.organisations, "")]
-        sections = self.sections(page, entity.name, lists)
+        sections = self.sections(page, entity.name, lists, searchable=entity.kind == "organisation")
         self.write_html(page, entity.name, "entity.html.j2", weight=10, entity=entity, kind=kind, facts=facts,
                         chart=year_chart(entity, f"{entity.kind}-{entity.slug}"), sections=sections,
                         index=href(page, f"{kind.folder}/"), measurements=href(page, "datasets/measurements/"),

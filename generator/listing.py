@@ -225,9 +225,11 @@ class Listing:
 
 
 def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path: str,
-          note: str = "") -> Listing:
+          note: str = "", searchable: bool = False) -> Listing:
     """The table of `positions` (at most PAGE_ROWS of them) for `page`, with its CSV download
-    at `csv_path` (a site path)."""
+    at `csv_path` (a site path). Only `searchable` tables go into the search index: each
+    contract and grant is indexed once, on its organisation's page, not on the five other
+    pages that list it (the index would be five times the size)."""
     csv_text = rows.csv_header + "".join(rows.csv_lines[positions])
     csv_name = href(page, csv_path)
     size = len(csv_text.encode("utf-8"))
@@ -236,7 +238,8 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
         for c in rows.columns)
     body = "".join(rows.html[positions]).replace(ROOT, root_of(page))
     label = escape(caption)
-    html = (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n'
+    ignore = "" if searchable else " data-pagefind-ignore"
+    html = (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0"{ignore}>\n'
             f'<table data-sortable>\n<caption>{label}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n'
             f'<tbody>\n{body}\n</tbody>\n</table>\n</div>\n'
             f'<p class="table-download">{note}<a href="{escape(csv_name)}" download>Download these '

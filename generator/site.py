@@ -94,14 +94,16 @@ class Shell:
         self.head, self.tail = html[:heading], html[html.index(body) + len(body):]
         self.between = html[end:html.index(body)]
 
-    def page(self, title: str, body: str, weight: float | None = None) -> str:
+    def page(self, title: str, body: str, weight: float | None = None, indexed: bool = True) -> str:
         """The page: `title` is plain text, `body` is HTML starting after the h1. `weight`
-        (Pagefind's, 0-10) ranks a match in the title against matches elsewhere."""
+        (Pagefind's, 0-10) ranks a match in the title against matches elsewhere; a page not
+        `indexed` is left out of the search index."""
         from markupsafe import escape
 
         text = str(escape(title))
         attr = "" if weight is None else f' data-pagefind-weight="{weight}"'
-        return (self.head.replace(TITLE_MARK, text) + f"<h1{attr}>{text}</h1>" + self.between + body
+        head = self.head if indexed else self.head.replace("<div data-pagefind-body>", "<div>")
+        return (head.replace(TITLE_MARK, text) + f"<h1{attr}>{text}</h1>" + self.between + body
                 + self.tail.replace(TITLE_MARK, text))
 
 
