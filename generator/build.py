@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, entities, entity_pages, export, load, model, releases, render, search, site, validate
+from . import checks, entities, entity_pages, export, incremental, load, model, releases, render, search, site, validate
 from .config import ROOT, Config
 from .findings import Finding, errors
 
@@ -39,6 +39,7 @@ class BuildError(Exception):
 class Result:
     findings: list[Finding]  # warnings only, when the build succeeded
     timings: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing had changed since out_dir was built: nothing was done
 
 
 def check(data_dir: Path, config: Config) -> tuple[list[Finding], validate.DataPackage | None, dict | None]:
@@ -132,11 +133,18 @@ def replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None = GENERATED) -> Result:
+def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None = GENERATED,
+          force: bool = False) -> Result:
     """Validate `data_dir` and build the site into `out_dir`. The generated Markdown is
-    kept in `docs_dir` (None: not kept) for inspection and a standalone `mkdocs build`."""
+    kept in `docs_dir` (None: not kept) for inspection and a standalone `mkdocs build`.
+    When `out_dir` was built from exactly the same inputs (incremental.py), nothing is
+    done unless `force`."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
+    key = incremental.build_key(data_dir, config.path)
+    if not force and incremental.up_to_date(out_dir, key):
+        timings["up to date"] = time.perf_counter() - clock
+        return Result(findings=[], timings=timings, up_to_date=True)
 
     def lap(stage: str) -> None:
         nonlocal clock
@@ -208,6 +216,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             # 8. Publish: swap the finished site in, and keep the Markdown it was built from.
             (site_dir / MARKER).write_text(
                 "This folder is replaced by each `python -m generator build`.\n", encoding="utf-8")
+            incremental.record(site_dir, key)
             replace_dir(site_dir, out_dir)
             if docs_dir is not None:
                 docs_dir.parent.mkdir(parents=True, exist_ok=True)

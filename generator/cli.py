@@ -109,13 +109,12 @@ def cmd_build(args) -> int:
     try:
         # The Markdown of the default site is kept in site_src/generated/ for a standalone mkdocs build.
         keep = build.GENERATED if args.out.resolve() == (ROOT / "site").resolve() else None
-        result = build.build(args.data, args.out, config, docs_dir=keep)
+        result = build.build(args.data, args.out, config, docs_dir=keep, force=True)
     except build.BuildError as exc:
         _report(exc.findings, args, sys.stderr)
         print(f"Build stopped: {report.summary(exc.findings)}. Nothing was published; "
               f"{args.out} is unchanged.", file=sys.stderr)
         return 1
-    incremental.record(args.out, key)
     _report(result.findings, args, sys.stdout)
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())

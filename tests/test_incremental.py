@@ -45,6 +45,18 @@ def test_an_unchanged_build_stops_at_once_and_a_change_builds_again(data, tmp_pa
     assert (out / ".build-key").read_text() != key
 
 
+def test_the_build_function_skips_an_unchanged_build_too(data, tmp_path, config):
+    from generator import build as pipeline
+
+    out = tmp_path / "site"
+    first = pipeline.build(data, out, config, docs_dir=None)
+    assert not first.up_to_date and "search" in first.timings
+    second = pipeline.build(data, out, config, docs_dir=None)
+    assert second.up_to_date and list(second.timings) == ["up to date"]
+    third = pipeline.build(data, out, config, docs_dir=None, force=True)
+    assert not third.up_to_date
+
+
 def test_a_folder_without_the_marker_is_never_taken_as_up_to_date(data, tmp_path):
     from generator import incremental
 

@@ -58,7 +58,7 @@ def test_a_killed_build_leaves_the_published_site_intact(stage, larger_data, lar
     before = digest(out)
     env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH=EPOCH)
     process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--data", str(larger_data),
-                                "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                "--out", str(out), "--force"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     killed = False
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline:
