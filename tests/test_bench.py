@@ -1,0 +1,105 @@
+"""The benchmark (benchmarks/run.py, `make bench`) runs end to end at a tiny size, so the command
+cannot silently rot: every stage of the build is in the printed table with numbers, the targets
+are listed, and the JSON figures parse. The browser part runs only where Chromium is installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+
+from conftest import CHROMIUM
+from generator.config import ROOT
+
+RUN = ROOT / "benchmarks" / "run.py"
+SECONDS = r"[\d,]+\.\d\d"
+MEGABYTES = r"[\d,]+"
+
+
+def test_benchmark_runs_at_a_tiny_size(tmp_path):
+    figures = tmp_path / "latest.json"
+    command = [sys.executable, str(RUN), "--grants", "300", "--json", str(figures), "--tmp", str(tmp_path),
+               "--budget", "240", "--naive-full-max", "60", "--naive-pages", "5,10,20"]
+    if CHROMIUM is None:
+        command.append("--no-browser")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+
+    report = json.loads(figures.read_text())
+    size = report["sizes"]["300"]
+    full = size["ours"]["full"]
+    assert full["status"] == "ok", full
+    stages = [s["stage"] for s in full["stages"]]
+    assert len(stages) >= 3, stages  # whatever stages the build reports; each is checked below
+
+    # Every stage the build reported is a row of the table with its time (s) and peak memory (MB).
+    lines = out.splitlines()
+    for stage in stages:
+        row = [line for line in lines if re.match(rf"{re.escape(stage)}\s+{SECONDS}\s+{MEGABYTES}\s", line)]
+        assert len(row) == 1, (stage, out)
+    # The totals: ours (s, MB), the baseline's (s, MB) and the ratio.
+    total = rf"full build \(command\)\s+{SECONDS}\s+{MEGABYTES}\s+~?{SECONDS}\s+~?{MEGABYTES}\s+[~<>]?[\d,]+\.\dx"
+    assert re.search(total, out), out
+    assert re.search(rf"rebuild, no change \(command\)\s+{SECONDS}\s+{MEGABYTES}", out), out
+    assert "search index (MB)" in out
+
+    # The baseline ran: stock frictionless and the naive site, here extrapolated from samples.
+    base = size["baseline"]
+    assert base["frictionless"]["status"] == "ok"
+    naive = base["naive"]
+    assert naive["extrapolated"] and naive["status"] == "ok"
+    assert [s["pages"] for s in naive["samples"]] == [5, 10, 20]
+    assert "~ extrapolated" in out
+    assert naive["search_index_bytes"] > 0
+
+    # Per-stage memory figures are real numbers; the machine is described.
+    assert all(s["peak_mb"] > 10 for s in full["stages"])
+    assert full["peak_mb"] >= max(s["peak_mb"] for s in full["stages"]) * 0.95
+    assert report["machine"]["cpus"] >= 1
+    assert "Benchmark finished" in out
+    if CHROMIUM is not None:
+        assert base["browser"]["first_result_s"] is not None
+        assert base["browser"]["bytes_before_first_result"] > 0
+
+
+def load_run():
+    spec = importlib.util.spec_from_file_location("bench_run", RUN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_naive_site_is_extrapolated_with_the_square_of_its_pages():
+    run = load_run()
+
+    def sample(pages):  # a site costing 1 s + 2 ms a page + 10 us a page squared
+        return {"pages": pages, "mkdocs_cpu_s": 1 + 0.002 * pages + 1e-5 * pages ** 2, "mkdocs_s": 0,
+                "site_bytes": 1000 * pages ** 2, "search_index_bytes": 800 * pages, "mkdocs_peak_mb": 40 + pages / 100,
+                "render_s": pages / 1000}
+
+    fit = run.fit_naive([sample(250), sample(500), sample(1000)], 10_000)
+    assert abs(fit["mkdocs_cpu_s"] - (1 + 20 + 1000)) < 1e-6
+    assert abs(fit["mkdocs_cpu_s_model"]["c"] - 1e-5) < 1e-12
+    assert abs(fit["search_index_bytes"] - 8_000_000) < 1e-3
+    assert abs(fit["render_s"] - 10) < 1e-9
+    # Noisy samples: no coefficient comes out negative (a cost cannot shrink with more pages).
+    noisy = [dict(sample(5), mkdocs_s=1.0), dict(sample(10), mkdocs_s=0.5), dict(sample(20), mkdocs_s=0.6)]
+    fit = run.fit_naive(noisy, 100)
+    assert min(fit["mkdocs_s_model"][k] for k in "abc") >= 0 and fit["mkdocs_s"] > 0
+
+
+def test_targets_pass_and_fail():
+    run = load_run()
+    record = {"ours": {"full": {"status": "ok", "wall_s": 8.0, "peak_mb": 500.0},
+                       "rebuild": {"status": "failed", "wall_s": 3.0, "peak_mb": 100.0}},
+              "baseline": {"frictionless": {"status": "ok", "wall_s": 5.0, "peak_mb": 100.0},
+                           "naive": {"load_s": 1.0, "render_s": 4.0, "mkdocs_s": 50.0}}}
+    got = {t["target"]: t["pass"] for t in run.targets("20k", record)}
+    assert got == {"full build <= 10 s": True, "rebuild with no data change <= 1 s": None,
+                   ">= 5x faster than the naive baseline": True}
+    record["ours"]["full"].update(status="timeout", wall_s=900.0, peak_mb=None, peak_mb_so_far=3000.0)
+    got = {t["target"]: t["pass"] for t in run.targets("100k", record)}
+    assert got == {"full build <= 60 s": False, "full build peak memory <= 2 GB": False}
