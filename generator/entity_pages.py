@@ -19,8 +19,7 @@ from markupsafe import Markup, escape
 
 from . import charts, listing
 from .entities import GATEWAYS, KINDS, Entities, Entity, forward_plan, live_now, slugify
-from .listing import Listing, RowSet, href, pages_of, write_csv
-from .model import financial_year
+from .listing import Listing, RowSet, href, pages_of
 from .render import gbp, long_date, number, write_page
 
 CHARITY_REGISTER = "https://register-of-charities.charitycommission.gov.uk/charity-details/?regid={}&subid=0"
@@ -294,7 +293,6 @@ class Writer:
 
     def trail(self, page: str, kind: str, key: str) -> list[dict]:
         """The decisions behind a contract, intention or programme, oldest first."""
-        d = self.tables["decisions"]
         steps = []
         for step in self.entities.trails.get((kind, key), []):
             row = self.record("decisions", step.decision)

@@ -18,7 +18,6 @@ import csv
 import io
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -250,8 +249,3 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
 def pages_of(positions: np.ndarray, size: int = PAGE_ROWS) -> list[np.ndarray]:
     return [positions[i:i + size] for i in range(0, len(positions), size)] or [positions]
 
-
-def write_csv(docs_dir: Path, listing: Listing) -> None:
-    path = docs_dir / listing.csv_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(listing.csv_text, encoding="utf-8", newline="")

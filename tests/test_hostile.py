@@ -86,9 +86,7 @@ INJECTED = """() => {
 }"""
 
 
-@pytest.mark.parametrize("url", ["", "datasets/", "datasets/grants/", "datasets/organisations/",
-                                 "datasets/commissioners/", "datasets/outcomes/", "about/", "quality/grants/"])
-def test_hostile_values_are_shown_as_text(browser, base_url, url):
+def _open(browser, base_url, url):
     context = browser.new_context()
     page = context.new_page()
     dialogs = []
@@ -96,6 +94,13 @@ def test_hostile_values_are_shown_as_text(browser, base_url, url):
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
     page.goto(base_url + url, wait_until="networkidle")
     page.wait_for_timeout(300)
+    return context, page, dialogs
+
+
+@pytest.mark.parametrize("url", ["", "datasets/", "datasets/grants/", "datasets/organisations/",
+                                 "datasets/commissioners/", "datasets/outcomes/", "about/", "quality/grants/"])
+def test_hostile_values_are_shown_as_text(browser, base_url, url):
+    context, page, dialogs = _open(browser, base_url, url)
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
     assert page.evaluate(INJECTED) == []
@@ -123,17 +128,6 @@ def test_json_ld_keeps_hostile_values_as_data(hostile_site):
     assert len(data) == 1
     assert "<" not in data[0].string
     assert json.loads(data[0].string)["name"] == "Grants " + HOSTILE[2]
-
-
-def _open(browser, base_url, url):
-    context = browser.new_context()
-    page = context.new_page()
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
-    page.goto(base_url + url, wait_until="networkidle")
-    page.wait_for_timeout(300)
-    return context, page, dialogs
 
 
 def test_hostile_values_on_entity_pages_and_in_search(browser, base_url, hostile_site):
