@@ -112,7 +112,7 @@ class PeakSampler(threading.Thread):
     thread (the interval just gets longer). Where clear_refs cannot be written it falls back to
     VmRSS snapshots (`exact` is then False).
 
-    Child processes (the build runs Pagefind and git): the sum of the live descendants' own VmHWM
+    Child processes (the build's page workers, and git): the sum of the live descendants' own VmHWM
     (their peak so far), added to this process's peak. Children run while this process waits for
     them, so the sum is a fair (slightly high) figure for the two together; a child's growth in
     the last 20 ms before it ends can be missed. RUSAGE_CHILDREN is not used: a forked child's
@@ -443,15 +443,15 @@ class Step:
 # --------------------------------------------------------------------------- search
 
 def search_index_files(site: Path) -> dict:
-    """The search index the build produced: Material's search/search_index.json and any
-    Pagefind folder (pagefind/, _pagefind/), with their sizes."""
+    """The search index the build produced: Material's search/search_index.json, any
+    Pagefind folder (pagefind/, _pagefind/) and this project's search-index/, with their sizes."""
     found = {}
     material = site / "search" / "search_index.json"
     if material.is_file():
         found["search/search_index.json"] = {"files": 1, "bytes": material.stat().st_size,
                                              "largest": "search/search_index.json",
                                              "largest_bytes": material.stat().st_size}
-    for folder in [*sorted(site.glob("pagefind*")), *sorted(site.glob("_pagefind*"))]:
+    for folder in [*sorted(site.glob("pagefind*")), *sorted(site.glob("_pagefind*")), *sorted(site.glob("search-index"))]:
         if folder.is_dir():
             files = [p for p in folder.rglob("*") if p.is_file()]
             largest = max(files, key=lambda p: p.stat().st_size, default=None)
@@ -465,7 +465,7 @@ def search_index_files(site: Path) -> dict:
 # to click and type into, and the selector of one result. detect_search_ui() chooses; pass your
 # own to measure_search() when the site changes.
 SEARCH_UIS = {
-    # this project's search page (site_src/assets/search.js over a Pagefind index)
+    # this project's search page (site_src/assets/search.js over generator/search.py's index)
     "project": {"path": "search/", "open_keys": [], "input_selector": "#search-input",
                 "result_selector": "#search-results li"},
     # Pagefind's own UI
@@ -629,7 +629,7 @@ def machine() -> dict:
     except (OSError, TypeError):
         pass
     from importlib.metadata import PackageNotFoundError, version
-    for package in ("mkdocs", "mkdocs-material", "frictionless", "pandas", "pyarrow", "playwright", "pagefind"):
+    for package in ("mkdocs", "mkdocs-material", "frictionless", "pandas", "pyarrow", "playwright"):
         try:
             info[package] = version(package)
         except PackageNotFoundError:
@@ -911,6 +911,18 @@ class Bench:
         naive["render_peak_mb"] = max(s["render_peak_mb"] for s in done)
         return naive
 
+    def free(self, label: str) -> None:
+        """A measured size's folders are removed at the end of the run, not before the next
+        size: on an ext4 file system without a journal (this project's machines), creating a
+        file scans the inodes deleted in the last minutes (`recently_deleted()` in the
+        kernel's inode allocator), so deleting a site of 50,000 files just before building the
+        next one made that build's page writing several times slower. Only when the disk is
+        short of room (less than --min-free-gb) is a size removed at once."""
+        free_gb = shutil.disk_usage(self.work).free / 1e9
+        if free_gb < self.args.min_free_gb:
+            self.say(f"  removing {label}'s folders now: {free_gb:.0f} GB free (less than --min-free-gb)")
+            shutil.rmtree(self.work / label, ignore_errors=True)
+
     def run(self) -> dict:
         args = self.args
         report = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -928,8 +940,8 @@ class Bench:
                 report["sizes"][label] = record
                 print(format_size(record), flush=True)
                 self.save(report)  # after each size: a run stopped later keeps what it measured
-                if not args.keep:  # within the budget, and frees the disk for the next size
-                    shutil.rmtree(self.work / label, ignore_errors=True)
+                if not args.keep:
+                    self.free(label)
         finally:
             report["duration_s"] = time.perf_counter() - self.started
             if args.keep:
@@ -1213,6 +1225,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tmp", type=Path, default=None,
                         help="where to make the temporary folder (default: the system's)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and sites")
+    parser.add_argument("--min-free-gb", type=float, default=40,
+                        help="remove a measured size's data and sites at once (not at the end of the run) when "
+                             "less than this much disk is free (default: 40)")
     args = parser.parse_args(argv)
     if args.grants:
         args.sizes = [(str(n), n) for n in args.grants]

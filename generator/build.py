@@ -205,12 +205,12 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             lap("mkdocs")
 
             # 6. The entity pages (thousands), rendered by Jinja2 into shells MkDocs built.
-            urls = entity_pages.render_html(explore, site_dir, site.load_shells(site_dir), staging / "search")
+            urls = entity_pages.render_html(explore, site_dir, site.load_shells(site_dir))
             site.remove_shells(site_dir, urls, config.site_url)
             lap("pages")
 
-            # 7. The search index.
-            search.index(site_dir, staging / "search")
+            # 7. The search index, made from the entities and the pages MkDocs built.
+            search.index(site_dir, the_entities, tables, urls)
             lap("search")
 
             # 8. Publish: swap the finished site in, and keep the Markdown it was built from.

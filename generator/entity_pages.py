@@ -10,6 +10,8 @@ time grow with the square of the page count.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,8 +84,8 @@ class Writer:
         self.shells: dict = {}
         self.deferred: list = []  # further pages of lists on Markdown pages, written in phase two
         self.html_pages: list[str] = []  # URLs of the pages written in phase two
-        self.search_dir: Path | None = None  # where each page's content is also written for the search index
         self._records: dict[str, list[dict]] = {}
+        self._groups: dict[str, dict] = {}
         self._made: set[Path] = set()  # folders known to exist
 
     def record(self, table: str, row: int) -> dict:
@@ -91,6 +93,22 @@ class Writer:
         if table not in self._records:
             self._records[table] = self.tables[table].to_dict("records")
         return self._records[table][row]
+
+    def by_contract(self, what: str, key) -> list:
+        """The outcomes a contract is aligned to ("aligned", by row position) or the intentions
+        that replace it ("successors", by contract id), grouped once for every contract."""
+        if what not in self._groups:
+            if what == "aligned":
+                frame = self.entities.aligned["contracts"]
+                keys, values = frame["pos"].tolist(), frame["outcome_id"].tolist()
+            else:
+                frame = self.tables["commissioning_intentions"]
+                keys, values = frame["replaces_contract_id"].tolist(), frame["intention_id"].tolist()
+            groups: dict = {}
+            for k, v in zip(keys, values):
+                groups.setdefault(k, []).append(v)
+            self._groups[what] = groups
+        return self._groups[what].get(key, [])
 
     def csv(self, item: Listing) -> None:
         root = self.csv_root()
@@ -106,28 +124,18 @@ class Writer:
     def csv_root(self) -> Path:
         return self.site_dir if self.site_dir is not None else self.docs
 
-    def write_html(self, page: str, title: str, template: str, weight: float | None = None, indexed: bool = True,
-                   **context) -> None:
+    def write_html(self, page: str, title: str, template: str, **context) -> None:
         """An HTML page in its shell: `page` is named like a Markdown page (x/y.md is served at x/y/)."""
         url = listing.url_of(page)
         body = self.env.get_template(template).render(**context, **self.common)
         path = self.site_dir / url / "index.html"
         self.folder(path.parent)
-        path.write_text(self.shells[url.count("/")].page(title, body, weight, indexed), encoding="utf-8")
+        path.write_text(self.shells[url.count("/")].page(title, body), encoding="utf-8")
         self.html_pages.append(url)
-        if self.search_dir is not None and indexed:
-            # The page's content alone (no navigation, a tenth of the bytes) for the search indexer.
-            doc = self.search_dir / url / "index.html"
-            doc.parent.mkdir(parents=True, exist_ok=True)
-            heading = escape(title)
-            attr = "" if weight is None else f' data-pagefind-weight="{weight}"'
-            doc.write_text(f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{heading}</title>'
-                           f'</head><body><main data-pagefind-body><h1{attr}>{heading}</h1>{body}</main></body></html>',
-                           encoding="utf-8")
 
     # -- lists -------------------------------------------------------------------
 
-    def sections(self, page: str, name: str, lists: list[tuple], searchable: bool = False) -> list[Section]:
+    def sections(self, page: str, name: str, lists: list[tuple]) -> list[Section]:
         """Sections for the lists of one page. Each list is (row set, file stem, heading,
         positions, intro). Its CSV is <stem>.csv in the page's folder; a list longer than
         one table page continues on pages <stem>-2, <stem>-3 ... in that folder."""
@@ -137,8 +145,7 @@ class Writer:
             if not len(positions):
                 continue
             chunks = pages_of(positions)
-            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0], f"{folder}{stem}.csv",
-                                  searchable=searchable)
+            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0], f"{folder}{stem}.csv")
             self.csv(first)
             section = Section(heading, intro, first)
             if len(chunks) > 1:
@@ -150,7 +157,7 @@ class Writer:
                     section.more.append((span, href(page, listing.url_of(sub))))
                     self.deferred.append(dict(
                         page=sub, caption=f"{heading}: {name}, {span}", key=key, positions=chunk,
-                        csv=f"{folder}{stem}-{n}.csv", title=f"{heading}: {name}, {span}", searchable=searchable,
+                        csv=f"{folder}{stem}-{n}.csv", title=f"{heading}: {name}, {span}",
                         back=(name, href(sub, listing.url_of(page))),
                         previous=href(sub, listing.url_of(pages[n - 2])),
                         next=href(sub, listing.url_of(pages[n])) if n < len(pages) else None))
@@ -163,20 +170,16 @@ class Writer:
         """The further pages of long lists (phase two)."""
         while self.deferred:
             job = self.deferred.pop(0)
-            part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"],
-                                 searchable=job["searchable"])
+            part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"])
             self.csv(part)
-            # The title repeats the entity's name: weight 0.5 keeps a search for that name on
-            # the entity's own page rather than on page 3 of one of its lists.
-            self.write_html(job["page"], job["title"], "list_page.html.j2", weight=0.5, indexed=job["searchable"],
-                            listing=part, back=job["back"],
+            self.write_html(job["page"], job["title"], "list_page.html.j2", listing=part, back=job["back"],
                             previous=job["previous"], next=job["next"])
 
     def link(self, page: str, kind: str, key) -> Markup:
         entity = self.entities.get(kind, key)
         if entity is None:
             return Markup(escape("" if key is None or pd.isna(key) else key))
-        return Markup('<a href="{}">{}</a>').format(href(page, listing.url_of(entity.page)), entity.name)
+        return Markup(f'<a href="{escape(href(page, listing.url_of(entity.page)))}">{escape(entity.name)}</a>')
 
     # -- entity pages -------------------------------------------------------------
 
@@ -241,8 +244,8 @@ class Writer:
                 facts = [("ONS code", row["ons_code"])]
             lists = [("grants", "grants", "Grants benefiting this ward", entity.grants, grants_intro),
                      ("organisations", "organisations", "Organisations based in this ward", entity.organisations, "")]
-        sections = self.sections(page, entity.name, lists, searchable=entity.kind == "organisation")
-        self.write_html(page, entity.name, "entity.html.j2", weight=10, entity=entity, kind=kind, facts=facts,
+        sections = self.sections(page, entity.name, lists)
+        self.write_html(page, entity.name, "entity.html.j2", entity=entity, kind=kind, facts=facts,
                         chart=year_chart(entity, f"{entity.kind}-{entity.slug}"), sections=sections,
                         index=href(page, f"{kind.folder}/"), measurements=href(page, "datasets/measurements/"),
                         **extra)
@@ -355,7 +358,7 @@ class Writer:
         single = listing.table(page, f"This decision as data: {entity.name}", self.rows["decisions"],
                                np.array([entity.row]), listing.url_of(page) + "decision.csv")
         self.csv(single)
-        self.write_html(page, entity.name, "decision.html.j2", weight=10, entity=entity, facts=facts,
+        self.write_html(page, entity.name, "decision.html.j2", entity=entity, facts=facts,
                         real=d["provenance"] == "real", purpose=text("purpose"), resolutions=resolutions,
                         sources=sources, note=text("verification_note"), governs=governs, single=single,
                         index=href(page, "decisions/"))
@@ -363,8 +366,7 @@ class Writer:
     def contract_page(self, entity: Entity) -> None:
         page = entity.page
         c = self.record("contracts", entity.row)
-        outcomes = self.entities.aligned["contracts"]
-        aligned = outcomes.loc[outcomes["pos"] == entity.row, "outcome_id"].tolist()
+        aligned = self.by_contract("aligned", entity.row)
         facts = [
             ("Contract identifier", entity.key),
             ("Supplier", self.link(page, "organisation", c["supplier_org_id"])),
@@ -382,12 +384,11 @@ class Writer:
         facts += [("London Living Wage", "yes" if c["london_living_wage"] else "no"), ("Status", c["status"])]
         if not pd.isna(c["social_value_commitments"]):
             facts.append(("Social value commitments", c["social_value_commitments"]))
-        replaced_by = self.tables["commissioning_intentions"]
-        successors = replaced_by[replaced_by["replaces_contract_id"] == entity.key]["intention_id"].tolist()
+        successors = self.by_contract("successors", entity.key)
         single = listing.table(page, f"This contract as data: {entity.name}", self.rows["contracts"],
                                np.array([entity.row]), listing.url_of(page) + "contract.csv")
         self.csv(single)
-        self.write_html(page, entity.name, "contract.html.j2", weight=10, entity=entity, contract=c, facts=facts,
+        self.write_html(page, entity.name, "contract.html.j2", entity=entity, contract=c, facts=facts,
                         description=c["description"], outcomes=[self.link(page, "outcome", o) for o in aligned],
                         successors=[self.link(page, "intention", i) for i in successors], single=single,
                         trail=self.trail(page, "contract", entity.key), index=href(page, "contracts/"))
@@ -409,7 +410,7 @@ class Writer:
         single = listing.table(page, f"This intention as data: {entity.name}", self.rows["intentions"],
                                np.array([entity.row]), listing.url_of(page) + "intention.csv")
         self.csv(single)
-        self.write_html(page, entity.name, "intention.html.j2", weight=10, entity=entity, facts=facts,
+        self.write_html(page, entity.name, "intention.html.j2", entity=entity, facts=facts,
                         description=i["description"], single=single, index=href(page, "forward-plan/"),
                         trail=self.trail(page, "intention", entity.key))
 
@@ -547,19 +548,62 @@ def render_markdown(w: Writer) -> None:
     w.decision_pages()
 
 
-def render_html(w: Writer, site_dir: Path, shells: dict, search_dir: Path | None = None) -> list[str]:
+def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None) -> list[str]:
     """Phase two, after MkDocs: every entity page and the further pages of long lists,
-    as HTML in the site (and their content alone in `search_dir`). Returns the URLs written."""
-    w.site_dir, w.shells, w.search_dir = site_dir, shells, search_dir
-    for kind in KINDS:
-        for entity in w.entities.by_kind[kind].values():
-            if kind == "contract":
-                w.contract_page(entity)
-            elif kind == "intention":
-                w.intention_page(entity)
-            elif kind == "decision":
-                w.decision_page(entity)
-            else:
-                w.entity_page(entity)
-    w.write_deferred()
-    return w.html_pages
+    as HTML in the site. Returns the URLs written, in the same order whatever `workers`.
+
+    The pages are independent, so with more than one core they are shared among forked
+    worker processes (`workers`, default: the cores this process may use, at most WORKERS):
+    each inherits the tables and rows as they are, and sends back only the URLs it wrote."""
+    global _JOBS
+    w.site_dir, w.shells = site_dir, shells
+    # The further pages of the lists on the Markdown pages (phase one), then every entity.
+    jobs = w.deferred + [entity for kind in KINDS for entity in w.entities.by_kind[kind].values()]
+    w.deferred = []
+    if workers is None:
+        workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    workers = max(1, min(workers, len(jobs) // MIN_JOBS))
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_share(w, jobs, 0, 1)
+    _JOBS = (w, jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.starmap(_render_in_worker, [(share, workers) for share in range(workers)])
+    finally:
+        _JOBS = None
+    urls: list[str] = []
+    for n in range(len(jobs)):  # job n was done by worker n % workers, in its order
+        urls += shares[n % workers][n // workers]
+    return urls
+
+
+WORKERS = 4  # most worker processes for the entity pages
+MIN_JOBS = 500  # fewer pages than this per worker are not worth a process
+_JOBS: tuple | None = None  # (writer, entities) for the forked workers
+
+
+def _render_in_worker(share: int, workers: int) -> list[list[str]]:
+    w, jobs = _JOBS
+    return _render_share(w, jobs, share, workers, grouped=True)
+
+
+def _render_share(w: Writer, jobs: list, share: int, workers: int, grouped: bool = False):
+    """Jobs share, share + workers, ...: each entity's page, then the further pages of its
+    long lists (or a further page of a list on a Markdown page). Returns the URLs, per job
+    when `grouped`."""
+    done = []
+    for entity in jobs[share::workers]:
+        start = len(w.html_pages)
+        if isinstance(entity, dict):  # a further page of a list
+            w.deferred.append(entity)
+        elif entity.kind == "contract":
+            w.contract_page(entity)
+        elif entity.kind == "intention":
+            w.intention_page(entity)
+        elif entity.kind == "decision":
+            w.decision_page(entity)
+        else:
+            w.entity_page(entity)
+        w.write_deferred()
+        done.append(w.html_pages[start:])
+    return done if grouped else [url for urls in done for url in urls]

@@ -28,7 +28,7 @@ from .config import ROOT
 KEY_FILE = ".build-key"
 MARKER = ".built-by-generator"  # as build.MARKER (not imported: build imports pandas)
 SOURCES = [ROOT / "generator", ROOT / "site_src" / "overrides", ROOT / "site_src" / "assets", ROOT / "mkdocs.yml"]
-PACKAGES = ["mkdocs", "mkdocs-material", "pagefind", "pandas", "frictionless", "jinja2"]
+PACKAGES = ["mkdocs", "mkdocs-material", "pandas", "frictionless", "jinja2"]
 
 
 def _files(path: Path):

@@ -45,7 +45,24 @@ def root_of(page: str) -> str:
 
 
 def href(page: str, target: str) -> str:
-    """A link from a Markdown page to a site path (a folder ending in / or a file)."""
+    """A link from a Markdown page to a site path (a folder ending in / or a file): what
+    posixpath.relpath gives for the two (tests/test_site.py checks they agree), without its
+    cost (it makes both paths absolute; this is called for every link on every page)."""
+    base = [p for p in url_of(page).split("/") if p]
+    parts = [p for p in target.split("/") if p and p != "."]
+    common = 0
+    for a, b in zip(base, parts):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+    if target.endswith("/") or target == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel
+
+
+def _relpath_href(page: str, target: str) -> str:
+    """href() as posixpath.relpath computes it (the reference the tests compare with)."""
     base = url_of(page) or "."
     rel = posixpath.relpath(target or ".", base)
     if target.endswith("/") or target == "":
@@ -224,11 +241,9 @@ class Listing:
 
 
 def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path: str,
-          note: str = "", searchable: bool = False) -> Listing:
+          note: str = "") -> Listing:
     """The table of `positions` (at most PAGE_ROWS of them) for `page`, with its CSV download
-    at `csv_path` (a site path). Only `searchable` tables go into the search index: each
-    contract and grant is indexed once, on its organisation's page, not on the five other
-    pages that list it (the index would be five times the size)."""
+    at `csv_path` (a site path)."""
     csv_text = rows.csv_header + "".join(rows.csv_lines[positions])
     csv_name = href(page, csv_path)
     size = len(csv_text.encode("utf-8"))
@@ -237,8 +252,7 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
         for c in rows.columns)
     body = "".join(rows.html[positions]).replace(ROOT, root_of(page))
     label = escape(caption)
-    ignore = "" if searchable else " data-pagefind-ignore"
-    html = (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0"{ignore}>\n'
+    html = (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n'
             f'<table data-sortable>\n<caption>{label}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n'
             f'<tbody>\n{body}\n</tbody>\n</table>\n</div>\n'
             f'<p class="table-download">{note}<a href="{escape(csv_name)}" download>Download these '

@@ -80,6 +80,14 @@ def write_shells(docs_dir: Path) -> None:
         path.write_text(f"---\nhide:\n  - toc\n---\n# {TITLE_MARK}\n\n{BODY_MARK}\n", encoding="utf-8")
 
 
+def _squeeze(html: str) -> str:
+    import re
+
+    if re.search(r"<(pre|textarea)\b", html):
+        return html
+    return re.sub(r"\n\s+", "\n", html)
+
+
 class Shell:
     """A built shell page, split at its markers."""
 
@@ -91,19 +99,17 @@ class Shell:
                                      "the theme did not render the page shell as expected (expected one heading "
                                      "and one paragraph of marker text; check site_src/overrides)")])
         end = html.index("</h1>", heading) + len("</h1>")
-        self.head, self.tail = html[:heading], html[html.index(body) + len(body):]
-        self.between = html[end:html.index(body)]
+        # The theme's indentation is a fifth of every page: each run of it becomes one
+        # line break (the shells hold no <pre> or <textarea>, where it would matter).
+        self.head, self.tail = _squeeze(html[:heading]), _squeeze(html[html.index(body) + len(body):])
+        self.between = _squeeze(html[end:html.index(body)])
 
-    def page(self, title: str, body: str, weight: float | None = None, indexed: bool = True) -> str:
-        """The page: `title` is plain text, `body` is HTML starting after the h1. `weight`
-        (Pagefind's, 0-10) ranks a match in the title against matches elsewhere; a page not
-        `indexed` is left out of the search index."""
+    def page(self, title: str, body: str) -> str:
+        """The page: `title` is plain text, `body` is HTML starting after the h1."""
         from markupsafe import escape
 
         text = str(escape(title))
-        attr = "" if weight is None else f' data-pagefind-weight="{weight}"'
-        head = self.head if indexed else self.head.replace("<div data-pagefind-body>", "<div>")
-        return (head.replace(TITLE_MARK, text) + f"<h1{attr}>{text}</h1>" + self.between + body
+        return (self.head.replace(TITLE_MARK, text) + f"<h1>{text}</h1>" + self.between + body
                 + self.tail.replace(TITLE_MARK, text))
 
 
@@ -115,9 +121,18 @@ def load_shells(site_dir: Path) -> dict[int, Shell]:
     return shells
 
 
+SITEMAP_URLS = 50_000  # the most URLs one sitemap file may list (sitemaps.org)
+
+
 def remove_shells(site_dir: Path, extra_urls: list[str], site_url: str) -> None:
-    """Take the shells out of the published site and its sitemap, and put the pages
-    rendered from them in (the sitemap exists when site.url is set)."""
+    """Take the shells out of the published site, and write the sitemap of every page.
+
+    sitemap.xml is a sitemap index naming sitemaps/sitemap-1.xml, -2.xml ..., each listing at
+    most SITEMAP_URLS pages (the pages MkDocs built, then the pages rendered from shells). The
+    index stays a few hundred bytes whatever the size of the site: Material's JavaScript fetches
+    sitemap.xml on every page that has a `<link rel="alternate">` (the Atom feed link), and a
+    sitemap of every page would be 1.2 MB at 20k grants, 60 MB at 1M. Without site.url the
+    addresses are relative to the site's root, as MkDocs writes them."""
     import gzip
     import re
     import shutil
@@ -126,13 +141,21 @@ def remove_shells(site_dir: Path, extra_urls: list[str], site_url: str) -> None:
 
     shutil.rmtree(site_dir / SHELL, ignore_errors=True)
     sitemap = site_dir / "sitemap.xml"
-    if not sitemap.exists():
-        return
-    text = sitemap.read_text(encoding="utf-8")
-    text = re.sub(r"\s*<url>\s*<loc>[^<]*/" + SHELL + r"/[^<]*</loc>.*?</url>", "", text, flags=re.S)
+    built = re.findall(r"<loc>([^<]*)</loc>", sitemap.read_text(encoding="utf-8")) if sitemap.exists() else []
     base = site_url.rstrip("/") + "/"
-    entries = "".join(f"\n    <url>\n         <loc>{escape(base + url)}</loc>\n    </url>" for url in extra_urls)
-    text = text.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>" if entries else "</urlset>")
+    locations = [str(escape(loc)) for loc in built if f"/{SHELL}/" not in loc]
+    locations += [str(escape(base + url)) for url in extra_urls]
+    folder = site_dir / "sitemaps"
+    folder.mkdir(exist_ok=True)
+    parts = []
+    for n, start in enumerate(range(0, max(len(locations), 1), SITEMAP_URLS), start=1):
+        body = "".join(f"<url><loc>{loc}</loc></url>\n" for loc in locations[start:start + SITEMAP_URLS])
+        (folder / f"sitemap-{n}.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + body + "</urlset>\n", encoding="utf-8")
+        parts.append(f"<sitemap><loc>{escape(base)}sitemaps/sitemap-{n}.xml</loc></sitemap>\n")
+    text = ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(parts) + "</sitemapindex>\n")
     sitemap.write_text(text, encoding="utf-8")
     with open(site_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
                                                                         filename="") as out:
@@ -144,9 +167,9 @@ def remove_shells(site_dir: Path, extra_urls: list[str], site_url: str) -> None:
 # A static host cannot always send headers (GitHub Pages cannot), so every page carries
 # the policy in a <meta> tag as the first thing in its <head>. The theme's few inline
 # scripts are allowed by their SHA-256 hashes, computed from each page as built; nothing
-# else inline runs. 'wasm-unsafe-eval' lets Pagefind's WebAssembly search run.
+# else inline runs.
 
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self'; "
+CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self'; "
        "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
 

@@ -368,11 +368,31 @@ def test_sitemap_lists_every_page_when_the_address_is_set(small_data, tmp_path, 
 
     with_url = dataclasses.replace(config, site_url="https://data.example.gov.uk/commissioning/")
     build.build(small_data, tmp_path / "site", with_url, docs_dir=None)
-    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    index = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index and len(index) < 1000  # small: Material fetches it on every page
+    parts = re.findall(r"<loc>(.*?)</loc>", index)
+    assert parts == ["https://data.example.gov.uk/commissioning/sitemaps/sitemap-1.xml"]
+    sitemap = (tmp_path / "site" / "sitemaps" / "sitemap-1.xml").read_text(encoding="utf-8")
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
     assert "https://data.example.gov.uk/commissioning/datasets/grants/" in locations
     assert "https://data.example.gov.uk/commissioning/" in locations
-    assert len(locations) == len(list((tmp_path / "site").rglob("index.html")))
+    assert len(locations) == len(set(locations)) == len(list((tmp_path / "site").rglob("index.html")))
+
+
+def test_sitemaps_split_at_the_limit(small_data, tmp_path, config, monkeypatch):
+    import dataclasses
+
+    from generator import build, site
+
+    monkeypatch.setattr(site, "SITEMAP_URLS", 100)
+    with_url = dataclasses.replace(config, site_url="https://data.example.gov.uk/c/")
+    build.build(small_data, tmp_path / "site", with_url, docs_dir=None)
+    index = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    parts = re.findall(r"<loc>https://data.example.gov.uk/c/(.*?)</loc>", index)
+    pages = len(list((tmp_path / "site").rglob("index.html")))
+    assert len(parts) == -(-pages // 100) > 1
+    counts = [len(re.findall("<url>", (tmp_path / "site" / p).read_text(encoding="utf-8"))) for p in parts]
+    assert sum(counts) == pages and max(counts) == 100
 
 
 def test_identifiers_from_the_settings_appear_exactly(built_site, config):

@@ -89,3 +89,36 @@ def test_arbitrary_amounts(workspace, values):
     status, output = validate(workspace, "grants.csv", buffer.getvalue().encode("utf-8"))
     assert status in (0, 1)
     assert "internal error" not in output and "Traceback" not in output
+
+
+# --- the shortcuts of the text checks give exactly the findings of the patterns alone -------
+
+_TEXT = st.text(alphabet=st.sampled_from(list("0123456789 +-.()@<>:/=\t\r") + list("abcdefghijklmnopqrstuvwxyzGIRAS")
+                                         + ["\u0660", "\u0967", "\u017f", "\u212a", "\u0131", "\u00e9", "\uff10"]),
+                max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=30))
+def test_text_check_shortcuts_find_what_the_patterns_find(texts):
+    import pandas as pd
+
+    from generator import checks
+
+    values = pd.Series(texts + ["call 020 7525 5000", "SE1 2QH", "x@example.org", "<b>", "=1+1", "GIR 0AA",
+                                "\u0660\u0662\u0660 \u0667\u0665\u0662\u0665 \u0665\u0660\u0660\u0660",
+                                "0\u0662\u0660 \u0667\u0665\u0662\u0665 \u0665\u0660\u0660\u0660",  # Python's \\d: any digit
+                                "SE1 2\u017fA"])  # IGNORECASE: the long s is an S
+    original = checks.PREFILTER_FROM
+    try:
+        for pattern in (checks.EMAIL, checks.PHONE, checks.POSTCODE, checks.HTML):
+            checks.PREFILTER_FROM = 10**9
+            plain = checks._matching(values, pattern)
+            checks.PREFILTER_FROM = 0
+            fast = checks._matching(values, pattern)
+            assert fast.index.tolist() == plain.index.tolist() == values.index[values.str.contains(pattern)].tolist()
+        checks.PREFILTER_FROM = 0
+        fast = checks._starting(values, checks.FORMULA_START)
+        assert fast.index.tolist() == values.index[values.str.startswith(checks.FORMULA_START)].tolist()
+    finally:
+        checks.PREFILTER_FROM = original

@@ -1,7 +1,8 @@
-/* The search page: Pagefind's static index, loaded from the site itself
-   (pagefind/ beside this site's pages). Works from the form on the page and from
-   a ?q= link (the search form on the home page). Results are built as DOM nodes:
-   titles as text, and excerpts keep only Pagefind's <mark> highlighting. */
+/* The search page: the site's own static index (search-index/ beside the pages, written by
+   generator/search.py). A query downloads the manifest, one shard per word and the chunks of
+   the documents shown: tens of kilobytes whatever the size of the site, and nothing leaves
+   the site. Works from the form on the page and from a ?q= link (the search form on the home
+   page). Results are built as DOM nodes, their text set as text. */
 (function () {
   "use strict";
   var input = document.getElementById("search-input");
@@ -10,80 +11,157 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var root = new URL(form.getAttribute("data-root") || "../", location.href);
-  var pagefind = null;
+  var base = new URL("search-index/", root);
+  var SHOWN = 20;
+  var EXTRA_SHARDS = 6; // a short word whose shard was split: at most this many more shards are read
+  var cache = {};
   var latest = 0;
 
-  function load() {
-    if (!pagefind) {
-      pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        // Ranking: term frequency counts less than Pagefind's default, so a name matched in a
-        // page's title beats a long list that repeats its words (tests/test_browser.py).
-        return module.options({ baseUrl: root.pathname, ranking: { termFrequency: 0.3, pageLength: 1.0 } })
-          .then(function () { return module; });
+  function get(path) {
+    if (!cache[path]) {
+      cache[path] = fetch(new URL(path, base).href).then(function (response) {
+        if (!response.ok) throw new Error(path + ": " + response.status);
+        return response.json();
       });
+      cache[path].catch(function () { delete cache[path]; });
     }
-    return pagefind;
+    return cache[path];
   }
 
-  function excerpt(html) {
-    // Parsed in an inert document: nothing in it runs or loads. Only text and <mark> are kept.
-    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
-    var out = document.createElement("p");
-    out.className = "search-excerpt";
-    doc.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
-        var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        out.appendChild(mark);
-      } else {
-        out.appendChild(document.createTextNode(node.textContent));
-      }
+  // The same words as generator/search.py `tokens`: lower case, accents removed (NFKD), split
+  // at anything that is not a letter or a digit.
+  function tokens(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  var manifest = null;
+  function loadManifest() {
+    if (!manifest) {
+      manifest = get("manifest.json").then(function (m) {
+        m.position = new Map(m.keys.map(function (key, i) { return [key, i]; }));
+        m.longest = m.keys.reduce(function (n, k) { return Math.max(n, k.length); }, 0);
+        return m;
+      });
+      manifest.catch(function () { manifest = null; });
+    }
+    return manifest;
+  }
+
+  // The shards that can hold `word` and the words starting with it: the one whose key is the
+  // longest prefix of the word, and (for a short word) those whose keys start with it.
+  function shardsFor(m, word) {
+    var found = [];
+    for (var n = Math.min(word.length, m.longest); n > 0; n--) {
+      var i = m.position.get(word.slice(0, n));
+      if (i !== undefined) { found.push(i); break; }
+    }
+    if (word.length < m.longest) {
+      var extra = [];
+      m.keys.forEach(function (key, i) {
+        if (key.length > word.length && key.lastIndexOf(word, 0) === 0) extra.push(i);
+      });
+      if (extra.length <= EXTRA_SHARDS) found = found.concat(extra);
+    }
+    return found;
+  }
+
+  // doc -> best score of this word in it: an exact word counts fully, a longer word starting
+  // with it (what is still being typed) counts 0.6; rarer words count more.
+  function matches(m, word, shards) {
+    var best = new Map();
+    shards.forEach(function (shard) {
+      Object.keys(shard).forEach(function (token) {
+        var weight = token === word ? 1 : (word.length > 1 && token.lastIndexOf(word, 0) === 0 ? 0.6 : 0);
+        if (!weight) return;
+        var postings = shard[token];
+        var idf = Math.log(1 + m.documents / postings[0]);
+        for (var i = 1; i < postings.length; i += 2) {
+          var score = postings[i + 1] * weight * idf;
+          if (!(best.get(postings[i]) >= score)) best.set(postings[i], score);
+        }
+      });
     });
-    return out;
+    return best;
   }
 
-  function show(query, results, total) {
+  function rank(words, perWord) {
+    var total = new Map();
+    var count = new Map();
+    perWord.forEach(function (best) {
+      best.forEach(function (score, doc) {
+        total.set(doc, (total.get(doc) || 0) + score);
+        count.set(doc, (count.get(doc) || 0) + 1);
+      });
+    });
+    var docs = Array.from(total.keys());
+    var most = docs.reduce(function (n, d) { return Math.max(n, count.get(d)); }, 0);
+    docs = docs.filter(function (d) { return count.get(d) === most; });
+    docs.sort(function (a, b) { return (total.get(b) - total.get(a)) || (a - b); });
+    return { docs: docs, all: most === words.length };
+  }
+
+  function show(query, docs, found) {
     list.textContent = "";
-    results.forEach(function (r) {
+    docs.forEach(function (d) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = r.url;
-      link.textContent = (r.meta && r.meta.title) || r.url;
+      link.href = new URL(d[1], root).href;
+      link.textContent = d[0];
       item.appendChild(link);
-      item.appendChild(excerpt(r.excerpt || ""));
+      var about = document.createElement("p");
+      about.className = "search-excerpt";
+      about.textContent = d[2];
+      item.appendChild(about);
       list.appendChild(item);
     });
-    status.textContent = total === 0 ? "No results for \u201c" + query + "\u201d." :
-      (total === 1 ? "1 result" : total + " results") + " for \u201c" + query + "\u201d" +
-      (total > results.length ? ", the first " + results.length + " shown." : ".");
+    var total = found.docs.length;
+    var quoted = "\u201c" + query + "\u201d";
+    if (total === 0) {
+      status.textContent = "No results for " + quoted + ". Try fewer or shorter words.";
+      return;
+    }
+    status.textContent = (total === 1 ? "1 result" : total + " results") + " for " + quoted +
+      (found.all ? "" : " (pages with some of the words: none has them all)") +
+      (total > docs.length ? ", the first " + docs.length + " shown." : ".");
   }
 
   function run(query) {
     var mine = ++latest;
     query = query.trim();
-    if (!query) {
+    var words = tokens(query);
+    if (!words.length) {
       list.textContent = "";
-      status.textContent = "";
+      status.textContent = query ? "Type a word or a number to search for." : "";
       return;
     }
     status.textContent = "Searching\u2026";
-    load().then(function (module) {
-      return module.search(query);
-    }).then(function (search) {
-      if (mine !== latest) return null;
-      var total = search.results.length;
-      return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); })).then(function (data) {
-        if (mine === latest) show(query, data, total);
+    loadManifest().then(function (m) {
+      return Promise.all(words.map(function (word) {
+        return Promise.all(shardsFor(m, word).map(function (i) { return get("t/" + i + ".json"); }))
+          .then(function (shards) { return matches(m, word, shards); });
+      })).then(function (perWord) {
+        var found = rank(words, perWord);
+        var top = found.docs.slice(0, SHOWN);
+        var chunks = Array.from(new Set(top.map(function (d) { return Math.floor(d / m.chunk); })));
+        return Promise.all(chunks.map(function (c) { return get("d/" + c + ".json"); })).then(function (loaded) {
+          var byChunk = new Map();
+          chunks.forEach(function (c, i) { byChunk.set(c, loaded[i]); });
+          var docs = top.map(function (d) { return byChunk.get(Math.floor(d / m.chunk))[d % m.chunk]; });
+          if (mine === latest) show(query, docs, found);
+        });
       });
     }).catch(function () {
+      if (mine !== latest) return;
       status.textContent = "Search could not load. Try again, or browse the lists of organisations and contracts.";
     });
   }
 
   var timer = null;
+  input.addEventListener("focus", function () { loadManifest().catch(function () {}); });
   input.addEventListener("input", function () {
+    loadManifest().catch(function () {});
     clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value); }, 200);
+    timer = setTimeout(function () { run(input.value); }, 150);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -95,4 +173,5 @@
     input.value = initial;
     run(initial);
   }
+  window.siteSearchTokens = tokens; // for tests/test_search.py: the browser's words for a text
 })();

@@ -1,0 +1,136 @@
+"""The search index (generator/search.py): what goes in, how it is sharded, and that the
+browser's search (site_src/assets/search.js) reads the same words out of a text."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import search
+from generator.entities import KINDS
+from generator.listing import url_of
+
+from conftest import CHROMIUM, serve
+
+
+def _lookup(root: Path, word: str) -> list[int] | None:
+    """The postings of `word` as search.js finds them: the shard whose key is the longest
+    prefix of the word."""
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    keys = manifest["keys"]
+    for n in range(len(word), 0, -1):
+        if word[:n] in keys:
+            shard = json.loads((root / "t" / f"{keys.index(word[:n])}.json").read_text(encoding="utf-8"))
+            return shard.get(word)
+    return None
+
+
+def test_tokens():
+    assert search.tokens("Café Zoë's 2024/25 plan: TRUST_fund") == ["cafe", "zoe", "s", "2024", "25", "plan", "trust", "fund"]
+    assert search.tokens("") == [] and search.tokens("---") == []
+    assert search.tokens("Ŵyn Ælfrēd naïve") == ["wyn", "ælfred", "naive"]
+
+
+def test_shards_split_until_small_and_every_word_is_found(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_POSTINGS", 20)
+    monkeypatch.setattr(search, "CAP", 15)
+    index = search.Index()
+    words = [f"w{a}{b}{c}" for a in "abc" for b in "abcd" for c in "ab"] + ["w", "wa", "zeta"]
+    for i in range(60):
+        index.add(" ".join(words[j] for j in range(i % 7, len(words), 7)), f"p/{i}/", "Page")
+    index.add("common " * 3, "c/", "Page")
+    for i in range(40):
+        index.add("common", f"c{i}/", "Page")
+    manifest = index.write(tmp_path)
+    assert manifest["keys"] == sorted(manifest["keys"]) and len(set(manifest["keys"])) == len(manifest["keys"])
+    assert manifest["documents"] == 101
+    sizes = []
+    for n, key in enumerate(manifest["keys"]):
+        shard = json.loads((tmp_path / "t" / f"{n}.json").read_text(encoding="utf-8"))
+        assert all(w.startswith(key) for w in shard), (key, list(shard))
+        sizes.append((len(shard), sum((len(p) - 1) // 2 for p in shard.values())))
+    # A shard holding more than the limit holds one word only (which cannot be split further).
+    assert all(postings <= 20 or count == 1 for count, postings in sizes)
+    assert len(manifest["keys"]) > 3
+    for word in words + ["common"]:
+        postings = _lookup(tmp_path, word)
+        assert postings is not None, word
+        docs = postings[1::2]
+        assert len(docs) == min(postings[0], 15) and len(set(docs)) == len(docs)
+        scores = postings[2::2]
+        assert scores == sorted(scores, reverse=True)
+    common = _lookup(tmp_path, "common")
+    assert common[0] == 41  # the true document frequency, though only CAP are kept
+    # Kept: the highest scores, then the lowest document numbers. "common common common" (doc 60)
+    # is a three-word title, so it scores less than each one-word "common" and is not kept.
+    assert common[1::2] == list(range(61, 76)) and set(common[2::2]) == {search.TITLE}
+
+
+def test_title_words_outrank_body_words_and_short_titles_outrank_long(tmp_path):
+    index = search.Index()
+    index.add("Youth mentoring", "a/", "Contract", body=["football"])
+    index.add("Football club", "b/", "Organisation", body=["youth"])
+    index.add("Youth football club for the whole borough", "c/", "Organisation")
+    index.write(tmp_path)
+    youth = _lookup(tmp_path, "youth")
+    assert youth[1::2] == [0, 2, 1]
+    football = _lookup(tmp_path, "football")
+    assert football[1::2] == [1, 2, 0]
+    docs = json.loads((tmp_path / "d" / "0.json").read_text(encoding="utf-8"))
+    assert docs[1] == ["Football club", "b/", "Organisation"]
+
+
+def test_built_site_indexes_every_entity_page_and_the_mkdocs_pages(built_site, bundled_tables):
+    root = built_site / search.FOLDER
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    docs = []
+    for n in range(0, manifest["documents"], manifest["chunk"]):
+        docs += json.loads((root / "d" / f"{n // manifest['chunk']}.json").read_text(encoding="utf-8"))
+    assert len(docs) == manifest["documents"]
+    urls = [d[1] for d in docs]
+    assert len(set(urls)) == len(urls)
+    assert all((built_site / u / "index.html").is_file() for u in urls)
+    from generator.entities import build_entities
+    entities = build_entities(bundled_tables)
+    expected = {url_of(e.page) for kind in KINDS for e in entities.by_kind[kind].values()}
+    assert expected <= set(urls)
+    for url in ("", "about/", "datasets/grants/", "accessibility/", "decisions/gateway-2/"):
+        assert url in urls, url
+    # Pages that are not indexed: the further pages of long lists.
+    assert "programmes/neighbourhoods-fund/grants-2/" not in urls
+    # A grant's words lead to its recipient's page.
+    grants = bundled_tables["grants"]
+    org = grants["recipient_org_id"].iloc[0]
+    word = max(search.tokens(grants["description"].iloc[0]), key=len)
+    postings = _lookup(root, word)
+    org_url = url_of(entities.by_kind["organisation"][org].page)
+    assert urls.index(org_url) in postings[1::2] or postings[0] > search.CAP
+
+
+def test_page_text_leaves_out_tables_and_scripts():
+    html = ('<nav>Menu</nav><article class="md-content__inner"><h1 id="x">About <em>this</em> data</h1>'
+            '<p>Where the &amp; money goes.</p><table><tr><td>Row 1</td></tr></table>'
+            '<script>var secret = 1;</script><form><label>Search</label></form></article>')
+    assert search.page_text(html) == ("About this data", "About this data Where the & money goes.")
+
+
+TEXTS = ["Café Zoë's 2024/25 plan: TRUST_fund", "Ŵyn Ælfrēd naïve", "O'Brien & Sons (UK) Ltd.", "ÉCOLE – ŒUVRE",
+         "Straße 12½", "İstanbul", "ﬁne ﬂow", "Ｆｕｌｌ width", "日本語のテキスト", "مرحبا بالعالم", "a.b-c_d e\u00a0f"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
+def test_the_browser_reads_the_same_words_as_the_index(browser, built_site):
+    url, httpd = serve(built_site)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url + "search/", wait_until="load")
+        seen = page.evaluate("texts => texts.map(t => window.siteSearchTokens(t))", TEXTS)
+        context.close()
+    finally:
+        httpd.shutdown()
+    assert seen == [search.tokens(t) for t in TEXTS]
