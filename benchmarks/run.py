@@ -86,14 +86,43 @@ def descendants(pid: int) -> list[str]:
     return found
 
 
+def private_kb(pid: str) -> int:
+    """The memory only this process holds (Private_Clean + Private_Dirty, from smaps_rollup):
+    for a process forked without exec (the build's page workers), what it adds to its parent,
+    since the pages the two still share are counted in the parent already."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            text = handle.read()
+    except OSError:
+        return 0
+    return sum(int(m) for m in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+)", text, re.M))
+
+
+def _cmdline(pid: str) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
 def tree_memory_kb(pid: int) -> tuple[int, int]:
-    """Resident memory of a process and everything below it: (now, sum of each one's peak)."""
+    """Resident memory of a process and everything below it: (now, sum of each one's peak).
+    A descendant forked without exec (same command line as its parent) counts its private
+    memory only (private_kb), now and as its peak: summing its RSS would count every page it
+    shares with its parent twice."""
     rss = hwm = 0
     for each in [str(pid), *descendants(pid)]:
         try:
             with open(f"/proc/{each}/status") as handle:
                 text = handle.read()
+            ppid = re.search(r"PPid:\s+(\d+)", text)
         except OSError:
+            continue
+        if each != str(pid) and ppid and _cmdline(each) == _cmdline(ppid[1]):
+            own = private_kb(each)
+            rss += own
+            hwm += own
             continue
         now, high = re.search(r"VmRSS:\s+(\d+)", text), re.search(r"VmHWM:\s+(\d+)", text)
         rss += int(now[1]) if now else 0
@@ -112,13 +141,14 @@ class PeakSampler(threading.Thread):
     thread (the interval just gets longer). Where clear_refs cannot be written it falls back to
     VmRSS snapshots (`exact` is then False).
 
-    Child processes (the build's page workers, and git): the sum of the live descendants' own VmHWM
-    (their peak so far), added to this process's peak. Children run while this process waits for
-    them, so the sum is a fair (slightly high) figure for the two together; a child's growth in
-    the last 20 ms before it ends can be missed. RUSAGE_CHILDREN is not used: a forked child's
-    ru_maxrss includes the parent's memory it inherited before exec, so every `git` call would
-    count as a copy of the build. For the same reason a child that has not exec'd yet (same
-    command line as this process) is skipped.
+    Child processes (git): the sum of the live descendants' own VmHWM (their peak so far), added
+    to this process's peak. Children run while this process waits for them, so the sum is a fair
+    (slightly high) figure for the two together; a child's growth in the last 20 ms before it
+    ends can be missed. RUSAGE_CHILDREN is not used: a forked child's ru_maxrss includes the
+    parent's memory it inherited before exec, so every `git` call would count as a copy of the
+    build. For the same reason a child forked without exec (same command line as this process:
+    the build's page workers, or a `git` about to start) counts its private memory only
+    (private_kb, sampled now): the pages it shares with this process are in this process's figure.
 
     A stage's peak is the maximum over the intervals overlapping it, so an interval straddling a
     stage boundary counts for both stages (an upper bound, 20 ms resolution).
@@ -164,8 +194,8 @@ class PeakSampler(threading.Thread):
             return b""
 
     def _children_kb(self) -> int:
-        return sum(self._status(pid)[0] for pid in self._descendants()
-                   if self._read(f"/proc/{pid}/cmdline") != self._cmdline)
+        return sum(self._status(pid)[0] if self._read(f"/proc/{pid}/cmdline") != self._cmdline else private_kb(pid)
+                   for pid in self._descendants())
 
     @staticmethod
     def _descendants() -> list[str]:

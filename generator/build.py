@@ -133,6 +133,27 @@ def replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _stand_ins(large: Path, docs_downloads: Path) -> None:
+    """An empty file in the docs folder for each large download, for MkDocs' link checks."""
+    docs_downloads.mkdir(parents=True, exist_ok=True)
+    for path in large.iterdir():
+        (docs_downloads / path.name).touch()
+
+
+def _move_downloads(large: Path, site_downloads: Path, docs_downloads: Path) -> None:
+    """Put each large download in the site (over MkDocs' copy of its stand-in) and, as a hard
+    link, in the docs folder too, so the kept Markdown folder builds on its own."""
+    for path in sorted(large.iterdir()):
+        target = site_downloads / path.name
+        os.replace(path, target)
+        stand_in = docs_downloads / path.name
+        stand_in.unlink()
+        try:
+            os.link(target, stand_in)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(target, stand_in)
+
+
 def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None = GENERATED,
           force: bool = False) -> Result:
     """Validate `data_dir` and build the site into `out_dir`. The generated Markdown is
@@ -170,10 +191,16 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
         try:
             # 3. Downloads, inside the docs folder so MkDocs copies them and checks links to them.
+            # The large files are written beside the docs folder, and only empty stand-ins inside
+            # it (MkDocs checks the links to them, and would copy gigabytes at 1M grants); they
+            # are moved into the site after MkDocs (_move_downloads).
             docs = staging / "docs"
-            downloads = export.export(package, tables, docs / export.DOWNLOADS)
+            large = staging / "downloads"
+            downloads = export.export(package, tables, large)
+            (docs / export.DOWNLOADS).mkdir(parents=True)
             export.write_findings_csv(findings, docs / export.DOWNLOADS / export.WARNINGS_CSV)
-            standards = export.export_standards(tables, config, docs / export.DOWNLOADS, checks.today())
+            standards = export.export_standards(tables, config, large, checks.today())
+            _stand_ins(large, docs / export.DOWNLOADS)
             history = releases.history(package)
             export.write_releases(history, config, docs)
             lap("export")
@@ -201,7 +228,9 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             # 5. MkDocs builds the HTML of those pages, each with its Content-Security-Policy.
             site_dir = staging / "site"
             site.build_site(docs, site_dir, config)
+            _move_downloads(large, site_dir / export.DOWNLOADS, docs / export.DOWNLOADS)
             site.apply_csp(site_dir)
+            built = search.static_pages(site_dir)  # before thousands of entity pages join them
             lap("mkdocs")
 
             # 6. The entity pages (thousands), rendered by Jinja2 into shells MkDocs built.
@@ -210,7 +239,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             lap("pages")
 
             # 7. The search index, made from the entities and the pages MkDocs built.
-            search.index(site_dir, the_entities, tables, urls)
+            search.index(site_dir, the_entities, tables, built)
             lap("search")
 
             # 8. Publish: swap the finished site in, and keep the Markdown it was built from.

@@ -10,6 +10,7 @@ time grow with the square of the page count.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -93,6 +94,15 @@ class Writer:
         if table not in self._records:
             self._records[table] = self.tables[table].to_dict("records")
         return self._records[table][row]
+
+    def prepare(self) -> None:
+        """Make the per-table records and groups the entity pages read, before forking."""
+        for table in ("organisations", "outcomes", "commissioners", "wards", "contracts",
+                      "commissioning_intentions", "decisions"):
+            if table in self.tables and table not in self._records:
+                self._records[table] = self.tables[table].to_dict("records")
+        self.by_contract("aligned", None)
+        self.by_contract("successors", None)
 
     def by_contract(self, what: str, key) -> list:
         """The outcomes a contract is aligned to ("aligned", by row position) or the intentions
@@ -553,8 +563,11 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     as HTML in the site. Returns the URLs written, in the same order whatever `workers`.
 
     The pages are independent, so with more than one core they are shared among forked
-    worker processes (`workers`, default: the cores this process may use, at most WORKERS):
-    each inherits the tables and rows as they are, and sends back only the URLs it wrote."""
+    worker processes (`workers`, default: the cores this process may use, at most WORKERS).
+    Each inherits the tables and rows as they are and sends back only the URLs it wrote. The
+    jobs go in CHUNKS_PER_WORKER chunks per worker, a new process for each chunk: a process
+    copies every page of memory whose objects it touches, so one that lived for the whole
+    stage would end up with a copy of most of this one (12 GB in all at 1M grants)."""
     global _JOBS
     w.site_dir, w.shells = site_dir, shells
     # The further pages of the lists on the Markdown pages (phase one), then every entity.
@@ -564,36 +577,37 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
         workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     workers = max(1, min(workers, len(jobs) // MIN_JOBS))
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_share(w, jobs, 0, 1)
+        return _render_jobs(w, jobs)
+    w.prepare()  # made once here and shared, not once per process
+    size = max(MIN_JOBS, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _JOBS = (w, jobs)
+    gc.freeze()  # the collector would otherwise write to every object in every process
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.starmap(_render_in_worker, [(share, workers) for share in range(workers)])
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+            done = pool.map(_render_chunk, chunks, chunksize=1)
     finally:
         _JOBS = None
-    urls: list[str] = []
-    for n in range(len(jobs)):  # job n was done by worker n % workers, in its order
-        urls += shares[n % workers][n // workers]
-    return urls
+        gc.unfreeze()
+    return [url for urls in done for url in urls]
 
 
 WORKERS = 4  # most worker processes for the entity pages
 MIN_JOBS = 500  # fewer pages than this per worker are not worth a process
-_JOBS: tuple | None = None  # (writer, entities) for the forked workers
+CHUNKS_PER_WORKER = 8
+_JOBS: tuple | None = None  # (writer, jobs) for the forked workers
 
 
-def _render_in_worker(share: int, workers: int) -> list[list[str]]:
+def _render_chunk(span: tuple[int, int]) -> list[str]:
     w, jobs = _JOBS
-    return _render_share(w, jobs, share, workers, grouped=True)
+    return _render_jobs(w, jobs[span[0]:span[1]])
 
 
-def _render_share(w: Writer, jobs: list, share: int, workers: int, grouped: bool = False):
-    """Jobs share, share + workers, ...: each entity's page, then the further pages of its
-    long lists (or a further page of a list on a Markdown page). Returns the URLs, per job
-    when `grouped`."""
-    done = []
-    for entity in jobs[share::workers]:
-        start = len(w.html_pages)
+def _render_jobs(w: Writer, jobs: list) -> list[str]:
+    """Each job's page (an entity's, then the further pages of its long lists; or a further
+    page of a list on a Markdown page). Returns the URLs written."""
+    start = len(w.html_pages)
+    for entity in jobs:
         if isinstance(entity, dict):  # a further page of a list
             w.deferred.append(entity)
         elif entity.kind == "contract":
@@ -605,5 +619,4 @@ def _render_share(w: Writer, jobs: list, share: int, workers: int, grouped: bool
         else:
             w.entity_page(entity)
         w.write_deferred()
-        done.append(w.html_pages[start:])
-    return done if grouped else [url for urls in done for url in urls]
+    return w.html_pages[start:]

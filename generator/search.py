@@ -269,21 +269,23 @@ def collect(entities, tables: dict, site_dir: Path, static_urls: list[str]) -> I
     return index
 
 
-def static_pages(site_dir: Path, skip: set[str]) -> list[str]:
-    """The URLs of the pages MkDocs built (every index.html not in `skip`), sorted."""
+def static_pages(site_dir: Path) -> list[str]:
+    """The URLs of the pages MkDocs built (called before the entity pages are written; the
+    shells left out), sorted."""
     urls = []
     for path in site_dir.rglob("index.html"):
         url = path.parent.relative_to(site_dir).as_posix()
         url = "" if url == "." else url + "/"
-        if url not in skip and not url.startswith(("shell/", FOLDER + "/")):
+        if not url.startswith(("shell/", FOLDER + "/")):
             urls.append(url)
     return sorted(urls, key=lambda u: (u.count("/"), u))
 
 
-def index(site_dir: Path, entities, tables: dict, entity_urls: list[str]) -> dict:
-    """Write the search index into site_dir/search-index/; returns its manifest."""
+def index(site_dir: Path, entities, tables: dict, static_urls: list[str]) -> dict:
+    """Write the search index into site_dir/search-index/; returns its manifest. `static_urls`:
+    the pages MkDocs built (static_pages)."""
     try:
-        found = collect(entities, tables, site_dir, static_pages(site_dir, set(entity_urls)))
+        found = collect(entities, tables, site_dir, static_urls)
         return found.write(site_dir / FOLDER)
     except OSError as exc:
         raise SearchError(f"the search index could not be written ({exc.strerror or exc}: {exc.filename}; "
