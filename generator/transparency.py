@@ -62,7 +62,6 @@ grant's identifier, title and programme.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
@@ -71,6 +70,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 THRESHOLD_GBP = 5000  # the Code: contracts with a value that exceeds £5,000
 
@@ -155,6 +156,51 @@ def _text_series(values) -> pd.Series:
     return pd.Series(values, dtype="string")
 
 
+def _names_of(commissioners: dict, ids: pd.Series) -> list:
+    """_name_of for each id, worked out once per distinct id."""
+    codes, uniques = pd.factorize(ids)  # missing ids: code -1
+    names = np.array([_name_of(commissioners, u) for u in uniques] + [None], dtype=object)
+    return names[codes].tolist()
+
+
+def _organisations_of(organisations: pd.DataFrame, ids: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """The organisations row of each id (the last row of an id, as a dict by org_id keeps),
+    aligned with `ids`, and which ids have one."""
+    keys = organisations["org_id"].astype(str)
+    latest = ~keys.duplicated(keep="last")
+    rows = organisations[latest.to_numpy()]
+    rows.index = keys[latest].to_numpy()
+    wanted = ids.astype(str).to_numpy()
+    found = pd.Index(rows.index).get_indexer(wanted)
+    return rows.iloc[np.where(found < 0, 0, found)].reset_index(drop=True) if len(rows) else \
+        pd.DataFrame(index=range(len(wanted)), columns=rows.columns), found >= 0
+
+
+def _registration_numbers(rows: pd.DataFrame, found: np.ndarray) -> list:
+    """registration_number of each row (None where `found` is false), column by column."""
+    def text(name):
+        if name not in rows:
+            return pd.Series([pd.NA] * len(rows), dtype="string")
+        column = rows[name].reset_index(drop=True)
+        return column.astype("string").where(column.notna().to_numpy(), pd.NA)
+
+    charity, company = text("charity_number"), text("company_number")
+    vcs = (rows["is_vcs"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "is_vcs" in rows
+           else np.zeros(len(rows), dtype=bool))
+    has_charity = charity.notna().to_numpy() & (charity.fillna("").str.len() > 0).to_numpy()
+    has_company = company.notna().to_numpy() & (company.fillna("").str.len() > 0).to_numpy()
+    chosen = np.where(vcs & has_charity, charity.to_numpy(dtype=object),
+                      np.where(has_company, company.to_numpy(dtype=object), charity.to_numpy(dtype=object)))
+    return [None if (not ok or v is pd.NA) else v for v, ok in zip(chosen.tolist(), found.tolist())]
+
+
+def _yes_nos(rows: pd.DataFrame, name: str, found: np.ndarray) -> list:
+    values = rows[name].astype("boolean").reset_index(drop=True)
+    text = np.where(values.fillna(False).to_numpy(dtype=bool), "yes", "no").astype(object)
+    text[values.isna().to_numpy() | ~found] = None
+    return text.tolist()
+
+
 # --- the contracts register --------------------------------------------------------
 
 
@@ -164,19 +210,19 @@ def contracts_register(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     Text columns are pandas strings, dates datetime64, money floats, yes/no flags "yes"/"no"."""
     contracts = tables["contracts"]
     listed = contracts[contracts["total_value_gbp"].astype("float64") > THRESHOLD_GBP]
-    orgs = _lookup(tables["organisations"], "org_id")
+    rows, found = _organisations_of(tables["organisations"], listed["supplier_org_id"])
     commissioners = _lookup(tables["commissioners"], "commissioner_id")
-    suppliers = [orgs.get(str(s)) for s in listed["supplier_org_id"]]
+    names = rows["name"].reset_index(drop=True).astype(object).where(found, None).tolist()
     frame = pd.DataFrame({
         "Reference number": _text_series(listed["contract_id"].tolist()),
         "Title of agreement": _text_series(listed["title"].tolist()),
         "Description of goods and/or services": _text_series(listed["description"].tolist()),
-        "Department responsible": _text_series([_name_of(commissioners, c) for c in listed["commissioner_id"]]),
-        "Supplier name": _text_series([o["name"] if o else None for o in suppliers]),
+        "Department responsible": _text_series(_names_of(commissioners, listed["commissioner_id"])),
+        "Supplier name": _text_series(names),
         "Supplier identifier": _text_series(listed["supplier_org_id"].tolist()),
-        "Supplier registration number": _text_series([registration_number(o) for o in suppliers]),
-        "Supplier is an SME": _text_series([_yes_no(o["is_sme"]) if o else None for o in suppliers]),
-        "Supplier is a VCS organisation": _text_series([_yes_no(o["is_vcs"]) if o else None for o in suppliers]),
+        "Supplier registration number": _text_series(_registration_numbers(rows, found)),
+        "Supplier is an SME": _text_series(_yes_nos(rows, "is_sme", found)),
+        "Supplier is a VCS organisation": _text_series(_yes_nos(rows, "is_vcs", found)),
         "Procurement process": _text_series(listed["procurement_route"].tolist()),
         "Start date": pd.to_datetime(listed["start_date"].to_numpy()),
         "End date": pd.to_datetime(listed["end_date"].to_numpy()),
@@ -209,7 +255,7 @@ def financial_year(day) -> str:
 
 def financial_years(tables: dict[str, pd.DataFrame]) -> list[str]:
     """The financial years that have at least one grant (by award date), oldest first."""
-    dates = tables["grants"]["award_date"].dropna()
+    dates = tables["grants"]["award_date"].dropna().unique()
     return sorted({financial_year(d) for d in dates})
 
 
@@ -219,12 +265,16 @@ def vcs_grants(tables: dict[str, pd.DataFrame], year: str) -> pd.DataFrame:
     every grant whose recipient has is_vcs yes, in the grants table's order."""
     first, last = _year_bounds(year)
     grants = tables["grants"]
-    orgs = _lookup(tables["organisations"], "org_id")
+    organisations = tables["organisations"]
     commissioners = _lookup(tables["commissioners"], "commissioner_id")
-    vcs_ids = {k for k, o in orgs.items() if not _missing(o["is_vcs"]) and bool(o["is_vcs"])}
+    keys = organisations["org_id"].astype(str)
+    latest = ~keys.duplicated(keep="last")  # as a dict by org_id keeps the last row of an id
+    vcs = organisations["is_vcs"].astype("boolean").fillna(False).astype(bool)
+    vcs_ids = set(keys[latest & vcs])
     awarded = grants["award_date"]
-    chosen = grants[(awarded >= first) & (awarded <= last) & grants["recipient_org_id"].astype(str).isin(vcs_ids)]
-    recipients = [orgs[str(r)] for r in chosen["recipient_org_id"]]
+    in_year = grants[(awarded >= first) & (awarded <= last)]
+    chosen = in_year[in_year["recipient_org_id"].astype(str).isin(vcs_ids).to_numpy()]
+    rows, found = _organisations_of(organisations, chosen["recipient_org_id"])
 
     def column(name):
         return chosen[name].tolist() if name in chosen else [None] * len(chosen)
@@ -234,10 +284,11 @@ def vcs_grants(tables: dict[str, pd.DataFrame], year: str) -> pd.DataFrame:
         "Date awarded": pd.to_datetime(chosen["award_date"].to_numpy()),
         "Grant period start": pd.to_datetime(chosen["planned_start_date"].to_numpy()),
         "Grant period end": pd.to_datetime(chosen["planned_end_date"].to_numpy()),
-        "Department which awarded the grant": _text_series([_name_of(commissioners, d) for d in column("department_id")]),
-        "Beneficiary": _text_series([o["name"] for o in recipients]),
+        "Department which awarded the grant": _text_series(
+            _names_of(commissioners, chosen["department_id"]) if "department_id" in chosen else [None] * len(chosen)),
+        "Beneficiary": _text_series(rows["name"].reset_index(drop=True).tolist()),
         "Beneficiary identifier": _text_series(column("recipient_org_id")),
-        "Beneficiary registration number": _text_series([registration_number(o) for o in recipients]),
+        "Beneficiary registration number": _text_series(_registration_numbers(rows, found)),
         "Title": _text_series(column("title")),
         "Summary of the purpose of the grant": _text_series(column("description")),
         "Grant programme": _text_series(column("programme")),
@@ -273,14 +324,36 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _column_cells(series: pd.Series) -> pa.Array:
+    """_cell on every value of a column, column by column (Arrow) for the column types the
+    lists have (text, dates, numbers, yes/no); other columns cell by cell."""
+    from .export import iso_dates, number_text
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype):
+        values = pa.array(series, type=pa.string())
+        first = pc.utf8_slice_codeunits(values, 0, 1)
+        risky = pc.is_in(first, value_set=pa.array(list(FORMULA_STARTS), pa.string()))
+        return pc.fill_null(pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values), "")
+    if pd.api.types.is_datetime64_dtype(dtype):
+        return pc.fill_null(iso_dates(pa.array(series)), "")
+    if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return pc.fill_null(number_text(pa.array(series, type=pa.float64()), _number), "")
+    if pd.api.types.is_bool_dtype(dtype):
+        return pc.fill_null(pc.if_else(pa.array(series, type=pa.bool_()), "yes", "no"), "")
+    return pa.array([_cell(v) for v in series.tolist()], pa.string())
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` as a CSV for spreadsheets: UTF-8 with a BOM, dates YYYY-MM-DD, money as
     plain numbers, and text cells that a spreadsheet would run as a formula prefixed with ``'``
-    (the policy is in the module docstring)."""
+    (the policy is in the module docstring). The bytes are those of csv.writer (CRLF) over
+    ``_cell`` of every value, written column by column."""
+    from .export import write_csv_columns
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([_cell(str(c)) for c in frame.columns])
-        for row in frame.itertuples(index=False, name=None):
-            writer.writerow([_cell(v) for v in row])
+    columns = [_column_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    with path.open("wb") as handle:
+        handle.write(b"\xef\xbb\xbf")
+        write_csv_columns(handle, [_cell(str(c)) for c in frame.columns], columns, "\r\n")
