@@ -8,7 +8,8 @@ already in the tables, so the index is made from them directly, with no HTML par
 few dozen pages MkDocs built.
 
 What is indexed (one document per page a result leads to):
-- each entity page: its name (the title), plus words that describe it (the body): a contract's
+- each entity page: its name (the title), plus its identifier and words that describe it (the
+  body): a contract's
   description, an intention's, a decision's purpose, an outcome's theme and description, and an
   organisation's grants (their titles and descriptions: each grant is found on its recipient's
   page, as no grant has a page of its own);
@@ -257,6 +258,9 @@ def collect(entities, tables: dict, site_dir: Path, static_urls: list[str]) -> I
                 body = (value,) if _present(value) else ()
             else:
                 body = ()
+            # Its identifier first (an org-id such as GB-CHC-1234567, a contract or decision
+            # reference), so it is found by that too; for a programme or ward it is the name.
+            body = (entity.key, *body) if entity.key != entity.name else body
             index.add(entity.name, url_of(entity.page), description, body)
 
     for url in static_urls:

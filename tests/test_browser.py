@@ -174,3 +174,13 @@ def test_entity_page_figures_match_the_data(page, server):
     assert shown[:2] == [f"£{total_c:,} in {len(contracts)} contract{'' if len(contracts) == 1 else 's'}",
                          f"£{total_g:,} in {len(grants)} grant{'' if len(grants) == 1 else 's'}"]
     assert page.locator("table[data-sortable] tbody tr").count() == len(contracts) + len(grants)
+
+
+def test_search_finds_an_organisation_by_its_identifier(page, server):
+    """Its org-id's words (gb, chc) are in thousands of pages and kept only for the best of
+    them; the number is rare, and the organisation must still come first."""
+    org = _busiest_org()
+    results = search(page, server, org["org_id"])
+    first = results.first.get_attribute("href")
+    assert first.rstrip("/").endswith(f"organisations/{slugify(org['org_id'])}")
+    assert page.foreign == [] and settle(page) == []

@@ -134,3 +134,33 @@ def test_the_browser_reads_the_same_words_as_the_index(browser, built_site):
     finally:
         httpd.shutdown()
     assert seen == [search.tokens(t) for t in TEXTS]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed")
+def test_the_browser_finds_a_page_whose_common_words_were_cut_from_the_index(browser, built_site, tmp_path,
+                                                                             monkeypatch):
+    """Common words keep only their best CAP documents; a page with a rare word and two
+    common ones ("GB-CHC-1000007") must still be found, and first."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site / "search", site / "search")
+    shutil.copytree(built_site / "assets", site / "assets")
+    monkeypatch.setattr(search, "CAP", 3)
+    index = search.Index()
+    for n in range(12):
+        index.add(f"Organisation {n}", f"o{n}/", "Organisation", body=[f"GB-CHC-{1000000 + n}"])
+    index.write(site / search.FOLDER)
+    assert len(_lookup(site / search.FOLDER, "chc")) == 1 + 2 * 3  # cut to 3 of 12
+    url, httpd = serve(site)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url + "search/?q=GB-CHC-1000007", wait_until="load")
+        page.wait_for_selector("#search-results li a", timeout=15000)
+        links = page.locator("#search-results li a")
+        assert links.first.inner_text() == "Organisation 7" and links.count() == 1
+        context.close()
+    finally:
+        httpd.shutdown()

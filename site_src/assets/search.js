@@ -66,14 +66,18 @@
   }
 
   // doc -> best score of this word in it: an exact word counts fully, a longer word starting
-  // with it (what is still being typed) counts 0.6; rarer words count more.
+  // with it (what is still being typed) counts 0.6; rarer words count more. `complete` is false
+  // when a matching word is so common that the index keeps only its best documents: a page
+  // missing from the list may still hold the word.
   function matches(m, word, shards) {
     var best = new Map();
+    best.complete = true;
     shards.forEach(function (shard) {
       Object.keys(shard).forEach(function (token) {
         var weight = token === word ? 1 : (word.length > 1 && token.lastIndexOf(word, 0) === 0 ? 0.6 : 0);
         if (!weight) return;
         var postings = shard[token];
+        if (postings[0] > (postings.length - 1) / 2) best.complete = false;
         var idf = Math.log(1 + m.documents / postings[0]);
         for (var i = 1; i < postings.length; i += 2) {
           var score = postings[i + 1] * weight * idf;
@@ -84,20 +88,27 @@
     return best;
   }
 
+  // The documents with every word, best first. A word whose list is complete must be in the
+  // document; a very common word (list cut short) only adds to the score of those it lists.
+  // When no document has every word, those with the most of them.
   function rank(words, perWord) {
     var total = new Map();
     var count = new Map();
+    var complete = perWord.filter(function (best) { return best.complete; });
+    var lists = complete.length ? complete : perWord;
     perWord.forEach(function (best) {
       best.forEach(function (score, doc) {
         total.set(doc, (total.get(doc) || 0) + score);
-        count.set(doc, (count.get(doc) || 0) + 1);
       });
     });
-    var docs = Array.from(total.keys());
+    lists.forEach(function (best) {
+      best.forEach(function (score, doc) { count.set(doc, (count.get(doc) || 0) + 1); });
+    });
+    var docs = Array.from(count.keys());
     var most = docs.reduce(function (n, d) { return Math.max(n, count.get(d)); }, 0);
     docs = docs.filter(function (d) { return count.get(d) === most; });
     docs.sort(function (a, b) { return (total.get(b) - total.get(a)) || (a - b); });
-    return { docs: docs, all: most === words.length };
+    return { docs: docs, all: most === lists.length };
   }
 
   function show(query, docs, found) {
