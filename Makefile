@@ -34,7 +34,7 @@ clean:
 	rm -rf site site_src/generated .pytest_cache
 
 ## bench: time and measure our build against a naive baseline at 20k, 100k and 1M grants
-## (about 20 minutes; one size: make bench SIZES="20k"). Figures in benchmarks/results/latest.json.
+## (about 23 minutes, at most 30; one size: make bench SIZES="20k"). Figures in benchmarks/results/latest.json.
 SIZES ?= 20k 100k 1M
 .PHONY: bench
 bench: $(STAMP)

@@ -1233,8 +1233,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grants", type=int, action="append", metavar="N",
                         help="a size by its number of grants (repeatable; replaces --sizes)")
     parser.add_argument("--seed", type=int, default=2016, help="the sample data's seed (default: 2016)")
-    parser.add_argument("--budget", type=float, default=18 * 60,
-                        help="stop steps that would run past this many seconds in all (default: 1080)")
+    parser.add_argument("--budget", type=float, default=30 * 60,
+                        help="stop steps that would run past this many seconds in all (default: 1800)")
     parser.add_argument("--step-timeout", type=float, default=900, help="longest one step may run (default: 900 s)")
     parser.add_argument("--memory-limit", type=float, default=None, metavar="MB",
                         help="stop a step whose processes hold more than this "
