@@ -190,10 +190,9 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
     with lock(out_dir):
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
         try:
-            # 3. Downloads, inside the docs folder so MkDocs copies them and checks links to them.
-            # The large files are written beside the docs folder, and only empty stand-ins inside
-            # it (MkDocs checks the links to them, and would copy gigabytes at 1M grants); they
-            # are moved into the site after MkDocs (_move_downloads).
+            # 3. Downloads. The large files are written beside the docs folder, with only empty
+            # stand-ins inside it (MkDocs checks the links to them, and would copy gigabytes at
+            # 1M grants); they are moved into the site after MkDocs (_move_downloads).
             docs = staging / "docs"
             large = staging / "downloads"
             downloads = export.export(package, tables, large)

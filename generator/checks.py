@@ -108,31 +108,29 @@ def _applies(ctx: Context, check: Check) -> list[str]:
 
 
 def _free_text(ctx: Context, check: Check):
-    """(dataset, column, its non-empty values) for every free-text column the check covers."""
+    """(dataset, column, its non-empty values as a TextColumn) for every free-text column the check covers."""
     for dataset in _applies(ctx, check):
         frame = ctx.tables[dataset]
         for column in _free_text_columns(ctx.res(dataset)):
             if (dataset, column) not in ctx.texts:
-                ctx.texts[dataset, column] = Text(frame[column].dropna())
+                ctx.texts[dataset, column] = TextColumn(frame[column].dropna())
             yield dataset, column, ctx.texts[dataset, column]
 
 
-class Text(pd.Series):
+@dataclass
+class TextColumn:
     """A column's non-empty text, with its pyarrow copy made once for all the text checks."""
 
-    _metadata = ["_arrow"]
-
-    @property
-    def _constructor(self):
-        return pd.Series
+    values: pd.Series
+    _arrow: object = None  # pyarrow array; False when the values are not all text
 
     def arrow(self):
-        if getattr(self, "_arrow", None) is None:
+        if self._arrow is None:
             import pyarrow as pa
 
             try:
-                self._arrow = pa.array(self.to_numpy(dtype=object), type=pa.large_string())
-            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all text
+                self._arrow = pa.array(self.values.to_numpy(dtype=object), type=pa.large_string())
+            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
                 self._arrow = False
         return self._arrow
 
@@ -333,26 +331,17 @@ PREFILTERS = {
 }
 
 
-def _arrow(values: pd.Series):
-    """`values` as a pyarrow array (made once for a Text), or False when they are not all text."""
-    if isinstance(values, Text):
-        return values.arrow()
-    return Text(values).arrow()
-
-
 PREFILTER_FROM = 1000  # values in a column from which the shortcuts are worth their set-up
 
 
-def _matching(values: pd.Series, pattern: re.Pattern) -> pd.Series:
-    """The values (non-empty text) that `pattern` finds something in, with their index."""
+def _matching(text: TextColumn, pattern: re.Pattern) -> pd.Series:
+    """The values of `text` that `pattern` finds something in, with their index."""
+    values = text.values
     rule = PREFILTERS.get(pattern.pattern)
-    if rule is not None and len(values) > PREFILTER_FROM:
-        import pyarrow as pa
+    array = text.arrow() if rule is not None and len(values) > PREFILTER_FROM else False
+    if array is not False:
         import pyarrow.compute as pc
 
-        array = _arrow(values)
-        if array is False:  # not all text: no shortcut
-            return values[values.astype(str).str.contains(pattern, regex=True)]
         if rule == "@":
             mask = pc.match_substring(array, rule)
         elif isinstance(rule, str):
@@ -360,36 +349,34 @@ def _matching(values: pd.Series, pattern: re.Pattern) -> pd.Series:
         elif rule[0] == "count":
             mask = pc.greater_equal(pc.count_substring_regex(array, rule[1]), rule[2])
         else:
-            masks = [pc.match_substring(array, s) for s in rule[1:]]
-            mask = masks[0]
-            for other in masks[1:]:
-                mask = pc.or_(mask, other)
+            mask = pc.match_substring(array, rule[1])
+            for other in rule[2:]:
+                mask = pc.or_(mask, pc.match_substring(array, other))
         values = values[mask.to_numpy(zero_copy_only=False)]
     elif rule == "@" and len(values):  # the email pattern is slow on long text without an @
         values = values[values.str.contains("@", regex=False)]
     return values[values.str.contains(pattern, regex=True)] if len(values) else values
 
 
-def _starting(values: pd.Series, starts: tuple[str, ...]) -> pd.Series:
-    """The values (non-empty text) that start with one of `starts` (single characters)."""
-    if len(values) > PREFILTER_FROM:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+def _starting(text: TextColumn, starts: tuple[str, ...]) -> pd.Series:
+    """The values of `text` that start with one of `starts` (single characters)."""
+    values = text.values
+    array = text.arrow() if len(values) > PREFILTER_FROM else False
+    if array is False:
+        return values[values.str.startswith(starts)]
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-        array = _arrow(values)
-        if array is False:
-            return values[values.astype(str).str.startswith(starts)]
-        first = pc.utf8_slice_codeunits(array, 0, 1)
-        return values[pc.is_in(first, value_set=pa.array(list(starts), type=pa.large_string()))
-                      .to_numpy(zero_copy_only=False)]
-    return values[values.str.startswith(starts)]
+    first = pc.utf8_slice_codeunits(array, 0, 1)
+    return values[pc.is_in(first, value_set=pa.array(list(starts), type=pa.large_string()))
+                  .to_numpy(zero_copy_only=False)]
 
 
 def check_personal_data(ctx: Context, check: Check) -> list[Finding]:
     found = []
-    for dataset, column, values in _free_text(ctx, check):
+    for dataset, column, cells in _free_text(ctx, check):
         for kind, pattern, hint, what in PERSONAL:
-            for i, text in _matching(values, pattern).items():
+            for i, text in _matching(cells, pattern).items():
                 found.append(_finding(ctx, check, dataset, int(i) + 2, column,
                                       f"contains {kind} {show(pattern.search(text).group(0))}, which may be "
                                       f"personal data (expected no contact details in published text: {what})"))
@@ -425,8 +412,8 @@ def check_no_html(ctx: Context, check: Check) -> list[Finding]:
     return [
         _finding(ctx, check, dataset, int(i) + 2, column,
                  f"contains HTML or a script {show(HTML.search(text).group(0))} (expected plain text: remove the markup)")
-        for dataset, column, values in _free_text(ctx, check)
-        for i, text in _matching(values, HTML).items()
+        for dataset, column, cells in _free_text(ctx, check)
+        for i, text in _matching(cells, HTML).items()
     ]
 
 
@@ -435,8 +422,8 @@ def check_formula_like(ctx: Context, check: Check) -> list[Finding]:
         _finding(ctx, check, dataset, int(i) + 2, column,
                  f"{show(text)} starts with {show(text[0])}, which spreadsheets treat as a formula "
                  "(expected text that starts with a letter, digit or quotation mark)")
-        for dataset, column, values in _free_text(ctx, check)
-        for i, text in _starting(values, FORMULA_START).items()
+        for dataset, column, cells in _free_text(ctx, check)
+        for i, text in _starting(cells, FORMULA_START).items()
     ]
 
 

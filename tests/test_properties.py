@@ -113,12 +113,12 @@ def test_text_check_shortcuts_find_what_the_patterns_find(texts):
     try:
         for pattern in (checks.EMAIL, checks.PHONE, checks.POSTCODE, checks.HTML):
             checks.PREFILTER_FROM = 10**9
-            plain = checks._matching(values, pattern)
+            plain = checks._matching(checks.TextColumn(values), pattern)
             checks.PREFILTER_FROM = 0
-            fast = checks._matching(values, pattern)
+            fast = checks._matching(checks.TextColumn(values), pattern)
             assert fast.index.tolist() == plain.index.tolist() == values.index[values.str.contains(pattern)].tolist()
         checks.PREFILTER_FROM = 0
-        fast = checks._starting(values, checks.FORMULA_START)
+        fast = checks._starting(checks.TextColumn(values), checks.FORMULA_START)
         assert fast.index.tolist() == values.index[values.str.startswith(checks.FORMULA_START)].tolist()
     finally:
         checks.PREFILTER_FROM = original
