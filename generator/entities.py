@@ -82,8 +82,9 @@ class Entity:
 
     @property
     def page(self) -> str:
-        """The Markdown file of its page, relative to the docs folder."""
-        return f"{KINDS[self.kind].folder}/{self.slug}.md"
+        """Its page, relative to the site's root (an HTML page rendered into a shell, served
+        at its own name: organisations/gb-chc-1234567.html)."""
+        return f"{KINDS[self.kind].folder}/{self.slug}.html"
 
     @property
     def total(self) -> float:

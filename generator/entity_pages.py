@@ -138,7 +138,7 @@ class Writer:
         """An HTML page in its shell: `page` is named like a Markdown page (x/y.md is served at x/y/)."""
         url = listing.url_of(page)
         body = self.env.get_template(template).render(**context, **self.common)
-        path = self.site_dir / url / "index.html"
+        path = self.site_dir / (url if url.endswith(".html") else url + "index.html")
         self.folder(path.parent)
         path.write_text(self.shells[url.count("/")].page(title, body), encoding="utf-8")
         self.html_pages.append(url)
@@ -150,16 +150,16 @@ class Writer:
         positions, intro). Its CSV is <stem>.csv in the page's folder; a list longer than
         one table page continues on pages <stem>-2, <stem>-3 ... in that folder."""
         out = []
-        folder = listing.url_of(page)
         for key, stem, heading, positions, intro in lists:
             if not len(positions):
                 continue
             chunks = pages_of(positions)
-            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0], f"{folder}{stem}.csv")
+            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0],
+                                  listing.beside(page, stem) + ".csv")
             self.csv(first)
             section = Section(heading, intro, first)
             if len(chunks) > 1:
-                pages = [page] + [f"{folder}{stem}-{n}.md" for n in range(2, len(chunks) + 1)]
+                pages = [page] + [listing.beside(page, f"{stem}-{n}") + ".html" for n in range(2, len(chunks) + 1)]
                 for n, chunk in enumerate(chunks[1:], start=2):
                     sub = pages[n - 1]
                     start = (n - 1) * listing.PAGE_ROWS + 1
@@ -167,7 +167,7 @@ class Writer:
                     section.more.append((span, href(page, listing.url_of(sub))))
                     self.deferred.append(dict(
                         page=sub, caption=f"{heading}: {name}, {span}", key=key, positions=chunk,
-                        csv=f"{folder}{stem}-{n}.csv", title=f"{heading}: {name}, {span}",
+                        csv=listing.beside(page, f"{stem}-{n}") + ".csv", title=f"{heading}: {name}, {span}",
                         back=(name, href(sub, listing.url_of(page))),
                         previous=href(sub, listing.url_of(pages[n - 2])),
                         next=href(sub, listing.url_of(pages[n])) if n < len(pages) else None))
@@ -366,7 +366,7 @@ class Writer:
         resolutions = [r.strip() for r in (text("resolutions") or "").split(" | ") if r.strip()]
         sources = [u.strip() for u in (text("source_url") or "").split(" ; ") if u.strip()]
         single = listing.table(page, f"This decision as data: {entity.name}", self.rows["decisions"],
-                               np.array([entity.row]), listing.url_of(page) + "decision.csv")
+                               np.array([entity.row]), listing.beside(page, "decision") + ".csv")
         self.csv(single)
         self.write_html(page, entity.name, "decision.html.j2", entity=entity, facts=facts,
                         real=d["provenance"] == "real", purpose=text("purpose"), resolutions=resolutions,
@@ -396,7 +396,7 @@ class Writer:
             facts.append(("Social value commitments", c["social_value_commitments"]))
         successors = self.by_contract("successors", entity.key)
         single = listing.table(page, f"This contract as data: {entity.name}", self.rows["contracts"],
-                               np.array([entity.row]), listing.url_of(page) + "contract.csv")
+                               np.array([entity.row]), listing.beside(page, "contract") + ".csv")
         self.csv(single)
         self.write_html(page, entity.name, "contract.html.j2", entity=entity, contract=c, facts=facts,
                         description=c["description"], outcomes=[self.link(page, "outcome", o) for o in aligned],
@@ -418,7 +418,7 @@ class Writer:
         if not pd.isna(i["replaces_contract_id"]):
             facts.append(("Replaces", self.link(page, "contract", i["replaces_contract_id"])))
         single = listing.table(page, f"This intention as data: {entity.name}", self.rows["intentions"],
-                               np.array([entity.row]), listing.url_of(page) + "intention.csv")
+                               np.array([entity.row]), listing.beside(page, "intention") + ".csv")
         self.csv(single)
         self.write_html(page, entity.name, "intention.html.j2", entity=entity, facts=facts,
                         description=i["description"], single=single, index=href(page, "forward-plan/"),

@@ -31,12 +31,25 @@ NUM = ' class="num"'
 
 
 def url_of(page: str) -> str:
-    """The URL folder a Markdown page is served at (directory URLs)."""
+    """The URL a page is served at: a Markdown page at its folder (directory URLs, x/y.md at
+    x/y/), an HTML page (an entity page, x/y.html) at its own name."""
+    if page.endswith(".html"):
+        return page
     if page == "index.md":
         return ""
     if page.endswith("/index.md"):
         return page[: -len("index.md")]
     return page[: -len(".md")] + "/"
+
+
+def beside(page: str, stem: str) -> str:
+    """The site path (without extension) of a file `stem` that belongs to `page`: in its
+    folder for a Markdown page (x/y/stem), beside it for an HTML page (x/y.stem). A slug
+    never holds a dot, so x/y.stem is never another entity's page; and no folder is made
+    per entity page (on ext4 a new folder costs about 20 times a new file)."""
+    if page.endswith(".html"):
+        return f"{page[:-len('.html')]}.{stem}"
+    return url_of(page) + stem
 
 
 def root_of(page: str) -> str:
@@ -48,7 +61,7 @@ def href(page: str, target: str) -> str:
     """A link from a Markdown page to a site path (a folder ending in / or a file): what
     posixpath.relpath gives for the two (tests/test_site.py checks they agree), without its
     cost (it makes both paths absolute; this is called for every link on every page)."""
-    base = [p for p in url_of(page).split("/") if p]
+    base = url_of(page).split("/")[:-1]  # its folder
     parts = [p for p in target.split("/") if p and p != "."]
     common = 0
     for a, b in zip(base, parts):
@@ -63,7 +76,7 @@ def href(page: str, target: str) -> str:
 
 def _relpath_href(page: str, target: str) -> str:
     """href() as posixpath.relpath computes it (the reference the tests compare with)."""
-    base = url_of(page) or "."
+    base = posixpath.dirname(url_of(page)) or "."
     rel = posixpath.relpath(target or ".", base)
     if target.endswith("/") or target == "":
         rel = "./" if rel == "." else rel + "/"
@@ -139,7 +152,7 @@ def _link(targets: np.ndarray, texts: np.ndarray) -> np.ndarray:
 
 
 def _targets(keys: pd.Series, kind_entities: dict, folder: str) -> np.ndarray:
-    return np.array([f"{folder}/{kind_entities[k].slug}/" if isinstance(k, str) and k in kind_entities else ""
+    return np.array([f"{folder}/{kind_entities[k].slug}.html" if isinstance(k, str) and k in kind_entities else ""
                      for k in keys.astype(object).where(keys.notna(), None)], dtype=object)
 
 

@@ -70,12 +70,13 @@ def build_site(docs_dir: Path, site_dir: Path, settings) -> None:
 SHELL = "shell"  # docs folder of the shell pages; removed from the published site
 TITLE_MARK = "ShellTitleMarkQ7"
 BODY_MARK = "ShellBodyMarkQ7"
-SHELL_DEPTHS = (2, 3)
+HEADING_ID = "page-title"  # the id of an entity page's heading, where "Skip to content" goes
+SHELL_DEPTHS = (1, 2, 3)  # URL folder depths: organisations/x.html is 1, years/2024-25/grants-2.html 2
 
 
 def write_shells(docs_dir: Path) -> None:
     for depth in SHELL_DEPTHS:
-        path = docs_dir / SHELL / Path(*["d"] * (depth - 1)).with_suffix(".md")
+        path = docs_dir / SHELL / (Path(*["d"] * (depth - 1)).with_suffix(".md") if depth > 1 else Path("index.md"))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\nhide:\n  - toc\n---\n# {TITLE_MARK}\n\n{BODY_MARK}\n", encoding="utf-8")
 
@@ -102,6 +103,8 @@ class Shell:
         # The theme's indentation is a fifth of every page: each run of it becomes one
         # line break (the shells hold no <pre> or <textarea>, where it would matter).
         self.head, self.tail = _squeeze(html[:heading]), _squeeze(html[html.index(body) + len(body):])
+        # Material's "Skip to content" link goes to the first heading's id.
+        self.head = self.head.replace(f'href="#{TITLE_MARK.lower()}"', f'href="#{HEADING_ID}"')
         self.between = _squeeze(html[end:html.index(body)])
 
     def page(self, title: str, body: str) -> str:
@@ -109,7 +112,7 @@ class Shell:
         from markupsafe import escape
 
         text = str(escape(title))
-        return (self.head.replace(TITLE_MARK, text) + f"<h1>{text}</h1>" + self.between + body
+        return (self.head.replace(TITLE_MARK, text) + f'<h1 id="{HEADING_ID}">{text}</h1>' + self.between + body
                 + self.tail.replace(TITLE_MARK, text))
 
 

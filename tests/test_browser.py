@@ -36,11 +36,12 @@ def _busiest_org() -> dict:
 PAGES = ["", "datasets/", "datasets/grants/", "datasets/contracts/", "about/", "accessibility/", "standards/",
          "quality/", "quality/grants/", "changes/", "search/", "live/", "forward-plan/", "organisations/",
          "outcomes/", "programmes/", "years/2024-25/",
-         f"organisations/{slugify(_busiest_org()['org_id'])}/", "outcomes/oc1/", "commissioners/swk-cfs/",
-         "client-groups/mental-health/", "programmes/neighbourhoods-fund/", "programmes/neighbourhoods-fund/grants-2/",
-         "wards/peckham/", f"contracts/{slugify(_rows('contracts')[0]['contract_id'])}/",
-         f"intentions/{slugify(_rows('commissioning_intentions')[0]['intention_id'])}/", "decisions/",
-         "decisions/gateway-2/", "decisions/swk-dec-0001/", "decisions/ill-dec-0001/", "404.html"]
+         f"organisations/{slugify(_busiest_org()['org_id'])}.html", "outcomes/oc1.html", "commissioners/swk-cfs.html",
+         "client-groups/mental-health.html", "programmes/neighbourhoods-fund.html",
+         "programmes/neighbourhoods-fund.grants-2.html",
+         "wards/peckham.html", f"contracts/{slugify(_rows('contracts')[0]['contract_id'])}.html",
+         f"intentions/{slugify(_rows('commissioning_intentions')[0]['intention_id'])}.html", "decisions/",
+         "decisions/gateway-2/", "decisions/swk-dec-0001.html", "decisions/ill-dec-0001.html", "404.html"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -117,7 +118,7 @@ def test_search_finds_an_organisation_by_name(page, server):
     org = _busiest_org()
     results = search(page, server, org["name"])
     first = results.first.get_attribute("href")
-    assert first.rstrip("/").endswith(f"organisations/{slugify(org['org_id'])}")
+    assert first.endswith(f"organisations/{slugify(org['org_id'])}.html")
     assert "result" in page.locator("#search-status").inner_text()
     assert page.foreign == [] and settle(page) == []
 
@@ -128,10 +129,10 @@ def test_search_finds_a_contract_by_words_in_its_description_and_an_outcome(page
     results = search(page, server, contract["title"])
     hrefs = [results.nth(i).get_attribute("href") for i in range(min(5, results.count()))]
     # Its decisions ("Gateway 2 - Contract Award: <title>") may rank beside it, but it is in the first five.
-    assert any(h.rstrip("/").endswith(f"contracts/{slugify(contract['contract_id'])}") for h in hrefs), hrefs
+    assert any(h.endswith(f"contracts/{slugify(contract['contract_id'])}.html") for h in hrefs), hrefs
     outcome = _rows("outcomes")[1]
     first = search(page, server, outcome["title"]).first.get_attribute("href")
-    assert first.rstrip("/").endswith(f"outcomes/{slugify(outcome['outcome_id'])}")
+    assert first.endswith(f"outcomes/{slugify(outcome['outcome_id'])}.html")
     assert page.foreign == [] and settle(page) == []
 
 
@@ -166,7 +167,7 @@ def test_entity_page_figures_match_the_data(page, server):
     org = _busiest_org()
     contracts = [c for c in _rows("contracts") if c["supplier_org_id"] == org["org_id"]]
     grants = [g for g in _rows("grants") if g["recipient_org_id"] == org["org_id"]]
-    page.goto(server + f"organisations/{slugify(org['org_id'])}/", wait_until="networkidle")
+    page.goto(server + f"organisations/{slugify(org['org_id'])}.html", wait_until="networkidle")
     assert page.locator("h1").inner_text() == org["name"]
     shown = [" ".join(t.split()) for t in page.locator("article ul.figures li").all_inner_texts()]
     total_c = int(sum(Decimal(c["total_value_gbp"]) for c in contracts).quantize(Decimal(1)))
@@ -182,5 +183,5 @@ def test_search_finds_an_organisation_by_its_identifier(page, server):
     org = _busiest_org()
     results = search(page, server, org["org_id"])
     first = results.first.get_attribute("href")
-    assert first.rstrip("/").endswith(f"organisations/{slugify(org['org_id'])}")
+    assert first.endswith(f"organisations/{slugify(org['org_id'])}.html")
     assert page.foreign == [] and settle(page) == []

@@ -24,7 +24,7 @@ def rows(name: str) -> list[dict]:
 
 
 def page(site, url: str) -> BeautifulSoup:
-    path = site / url / "index.html"
+    path = site / (url if url.endswith(".html") else url + "index.html")
     assert path.is_file(), f"missing page {url}"
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
@@ -42,7 +42,7 @@ def test_a_contract_followed_from_gateway_1_to_its_award(built_site):
             by_contract[link["contract_id"]][int(link["gateway"])] = link["decision_id"]
     contract_id, steps = next((c, s) for c, s in sorted(by_contract.items()) if 1 in s and 2 in s)
     contract = next(c for c in rows("contracts") if c["contract_id"] == contract_id)
-    url = f"contracts/{slugify(contract_id)}/"
+    url = f"contracts/{slugify(contract_id)}.html"
     soup = page(built_site, url)
     items = soup.select("article ol.timeline li")
     texts = [" ".join(li.get_text(" ", strip=True).split()) for li in items]
@@ -57,19 +57,19 @@ def test_a_contract_followed_from_gateway_1_to_its_award(built_site):
     # Follow the award link to the decision, and back from "What it governs" to the contract.
     link = next(li for li in items if li.get_text().startswith("Gateway 2")).find("a")
     assert link.get_text() == g2["title"]
-    decision_url = posixpath.normpath(url + link["href"]) + "/"
+    decision_url = posixpath.normpath(posixpath.join(posixpath.dirname(url), link["href"]))
     decision = page(built_site, decision_url)
     assert decision.h1.get_text(strip=True) == g2["title"]
     assert "Illustrative decision." in decision.select_one("article .provenance-banner").get_text()
     back = [a["href"] for a in decision.select("#governs ~ ul a")]
-    assert f"../../contracts/{slugify(contract_id)}/" in back
+    assert f"../contracts/{slugify(contract_id)}.html" in back
 
 
 def test_real_decisions_appear_with_their_sources(built_site):
     real = [d for d in rows("decisions") if d["provenance"] == "real"]
     assert len(real) == 33 and real[0]["decision_id"] == "SWK-DEC-0001"
     for decision in real:
-        soup = page(built_site, f"decisions/{slugify(decision['decision_id'])}/")
+        soup = page(built_site, f"decisions/{slugify(decision['decision_id'])}.html")
         assert soup.h1.get_text(strip=True) == decision["title"]
         banner = soup.select_one("article .provenance-banner")
         assert banner.get_text(" ", strip=True).startswith("Real decision.")
@@ -99,22 +99,22 @@ def test_decisions_index_is_newest_first_with_filters(built_site):
     key_page = page(built_site, "decisions/" + filters["Key decisions"])
     assert all(td.get_text() == "yes" for td in key_page.select("article table tbody td:nth-of-type(3)"))
     seed = soup.find("a", string="Strategic Coordination of Council Commissioning")
-    assert seed["href"] == "swk-dec-0001/"
+    assert seed["href"] == "swk-dec-0001.html"
 
 
 def test_intentions_and_programmes_show_their_decisions(built_site):
     links = rows("decision_links")
     intention = next(l["intention_id"] for l in links if l["intention_id"])
-    soup = page(built_site, f"intentions/{slugify(intention)}/")
+    soup = page(built_site, f"intentions/{slugify(intention)}.html")
     expected = [l for l in links if l["intention_id"] == intention]
     assert len(soup.select("article ol.timeline li")) == len(expected)
     programme = next(l["programme"] for l in links if l["programme"])
-    soup = page(built_site, f"programmes/{slugify(programme)}/")
+    soup = page(built_site, f"programmes/{slugify(programme)}.html")
     assert len(soup.select("article ol.timeline li")) == sum(l["programme"] == programme for l in links)
 
 
 def test_a_contract_without_decisions_says_so(built_site):
     linked = {l["contract_id"] for l in rows("decision_links")}
     contract = next(c for c in rows("contracts") if c["contract_id"] not in linked)
-    soup = page(built_site, f"contracts/{slugify(contract['contract_id'])}/")
+    soup = page(built_site, f"contracts/{slugify(contract['contract_id'])}.html")
     assert soup.select_one("#decisions + p").get_text() == "No decision is linked to this contract in the data."

@@ -138,10 +138,10 @@ def test_hostile_values_on_entity_pages_and_in_search(browser, base_url, hostile
     data = hostile_site.parent / "data"
     org_id = get_cell(data, "organisations", 2, "org_id")
     grant_org = get_cell(data, "grants", 2, "recipient_org_id")
-    urls = {f"organisations/{slugify(org_id)}/": [HOSTILE[1]],
-            f"organisations/{slugify(grant_org)}/": [HOSTILE[0]],
-            f"commissioners/{slugify(get_cell(data, 'commissioners', 2, 'commissioner_id'))}/": [HOSTILE[0], HOSTILE[3]],
-            f"outcomes/{slugify(get_cell(data, 'outcomes', 2, 'outcome_id'))}/": [HOSTILE[5]],
+    urls = {f"organisations/{slugify(org_id)}.html": [HOSTILE[1]],
+            f"organisations/{slugify(grant_org)}.html": [HOSTILE[0]],
+            f"commissioners/{slugify(get_cell(data, 'commissioners', 2, 'commissioner_id'))}.html": [HOSTILE[0], HOSTILE[3]],
+            f"outcomes/{slugify(get_cell(data, 'outcomes', 2, 'outcome_id'))}.html": [HOSTILE[5]],
             "organisations/": [HOSTILE[1], HOSTILE[10]]}
     assert len(read_rows(data / "grants.csv")) > 10
     for url, expected in urls.items():

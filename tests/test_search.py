@@ -92,7 +92,7 @@ def test_built_site_indexes_every_entity_page_and_the_mkdocs_pages(built_site, b
     assert len(docs) == manifest["documents"]
     urls = [d[1] for d in docs]
     assert len(set(urls)) == len(urls)
-    assert all((built_site / u / "index.html").is_file() for u in urls)
+    assert all((built_site / (u if u.endswith(".html") else u + "index.html")).is_file() for u in urls)
     from generator.entities import build_entities
     entities = build_entities(bundled_tables)
     expected = {url_of(e.page) for kind in KINDS for e in entities.by_kind[kind].values()}
@@ -100,7 +100,7 @@ def test_built_site_indexes_every_entity_page_and_the_mkdocs_pages(built_site, b
     for url in ("", "about/", "datasets/grants/", "accessibility/", "decisions/gateway-2/"):
         assert url in urls, url
     # Pages that are not indexed: the further pages of long lists.
-    assert "programmes/neighbourhoods-fund/grants-2/" not in urls
+    assert "programmes/neighbourhoods-fund.grants-2.html" not in urls
     # A grant's words lead to its recipient's page.
     grants = bundled_tables["grants"]
     org = grants["recipient_org_id"].iloc[0]

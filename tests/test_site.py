@@ -33,7 +33,7 @@ def rows(name: str) -> list[dict]:
 
 
 def page(site: Path, url: str) -> BeautifulSoup:
-    path = site / url / "index.html"
+    path = site / (url if url.endswith(".html") else url + "index.html")
     assert path.is_file(), f"missing page {url}"
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
@@ -58,7 +58,7 @@ def read_csv_text(text: str) -> list[dict]:
 
 
 def org_url(org_id: str) -> str:
-    return f"organisations/{slugify(org_id)}/"
+    return f"organisations/{slugify(org_id)}.html"
 
 
 HTML_LINK = re.compile(r'<(a|link|script|img)\b[^>]*?\b(?:href|src)="([^"]*)"')
@@ -97,6 +97,8 @@ def test_every_link_resolves_and_every_page_is_reachable_from_home(built_site, p
                 graph[url].add(resolved.rstrip("/") + "/" if resolved else "")
             elif not file.is_file():
                 broken.append((url, target))
+            elif resolved.endswith(".html"):
+                graph[url].add(resolved)
     assert broken == []
     seen, queue = {""}, deque([""])
     while queue:
@@ -141,7 +143,18 @@ def test_every_page_has_a_content_security_policy_matching_its_inline_scripts(pa
 
 def test_the_shells_are_not_published(built_site, pages):
     assert not (built_site / "shell").exists()
-    assert not [u for u, html in pages.items() if "ShellTitleMark" in html or "ShellBodyMark" in html]
+    assert not [u for u, html in pages.items() if "shelltitlemark" in html.lower() or "shellbodymark" in html.lower()]
+
+
+def test_every_link_within_a_page_goes_to_an_element_on_it(pages):
+    """"Skip to content" and any other #fragment link lands on an element with that id."""
+    broken = []
+    for url, html in pages.items():
+        ids = set(re.findall(r'\sid="([^"]+)"', html))
+        broken += [(url, target) for target in re.findall(r'href="#([^"]+)"', html) if target not in ids]
+    assert broken == []
+    org = pages[org_url(rows("organisations")[0]["org_id"])]
+    assert 'href="#page-title" class="md-skip"' in org and '<h1 id="page-title">' in org
 
 
 # --- organisations ----------------------------------------------------------------------
@@ -165,7 +178,7 @@ def test_every_organisation_page_shows_its_totals_and_lists(built_site):
         assert f"{gbp(total_g)} in {len(mine_g)} grant{'' if len(mine_g) == 1 else 's'}" in shown
         if mine_c:
             linked = [tr.th.a["href"] for tr in table_rows(soup, "Contracts:")]
-            assert sorted(linked) == sorted(f"../../contracts/{slugify(c['contract_id'])}/" for c in mine_c)
+            assert sorted(linked) == sorted(f"../contracts/{slugify(c['contract_id'])}.html" for c in mine_c)
         if mine_g:
             assert len(table_rows(soup, "Grants:")) == len(mine_g)
 
@@ -215,9 +228,9 @@ def test_row_csv_holds_exactly_the_rows_shown_with_the_source_text(built_site):
     org = next(o for o in rows("organisations") if sum(1 for g in rows("grants") if g["recipient_org_id"] == o["org_id"]) > 2)
     url = org_url(org["org_id"])
     soup = page(built_site, url)
-    link = soup.find("a", string=re.compile(r"Download these \d+ rows"), href="../" + url.split("/")[1] + "/grants.csv") \
-        or soup.find("a", href=re.compile(r"grants\.csv$"))
-    text = (built_site / posixpath.normpath(url + link["href"])).read_text(encoding="utf-8")
+    link = soup.find("a", string=re.compile(r"Download these \d+ rows"), href=re.compile(r"grants\.csv$"))
+    assert link["href"] == url.split("/")[1][:-len(".html")] + ".grants.csv"
+    text = (built_site / posixpath.dirname(url) / link["href"]).read_text(encoding="utf-8")
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed[0] == header
     assert all(tuple(r) in source_lines for r in parsed[1:])
@@ -233,17 +246,19 @@ def test_long_lists_continue_on_further_pages_with_their_own_csv(built_site):
             counts[g["programme"]].append(g)
     name, grants = max(counts.items(), key=lambda kv: len(kv[1]))
     assert len(grants) > 200, "the bundled data needs a programme with more than one page of grants"
-    url = f"programmes/{slugify(name)}/"
+    url = f"programmes/{slugify(name)}.html"
     soup = page(built_site, url)
     assert len(table_rows(soup, "Grants:")) == 200
     more = soup.select("article nav.list-pages a")
     assert [a.get_text() for a in more] == [f"rows 201 to {len(grants)} of {len(grants)}"]
-    second_url = posixpath.normpath(url + more[0]["href"]) + "/"
+    second_url = posixpath.join(posixpath.dirname(url), more[0]["href"])
+    assert second_url == f"programmes/{slugify(name)}.grants-2.html"
     second = page(built_site, second_url)
     assert len(table_rows(second, "Grants:")) == len(grants) - 200
     ids = []
     for csv_name in ("grants.csv", "grants-2.csv"):
-        ids += [r["grant_id"] for r in read_csv_text((built_site / url / csv_name).read_text(encoding="utf-8"))]
+        path = built_site / "programmes" / f"{slugify(name)}.{csv_name}"
+        ids += [r["grant_id"] for r in read_csv_text(path.read_text(encoding="utf-8"))]
     assert sorted(ids) == sorted(g["grant_id"] for g in grants)
     assert second.select_one("article nav.list-pages a").get_text() == "Previous page"
 
@@ -259,7 +274,7 @@ def test_outcome_pages_show_aligned_funding_and_indicator_results(built_site):
     for outcome in rows("outcomes"):
         mine_c = {l["contract_id"] for l in links if l["outcome_id"] == outcome["outcome_id"] and l["contract_id"]}
         mine_g = {l["grant_id"] for l in links if l["outcome_id"] == outcome["outcome_id"] and l["grant_id"]}
-        soup = page(built_site, f"outcomes/{slugify(outcome['outcome_id'])}/")
+        soup = page(built_site, f"outcomes/{slugify(outcome['outcome_id'])}.html")
         assert soup.h1.get_text(strip=True) == outcome["title"]
         shown = figures(soup)
         total_c = sum(Decimal(contracts[c]["total_value_gbp"]) for c in mine_c)
@@ -283,21 +298,21 @@ def test_outcome_pages_show_aligned_funding_and_indicator_results(built_site):
 def test_commissioner_client_group_programme_and_ward_totals(built_site):
     contracts, grants, intentions = rows("contracts"), rows("grants"), rows("commissioning_intentions")
     for com in rows("commissioners"):
-        soup = page(built_site, f"commissioners/{slugify(com['commissioner_id'])}/")
+        soup = page(built_site, f"commissioners/{slugify(com['commissioner_id'])}.html")
         mine = [c for c in contracts if c["commissioner_id"] == com["commissioner_id"]]
         given = [g for g in grants if g["department_id"] == com["commissioner_id"]]
         shown = figures(soup)
         assert f"{gbp(sum(Decimal(c['total_value_gbp']) for c in mine))} in {len(mine)} contract{'' if len(mine) == 1 else 's'}" in shown
         assert f"{gbp(sum(Decimal(g['amount_awarded']) for g in given))} in {len(given)} grant{'' if len(given) == 1 else 's'}" in shown
     for group in {c["client_group"] for c in contracts}:
-        soup = page(built_site, f"client-groups/{slugify(group)}/")
+        soup = page(built_site, f"client-groups/{slugify(group)}.html")
         mine = [c for c in contracts if c["client_group"] == group]
         assert f"{gbp(sum(Decimal(c['total_value_gbp']) for c in mine))} in {len(mine)} contracts" in figures(soup)
         planned = [i for i in intentions if i["client_group"] == group]
         if planned:
             assert len(table_rows(soup, "Commissioning intentions:")) == len(planned)
     for ward in rows("wards"):
-        soup = page(built_site, f"wards/{slugify(ward['ward_name'])}/")
+        soup = page(built_site, f"wards/{slugify(ward['ward_name'])}.html")
         mine = [g for g in grants if g["beneficiary_ward"] == ward["ward_name"]]
         based = [o for o in rows("organisations") if o["ward"] == ward["ward_name"]]
         shown = figures(soup)
@@ -312,8 +327,8 @@ def test_index_pages_list_every_entity(built_site):
     assert {a.get_text() for a in soup.select("article table tbody th a")} == {c["name"] for c in rows("commissioners")}
     soup = page(built_site, "organisations/")
     assert len(table_rows(soup, "Organisations:")) == 200
-    total = sum(len(table_rows(page(built_site, f"organisations/page-{n}/"), "Organisations:"))
-                for n in range(2, 10) if (built_site / f"organisations/page-{n}").is_dir())
+    total = sum(len(table_rows(page(built_site, f"organisations/page-{n}.html"), "Organisations:"))
+                for n in range(2, 10) if (built_site / f"organisations/page-{n}.html").is_file())
     assert 200 + total == len(rows("organisations"))
 
 
@@ -322,21 +337,21 @@ def test_index_pages_list_every_entity(built_site):
 
 def test_contract_page_gives_its_details_and_links(built_site):
     contract = next(c for c in rows("contracts") if c["review_date"] and c["social_value_commitments"])
-    soup = page(built_site, f"contracts/{slugify(contract['contract_id'])}/")
+    soup = page(built_site, f"contracts/{slugify(contract['contract_id'])}.html")
     assert soup.h1.get_text(strip=True) == contract["title"]
     facts = {dt_.get_text(strip=True): dd for dt_, dd in zip(soup.select("article dl dt"), soup.select("article dl dd"))}
     assert facts["Contract identifier"].get_text() == contract["contract_id"]
-    assert facts["Supplier"].a["href"] == f"../../{org_url(contract['supplier_org_id'])}"
+    assert facts["Supplier"].a["href"] == f"../{org_url(contract['supplier_org_id'])}"
     assert facts["Total value"].get_text() == f"£{Decimal(contract['total_value_gbp']):,.2f}".replace(".00", "")
-    data = read_csv_text((built_site / f"contracts/{slugify(contract['contract_id'])}/contract.csv").read_text())
+    data = read_csv_text((built_site / f"contracts/{slugify(contract['contract_id'])}.contract.csv").read_text())
     assert data == [contract]
 
 
 def test_intention_page_links_the_contract_it_replaces(built_site):
     intention = next(i for i in rows("commissioning_intentions") if i["replaces_contract_id"])
-    soup = page(built_site, f"intentions/{slugify(intention['intention_id'])}/")
+    soup = page(built_site, f"intentions/{slugify(intention['intention_id'])}.html")
     facts = {dt_.get_text(strip=True): dd for dt_, dd in zip(soup.select("article dl dt"), soup.select("article dl dd"))}
-    assert facts["Replaces"].a["href"] == f"../../contracts/{slugify(intention['replaces_contract_id'])}/"
+    assert facts["Replaces"].a["href"] == f"../contracts/{slugify(intention['replaces_contract_id'])}.html"
 
 
 # --- live now, forward plan, years -----------------------------------------------------------
@@ -411,7 +426,7 @@ def test_home_chart_has_its_numbers_in_a_table(built_site):
 
 
 def test_tables_have_captions_scoped_headers_and_sortable_columns(built_site):
-    for url in ("", "organisations/", "live/", org_url(rows("organisations")[3]["org_id"]), "outcomes/oc1/"):
+    for url in ("", "organisations/", "live/", org_url(rows("organisations")[3]["org_id"]), "outcomes/oc1.html"):
         for table in page(built_site, url).select("article table"):
             assert table.caption and table.caption.get_text(strip=True)
             assert all(th.get("scope") == "col" for th in table.select("thead th"))
@@ -432,9 +447,11 @@ def test_fast_links_agree_with_relpath():
     from generator.listing import _relpath_href, href
 
     pages = ["index.md", "about.md", "organisations/index.md", "organisations/x.md", "organisations/x/grants-2.md",
-             "decisions/gateway-1.md", "a/b/c.md", "a/b/index.md", "programmes/p/grants-3.md"]
+             "decisions/gateway-1.md", "a/b/c.md", "a/b/index.md", "programmes/p/grants-3.md", "organisations/x.html",
+             "organisations/x.grants-2.html", "years/2024-25/grants-2.html", "a/b/c.html"]
     targets = ["", "./", "organisations/", "organisations/x/", "organisations/y/", "organisations/x/grants.csv",
                "organisations/x/grants-2/", "downloads/grants.csv", "a/", "a/b/", "a/b/c/", "a/c/", "decisions/",
-               "programmes/p/", "index.html"]
+               "programmes/p/", "index.html", "organisations/x.html", "organisations/y.html",
+               "organisations/x.grants.csv", "years/2024-25/", "a/b/c.html", "a/d.html"]
     for p, t in product(pages, targets):
         assert href(p, t) == _relpath_href(p, t), (p, t)
