@@ -558,8 +558,7 @@ def render_markdown(w: Writer) -> None:
     w.decision_pages()
 
 
-def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None,
-                meanwhile=None) -> list[str]:
+def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None) -> list[str]:
     """Phase two, after MkDocs: every entity page and the further pages of long lists,
     as HTML in the site. Returns the URLs written, in the same order whatever `workers`.
 
@@ -568,10 +567,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     Each inherits the tables and rows as they are and sends back only the URLs it wrote. The
     jobs go in CHUNKS_PER_WORKER chunks per worker, a new process for each chunk: a process
     copies every page of memory whose objects it touches, so one that lived for the whole
-    stage would end up with a copy of most of this one (12 GB in all at 1M grants).
-
-    `meanwhile` (a function, or None) is called in this process while the workers write (with
-    one worker: before the pages), so the cores are not left idle while it waits for them."""
+    stage would end up with a copy of most of this one (12 GB in all at 1M grants)."""
     global _JOBS
     w.site_dir, w.shells = site_dir, shells
     # The further pages of the lists on the Markdown pages (phase one), then every entity.
@@ -581,8 +577,6 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
         workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     workers = max(1, min(workers, len(jobs) // MIN_JOBS))
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        if meanwhile is not None:
-            meanwhile()
         return _render_jobs(w, jobs)
     w.prepare()  # made once here and shared, not once per process
     size = max(MIN_JOBS, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
@@ -591,10 +585,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     gc.freeze()  # the collector would otherwise write to every object in every process
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
-            pending = pool.map_async(_render_chunk, chunks, chunksize=1)
-            if meanwhile is not None:
-                meanwhile()
-            done = pending.get()
+            done = pool.map(_render_chunk, chunks, chunksize=1)
     finally:
         _JOBS = None
         gc.unfreeze()
