@@ -15,6 +15,7 @@ def _files(root: Path) -> list[str]:
 def test_pages_written_by_workers_equal_pages_written_by_one_process(small_data, tmp_path, config, monkeypatch):
     monkeypatch.setattr(entity_pages, "MIN_JOBS", 10)  # the small data would not be worth a worker
     monkeypatch.setattr(entity_pages, "CHUNKS_PER_WORKER", 5)
+    monkeypatch.setattr(entity_pages, "MIN_CHUNK", 10)
     urls = {}
     original = entity_pages.render_html
 
