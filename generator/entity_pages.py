@@ -135,10 +135,10 @@ class Writer:
         return self.site_dir if self.site_dir is not None else self.docs
 
     def write_html(self, page: str, title: str, template: str, **context) -> None:
-        """An HTML page in its shell: `page` is named like a Markdown page (x/y.md is served at x/y/)."""
+        """An HTML page (x/y.html, served at its own name) in its shell."""
         url = listing.url_of(page)
         body = self.env.get_template(template).render(**context, **self.common)
-        path = self.site_dir / (url if url.endswith(".html") else url + "index.html")
+        path = self.site_dir / url
         self.folder(path.parent)
         path.write_text(self.shells[url.count("/")].page(title, body), encoding="utf-8")
         self.html_pages.append(url)
@@ -147,8 +147,9 @@ class Writer:
 
     def sections(self, page: str, name: str, lists: list[tuple]) -> list[Section]:
         """Sections for the lists of one page. Each list is (row set, file stem, heading,
-        positions, intro). Its CSV is <stem>.csv in the page's folder; a list longer than
-        one table page continues on pages <stem>-2, <stem>-3 ... in that folder."""
+        positions, intro). Its CSV and, for a list longer than one table page, its further
+        pages <stem>-2, <stem>-3 ... are named by listing.beside(): beside an HTML page
+        (x/y.stem.csv, x/y.stem-2.html), in a Markdown page's folder (x/y/stem.csv, x/y/stem-2.html)."""
         out = []
         for key, stem, heading, positions, intro in lists:
             if not len(positions):

@@ -121,10 +121,11 @@ def _arrow_rows(content: bytes, key: list[str], rows: bool = True):
                                                  include_columns=None if rows or not chosen else chosen))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _NotForArrow from exc
-    columns = [table.column(h).combine_chunks() for h in table.column_names]
+    by_name = {h: table.column(h).combine_chunks() for h in table.column_names}
+    columns = list(by_name.values())
     if table.num_rows and any(c.null_count for c in columns):
         raise _NotForArrow
-    chosen = [table.column(k).combine_chunks() for k in chosen]
+    chosen = [by_name[k] for k in chosen]
 
     def joined(parts):
         return pc.binary_join_element_wise(*parts, _SEP) if len(parts) > 1 else parts[0]
