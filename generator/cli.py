@@ -1,4 +1,4 @@
-"""Command line: python -m generator {validate,build,serve,sample}.
+"""Command line: python -m generator {validate,build,serve,sample,import-360giving}.
 
 Exit codes: 0 success (warnings allowed), 1 invalid data or a failed build,
 2 a usage error. No traceback reaches the user.
@@ -7,11 +7,17 @@ Exit codes: 0 success (warnings allowed), 1 invalid data or a failed build,
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from pathlib import Path
 
-from .config import ROOT, ConfigError, load_config
-from .findings import errors
+from .config import PROJECT_DIR, ConfigError, load_config
+from .findings import errors, plural
+from .publish import incremental
+
+# The commands import the pipeline's stages when they run (pandas, pyarrow and MkDocs take about
+# half a second to import): `build` first compares the build key, in milliseconds, and stops
+# there when nothing has changed.
 
 DESCRIPTION = """\
 Publish a council's commissioning data (contracts, grants, the forward plan and the
@@ -24,9 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
 
     def common(p, out: bool):
-        p.add_argument("--data", type=Path, default=ROOT / "data", metavar="DIR",
+        p.add_argument("--data", type=Path, default=PROJECT_DIR / "data", metavar="DIR",
                        help="folder holding datapackage.json and the CSV files (default: data/)")
-        p.add_argument("--config", type=Path, default=ROOT / "config.yml", metavar="FILE",
+        p.add_argument("--config", type=Path, default=PROJECT_DIR / "config.yml", metavar="FILE",
                        help="settings file (default: config.yml)")
         p.add_argument("--format", choices=["text", "github"], default="text",
                        help="how to print problems: text for people (default), or github for workflow "
@@ -34,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--report", type=Path, metavar="FILE",
                        help="also write every problem to FILE as JSON, grouped by file and check")
         if out:
-            p.add_argument("--out", type=Path, default=ROOT / "site", metavar="DIR",
+            p.add_argument("--out", type=Path, default=PROJECT_DIR / "site", metavar="DIR",
                            help="folder to write the site to; replaced only when the new site is complete (default: site/)")
             p.add_argument("--force", action="store_true",
                            help="build even when nothing has changed since the site in --out was built "
@@ -59,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--grants", type=int, default=1600, metavar="N",
                    help="number of grants; other datasets scale with it (default: 1600)")
     p.add_argument("--seed", type=int, default=2016, help="random seed (default: 2016)")
-    sub.add_parser("import-360giving", add_help=False,
+    sub.add_parser("import-360giving", add_help=False,  # its own options: _import_360giving_parser
                    help="turn a funder's 360Giving file (CSV, XLSX or JSON) into our grants and organisations",
                    description="See: python -m generator import-360giving --help")
     return parser
@@ -79,10 +85,11 @@ def _report(findings, args, stream) -> None:
 
 
 def cmd_validate(args) -> int:
-    from . import build, report
+    from . import report
+    from .data.stage import check_data
 
     config = load_config(args.config)
-    findings, package, tables = build.check(args.data, config)
+    findings, package, tables = check_data(args.data, config)
     invalid = bool(errors(findings))
     _report(findings, args, sys.stderr if invalid else sys.stdout)
     if invalid:
@@ -96,8 +103,6 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from . import incremental
-
     config = load_config(args.config)
     key = incremental.build_key(args.data, args.config)
     if not args.force and incremental.up_to_date(args.out, key):
@@ -108,7 +113,7 @@ def cmd_build(args) -> int:
 
     try:
         # The Markdown of the default site is kept in site_src/generated/ for a standalone mkdocs build.
-        keep = build.GENERATED if args.out.resolve() == (ROOT / "site").resolve() else None
+        keep = build.GENERATED if args.out.resolve() == (PROJECT_DIR / "site").resolve() else None
         result = build.build(args.data, args.out, config, docs_dir=keep, force=True)
     except build.BuildError as exc:
         _report(exc.findings, args, sys.stderr)
@@ -145,7 +150,9 @@ def cmd_serve(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from . import export, sample, validate
+    from .data.package import load_package
+    from .exports.package import write_descriptor
+    from .sample import generate
 
     if args.grants < 1:
         print("error: --grants must be 1 or more", file=sys.stderr)
@@ -153,20 +160,81 @@ def cmd_sample(args) -> int:
     if args.out.exists() and not args.out.is_dir():
         print(f"error: {args.out} is a file (expected a folder for the CSV files)", file=sys.stderr)
         return 2
-    counts = sample.generate(args.out, grants=args.grants, seed=args.seed)
+    counts = generate.generate(args.out, grants=args.grants, seed=args.seed)
     for name, count in counts.items():
         print(f"{name}: {count:,} rows")
     descriptor = args.out / "datapackage.json"
     if not descriptor.exists():  # a new folder: make it a package `validate --data` can read
-        export.write_descriptor(validate.load_package(ROOT / "data"), descriptor)
+        write_descriptor(load_package(PROJECT_DIR / "data"), descriptor)
         print("datapackage.json: written with the schemas inline")
     return 0
 
 
-def cmd_import_360giving(argv: list[str]) -> int:
-    from . import giving360
+def _import_360giving_parser() -> argparse.ArgumentParser:
+    from .imports import giving360
 
-    return giving360.main(argv)
+    parser = argparse.ArgumentParser(
+        prog="python -m generator import-360giving",
+        description="Turn a funder's 360Giving file (CSV, XLSX or JSON; column titles matched ignoring case and "
+                    "spaces) into our grants.csv and organisations.csv, and list what could not be mapped.")
+    parser.add_argument("file", type=Path, metavar="FILE", help="the 360Giving file: .csv, .xlsx or .json")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="folder to write grants.csv and organisations.csv to (they must not exist yet)")
+    parser.add_argument("--department", default=giving360.DEFAULT_DEPARTMENT, metavar="ID",
+                        help=f"commissioner_id recorded as the department of every grant (default: "
+                             f"{giving360.DEFAULT_DEPARTMENT})")
+    parser.add_argument("--data", type=Path, default=PROJECT_DIR / "data", metavar="DIR",
+                        help="data folder whose wards.csv names the wards (default: data/)")
+    parser.add_argument("--config", type=Path, default=PROJECT_DIR / "config.yml", metavar="FILE",
+                        help="settings file: publisher.org_id starts local recipient identifiers (default: "
+                             "config.yml)")
+    return parser
+
+
+def cmd_import_360giving(argv: list[str]) -> int:
+    """import-360giving FILE --out DIR [--department ID] (its own options, parsed here): 0 imported,
+    1 unreadable input, 2 usage error."""
+    from .imports import giving360
+
+    try:
+        args = _import_360giving_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
+        return int(exc.code or 0)
+    try:
+        config = load_config(args.config)
+        wards_file = args.data / "wards.csv"
+        wards = None
+        if wards_file.is_file():
+            try:
+                with wards_file.open(encoding="utf-8-sig", newline="") as handle:
+                    wards = [r["ward_name"] for r in csv.DictReader(handle) if r.get("ward_name")]
+            except (OSError, UnicodeDecodeError, csv.Error) as exc:
+                raise giving360.Import360Error(f"{wards_file}: cannot be read for the ward names ({exc})") from None
+        result = giving360.import_360giving(args.file, args.department, wards=wards, local_org_prefix=config.publisher_org_id)
+        written = giving360.write_import(result, args.out)
+    except giving360.Import360Error as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ConfigError as exc:
+        print(f"{exc.finding} (see \"Settings\" in README.md)", file=sys.stderr)
+        return 1
+    skipped = result.read - len(result.grants)
+    print(f"Read {plural(result.read, 'grant')} from {args.file}.")
+    print(f"Imported {plural(len(result.grants), 'grant')} and {plural(len(result.organisations), 'organisation')}"
+          f"{f'; skipped {skipped:,}' if skipped else ''}: wrote {', '.join(str(p) for p in written)}.")
+    if result.unmapped:
+        print(f"Not mapped or changed ({plural(len(result.unmapped), 'note')}):")
+        for note in result.unmapped:
+            print(f"- {note}")
+    others = sum(1 for g in result.grants if not g["grant_id"].startswith(config.grant_id_prefix))
+    if others:
+        print(f"Note: {plural(others, 'imported grant id')} {'does' if others == 1 else 'do'} not start with "
+              f"this publisher's prefix {config.grant_id_prefix} (config.yml, publisher.grant_id_prefix), and `validate` accepts only "
+              "that prefix: publish another funder's grants from its own copy of this tool, with its prefix "
+              "in config.yml.")
+    print("Next: check the notes, add the rows to data/grants.csv and data/organisations.csv, and run "
+          "python -m generator validate.")
+    return 0
 
 
 COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample,
@@ -175,7 +243,7 @@ COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "s
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["import-360giving"]:  # its own options: see giving360.main
+    if argv[:1] == ["import-360giving"]:  # its own options: see _import_360giving_parser
         try:
             return cmd_import_360giving(argv[1:])
         except Exception as exc:  # noqa: BLE001 - no traceback for users

@@ -1,7 +1,10 @@
-"""Config stage: read config.yml, refuse unknown or missing keys by name."""
+"""Configuration, the first stage: read config.yml, refusing unknown or missing keys by name;
+and the build's date (SOURCE_DATE_EPOCH when set), which every later stage takes from here."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +12,8 @@ import yaml
 
 from .findings import Finding
 
-ROOT = Path(__file__).resolve().parent.parent  # the project folder
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # the project folder: data/, config.yml, site/ ...
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"  # third-party lists and schemas, with their sources
 
 # key -> (type, required). Every key here is documented in README.md ("Settings").
 SETTINGS = {
@@ -55,7 +59,7 @@ def _flatten(tree: dict, prefix: str = "") -> dict:
 
 
 def load_config(path: Path | None = None) -> Config:
-    path = Path(path or ROOT / "config.yml")
+    path = Path(path or PROJECT_DIR / "config.yml")
     shown = str(path)
 
     def fail(message: str) -> ConfigError:
@@ -90,3 +94,18 @@ def load_config(path: Path | None = None) -> Config:
         illustrative=flat["data.illustrative"],
         path=path,
     )
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (reproducible builds: https://reproducible-builds.org/specs/source-date-epoch/)
+    as a number of seconds, or None when it is not set to one."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(epoch) if epoch.isdigit() else None
+
+
+def today() -> dt.date:
+    """The build's date: SOURCE_DATE_EPOCH's day (UTC) when set, else today."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
+    return dt.date.today()

@@ -67,3 +67,8 @@ class Finding:
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == ERROR]
+
+
+def plural(count: int, word: str) -> str:
+    """1 error, 2 errors, 1,600 grants."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

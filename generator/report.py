@@ -6,52 +6,17 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import CHECKS
-from .findings import ERROR, WARNING, Finding
-from .validate import CODE_TITLES
-
-TITLES = CODE_TITLES | {c.code: c.title for c in CHECKS}
-
-
-@dataclass
-class Group:
-    path: str
-    dataset: str
-    code: str
-    severity: str
-    findings: list[Finding]
-
-    @property
-    def title(self) -> str:
-        return TITLES.get(self.code, self.code)
-
-
-def group(findings: list[Finding]) -> list[Group]:
-    """Errors before warnings; within each, files in the order first found; within a
-    file, the most frequent check first; rows in order."""
-    files: dict[str, int] = {}
-    for f in findings:
-        files.setdefault(f.path, len(files))
-    groups: dict[tuple, Group] = {}
-    for f in findings:
-        key = (f.severity, f.path, f.code)
-        groups.setdefault(key, Group(f.path, f.dataset, f.code, f.severity, [])).findings.append(f)
-    return sorted(groups.values(),
-                  key=lambda g: (g.severity != ERROR, files[g.path], -len(g.findings), g.code))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+from .data.groups import group
+from .findings import ERROR, WARNING, Finding, plural
 
 
 def summary(findings: list[Finding]) -> str:
     errors = [f for f in findings if f.severity == ERROR]
     warnings = len(findings) - len(errors)
-    text = f"{_plural(len(errors), 'error')} in {_plural(len({f.path for f in errors}), 'file')}"
-    return text + (f", {_plural(warnings, 'warning')}" if warnings else "")
+    text = f"{plural(len(errors), 'error')} in {plural(len({f.path for f in errors}), 'file')}"
+    return text + (f", {plural(warnings, 'warning')}" if warnings else "")
 
 
 def as_text(findings: list[Finding], warning_details: bool = True) -> str:
@@ -60,7 +25,7 @@ def as_text(findings: list[Finding], warning_details: bool = True) -> str:
     lines = []
     for g in group(findings):
         kind = "error" if g.severity == ERROR else "warning"
-        lines.append(f"{g.path}: {_plural(len(g.findings), kind)}: {g.title}")
+        lines.append(f"{g.path}: {plural(len(g.findings), kind)}: {g.title}")
         if g.severity == ERROR or warning_details:
             lines.extend(f"  {f}" for f in g.findings)
     return "\n".join(lines)

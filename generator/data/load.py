@@ -1,0 +1,97 @@
+"""Loading: the validated CSV files as typed pandas DataFrames.
+
+Runs on files that passed their schemas, so every value already has its type:
+numbers become floats, dates datetime64, yes/no booleans, empty cells missing.
+Numbers that parse but are not finite (NaN, INF, 1e400) are reported here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .. import git
+from ..config import source_date_epoch
+from ..findings import Finding, show
+from .package import DataPackage, Resource
+
+
+def load_table(res: Resource) -> tuple[pd.DataFrame, list[Finding]]:
+    frame = pd.read_csv(res.path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8",
+                        index_col=False)
+    found = []
+    for spec in res.fields:
+        name, ftype = spec["name"], spec.get("type", "string")
+        column = frame[name]
+        if ftype in ("number", "integer"):
+            numbers = pd.to_numeric(column, errors="coerce").astype("float64")
+            bad = column.notna() & ~np.isfinite(numbers)
+            for i in bad[bad].index:
+                found.append(Finding(res.shown, int(i) + 2, name, "not-finite",
+                                     f"{show(column[i])} is not a usable number "
+                                     f"(expected a plain number such as {spec.get('example', '1200.50')})",
+                                     dataset=res.name, value=column[i], example=spec.get("example")))
+            frame[name] = numbers
+        elif ftype == "date":
+            frame[name] = pd.to_datetime(column, format="%Y-%m-%d")
+        elif ftype == "boolean":
+            true_values = set(spec.get("trueValues", ["true"]))
+            frame[name] = column.map(lambda v: None if pd.isna(v) else v in true_values).astype("boolean")
+        else:
+            frame[name] = column.astype("string")
+    return frame, found
+
+
+def load(resources: list[Resource]) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    tables, found = {}, []
+    for res in resources:
+        tables[res.name], problems = load_table(res)
+        found += problems
+    return tables, found
+
+
+def load_text(resources: list[Resource]) -> dict[str, pd.DataFrame]:
+    """Files that failed their schema, every cell as text, for the checks that only read
+    text. A file too broken to read this way is left out."""
+    tables = {}
+    for res in resources:
+        try:
+            with warnings.catch_warnings():  # ragged rows are reported by validation already
+                warnings.simplefilter("ignore")
+                tables[res.name] = pd.read_csv(res.path, dtype=str, keep_default_na=False, na_values=[""],
+                                               encoding="utf-8", on_bad_lines="skip", index_col=False)
+        except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+            continue
+        for spec in res.fields:  # a missing column reads as empty
+            if spec["name"] not in tables[res.name]:
+                tables[res.name][spec["name"]] = pd.Series(dtype="string")
+    return tables
+
+
+def load_raw(resources: list[Resource]) -> dict[str, pd.DataFrame]:
+    """Validated files as their source text (every cell a string, empty for missing), so a
+    download of some rows gives each value exactly as the full file has it."""
+    return {res.name: pd.read_csv(res.path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+            for res in resources}
+
+
+def last_updated(package: DataPackage) -> dict:
+    """The date each data file last changed: its last git commit when it is committed
+    unchanged (the same for every clone), otherwise SOURCE_DATE_EPOCH or its
+    modification time."""
+    changed = {line[3:].strip() for line in git.output(["status", "--porcelain", "--", "."], package.data_dir).splitlines()}
+    epoch = source_date_epoch()
+    dates = {}
+    for res in package.resources:
+        day = None
+        committed = git.output(["log", "-1", "--format=%cs", "--", res.path.name], res.path.parent)
+        if committed and not any(c.endswith(res.path.name) for c in changed):
+            day = dt.date.fromisoformat(committed)
+        if day is None:
+            stamp = epoch if epoch is not None else res.path.stat().st_mtime
+            day = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date()
+        dates[res.name] = day
+    return dates

@@ -1,0 +1,474 @@
+"""360Giving export: our grants as 360Giving Data Standard 1.4 data.
+
+Export
+------
+``grants_to_360(tables, config)`` turns each row of the typed grants table into a 360Giving grant:
+``id`` (our grant_id, already ``360G-<prefix>-...``), ``title``, ``description``, ``currency`` "GBP",
+``amountAwarded``, ``awardDate`` (YYYY-MM-DD), ``plannedDates`` (start and end dates when present), the
+recipient, ``fundingOrganization`` (the council from config.yml, with the department's name from the
+commissioners table; a commissioner with another org_id, such as an NHS body, is the funder itself, and one
+with no org_id is taken to be part of the council), ``grantProgramme``, ``beneficiaryLocation`` (the ward; its ONS code with geoCodeType
+``WD`` only where the wards table has one), ``classifications`` (our funding_type, in the vocabulary
+``<grant prefix>funding-type``) and ``dataSource`` (site.url, when set).
+
+Recipients whose organisation_type is "individual" are published as ``recipientIndividual`` (never
+``recipientOrganization``), as 360Giving's guidance for grants to individuals asks: the identifier is
+``<grant prefix>IND-<our anonymous reference>`` and the name always "Individual Recipient", whatever the
+organisations table says; no ward is given for them (a small area plus a date and an amount can identify a
+person), and no registration numbers.
+
+``package_360`` wraps the grants in a 360Giving package with the metadata 360Giving recommends (title,
+description, publisher, licence, version "1.4"); the tests check it against the official schemas copied into
+``generator/reference/360giving/`` (see SOURCE.md there; tests/conformance.py). The build writes both files with
+``write_360_files``, in one pass over the grants table column by column (Arrow), without a Python object per
+grant: byte for byte what json.dumps of ``package_360`` and csv.writer over ``grants_to_rows`` give (the
+tests compare them).
+
+The CSV file
+~~~~~~~~~~~~
+- Column titles are the standard's spreadsheet titles, exactly as the schema spells them and as publishers
+  such as Trafford use them ("Amount Awarded", "Recipient Org:Identifier", ...): ``CSV_COLUMNS``. The set of
+  columns is always the same, so a column can be empty (Recipient Ind when every recipient is an
+  organisation).
+- Encoding: UTF-8 **with** a byte-order mark, lines ending CRLF (RFC 4180). Excel on Windows reads UTF-8
+  CSV without a BOM as a legacy code page (ward names such as Queen's Road and £ signs in text would be
+  garbled), and this file is meant to be opened by people. Machine readers cope: Frictionless detects the
+  BOM, 360Giving's data quality tool keeps a BOM fixture among its tests, and the import reads it.
+  Our own data files stay BOM-free, as the README says.
+- Formula policy: a text cell whose first character is ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+  return gets a single apostrophe in front (OWASP's advice for CSV injection), so Excel, LibreOffice and
+  Google Sheets show it as text (apostrophe included) and never run it. Numbers (amounts) and dates are written as plain values
+  and never escaped. The JSON package holds the values unchanged. In practice the guard should never fire:
+  the council checks refuse free text that starts like a formula (check "formula-like"), and identifiers,
+  dates and codes have patterns; it is there because a CSV must be safe whatever reaches it. The import
+  removes the apostrophe again when it is followed by =, +, - or @.
+
+The import (imports/giving360.py) reads such files back into our rows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..data.checks import FORMULA_START
+from ..imports.giving360_standard import FUNDING_TYPE_TITLES, number_value, plain_number, schema_titles
+from ..model.values import blank
+from .columns import CHUNK_ROWS, any_true, csv_fields, csv_lines, iso_dates, joined, json_strings, number_text
+
+# The package schema refers to the grant schema by its 1.4.2 URL; the grant schema's own $id is 1.4.3 (and
+# its internal "#/$defs/..." references resolve against that). The local file is registered under both.
+GRANT_SCHEMA_URLS = (
+    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json",
+    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.3/schema/360-giving-schema.json",
+)
+SCHEMA_VERSION = "1.4"
+OGL_V3 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+INDIVIDUAL_NAME = "Individual Recipient"  # what 360Giving's guidance suggests for recipientIndividual/name
+
+# The CSV export's columns: the standard's spreadsheet titles (the schema's titles joined by ":").
+CSV_COLUMNS = [
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Recipient Org:Charity Number",
+    "Recipient Org:Company Number",
+    "Recipient Ind:Identifier",
+    "Recipient Ind:Name",
+    "Beneficiary Location:Name",
+    "Beneficiary Location:Country Code",
+    "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Geographic Code Type",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Funding Org:Department",
+    "Grant Programme:Title",
+    "Classifications:Vocabulary",
+    "Classifications:Code",
+    "Classifications:Title",
+    "Data Source",
+]
+
+
+def _iso(value) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    if frame is None:
+        return []
+    return [{k: (None if blank(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _individual_id(org_id: str, config) -> str:
+    prefix = config.grant_id_prefix if config.grant_id_prefix.endswith("-") else config.grant_id_prefix + "-"
+    reference = org_id.split("-IND-", 1)[1] if "-IND-" in org_id else org_id
+    return f"{prefix}IND-{reference}"
+
+
+def _recipient_part(org_id: str, org: dict | None, config) -> dict:
+    """The grant's recipient keys: recipientIndividual for an individual, else recipientOrganization."""
+    org = org or {"org_id": org_id, "name": org_id}
+    if org.get("organisation_type") == "individual":
+        return {"recipientIndividual": {"id": _individual_id(org_id, config), "name": INDIVIDUAL_NAME}}
+    recipient = {"id": org_id, "name": org["name"]}
+    if org.get("charity_number") is not None:
+        recipient["charityNumber"] = org["charity_number"]
+    if org.get("company_number") is not None:
+        recipient["companyNumber"] = org["company_number"]
+    return {"recipientOrganization": [recipient]}
+
+
+def _location_part(ward, wards: dict) -> dict:
+    if ward is None:
+        return {}
+    location = {"name": ward, "countryCode": "GB"}
+    if wards.get(ward):
+        location.update(geoCode=wards[ward], geoCodeType="WD")
+    return {"beneficiaryLocation": [location]}
+
+
+def _funder_part(department_id, commissioners: dict, config) -> dict:
+    funder = {"id": config.publisher_org_id, "name": config.publisher_name}
+    commissioner = commissioners.get(department_id)
+    if commissioner:
+        if commissioner.get("org_id") in (None, config.publisher_org_id):
+            funder["department"] = commissioner["name"]
+        else:  # another body (such as the NHS partner) made the grant
+            funder = {"id": commissioner["org_id"], "name": commissioner["name"]}
+    return {"fundingOrganization": [funder]}
+
+
+def _programme_part(programme) -> dict:
+    return {} if programme is None else {"grantProgramme": [{"title": programme}]}
+
+
+def _classification_part(funding_type, config) -> dict:
+    if funding_type is None:
+        return {}
+    prefix = config.grant_id_prefix if config.grant_id_prefix.endswith("-") else config.grant_id_prefix + "-"
+    return {"classifications": [{
+        "vocabulary": f"{prefix}funding-type",
+        "code": funding_type,
+        "title": FUNDING_TYPE_TITLES.get(funding_type, funding_type),
+    }]}
+
+
+def _source_part(config) -> dict:
+    return {"dataSource": config.site_url} if getattr(config, "site_url", "") else {}
+
+
+def grants_to_360(tables: dict[str, pd.DataFrame], config) -> list[dict]:
+    """Each row of the grants table as a 360Giving 1.4 grant object. (The reference: the
+    download is written by write_360_files, which gives the same grants column by column.)"""
+    organisations = {o["org_id"]: o for o in _records(tables.get("organisations"))}
+    wards = {w["ward_name"]: w.get("ons_code") for w in _records(tables.get("wards"))}
+    commissioners = {c["commissioner_id"]: c for c in _records(tables.get("commissioners"))}
+    grants = []
+    for row in _records(tables["grants"]):
+        grant: dict = {
+            "id": row["grant_id"],
+            "title": row["title"],
+            "description": row["description"],
+            "currency": "GBP",
+            "amountAwarded": number_value(row["amount_awarded"]),
+            "awardDate": _iso(row["award_date"]),
+        }
+        planned = {}
+        if row.get("planned_start_date") is not None:
+            planned["startDate"] = _iso(row["planned_start_date"])
+        if row.get("planned_end_date") is not None:
+            planned["endDate"] = _iso(row["planned_end_date"])
+        if planned:
+            grant["plannedDates"] = [planned]
+        org_id = row["recipient_org_id"]
+        recipient = _recipient_part(org_id, organisations.get(org_id), config)
+        grant.update(recipient)
+        if "recipientIndividual" not in recipient:  # no ward for individuals
+            grant.update(_location_part(row.get("beneficiary_ward"), wards))
+        grant.update(_funder_part(row.get("department_id"), commissioners, config))
+        grant.update(_programme_part(row.get("programme")))
+        grant.update(_classification_part(row.get("funding_type"), config))
+        grant.update(_source_part(config))
+        grants.append(grant)
+    return grants
+
+
+def package_360(tables: dict[str, pd.DataFrame] | None, config, *, license: str = OGL_V3,
+                modified: str | None = None) -> dict:
+    """A 360Giving package: the grants and the package metadata 360Giving recommends
+    (tables None: the metadata, with no grants)."""
+    description = (f"Grants made by {config.publisher_name}, in the 360Giving Data Standard "
+                   f"{SCHEMA_VERSION}.")
+    if config.illustrative:
+        description += (" ILLUSTRATIVE SAMPLE DATA: the organisations, grants and figures are fictional; "
+                        "do not use them as facts.")
+    publisher = {"identifier": config.publisher_org_id, "name": config.publisher_name}
+    package: dict = {
+        "title": f"{config.publisher_name}: grants" + (" (illustrative sample)" if config.illustrative else ""),
+        "description": description,
+        "publisher": publisher,
+        "license": license,
+        "version": SCHEMA_VERSION,
+    }
+    if getattr(config, "site_url", ""):
+        publisher["website"] = config.site_url
+        package["accessURL"] = config.site_url
+    if modified:
+        package["modified"] = modified
+    package["grants"] = grants_to_360(tables, config) if tables is not None else []
+    return package
+
+
+def _get(grant: dict, path: tuple):
+    value = grant
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(value, list) or len(value) <= step:
+                return None
+        elif not isinstance(value, dict):
+            return None
+        value = value[step] if isinstance(step, int) else value.get(step)
+    return value
+
+
+def csv_cell(value) -> str:
+    """One value as a CSV cell: numbers plain, text that starts like a formula with an apostrophe."""
+    if blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (int, float)):
+        return plain_number(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def grants_to_rows(grants: list[dict]) -> list[list[str]]:
+    titles = schema_titles()
+    paths = [titles[title][0] for title in CSV_COLUMNS]
+    return [[csv_cell(_get(grant, path)) for path in paths] for grant in grants]
+
+
+# --- the download, written column by column ----------------------------------------
+#
+# write_360_files gives exactly the bytes json.dumps(package_360(...), indent=2,
+# ensure_ascii=False) and csv.writer over grants_to_rows(grants_to_360(...)) would, without a
+# Python object per grant: the grants table is turned into Arrow columns of JSON and CSV text a
+# chunk of rows at a time. What depends on few values (the ward, the department, the programme,
+# the funding type, individuals) is made once per value by the same _*_part functions
+# grants_to_360 uses; what is per grant or per organisation is built from templates.
+
+_GRANT = "\n      "  # a grant's keys are indented by 6 spaces in the package
+
+
+def _members(part: dict) -> str:
+    """Keys of a grant as they follow earlier keys in the package's JSON text."""
+    return "".join(f",{_GRANT}{json.dumps(k, ensure_ascii=False)}: "
+                   + json.dumps(v, indent=2, ensure_ascii=False).replace("\n", _GRANT) for k, v in part.items())
+
+
+def _texts(frame: pd.DataFrame | None, name: str, rows: int | None = None) -> pa.Array:
+    """A text column as Arrow, null where _records gives None (missing, or only spaces)."""
+    if frame is None or name not in frame:
+        return pa.nulls(rows or 0, pa.string())
+    values = pa.array(frame[name].astype("string"), type=pa.string())
+    blank = pc.equal(pc.binary_length(pc.utf8_trim_whitespace(values)), 0)
+    return pc.if_else(blank, pa.scalar(None, pa.string()), values)
+
+
+def _dates(frame: pd.DataFrame, name: str) -> pa.Array:
+
+    if name not in frame:
+        return pa.nulls(len(frame), pa.string())
+    return iso_dates(pa.array(frame[name]))
+
+
+def _formula_safe(values: pa.Array) -> pa.Array:
+    """csv_cell on text: an apostrophe before a first character that starts a formula."""
+    first = pc.utf8_slice_codeunits(values, 0, 1)
+    risky = pc.is_in(first, value_set=pa.array(list(FORMULA_START), pa.string()))
+    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+
+
+class _Keyed:
+    """Parts of a grant that depend on one key (a ward, a department ...): made once per
+    distinct key (and once for no key); rows take its JSON text and CSV cells by index."""
+
+    def __init__(self, keys: pa.Array, make, top: str, paths: dict[str, tuple]):
+        encoded = pc.dictionary_encode(keys)
+        uniques = encoded.dictionary.to_pylist() + [None]
+        self.none = len(uniques) - 1  # the index of the part for no key
+        self.indices = pc.fill_null(encoded.indices, self.none)
+        parts = [make(k) for k in uniques]
+        self.json = pa.array([_members(p) for p in parts], pa.string())
+        self.csv = {title: pa.array([csv_cell(_get(p, path)) for p in parts], pa.string())
+                    for title, path in paths.items() if path[0] == top}
+
+
+def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | None = None,
+                    csv_path: Path | None = None, **options) -> None:
+    """Write the 360Giving JSON package and/or CSV file in one pass over the grants,
+    byte for byte what write_360_json and write_360_csv are documented to write."""
+
+    grants = tables["grants"]
+    rows = len(grants)
+    organisations = tables.get("organisations")
+    wards = {w["ward_name"]: w.get("ons_code") for w in _records(tables.get("wards"))}
+    commissioners = {c["commissioner_id"]: c for c in _records(tables.get("commissioners"))}
+    titles = schema_titles()
+    paths = {title: titles[title][0] for title in CSV_COLUMNS}
+
+    def json_text(values):  # a value that is always there: null when missing
+        return pc.fill_null(json_strings(values), "null")
+
+    # Per grant.
+    ids, title, description = _texts(grants, "grant_id", rows), _texts(grants, "title", rows), \
+        _texts(grants, "description", rows)
+    amounts = pa.array(grants["amount_awarded"].astype("float64"))
+    awarded, starts, ends = (_dates(grants, "award_date"), _dates(grants, "planned_start_date"),
+                             _dates(grants, "planned_end_date"))
+    if awarded.null_count:
+        raise ValueError("a grant has no award date (the grants schema requires one)")
+
+    # Per recipient organisation: templates for organisations, parts for the others.
+    recipient_keys = pc.dictionary_encode(_texts(grants, "recipient_org_id", rows))
+    recipients = recipient_keys.dictionary
+    recipient_index = recipient_keys.indices
+    if organisations is not None and len(organisations):
+        org_ids = _texts(organisations, "org_id")
+        at = pc.index_in(recipients, value_set=org_ids)
+        name, charity, company, kind = (pc.take(_texts(organisations, c, len(organisations)), at) for c in
+                                        ("name", "charity_number", "company_number", "organisation_type"))
+    else:
+        at = pa.nulls(len(recipients), pa.int32())
+        name = charity = company = kind = pa.nulls(len(recipients), pa.string())
+    special = pc.or_kleene(pc.is_null(at), pc.fill_null(pc.equal(kind, "individual"), False))
+    org_json = pc.binary_join_element_wise(
+        f",{_GRANT}\"recipientOrganization\": [{_GRANT}  {{{_GRANT}    \"id\": ", json_text(recipients),
+        f",{_GRANT}    \"name\": ", json_text(name),
+        pc.binary_join_element_wise(f",{_GRANT}    \"charityNumber\": ", json_strings(charity), ""),
+        pc.binary_join_element_wise(f",{_GRANT}    \"companyNumber\": ", json_strings(company), ""),
+        f"{_GRANT}  }}{_GRANT}]", "", null_handling="replace")
+    org_csv = {"Recipient Org:Identifier": recipients, "Recipient Org:Name": name,
+               "Recipient Org:Charity Number": charity, "Recipient Org:Company Number": company,
+               "Recipient Ind:Identifier": pa.nulls(len(recipients), pa.string()),
+               "Recipient Ind:Name": pa.nulls(len(recipients), pa.string())}
+    org_csv = {k: pc.fill_null(_formula_safe(v), "") for k, v in org_csv.items()}
+    individual = pa.array(np.zeros(len(recipients), dtype=bool))
+    if any_true(special):
+        where = np.flatnonzero(special.to_numpy(zero_copy_only=False))
+        wanted = set(pc.take(recipients, pa.array(where)).to_pylist())
+        records = {o["org_id"]: o for o in _records(None if organisations is None else
+                                                    organisations[organisations["org_id"].isin(wanted)])}
+        json_fix, csv_fix, ind_fix = [None] * len(recipients), {k: [None] * len(recipients) for k in org_csv}, \
+            np.zeros(len(recipients), dtype=bool)
+        for i in where:
+            org_id = recipients[int(i)].as_py()
+            part = _recipient_part(org_id, records.get(org_id), config)
+            json_fix[i] = _members(part)
+            ind_fix[i] = "recipientIndividual" in part
+            for k in csv_fix:
+                csv_fix[k][i] = csv_cell(_get(part, paths[k]))
+        mask = pa.array(np.isin(np.arange(len(recipients)), where))
+        org_json = pc.if_else(mask, pa.array(json_fix, pa.string()), org_json)
+        org_csv = {k: pc.if_else(mask, pa.array(csv_fix[k], pa.string()), v) for k, v in org_csv.items()}
+        individual = pa.array(ind_fix)
+    grant_individual = pc.take(individual, recipient_index)
+
+    # Parts made once per key.
+    keyed = [
+        _Keyed(_texts(grants, "beneficiary_ward", rows), lambda w: _location_part(w, wards), "beneficiaryLocation",
+               paths),
+        _Keyed(_texts(grants, "department_id", rows), lambda d: _funder_part(d, commissioners, config),
+               "fundingOrganization", paths),
+        _Keyed(_texts(grants, "programme", rows), _programme_part, "grantProgramme", paths),
+        _Keyed(_texts(grants, "funding_type", rows), lambda f: _classification_part(f, config), "classifications",
+               paths),
+    ]
+    location = keyed[0]
+    source = _source_part(config)
+
+    # The package around the grants: json.dumps of the package, with the grants spliced in.
+    package = package_360(None, config, **options)
+    package["grants"] = [None]
+    shell = json.dumps(package, indent=2, ensure_ascii=False)
+    marker = "    null\n  ]\n}"
+    assert shell.endswith(marker)
+    json_out = Path(json_path).open("wb") if json_path else None
+    csv_out = Path(csv_path).open("wb") if csv_path else None
+    try:
+        if json_out:
+            json_out.write(shell[:-len(marker)].encode("utf-8") if rows else
+                           (json.dumps({**package, "grants": []}, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        if csv_out:
+            csv_out.write(b"\xef\xbb\xbf")
+            csv_out.write(joined(csv_lines([csv_fields(pa.array([c], pa.string()), "\r\n") for c in CSV_COLUMNS],
+                                            "\r\n")))
+        for start in range(0, rows, CHUNK_ROWS):
+            n = min(CHUNK_ROWS, rows - start)
+            chunk_recipient = recipient_index.slice(start, n)
+            chunk_individual = grant_individual.slice(start, n)
+            here = [k.indices.slice(start, n) for k in keyed]
+            here[0] = pc.if_else(chunk_individual, pa.scalar(location.none, here[0].type), here[0])  # no ward
+            s, e = starts.slice(start, n), ends.slice(start, n)
+            if json_out:
+                both = pc.and_(pc.is_valid(s), pc.is_valid(e))
+                planned = pc.binary_join_element_wise(  # (null_handling="skip" drops all-null rows)
+                    pc.binary_join_element_wise('          "startDate": ', json_strings(s), ""),
+                    pc.if_else(both, ",\n", ""),
+                    pc.binary_join_element_wise('          "endDate": ', json_strings(e), ""),
+                    "", null_handling="replace")
+                planned = pc.if_else(pc.and_(pc.is_null(s), pc.is_null(e)), pa.scalar(None, pa.string()),
+                                     pc.binary_join_element_wise(f",{_GRANT}\"plannedDates\": [\n        {{\n",
+                                                                 planned, "\n        }\n      ]", ""))
+                grant_json = pc.binary_join_element_wise(
+                    ',\n    {\n      "id": ', json_text(ids.slice(start, n)),
+                    f',{_GRANT}"title": ', json_text(title.slice(start, n)),
+                    f',{_GRANT}"description": ', json_text(description.slice(start, n)),
+                    f',{_GRANT}"currency": "GBP",{_GRANT}"amountAwarded": ', number_text(amounts.slice(start, n)),
+                    f',{_GRANT}"awardDate": ', json_strings(awarded.slice(start, n)),
+                    planned,
+                    pc.take(org_json, chunk_recipient),
+                    *[pc.take(k.json, i) for k, i in zip(keyed, here)],
+                    _members(source) + "\n    }", "", null_handling="replace")
+                json_out.write(joined(grant_json)[0 if start else 2:])  # no comma before the first
+            if csv_out:
+                cells = {
+                    "Identifier": _formula_safe(ids.slice(start, n)),
+                    "Title": _formula_safe(title.slice(start, n)),
+                    "Description": _formula_safe(description.slice(start, n)),
+                    "Currency": pa.array(["GBP"] * n, pa.string()),
+                    "Amount Awarded": number_text(amounts.slice(start, n), plain_number),
+                    "Award Date": awarded.slice(start, n),
+                    "Planned Dates:Start Date": s,
+                    "Planned Dates:End Date": e,
+                }
+                cells.update({k: pc.take(v, chunk_recipient) for k, v in org_csv.items()})
+                for k, i in zip(keyed, here):
+                    cells.update({title_: pc.take(v, i) for title_, v in k.csv.items() if title_ not in cells})
+                for title_ in CSV_COLUMNS:
+                    if title_ not in cells and paths[title_][0] in source:  # dataSource
+                        cells[title_] = pa.array([csv_cell(_get(source, paths[title_]))] * n, pa.string())
+                    elif title_ not in cells:
+                        cells[title_] = pa.array([""] * n, pa.string())
+                csv_out.write(joined(csv_lines([csv_fields(cells[t], "\r\n") for t in CSV_COLUMNS], "\r\n")))
+        if json_out:
+            if rows:
+                json_out.write(b"\n  ]\n}\n")
+    finally:
+        for handle in (json_out, csv_out):
+            if handle:
+                handle.close()

@@ -1,0 +1,820 @@
+"""360Giving import: a funder's 360Giving file as our rows.
+
+``import_360giving(path)`` reads a 360Giving file (CSV, XLSX or JSON package) and returns our ``grants``
+and ``organisations`` rows (dicts with exactly our schemas' field names, values as strings as they appear
+in our CSV files) and ``unmapped``: plain-English notes on every column ignored, every grant skipped (and
+why) and every value changed or guessed. Spreadsheet column titles are matched ignoring case and
+whitespace, as flattentool does; CSV files are read as UTF-8 (with or without a BOM), else as Windows-1252.
+XLSX files: the sheet called "grants" (any case), otherwise the first sheet; other sheets are reported.
+
+Mapping rules, for what our data needs and 360Giving does not say:
+
+- grant_id: the 360Giving identifier. Characters our grant_id does not allow (anything but letters, digits,
+  ``-`` and ``_``, such as ``/``) are replaced by ``-``, and each change is reported; an identifier that does
+  not start with ``360G-`` skips the grant.
+- funding_type: a classification whose code is one of ours (our own export) wins; otherwise
+  "short-term innovation" when the planned duration (Planned Dates:Duration, or start to end date) is under
+  12 months, else "longer-term" (also when there are no planned dates).
+- department_id: the ``department_id`` argument (default "SWK-CFS"): 360Giving names the funder's
+  department only as text. Every grant is imported as the council's own (config.yml's publisher): the file's
+  Funding Org is reported, not kept.
+- beneficiary_ward: the first Beneficiary Location whose name is one of our ward names (ignoring case,
+  "&" / "and" and a trailing "ward"), else empty.
+- recipients: org_id is the Recipient Org:Identifier when it is an org-id.guide identifier our schema and
+  the council checks accept (a registered prefix; GB-CHC, GB-COH, GB-SC and GB-NIC numbers in their
+  register's form, Companies House numbers padded to 8 characters). Any other identifier (such as a
+  funder-issued ``360G-trafford-...``) becomes a local one, ``<council org id>-<the identifier with other
+  characters as ->``, for example ``GB-LAE-SWK-360G-trafford-be-active``, and is reported. A grant with no
+  recipient identifier or name is skipped. Recipient Ind grants get an anonymous ``<council org id>-IND-0001``
+  style id, the name "Individual recipient" and organisation_type "individual"; the file's individual name is
+  never imported.
+- organisation_type from the identifier: GB-CHC, GB-SC, GB-NIC "registered charity"; GB-COH "company
+  limited by guarantee" (or "community interest company" when the name says CIC, "charitable incorporated
+  organisation" for CE/CS company numbers); GB-MPR "community benefit society"; GB-EDU "school"; GB-NHS
+  "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; anything else "unregistered community group".
+- charity_number and company_number: from the GB-CHC / GB-COH identifier, else from Recipient Org:Charity
+  Number / Company Number when they have our form (6-7 digits; 8 characters); other values (Scottish SC
+  numbers, notes in the cell) are left out and reported.
+- is_vcs "yes" for charities (charity identifier or number), CIOs, CICs and community benefit societies,
+  otherwise "no"; is_sme and based_in_borough "no", ward empty: 360Giving does not say (reported).
+- Dates become YYYY-MM-DD (date-times keep their date; DD/MM/YYYY is read day first, as in the UK, and
+  reported); amounts must be GBP numbers above zero (a "£" or thousands commas are removed and reported).
+- Text longer than our schema allows is shortened with "…" and reported; a missing description becomes the
+  title (reported). Every row is finally checked against our schemas' required, pattern, enum and maxLength
+  rules, and a grant that still fails is skipped with the reason.
+
+``write_import(result, out_dir)`` writes grants.csv and organisations.csv (UTF-8, no BOM, our schemas' column
+order); cli.py's ``import-360giving FILE --out DIR [--department ID]`` command runs both.
+"""
+
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..config import PROJECT_DIR
+from ..data.checks import REGISTER_FORMS, org_id_prefixes
+from ..findings import plural, show
+from ..model.values import blank
+from .giving360_standard import FUNDING_TYPE_TITLES, load_json, number_value, plain_number, schema_titles, title_key
+
+DEFAULT_DEPARTMENT = "SWK-CFS"
+DEFAULT_LOCAL_PREFIX = "GB-LAE-SWK"
+SCHEMAS = PROJECT_DIR / "schemas"
+EXAMPLES = 5  # values shown in a note before "and N more"
+
+
+# --- import: reading a file ----------------------------------------------------
+
+
+class Import360Error(Exception):
+    """The file cannot be read as 360Giving data; the message is one line for the user."""
+
+
+@dataclass
+class ImportResult:
+    grants: list[dict] = field(default_factory=list)  # our grants rows: field name -> text
+    organisations: list[dict] = field(default_factory=list)  # our organisations rows
+    unmapped: list[str] = field(default_factory=list)  # plain-English notes
+    read: int = 0  # grants in the file
+    source: str = ""  # the file, as given
+
+
+def _unescape(text: str) -> str:
+    """Undo the export's formula guard: an apostrophe before = + - @ is removed."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
+def _decode(raw: bytes, shown: str, notes: list[str]) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise Import360Error(f"{shown}: is neither UTF-8 nor Windows-1252 text (expected a CSV file saved as "
+                             "\"CSV UTF-8\")") from None
+    notes.append("The file is not UTF-8: it was read as Windows-1252 (Excel's \"CSV\" on Windows); check "
+                 "accented letters and symbols such as £ and € in the imported text.")
+    return text
+
+
+def _read_csv(path: Path, shown: str, notes: list[str]) -> list[list]:
+    text = _decode(path.read_bytes(), shown, notes)
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise Import360Error(f"{shown}: is not a readable CSV file ({exc})") from None
+
+
+def _read_xlsx(path: Path, shown: str, notes: list[str]) -> list[list]:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise Import360Error(f"{shown}: is not a readable XLSX workbook ({exc})") from None
+    try:
+        sheets = book.worksheets
+        sheet = next((s for s in sheets if title_key(s.title) == "grants"), sheets[0])
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        for other in sheets:
+            if other is not sheet and any(any(not blank(v) for v in r) for r in other.iter_rows(values_only=True)):
+                notes.append(f"Sheet {show(other.title)} was not read: only the grants sheet ({show(sheet.title)}) "
+                             "is imported.")
+    finally:
+        book.close()
+    return rows
+
+
+def _unflatten(rows: list[list], shown: str, notes: list[str]) -> tuple[list[dict], dict[str, str]]:
+    """Spreadsheet rows (header first) as 360Giving grant objects, like flattentool with titles."""
+    rows = [r for r in rows if any(not blank(v) for v in r)]
+    if not rows:
+        raise Import360Error(f"{shown}: is empty (expected a header row of 360Giving column titles, then grants)")
+    header = ["" if v is None else str(v) for v in rows[0]]
+    known = {title_key(t): (t, path, kind) for t, (path, kind) in schema_titles().items()}
+    if title_key("Identifier") not in {title_key(h) for h in header}:
+        raise Import360Error(f"{shown}: has no \"Identifier\" column (expected 360Giving column titles such as "
+                             "Identifier, Title, Amount Awarded in the first row)")
+    columns = []
+    labels: dict[str, str] = {}  # JSON path (with [] for indexes) -> the file's own column title
+    seen = set()
+    for title in header:
+        entry = known.get(title_key(title))
+        if not title.strip() or title_key(title) in seen:
+            if title.strip():
+                notes.append(f"Ignored the column {show(title.strip())}: a column with the same title comes before "
+                             "it.")
+            columns.append(None)
+            continue
+        seen.add(title_key(title))
+        if entry:
+            columns.append((entry[1], entry[2]))
+            labels[_label_path(entry[1])] = title.strip()
+        else:  # not a 360Giving field: kept under its own title, as flattentool does
+            columns.append(((title.strip(),), "string"))
+            labels[title.strip()] = title.strip()
+    grants = []
+    for row in rows[1:]:
+        grant: dict = {}
+        for column, value in zip(columns, row):
+            if column is None or blank(value):
+                continue
+            path, kind = column
+            if isinstance(value, str):
+                value = _unescape(value.strip())
+            if kind == "number" and isinstance(value, str):
+                try:
+                    value = number_value(float(value)) if re.fullmatch(r"-?\d+(\.\d+)?", value) else value
+                except ValueError:
+                    pass
+            elif kind == "array":
+                value = [v.strip() for v in str(value).split(";") if v.strip()]
+            _set(grant, path, value)
+        grants.append(grant)
+    return grants, labels
+
+
+def _set(target: dict, path: tuple, value) -> None:
+    node = target
+    for step, following in zip(path, path[1:]):
+        if isinstance(following, int):
+            node = node.setdefault(step, [])
+            while len(node) <= following:
+                node.append({})
+        elif isinstance(step, int):
+            node = node[step]
+        else:
+            node = node.setdefault(step, {})
+    last = path[-1]
+    if isinstance(last, int):  # pragma: no cover - titles always end in a field name
+        return
+    if isinstance(node, list):  # pragma: no cover
+        return
+    node[last] = value
+
+
+def _label_path(path: tuple) -> str:
+    return "/".join("[]" if isinstance(p, int) else str(p) for p in path)
+
+
+def read_360giving(path: Path) -> tuple[list[dict], dict[str, str], list[str]]:
+    """The grants of a 360Giving file as JSON objects, the file's titles for each JSON path, and notes."""
+    path = Path(path)
+    shown = str(path)
+    notes: list[str] = []
+    if not path.exists():
+        raise Import360Error(f"{shown}: file not found")
+    if not path.is_file():
+        raise Import360Error(f"{shown}: is a folder (expected a 360Giving CSV, XLSX or JSON file)")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            try:
+                data = json.loads(_decode(path.read_bytes(), shown, notes))
+            except json.JSONDecodeError as exc:
+                raise Import360Error(f"{shown}: is not valid JSON ({exc.msg} at line {exc.lineno}, column "
+                                     f"{exc.colno}; expected a 360Giving package such as "
+                                     "{\"grants\": [...]})") from None
+            if not isinstance(data, dict) or not isinstance(data.get("grants"), list):
+                raise Import360Error(f"{shown}: is not a 360Giving package (expected a JSON object with a list "
+                                     "of \"grants\")")
+            grants = data["grants"]
+            bad = [i + 1 for i, g in enumerate(grants) if not isinstance(g, dict)]
+            if bad:
+                raise Import360Error(f"{shown}: grant {bad[0]} is not a JSON object (expected one object per "
+                                     "grant)")
+            return grants, {}, notes
+        if suffix == ".csv":
+            grants, labels = _unflatten(_read_csv(path, shown, notes), shown, notes)
+            return grants, labels, notes
+        if suffix in (".xlsx", ".xlsm"):
+            grants, labels = _unflatten(_read_xlsx(path, shown, notes), shown, notes)
+            return grants, labels, notes
+    except OSError as exc:
+        raise Import360Error(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    raise Import360Error(f"{shown}: is not a .csv, .xlsx or .json file (expected a 360Giving file in one of "
+                         "those formats)")
+
+
+# --- import: mapping to our rows -----------------------------------------------
+
+
+def _schema(name: str) -> dict:
+    return load_json(SCHEMAS / f"{name}.json")
+
+
+def _ward_key(name: str) -> str:
+    name = name.casefold().replace("&", " and ").replace("\u2019", "").replace("'", "")
+    name = re.sub(r"\bward\b", " ", name)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", name).split())
+
+
+def _default_wards() -> list[str]:
+    path = PROJECT_DIR / "data" / "wards.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row["ward_name"] for row in csv.DictReader(handle) if row.get("ward_name")]
+
+
+def _text(value) -> str:
+    if blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _parse_date(value) -> tuple[str | None, str]:
+    """(YYYY-MM-DD or None, how it was read: "" plain, "dayfirst", "serial", "partial", "bad")."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), ""
+    if isinstance(value, dt.date):
+        return value.isoformat(), ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # an Excel serial date
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).date().isoformat(), "serial"
+        return None, "bad"
+    text = _text(value)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text).isoformat(), ""
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", text):
+            return dt.date.fromisoformat(text[:10]).isoformat(), ""
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day).isoformat(), "dayfirst"
+    except ValueError:
+        return None, "bad"
+    if re.fullmatch(r"\d{4}(-\d{2})?", text):
+        return None, "partial"
+    return None, "bad"
+
+
+def _parse_amount(value) -> tuple[float | None, bool]:
+    """(amount or None, whether "£" or commas were removed)."""
+    if isinstance(value, bool):
+        return None, False
+    if isinstance(value, (int, float)):
+        return (float(value) if math.isfinite(value) else None), False
+    text = _text(value)
+    cleaned = text.replace("£", "").replace(",", "").strip()
+    if re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        return float(cleaned), cleaned != text
+    return None, False
+
+
+def _months(start: str | None, end: str | None) -> float | None:
+    if not start or not end:
+        return None
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1
+    return days / (365.25 / 12)
+
+
+def _examples(items: list[str]) -> str:
+    shown = ", ".join(items[:EXAMPLES])
+    return shown + (f" and {len(items) - EXAMPLES:,} more" if len(items) > EXAMPLES else "")
+
+
+class _Mapper:
+    def __init__(self, department_id: str, wards: list[str], local_prefix: str):
+
+        self.department_id = department_id
+        self.wards = {_ward_key(w): w for w in wards}
+        self.local_prefix = local_prefix
+        self.known_prefixes = org_id_prefixes()
+        self.register_forms = REGISTER_FORMS
+        self.grants_schema = _schema("grants")
+        self.orgs_schema = _schema("organisations")
+        self.grant_pattern = re.compile(next(f for f in self.grants_schema["fields"]
+                                             if f["name"] == "grant_id")["constraints"]["pattern"])
+        self.org_pattern = re.compile(next(f for f in self.orgs_schema["fields"]
+                                           if f["name"] == "org_id")["constraints"]["pattern"])
+        self.individuals: dict[str, str] = {}
+        self.orgs: dict[str, dict] = {}
+        self.grant_ids: set[str] = set()
+        # Notes grouped by kind: kind -> list of examples
+        self.changes: dict[str, list[str]] = {}
+        self.pending: list[tuple[str, str]] = []
+        self.skipped: list[str] = []
+        self.funders: dict[str, int] = {}
+        self.types: dict[str, int] = {}
+        self.funding_types = {"classification": 0, "longer-term": 0, "short-term innovation": 0}
+
+    def change(self, kind: str, example: str) -> None:
+        """A value changed or guessed; kept only if the grant is imported."""
+        self.pending.append((kind, example))
+
+    # identifiers ---------------------------------------------------------------
+
+    def registered(self, org_id: str) -> bool:
+        parts = org_id.split("-")
+        return any("-".join(parts[:n]) in self.known_prefixes for n in range(2, len(parts)))
+
+    def org_id(self, raw: str) -> tuple[str, str]:
+        """Our org_id for a recipient identifier, and the register prefix it uses ("" for a local one)."""
+        ident = re.sub(r"\s+", "", raw)  # identifiers never hold spaces or line breaks
+        match = re.fullmatch(r"([A-Za-z]{2})-([A-Za-z0-9]+)-(.+)", ident)
+        if match:
+            country, register, number = match.groups()
+            ident = f"{country.upper()}-{register.upper()}-{number.strip()}"
+            prefix = f"{country.upper()}-{register.upper()}"
+            if prefix in self.register_forms:
+                number = number.strip().upper().replace(" ", "")
+                if prefix == "GB-COH" and number.isdigit() and len(number) < 8:
+                    number = number.zfill(8)
+                if prefix == "GB-SC" and re.fullmatch(r"\d{6}", number):
+                    number = "SC" + number
+                fixed = f"{prefix}-{number}"
+                if self.register_forms[prefix][0].fullmatch(number):
+                    if fixed != raw:
+                        self.change("org-id-normalised", f"{show(raw.strip())} → {show(fixed)}")
+                    return fixed, prefix
+            elif self.org_pattern.fullmatch(ident) and self.registered(ident):
+                if ident != raw:
+                    self.change("org-id-normalised", f"{show(raw)} → {show(ident)}")
+                return ident, prefix
+        local = re.sub(r"[^A-Za-z0-9]+", "-", ident).strip("-")
+        if not local:
+            return "", ""
+        org_id = f"{self.local_prefix}-{local}"
+        self.change("org-id-local", f"{show(raw.strip())} → {show(org_id)}")
+        return org_id, ""
+
+    def grant_id(self, raw: str) -> str | None:
+        ident = re.sub(r"\s+", "", raw)  # identifiers never hold spaces or line breaks
+        if self.grant_pattern.fullmatch(ident):
+            if ident != raw:
+                self.change("grant-id", f"{show(raw)} → {show(ident)}")
+            return ident
+        if not ident.startswith("360G-"):
+            return None
+        fixed = "360G-" + re.sub(r"[^A-Za-z0-9_-]+", "-", ident[5:]).strip("-")
+        if not self.grant_pattern.fullmatch(fixed):
+            return None
+        self.change("grant-id", f"{show(raw)} → {show(fixed)}")
+        return fixed
+
+    # one grant -----------------------------------------------------------------
+
+    def shorten(self, text: str, spec: dict, what: str, ident: str) -> str:
+        limit = spec.get("constraints", {}).get("maxLength")
+        if limit and len(text) > limit:
+            self.change(f"long-{what}", ident)
+            return text[: limit - 1].rstrip() + "…"
+        return text
+
+    def field(self, schema: dict, name: str) -> dict:
+        return next(f for f in schema["fields"] if f["name"] == name)
+
+    def organisation(self, grant: dict, used: set, ident: str) -> tuple[dict | None, str]:
+        """Our organisations row for the grant's recipient, or None and why not."""
+        orgs = grant.get("recipientOrganization")
+        person = grant.get("recipientIndividual")
+        orgs = [orgs] if isinstance(orgs, dict) else orgs
+        orgs = [o for o in orgs if isinstance(o, dict)] if isinstance(orgs, list) else []
+        if orgs and isinstance(person, dict) and person:
+            return None, "it names both a recipient organisation and an individual (360Giving allows one)"
+        if isinstance(person, dict) and person:
+            used.update({"recipientIndividual/id", "recipientIndividual/name"})
+            key = _text(person.get("id")) or f"row-{len(self.individuals) + 1}"
+            if key not in self.individuals:
+                self.individuals[key] = f"{self.local_prefix}-IND-{len(self.individuals) + 1:04d}"
+            if _text(person.get("name")):
+                self.change("individual-name", ident)
+            return {
+                "org_id": self.individuals[key], "name": "Individual recipient", "organisation_type": "individual",
+                "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "no",
+                "based_in_borough": "no", "ward": "",
+            }, ""
+        if not orgs:
+            return None, "it has no recipient (no Recipient Org or Recipient Ind)"
+        if len(orgs) > 1:
+            self.change("several-recipients", ident)
+        org = orgs[0]
+        used.update({"recipientOrganization/[]/id", "recipientOrganization/[]/name",
+                     "recipientOrganization/[]/charityNumber", "recipientOrganization/[]/companyNumber"})
+        raw_id, name = _text(org.get("id")), _text(org.get("name"))
+        if not raw_id:
+            return None, "it has no Recipient Org:Identifier"
+        if not name:
+            return None, "it has no Recipient Org:Name"
+        given_charity, given_company = _text(org.get("charityNumber")), _text(org.get("companyNumber"))
+        company = given_company.upper().replace(" ", "")
+        if company.isdigit() and len(company) < 8:
+            company = company.zfill(8)
+        org_id, register = self.org_id(raw_id)
+        if not org_id:
+            return None, f"its Recipient Org:Identifier {show(raw_id)} has no letters or digits"
+        number = org_id[len(register) + 1:] if register else ""
+        charity = ""
+        if register == "GB-CHC":
+            charity = number
+            if given_charity and given_charity != number:
+                self.change("charity-number-conflict", f"{show(given_charity)} ({org_id})")
+        elif given_charity:
+            if re.fullmatch(r"[0-9]{6,7}", given_charity):
+                charity = given_charity
+            else:
+                self.change("charity-number", f"{show(given_charity)} ({org_id})")
+        if register == "GB-COH":
+            company_number = number
+        elif company and re.fullmatch(r"[A-Z0-9]{8}", company):
+            company_number = company
+        else:
+            company_number = ""
+            if given_company:
+                self.change("company-number", f"{show(given_company)} ({org_id})")
+        org_type = self.organisation_type(register, name, company_number, bool(charity))
+        vcs = bool(charity) or register in ("GB-CHC", "GB-SC", "GB-NIC") or org_type in (
+            "registered charity", "charitable incorporated organisation", "community interest company",
+            "community benefit society")
+        row = {
+            "org_id": org_id,
+            "name": self.shorten(name, self.field(self.orgs_schema, "name"), "name", org_id),
+            "organisation_type": org_type,
+            "charity_number": charity,
+            "company_number": company_number,
+            "is_vcs": "yes" if vcs else "no",
+            "is_sme": "no",
+            "based_in_borough": "no",
+            "ward": "",
+        }
+        return row, ""
+
+    @staticmethod
+    def organisation_type(register: str, name: str, company_number: str, charity: bool) -> str:
+        if register in ("GB-CHC", "GB-SC", "GB-NIC"):
+            return "registered charity"
+        if register == "GB-COH":
+            if company_number[:2] in ("CE", "CS"):
+                return "charitable incorporated organisation"
+            if re.search(r"\bC\.?I\.?C\b|community interest company", name, re.IGNORECASE):
+                return "community interest company"
+            return "company limited by guarantee"
+        return {
+            "GB-MPR": "community benefit society",
+            "GB-EDU": "school",
+            "GB-NHS": "NHS body",
+            "GB-LAE": "local authority",
+            "GB-LAS": "local authority",
+            "GB-LANI": "local authority",
+            "GB-PLA": "local authority",
+        }.get(register, "registered charity" if charity else "unregistered community group")
+
+    def grant(self, grant: dict, index: int) -> tuple[dict | None, dict | None, set]:
+        used: set[str] = set()
+        raw_id = _text(grant.get("id"))
+        label = f"grant {index}" + (f" ({show(raw_id)})" if raw_id else "")
+
+        self.pending = []
+
+        def skip(reason: str):
+            self.skipped.append(f"Skipped {label}: {reason}.")
+            self.pending = []
+            return None, None, set()
+
+        if not raw_id:
+            return skip("it has no Identifier")
+        grant_id = self.grant_id(raw_id)
+        if grant_id is None:
+            return skip("its Identifier does not start with 360G- (expected a 360Giving grant identifier such "
+                        "as 360G-examplefunder-123)")
+        if grant_id in self.grant_ids:
+            made = f" (made {grant_id})" if grant_id != raw_id else ""
+            return skip(f"its Identifier{made} is the same as an earlier grant's (expected each grant once)")
+        used.update({"id", "title", "description", "currency", "amountAwarded", "awardDate"})
+        title = _text(grant.get("title"))
+        if not title:
+            return skip("it has no Title")
+        description = _text(grant.get("description"))
+        if not description:
+            self.change("no-description", grant_id)
+            description = title
+        currency = _text(grant.get("currency")).upper()
+        if currency and currency != "GBP":
+            return skip(f"its amount is in {currency} (expected GBP: our amounts are in pounds)")
+        if not currency:
+            self.change("no-currency", grant_id)
+        amount, cleaned = _parse_amount(grant.get("amountAwarded"))
+        if amount is None:
+            shown = _text(grant.get("amountAwarded"))
+            return skip(f"its Amount Awarded {show(shown)} is not a number" if shown else "it has no Amount Awarded")
+        if amount <= 0:
+            return skip(f"its Amount Awarded {plain_number(amount)} is not more than zero")
+        if cleaned:
+            self.change("amount-cleaned", grant_id)
+        award, how = _parse_date(grant.get("awardDate"))
+        if award is None:
+            shown = _text(grant.get("awardDate"))
+            return skip(f"its Award Date {show(shown)} is not a date (expected YYYY-MM-DD)" if shown
+                        else "it has no Award Date")
+        if how:
+            self.change(f"date-{how}", grant_id)
+        planned = grant.get("plannedDates")
+        planned = planned[0] if isinstance(planned, list) and planned and isinstance(planned[0], dict) else {}
+        dates = {}
+        for key in ("startDate", "endDate"):
+            if blank(planned.get(key)):
+                dates[key] = ""
+                continue
+            used.add(f"plannedDates/[]/{key}")
+            value, how = _parse_date(planned[key])
+            if value is None:
+                self.change("planned-date", f"{grant_id} ({show(_text(planned[key]))})")
+            elif how:
+                self.change(f"date-{how}", grant_id)
+            dates[key] = value or ""
+
+        org, reason = self.organisation(grant, used, grant_id)
+        if org is None:
+            return skip(reason)
+
+        # funding_type: our own classification, else the planned duration.
+        funding_type = ""
+        for item in grant.get("classifications") or []:
+            if isinstance(item, dict) and _text(item.get("code")).casefold() in FUNDING_TYPE_TITLES:
+                funding_type = _text(item["code"]).casefold()
+                used.update({"classifications/[]/code", "classifications/[]/vocabulary",
+                             "classifications/[]/title"})
+                self.funding_types["classification"] += 1
+                break
+        if not funding_type:
+            duration = planned.get("duration")
+            if isinstance(duration, str):
+                duration, _ = _parse_amount(duration)
+            if isinstance(duration, (int, float)) and not isinstance(duration, bool):
+                used.add("plannedDates/[]/duration")
+            else:
+                duration = _months(dates["startDate"], dates["endDate"])
+            funding_type = "short-term innovation" if duration is not None and duration < 12 else "longer-term"
+            self.funding_types[funding_type] += 1
+
+        ward = ""
+        for location in grant.get("beneficiaryLocation") or []:
+            if isinstance(location, dict) and _text(location.get("name")):
+                used.add("beneficiaryLocation/[]/name")
+                match = self.wards.get(_ward_key(_text(location["name"])))
+                if match and org["organisation_type"] != "individual":
+                    ward = match
+                    break
+
+        programme = ""
+        for item in grant.get("grantProgramme") or []:
+            if isinstance(item, dict):
+                programme = _text(item.get("title")) or _text(item.get("code"))
+                used.add("grantProgramme/[]/title" if _text(item.get("title")) else "grantProgramme/[]/code")
+                break
+
+        for funder in grant.get("fundingOrganization") or []:
+            if isinstance(funder, dict):
+                used.update({"fundingOrganization/[]/id", "fundingOrganization/[]/name"})
+                name = " ".join(_text(funder.get("name")).split()) or "(no name)"
+                ident = "".join(_text(funder.get("id")).split())
+                key = f"{name} ({ident})" if ident else name
+                self.funders[key] = self.funders.get(key, 0) + 1
+                break
+
+        fields = self.grants_schema
+        row = {
+            "grant_id": grant_id,
+            "title": self.shorten(title, self.field(fields, "title"), "title", grant_id),
+            "description": self.shorten(description, self.field(fields, "description"), "description", grant_id),
+            "programme": self.shorten(programme, self.field(fields, "programme"), "programme", grant_id),
+            "funding_type": funding_type,
+            "recipient_org_id": org["org_id"],
+            "amount_awarded": plain_number(amount),
+            "award_date": award,
+            "planned_start_date": dates["startDate"],
+            "planned_end_date": dates["endDate"],
+            "beneficiary_ward": ward,
+            "department_id": self.department_id,
+        }
+        for table, values in (("grants", row), ("organisations", org)):
+            problem = _row_problem(fields if table == "grants" else self.orgs_schema, values)
+            if problem:
+                return skip(f"{problem} (in our {table} data)")
+        self.grant_ids.add(grant_id)
+        for kind, example in self.pending:
+            self.changes.setdefault(kind, []).append(example)
+        self.pending = []
+        return row, org, used
+
+
+def _row_problem(schema: dict, row: dict) -> str:
+    """The first way a row breaks its table schema's rules, in plain English; "" when it keeps them."""
+    for spec in schema["fields"]:
+        name, value = spec["name"], row.get(spec["name"], "")
+        rules = spec.get("constraints", {})
+        if not value:
+            if rules.get("required"):
+                return f"it has no value for {name}"
+            continue
+        if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
+            return f"its {name} {show(value)} is not in the expected form (such as {spec.get('example')})"
+        if "enum" in rules and value not in rules["enum"]:
+            return f"its {name} {show(value)} is not one of: {'; '.join(rules['enum'])}"
+        if "maxLength" in rules and len(value) > rules["maxLength"]:
+            return f"its {name} is longer than {rules['maxLength']:,} characters"
+    return ""
+
+
+def _leaves(value, prefix: str = "") -> Iterable[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, f"{prefix}/{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        if value and all(not isinstance(v, (dict, list)) for v in value):
+            yield prefix
+        for item in value:
+            if isinstance(item, (dict, list)):
+                yield from _leaves(item, f"{prefix}/[]")
+    elif not blank(value):
+        yield prefix
+
+
+# Values the import changed or guessed, by kind: what happened, then the count and examples.
+CHANGE_NOTES = {
+    "grant-id": "Grant identifiers changed to fit our grant_id (letters, digits, - and _ only)",
+    "org-id-local": ("Recipient identifiers that are not org-id.guide identifiers our data accepts (such as a "
+                     "funder's own 360G- reference), given a local identifier instead; replace them with charity "
+                     "or company identifiers where the organisation has one"),
+    "org-id-normalised": "Recipient identifiers rewritten in their register's form",
+    "no-description": "Grants with no Description, given their title as the description",
+    "no-currency": "Grants with no Currency, taken to be GBP",
+    "amount-cleaned": "Amounts written with \"£\" or commas, which were removed",
+    "date-dayfirst": "Grants with dates written day/month/year, read as UK dates",
+    "date-serial": "Grants with dates stored as Excel serial numbers, converted",
+    "planned-date": ("Planned dates that are not full dates (only a year or a month, or not a date), left "
+                     "empty"),
+    "charity-number": ("Recipient Org:Charity Number values that are not Charity Commission numbers (6 or 7 "
+                       "digits), such as Scottish SC numbers or notes, left out"),
+    "charity-number-conflict": ("Recipient Org:Charity Number values that differ from the number in the "
+                                "GB-CHC identifier; the identifier's number was kept"),
+    "company-number": ("Recipient Org:Company Number values that are not 8-character Companies House "
+                       "numbers, left out"),
+    "individual-name": "Recipient Ind:Name values not imported: individuals are shown as \"Individual recipient\"",
+    "several-recipients": "Grants with several recipient organisations; only the first was imported",
+    "long-title": "Titles longer than 200 characters, shortened with …",
+    "long-description": "Descriptions longer than 4,000 characters, shortened with …",
+    "long-programme": "Programme titles longer than 200 characters, shortened with …",
+    "long-name": "Organisation names longer than 300 characters, shortened with …",
+}
+
+
+def _change_note(kind: str, examples: list[str]) -> str:
+    unique = list(dict.fromkeys(examples))
+    return f"{CHANGE_NOTES[kind]}: {len(unique):,} ({_examples(unique)})."
+
+
+def import_360giving(path: Path, department_id: str = DEFAULT_DEPARTMENT, *, wards: Iterable[str] | None = None,
+                     local_org_prefix: str = DEFAULT_LOCAL_PREFIX) -> ImportResult:
+    """A funder's 360Giving file (CSV, XLSX or JSON package) as our grants and organisations rows.
+
+    `wards` are our ward names (default: data/wards.csv); `local_org_prefix` starts the identifiers given to
+    recipients without an org-id.guide identifier we accept (the council's own org id). Raises
+    Import360Error, with a one-line message, when the file cannot be read."""
+    grants, labels, notes = read_360giving(path)
+    mapper = _Mapper(department_id, list(_default_wards() if wards is None else wards), local_org_prefix)
+    result = ImportResult(read=len(grants), source=str(path))
+    ignored: dict[str, int] = {}  # in the order first seen
+    for index, grant in enumerate(grants, start=1):
+        row, org, used = mapper.grant(grant, index)
+        if row is None:
+            continue
+        result.grants.append(row)
+        mapper.orgs.setdefault(org["org_id"], org)
+        for leaf in dict.fromkeys(_leaves(grant)):
+            if leaf not in used:
+                ignored[leaf] = ignored.get(leaf, 0) + 1
+    result.organisations = list(mapper.orgs.values())
+
+    unmapped = list(notes)
+    titles = {_label_path(p): t for t, (p, _) in schema_titles().items()}
+    for leaf, count in ignored.items():
+        if leaf.startswith("fundingOrganization/"):
+            continue  # reported with the funders below
+        name = labels.get(leaf) or titles.get(leaf) or leaf
+        kind = "column" if labels else "field"
+        unmapped.append(f"Ignored the {kind} {show(name)} (a value in {plural(count, 'grant')}): our grants and "
+                        "organisations data have no place for it.")
+    if mapper.funders:
+        funders = "; ".join(f"{name}: {plural(n, 'grant')}" for name, n in mapper.funders.items())
+        unmapped.append(f"Funding Org is not imported: every grant is recorded as the council's own, made by "
+                        f"department {department_id} (the file names {funders}).")
+    unmapped.extend(mapper.skipped)
+    for kind, examples in mapper.changes.items():
+        unmapped.append(_change_note(kind, examples))
+    if result.grants:
+        counts = mapper.funding_types
+        parts = []
+        if counts["classification"]:
+            parts.append(f"{plural(counts['classification'], 'grant')} from the file's own funding-type "
+                         "classification")
+        if counts["longer-term"]:
+            parts.append(f"{plural(counts['longer-term'], 'grant')} longer-term (no planned duration, or 12 "
+                         "months or more)")
+        if counts["short-term innovation"]:
+            parts.append(f"{plural(counts['short-term innovation'], 'grant')} short-term innovation (planned "
+                         "for under 12 months)")
+        if counts["longer-term"] or counts["short-term innovation"]:
+            unmapped.append("funding_type is not in 360Giving: " + "; ".join(parts) + ". Check them.")
+        unmatched = sum(1 for r in result.grants if not r["beneficiary_ward"])
+        if unmatched:
+            unmapped.append(f"beneficiary_ward is empty for {plural(unmatched, 'grant')}: no Beneficiary Location "
+                            "names one of our wards.")
+        unmapped.append(f"is_sme and based_in_borough are \"no\" and ward is empty for every organisation "
+                        f"({len(result.organisations):,}): 360Giving does not say; is_vcs is "
+                        "\"yes\" only for charities, CIOs, CICs and community benefit societies, and "
+                        "organisation_type is guessed from the identifier. Check them.")
+    result.unmapped = unmapped
+    return result
+
+
+def _columns(name: str) -> list[str]:
+    return [f["name"] for f in _schema(name)["fields"]]
+
+
+def write_import(result: ImportResult, out_dir: Path, *, overwrite: bool = False) -> list[Path]:
+    """Write grants.csv and organisations.csv (UTF-8 without a BOM, our schemas' column order) into out_dir.
+    Refuses to replace existing files unless overwrite is set."""
+    out_dir = Path(out_dir)
+    targets = {"grants": out_dir / "grants.csv", "organisations": out_dir / "organisations.csv"}
+    if not overwrite:
+        existing = [str(p) for p in targets.values() if p.exists()]
+        if existing:
+            raise Import360Error(f"{existing[0]}: already exists (expected an empty folder for --out, so no data "
+                                 "is overwritten)")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise Import360Error(f"{out_dir}: is a file (expected a folder for --out)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, path in targets.items():
+        columns = _columns(name)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in getattr(result, name):
+            writer.writerow([row.get(c, "") for c in columns])
+        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    return list(targets.values())

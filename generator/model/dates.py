@@ -1,0 +1,33 @@
+"""Dates: financial years, which run April to March and are named like 2024-25 everywhere.
+(The build's own date, `today()`, is a setting: see config.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+
+def financial_year(day) -> str:
+    """The financial year (April to March) a date falls in: 2025-03-31 -> "2024-25",
+    2025-04-01 -> "2025-26". `day` is a date, a datetime, a pandas Timestamp or a numpy datetime64."""
+    if isinstance(day, np.datetime64):
+        day = pd.Timestamp(day)
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def financial_years(dates: pd.Series) -> pd.Series:
+    """financial_year() of every date in a column, at once."""
+    start = dates.dt.year.where(dates.dt.month >= 4, dates.dt.year - 1)
+    return start.astype("Int64").astype(str) + "-" + ((start + 1) % 100).astype("Int64").astype(str).str.zfill(2)
+
+
+def financial_year_end(name: str) -> dt.date:
+    return dt.date(int(name[:4]) + 1, 3, 31)
+
+
+def previous_financial_year(name: str) -> str:
+    start = int(name[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"

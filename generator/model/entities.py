@@ -1,0 +1,331 @@
+"""Model stage, part two: the site's entities and what each one funds.
+
+One entity per organisation, outcome, commissioner, client group, grant
+programme and ward, plus one per contract and commissioning intention. Each
+holds the row positions (in the typed tables) of the contracts, grants and
+intentions that belong to it, its totals and its figures by financial year.
+Nothing here formats or renders; listing.py and render.py do that.
+
+Rows are grouped once per table with pandas (`groupby(...).indices`), so the
+cost grows with the number of rows, not rows times entities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .dates import financial_years
+
+EMPTY = np.array([], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # organisation, outcome, ...
+    folder: str  # URL folder of its pages
+    plural: str  # heading of its index page
+    singular: str  # "organisation" in running text
+    index_link: str = ""  # the text of the link from an entity page to its index
+
+    @property
+    def back(self) -> str:
+        return self.index_link or f"all {self.plural.lower()}"
+
+
+KINDS = {k.name: k for k in [
+    Kind("organisation", "organisations", "Organisations", "organisation"),
+    Kind("outcome", "outcomes", "Outcomes framework", "outcome", "the outcomes framework"),
+    Kind("commissioner", "commissioners", "Commissioners", "commissioner"),
+    Kind("client-group", "client-groups", "Client groups", "client group"),
+    Kind("programme", "programmes", "Grant programmes", "grant programme"),
+    Kind("ward", "wards", "Wards", "ward"),
+    Kind("contract", "contracts", "Contracts", "contract"),
+    Kind("intention", "intentions", "Commissioning intentions", "commissioning intention"),
+    Kind("decision", "decisions", "Decisions", "decision"),
+]}
+
+GATEWAYS = {0: "Gateway 0: strategic options assessment", 1: "Gateway 1: procurement strategy approval",
+            2: "Gateway 2: contract award approval", 3: "Gateway 3: variation or extension"}
+
+
+@dataclass
+class Step:
+    """One decision in a decision trail, or one thing a decision governs."""
+
+    decision: int  # row position in decisions
+    gateway: int | None
+    note: str
+    kind: str = ""  # what it governs: contract, intention or programme
+    key: str = ""
+
+
+@dataclass
+class Entity:
+    kind: str
+    key: str  # the identifier or name it is found by in the data
+    name: str
+    slug: str
+    contracts: np.ndarray = field(default_factory=lambda: EMPTY)  # row positions in contracts
+    grants: np.ndarray = field(default_factory=lambda: EMPTY)
+    intentions: np.ndarray = field(default_factory=lambda: EMPTY)
+    organisations: np.ndarray = field(default_factory=lambda: EMPTY)  # wards: organisations based there
+    row: int | None = None  # its own row in its table (organisations, outcomes, contracts, ...)
+    contracts_total: float = 0.0
+    grants_total: float = 0.0
+    intentions_total: float = 0.0
+    by_year: list[tuple[str, float, float]] = field(default_factory=list)  # (year, contracts, grants)
+    outcomes: list[tuple[str, float]] = field(default_factory=list)  # (outcome key, value aligned)
+
+    @property
+    def page(self) -> str:
+        """Its page, relative to the site's root (an HTML page rendered into a shell, served
+        at its own name: organisations/gb-chc-1234567.html)."""
+        return f"{KINDS[self.kind].folder}/{self.slug}.html"
+
+    @property
+    def total(self) -> float:
+        return self.contracts_total + self.grants_total
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    return slug[:80].rstrip("-") or "item"
+
+
+RESERVED = re.compile(r"index|page-\d+")  # index pages and their continuation pages
+
+
+def unique_slugs(keys: list[str]) -> dict[str, str]:
+    """A URL-safe slug per key, made unique with -2, -3 ... in the keys' sorted order
+    (so a slug does not change when unrelated rows are added)."""
+    taken: set[str] = set()
+    slugs = {}
+    for key in sorted(keys):
+        base = slug = slugify(key)
+        n = 1
+        while slug in taken or RESERVED.fullmatch(slug):
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs[key] = slug
+    return slugs
+
+
+def _positions(column: pd.Series) -> dict[str, np.ndarray]:
+    present = column.dropna()
+    if present.empty:
+        return {}
+    return {str(k): np.sort(present.index.to_numpy()[v]) for k, v in present.groupby(present.astype(str), sort=False).indices.items()}
+
+
+@dataclass
+class Entities:
+    by_kind: dict[str, dict[str, Entity]]  # kind -> key -> entity
+    contract_year: pd.Series  # financial year of each contract (by start date)
+    grant_year: pd.Series  # financial year of each grant (by award date)
+    aligned: dict[str, pd.DataFrame]  # outcome_id per contract / grant ("contracts", "grants")
+    trails: dict[tuple[str, str], list[Step]] = field(default_factory=dict)  # (kind, key) -> its decisions
+    governs: dict[str, list[Step]] = field(default_factory=dict)  # decision_id -> what it governs
+
+    def get(self, kind: str, key) -> Entity | None:
+        if key is None or (not isinstance(key, str) and pd.isna(key)):
+            return None
+        return self.by_kind[kind].get(str(key))
+
+    def all(self):
+        for group in self.by_kind.values():
+            yield from group.values()
+
+
+def _sums_by_label(positions: np.ndarray, values: np.ndarray, labels: np.ndarray) -> dict:
+    """Sum of values[positions] per labels[positions]: a plain loop for the many small
+    entities, numpy for the few large ones (pandas per entity costs too much per call)."""
+    if len(positions) < 64:
+        out: dict = {}
+        for p in positions.tolist():
+            out[labels[p]] = out.get(labels[p], 0.0) + values[p]
+        return out
+    unique, inverse = np.unique(labels[positions], return_inverse=True)
+    return dict(zip(unique.tolist(), np.bincount(inverse, weights=values[positions]).tolist()))
+
+
+def _totals(entity: Entity, contract_value: np.ndarray, grant_value: np.ndarray, intention_value: np.ndarray,
+            contract_year: np.ndarray, grant_year: np.ndarray) -> None:
+    entity.contracts_total = float(contract_value[entity.contracts].sum()) if len(entity.contracts) else 0.0
+    entity.grants_total = float(grant_value[entity.grants].sum()) if len(entity.grants) else 0.0
+    entity.intentions_total = float(intention_value[entity.intentions].sum()) if len(entity.intentions) else 0.0
+    years: dict[str, list[float]] = {}
+    for positions, values, labels, slot in ((entity.contracts, contract_value, contract_year, 0),
+                                            (entity.grants, grant_value, grant_year, 1)):
+        if len(positions):
+            for year, value in _sums_by_label(positions, values, labels).items():
+                years.setdefault(str(year), [0.0, 0.0])[slot] += float(value)
+    entity.by_year = [(y, v[0], v[1]) for y, v in sorted(years.items())]
+
+
+def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
+    contracts, grants = tables["contracts"], tables["grants"]
+    intentions, orgs = tables["commissioning_intentions"], tables["organisations"]
+    outcomes, commissioners, wards = tables["outcomes"], tables["commissioners"], tables["wards"]
+    links = tables["funding_outcomes"]
+
+    contract_year = financial_years(contracts["start_date"]).reset_index(drop=True)
+    grant_year = financial_years(grants["award_date"]).reset_index(drop=True)
+    for frame in (contracts, grants, intentions, orgs, outcomes, commissioners, wards, links):
+        frame.reset_index(drop=True, inplace=True)
+
+    contract_pos = {"supplier": _positions(contracts["supplier_org_id"]),
+                    "commissioner": _positions(contracts["commissioner_id"]),
+                    "client": _positions(contracts["client_group"])}
+    grant_pos = {"recipient": _positions(grants["recipient_org_id"]),
+                 "department": _positions(grants["department_id"]),
+                 "programme": _positions(grants["programme"]),
+                 "ward": _positions(grants["beneficiary_ward"])}
+    intention_pos = {"commissioner": _positions(intentions["commissioner_id"]),
+                     "client": _positions(intentions["client_group"])}
+    org_ward = _positions(orgs["ward"])
+
+    # Funding aligned to outcomes: positions of contracts and grants per outcome.
+    contract_index = pd.Series(np.arange(len(contracts)), index=contracts["contract_id"].astype(str))
+    grant_index = pd.Series(np.arange(len(grants)), index=grants["grant_id"].astype(str))
+    c_links = links.dropna(subset=["contract_id"])
+    g_links = links.dropna(subset=["grant_id"])
+    aligned = {
+        "contracts": pd.DataFrame({"pos": contract_index.reindex(c_links["contract_id"].astype(str)).to_numpy(),
+                                   "outcome_id": c_links["outcome_id"].astype(str).to_numpy()}).dropna().drop_duplicates(),
+        "grants": pd.DataFrame({"pos": grant_index.reindex(g_links["grant_id"].astype(str)).to_numpy(),
+                                "outcome_id": g_links["outcome_id"].astype(str).to_numpy()}).dropna().drop_duplicates(),
+    }
+    for frame in aligned.values():
+        frame["pos"] = frame["pos"].astype(np.int64)
+    outcome_contracts = {k: np.sort(v["pos"].to_numpy()) for k, v in aligned["contracts"].groupby("outcome_id")}
+    outcome_grants = {k: np.sort(v["pos"].to_numpy()) for k, v in aligned["grants"].groupby("outcome_id")}
+
+    by_kind: dict[str, dict[str, Entity]] = {k: {} for k in KINDS}
+
+    def add(kind: str, keys: list[str], names: dict[str, str], rows: dict[str, int] | None = None, **position_maps):
+        slugs = unique_slugs(keys)
+        for key in keys:
+            entity = Entity(kind=kind, key=key, name=names.get(key, key), slug=slugs[key],
+                            row=None if rows is None else rows.get(key))
+            for attr, mapping in position_maps.items():
+                setattr(entity, attr, mapping.get(key, EMPTY))
+            by_kind[kind][key] = entity
+
+    org_ids = orgs["org_id"].astype(str).tolist()
+    add("organisation", org_ids, dict(zip(org_ids, orgs["name"].astype(str))), {k: i for i, k in enumerate(org_ids)},
+        contracts=contract_pos["supplier"], grants=grant_pos["recipient"])
+    outcome_ids = outcomes["outcome_id"].astype(str).tolist()
+    add("outcome", outcome_ids, dict(zip(outcome_ids, outcomes["title"].astype(str))),
+        {k: i for i, k in enumerate(outcome_ids)}, contracts=outcome_contracts, grants=outcome_grants)
+    commissioner_ids = commissioners["commissioner_id"].astype(str).tolist()
+    add("commissioner", commissioner_ids, dict(zip(commissioner_ids, commissioners["name"].astype(str))),
+        {k: i for i, k in enumerate(commissioner_ids)}, contracts=contract_pos["commissioner"],
+        grants=grant_pos["department"], intentions=intention_pos["commissioner"])
+    groups = sorted(set(contract_pos["client"]) | set(intention_pos["client"]))
+    add("client-group", groups, {g: g[:1].upper() + g[1:] for g in groups},
+        contracts=contract_pos["client"], intentions=intention_pos["client"])
+    programmes = sorted(grant_pos["programme"])
+    add("programme", programmes, {}, grants=grant_pos["programme"])
+    ward_names = wards["ward_name"].astype(str).tolist()
+    add("ward", ward_names, {}, {k: i for i, k in enumerate(ward_names)}, grants=grant_pos["ward"],
+        organisations=org_ward)
+    contract_ids = contracts["contract_id"].astype(str).tolist()
+    add("contract", contract_ids, dict(zip(contract_ids, contracts["title"].astype(str))),
+        {k: i for i, k in enumerate(contract_ids)})
+    intention_ids = intentions["intention_id"].astype(str).tolist()
+    add("intention", intention_ids, dict(zip(intention_ids, intentions["title"].astype(str))),
+        {k: i for i, k in enumerate(intention_ids)})
+
+    decisions = tables["decisions"].reset_index(drop=True)
+    decision_ids = decisions["decision_id"].astype(str).tolist()
+    add("decision", decision_ids, dict(zip(decision_ids, decisions["title"].astype(str))),
+        {k: i for i, k in enumerate(decision_ids)})
+    trails, governs = decision_trails(decisions, tables["decision_links"])
+
+    contract_value = contracts["total_value_gbp"].to_numpy(dtype=float, na_value=0.0)
+    grant_value = grants["amount_awarded"].to_numpy(dtype=float, na_value=0.0)
+    intention_value = intentions["estimated_value_gbp"].to_numpy(dtype=float, na_value=0.0)
+    cy, gy = contract_year.to_numpy(dtype=object), grant_year.to_numpy(dtype=object)
+    for kind in ("organisation", "outcome", "commissioner", "client-group", "programme", "ward"):
+        for entity in by_kind[kind].values():
+            _totals(entity, contract_value, grant_value, intention_value, cy, gy)
+
+    # The outcomes each organisation's funding is aligned to, with the value aligned.
+    value = pd.concat([
+        aligned["contracts"].assign(org=contracts["supplier_org_id"].astype(str).to_numpy()[aligned["contracts"]["pos"]],
+                                    value=contract_value[aligned["contracts"]["pos"]]),
+        aligned["grants"].assign(org=grants["recipient_org_id"].astype(str).to_numpy()[aligned["grants"]["pos"]],
+                                 value=grant_value[aligned["grants"]["pos"]]),
+    ])
+    if len(value):
+        for (org, outcome), total in value.groupby(["org", "outcome_id"])["value"].sum().items():
+            entity = by_kind["organisation"].get(org)
+            if entity is not None:
+                entity.outcomes.append((outcome, float(total)))
+        for entity in by_kind["organisation"].values():
+            entity.outcomes.sort(key=lambda item: (-item[1], item[0]))
+    return Entities(by_kind=by_kind, contract_year=contract_year, grant_year=grant_year, aligned=aligned,
+                    trails=trails, governs=governs)
+
+
+def decision_trails(decisions: pd.DataFrame, links: pd.DataFrame):
+    """Each contract's, intention's and programme's decisions, oldest first (by decision
+    date; undated last), and what each decision governs."""
+    position = {k: i for i, k in enumerate(decisions["decision_id"].astype(str))}
+    dates = decisions["decision_date"].to_numpy(dtype="datetime64[ns]")
+    trails: dict[tuple[str, str], list[Step]] = {}
+    governs: dict[str, list[Step]] = {}
+    for row in links.itertuples(index=False):
+        pos = position.get(str(row.decision_id))
+        if pos is None:
+            continue
+        gateway = None if pd.isna(row.gateway) else int(row.gateway)
+        note = "" if pd.isna(row.note) else str(row.note)
+        for kind, value in (("contract", row.contract_id), ("intention", row.intention_id),
+                            ("programme", row.programme)):
+            if not pd.isna(value):
+                step = Step(pos, gateway, note, kind, str(value))
+                trails.setdefault((kind, str(value)), []).append(step)
+                governs.setdefault(str(row.decision_id), []).append(step)
+
+    undated = np.isnat(dates)
+    days = np.where(undated, np.datetime64(0, "ns"), dates).astype("int64")
+
+    def order(step: Step):
+        return (bool(undated[step.decision]), int(days[step.decision]), -1 if step.gateway is None else step.gateway)
+
+    for steps in trails.values():
+        steps.sort(key=order)
+    return trails, governs
+
+
+def live_now(tables: dict[str, pd.DataFrame], today) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row positions of contracts and grants running on `today` (by their dates; contracts
+    terminated early are left out), and of contracts ending in the next six months."""
+    day = pd.Timestamp(today)
+    contracts, grants = tables["contracts"], tables["grants"]
+    running = ((contracts["start_date"] <= day) & (contracts["end_date"] >= day)
+               & (contracts["status"] != "terminated early")).fillna(False).to_numpy(dtype=bool)
+    granted = ((grants["planned_start_date"] <= day) & (grants["planned_end_date"] >= day)).fillna(False).to_numpy(dtype=bool)
+    horizon = day + pd.DateOffset(months=6)
+    ending = (running & (contracts["end_date"] <= horizon).fillna(False).to_numpy(dtype=bool))
+    order_c = np.argsort(contracts["end_date"].to_numpy(), kind="stable")
+    order_g = np.argsort(grants["planned_end_date"].to_numpy(), kind="stable")
+    return (order_c[running[order_c]], order_g[granted[order_g]], order_c[ending[order_c]])
+
+
+def forward_plan(intentions: pd.DataFrame, today) -> tuple[np.ndarray, np.ndarray]:
+    """Commissioning intentions: those planned to start on or after `today`, soonest
+    first; then the rest (planned start passed), most recent first."""
+    day = pd.Timestamp(today)
+    start = intentions["planned_start_date"]
+    order = np.argsort(start.to_numpy(), kind="stable")
+    upcoming = (start >= day).fillna(False).to_numpy(dtype=bool)
+    later = order[upcoming[order]]
+    passed = order[~upcoming[order]][::-1]
+    return later, passed

@@ -1,0 +1,89 @@
+"""Incremental builds: a build whose inputs have not changed is not done again.
+
+The build key is a SHA-256 over everything a build reads: the data package and its
+CSV files, the schemas it names, the settings file, the generator's own code,
+templates and reference files, the site sources (theme overrides, assets,
+mkdocs.yml), the versions of MkDocs, Material and Pagefind, the build's date
+(`SOURCE_DATE_EPOCH` or today: Live now and the quality pages depend on it) and the
+data's last commit (the What changed page depends on it). A published site records
+its key in `.build-key`; `python -m generator build` compares them first and stops
+when they match, before importing pandas or reading a row.
+
+Only light modules are imported here, so the check itself takes milliseconds plus
+the time to read the data once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+from .. import git
+from ..config import PROJECT_DIR, today
+from .swap import MARKER
+
+KEY_FILE = ".build-key"
+SOURCES = [PROJECT_DIR / "generator", PROJECT_DIR / "site_src" / "overrides", PROJECT_DIR / "site_src" / "assets", PROJECT_DIR / "mkdocs.yml"]
+PACKAGES = ["mkdocs", "mkdocs-material", "pandas", "frictionless", "jinja2"]
+
+
+def _files(path: Path):
+    if path.is_file():
+        yield path
+    elif path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and "__pycache__" not in child.parts and child.suffix != ".pyc":
+                yield child
+
+
+def build_key(data_dir: Path, config_path: Path) -> str | None:
+    """The key of a build of `data_dir` with `config_path`; None when the package cannot be
+    read (the build then runs, and reports why)."""
+    data_dir = Path(data_dir)
+    try:
+        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+        inputs = [data_dir / "datapackage.json", Path(config_path)]
+        for res in descriptor["resources"]:
+            inputs.append(data_dir / res["path"])
+            if isinstance(res.get("schema"), str):
+                inputs.append(data_dir / res["schema"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(label.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+
+    for path in inputs:
+        try:
+            add(path.name, path.read_bytes())
+        except OSError:
+            return None
+    for source in SOURCES:
+        for path in _files(source):
+            add(path.relative_to(PROJECT_DIR).as_posix(), path.read_bytes())
+    for package in PACKAGES:
+        try:
+            add(package, metadata.version(package).encode())
+        except metadata.PackageNotFoundError:
+            add(package, b"")
+    add("today", today().isoformat().encode())
+    add("commit", git.output(["log", "-1", "--format=%H", "--", "."], data_dir, timeout=30).encode())
+    return digest.hexdigest()
+
+
+def up_to_date(out_dir: Path, key: str | None) -> bool:
+    out_dir = Path(out_dir)
+    if key is None or not (out_dir / MARKER).is_file():
+        return False
+    try:
+        return (out_dir / KEY_FILE).read_text(encoding="utf-8").strip() == key
+    except OSError:
+        return False
+
+
+def record(out_dir: Path, key: str | None) -> None:
+    if key is not None:
+        (Path(out_dir) / KEY_FILE).write_text(key + "\n", encoding="utf-8")

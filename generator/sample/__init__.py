@@ -1,0 +1,1 @@
+"""The illustrative sample data, apart from the pipeline: `python -m generator sample`."""

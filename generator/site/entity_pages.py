@@ -1,0 +1,609 @@
+"""Entity pages: one page per organisation, outcome, commissioner,
+client group, grant programme, ward, contract and commissioning intention, their
+index pages, the dashboards by financial year, Live now and the Forward plan.
+
+These pages are reachable from their index pages but kept out of the sidebar
+(mkdocs.yml `not_in_nav`): with every page in the sidebar, page size and build
+time grow with the square of the page count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+
+from ..model.entities import GATEWAYS, KINDS, Entities, Entity, forward_plan, live_now, slugify
+from ..model.indicators import indicator_results
+from . import charts, listing
+from .charts import Chart
+from .format import gbp, long_date, number
+from .listing import Listing, RowSet, pages_of
+from .templating import write_page
+from .urls import beside, href, url_of
+
+CHARITY_REGISTER = "https://register-of-charities.charitycommission.gov.uk/charity-details/?regid={}&subid=0"
+COMPANIES_HOUSE = "https://find-and-update.company-information.service.gov.uk/company/{}"
+
+
+@dataclass
+class Section:
+    """A list on a page: its heading, a sentence about it, the table and, when the list
+    is longer than one table page, links to the other pages."""
+
+    heading: str
+    intro: str
+    listing: Listing
+    more: list[tuple[str, str]] = field(default_factory=list)  # (link text, href)
+
+
+def _gbp0(value: float) -> str:
+    return gbp(value, False)
+
+
+def year_chart(entity: Entity, chart_id: str) -> Chart | None:
+    if not entity.by_year:
+        return None
+    points = [(y, c + g) for y, c, g in entity.by_year]
+    title = f"Contracts and grants by financial year: {entity.name}"
+    return Chart(
+        svg=charts.column_chart(title, points, value_label=_gbp0, chart_id=chart_id),
+        summary=charts.describe_series([p[0] for p in points], [p[1] for p in points], _gbp0),
+        caption=f"Contract and grant value by financial year: {entity.name}",
+        headers=["Financial year", "Contracts starting", "Grants awarded", "Total"],
+        rows=[[y, _gbp0(c), _gbp0(g), _gbp0(c + g)] for y, c, g in entity.by_year],
+        numeric=(1, 2, 3),
+    )
+
+
+class Writer:
+    """Writes the explore pages in two phases: before MkDocs, the pages in the sidebar
+    (index pages, Live now, Forward plan) as Markdown into the docs folder; after it, the
+    entity pages and the further pages of long lists as HTML straight into the site, in
+    shells MkDocs built (site.Shell)."""
+
+    def __init__(self, env, docs_dir: Path, common: dict, tables: dict, entities: Entities,
+                 rows: dict[str, RowSet], today: dt.date):
+        self.env, self.docs, self.common = env, docs_dir, common
+        self.tables, self.entities, self.rows, self.today = tables, entities, rows, today
+        self.site_dir: Path | None = None  # set for the second phase
+        self.shells: dict = {}
+        self.deferred: list = []  # further pages of lists on Markdown pages, written in phase two
+        self.html_pages: list[str] = []  # URLs of the pages written in phase two
+        self._records: dict[str, list[dict]] = {}
+        self._groups: dict[str, dict] = {}
+        self._made: set[Path] = set()  # folders known to exist
+
+    def record(self, table: str, row: int) -> dict:
+        """One row as a dict (pandas' row access costs ~0.2 ms a call; this is made once per table)."""
+        if table not in self._records:
+            self._records[table] = self.tables[table].to_dict("records")
+        return self._records[table][row]
+
+    def prepare(self) -> None:
+        """Make the per-table records and groups the entity pages read, before forking."""
+        for table in ("organisations", "outcomes", "commissioners", "wards", "contracts",
+                      "commissioning_intentions", "decisions"):
+            if table in self.tables and table not in self._records:
+                self._records[table] = self.tables[table].to_dict("records")
+        self.by_contract("aligned", None)
+        self.by_contract("successors", None)
+
+    def by_contract(self, what: str, key) -> list:
+        """The outcomes a contract is aligned to ("aligned", by row position) or the intentions
+        that replace it ("successors", by contract id), grouped once for every contract."""
+        if what not in self._groups:
+            if what == "aligned":
+                frame = self.entities.aligned["contracts"]
+                keys, values = frame["pos"].tolist(), frame["outcome_id"].tolist()
+            else:
+                frame = self.tables["commissioning_intentions"]
+                keys, values = frame["replaces_contract_id"].tolist(), frame["intention_id"].tolist()
+            groups: dict = {}
+            for k, v in zip(keys, values):
+                groups.setdefault(k, []).append(v)
+            self._groups[what] = groups
+        return self._groups[what].get(key, [])
+
+    def csv(self, item: Listing) -> None:
+        root = self.csv_root()
+        path = root / item.csv_path
+        self.folder(path.parent)
+        path.write_text(item.csv_text, encoding="utf-8", newline="")
+
+    def folder(self, path: Path) -> None:
+        if path not in self._made:
+            path.mkdir(parents=True, exist_ok=True)
+            self._made.add(path)
+
+    def csv_root(self) -> Path:
+        return self.site_dir if self.site_dir is not None else self.docs
+
+    def write_html(self, page: str, title: str, template: str, **context) -> None:
+        """An HTML page (x/y.html, served at its own name) in its shell."""
+        url = url_of(page)
+        body = self.env.get_template(template).render(**context, **self.common)
+        path = self.site_dir / url
+        self.folder(path.parent)
+        path.write_text(self.shells[url.count("/")].page(title, body), encoding="utf-8")
+        self.html_pages.append(url)
+
+    # -- lists -------------------------------------------------------------------
+
+    def sections(self, page: str, name: str, lists: list[tuple]) -> list[Section]:
+        """Sections for the lists of one page. Each list is (row set, file stem, heading,
+        positions, intro). Its CSV and, for a list longer than one table page, its further
+        pages <stem>-2, <stem>-3 ... are named by beside(): beside an HTML page
+        (x/y.stem.csv, x/y.stem-2.html), in a Markdown page's folder (x/y/stem.csv, x/y/stem-2.html)."""
+        out = []
+        for key, stem, heading, positions, intro in lists:
+            if not len(positions):
+                continue
+            chunks = pages_of(positions)
+            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0],
+                                  beside(page, stem) + ".csv")
+            self.csv(first)
+            section = Section(heading, intro, first)
+            if len(chunks) > 1:
+                pages = [page] + [beside(page, f"{stem}-{n}") + ".html" for n in range(2, len(chunks) + 1)]
+                for n, chunk in enumerate(chunks[1:], start=2):
+                    sub = pages[n - 1]
+                    start = (n - 1) * listing.PAGE_ROWS + 1
+                    span = f"rows {number(start)} to {number(start + len(chunk) - 1)} of {number(len(positions))}"
+                    section.more.append((span, href(page, url_of(sub))))
+                    self.deferred.append(dict(
+                        page=sub, caption=f"{heading}: {name}, {span}", key=key, positions=chunk,
+                        csv=beside(page, f"{stem}-{n}") + ".csv", title=f"{heading}: {name}, {span}",
+                        back=(name, href(sub, url_of(page))),
+                        previous=href(sub, url_of(pages[n - 2])),
+                        next=href(sub, url_of(pages[n])) if n < len(pages) else None))
+                section.intro = (intro + " " if intro else "") + \
+                    f"The first {number(len(chunks[0]))} of {number(len(positions))} are shown here."
+            out.append(section)
+        return out
+
+    def write_deferred(self) -> None:
+        """The further pages of long lists (phase two)."""
+        while self.deferred:
+            job = self.deferred.pop(0)
+            part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"])
+            self.csv(part)
+            self.write_html(job["page"], job["title"], "list_page.html.j2", listing=part, back=job["back"],
+                            previous=job["previous"], next=job["next"])
+
+    def link(self, page: str, kind: str, key) -> Markup:
+        entity = self.entities.get(kind, key)
+        if entity is None:
+            return Markup(escape("" if key is None or pd.isna(key) else key))
+        return Markup(f'<a href="{escape(href(page, url_of(entity.page)))}">{escape(entity.name)}</a>')
+
+    # -- entity pages -------------------------------------------------------------
+
+    def entity_page(self, entity: Entity) -> None:
+        page, kind = entity.page, KINDS[entity.kind]
+        t = self.tables
+        facts: list[tuple[str, Markup | str]] = []
+        extra: dict = {}
+        lists = []
+        contracts_intro = "Contracts are counted in the financial year they start, at their total value."
+        grants_intro = "Grants are counted in the financial year they are awarded."
+        if entity.kind == "organisation":
+            row = self.record("organisations", entity.row)
+            facts = [("Identifier", entity.key), ("Type", row["organisation_type"])]
+            if not pd.isna(row["charity_number"]):
+                facts.append(("Charity number", Markup('<a href="{}">{}</a> (Charity Commission register)').format(
+                    CHARITY_REGISTER.format(row["charity_number"]), row["charity_number"])))
+            if not pd.isna(row["company_number"]):
+                facts.append(("Company number", Markup('<a href="{}">{}</a> (Companies House)').format(
+                    COMPANIES_HOUSE.format(row["company_number"]), row["company_number"])))
+            facts += [("Voluntary or community sector", "yes" if row["is_vcs"] else "no"),
+                      ("Small or medium-sized enterprise", "yes" if row["is_sme"] else "no"),
+                      ("Based in the borough", "yes" if row["based_in_borough"] else "no")]
+            if not pd.isna(row["ward"]):
+                facts.append(("Ward", self.link(page, "ward", row["ward"])))
+            extra["outcomes"] = [(self.link(page, "outcome", key), _gbp0(value)) for key, value in entity.outcomes]
+            lists = [("contracts", "contracts", "Contracts", entity.contracts, contracts_intro),
+                     ("grants", "grants", "Grants", entity.grants, grants_intro)]
+        elif entity.kind == "outcome":
+            row = self.record("outcomes", entity.row)
+            facts = [("Theme", row["theme"]), ("Identifier", entity.key)]
+            extra["description"] = row["description"]
+            extra["indicators"] = self.indicators(entity)
+            lists = [("contracts", "contracts", "Contracts aligned to this outcome", entity.contracts, contracts_intro),
+                     ("grants", "grants", "Grants aligned to this outcome", entity.grants, grants_intro)]
+        elif entity.kind == "commissioner":
+            row = self.record("commissioners", entity.row)
+            facts = [("Type", row["commissioner_type"])]
+            if not pd.isna(row["active_from"]):
+                facts.append(("Commissioning from", long_date(row["active_from"].date())))
+            if not pd.isna(row["active_to"]):
+                facts.append(("Commissioning until", long_date(row["active_to"].date())))
+            if not pd.isna(row["note"]):
+                facts.append(("Note", row["note"]))
+            lists = [("contracts", "contracts", "Contracts", entity.contracts, contracts_intro),
+                     ("grants", "grants", "Grants", entity.grants, grants_intro),
+                     ("intentions", "intentions", "Commissioning intentions", entity.intentions, "")]
+        elif entity.kind == "client-group":
+            lists = [("contracts", "contracts", "Contracts", entity.contracts, contracts_intro),
+                     ("intentions", "intentions", "Commissioning intentions", entity.intentions, "")]
+        elif entity.kind == "programme":
+            g = t["grants"].iloc[entity.grants]
+            longer = float(g.loc[g["funding_type"] == "longer-term", "amount_awarded"].sum())
+            shorter = float(g.loc[g["funding_type"] == "short-term innovation", "amount_awarded"].sum())
+            facts = [("Longer-term funding", _gbp0(longer)), ("Short-term innovation funding", _gbp0(shorter)),
+                     ("Recipients", number(g["recipient_org_id"].nunique()))]
+            lists = [("grants", "grants", "Grants", entity.grants, grants_intro)]
+            extra["trail"] = self.trail(page, "programme", entity.key)
+        elif entity.kind == "ward":
+            row = self.record("wards", entity.row)
+            if not pd.isna(row["ons_code"]):
+                facts = [("ONS code", row["ons_code"])]
+            lists = [("grants", "grants", "Grants benefiting this ward", entity.grants, grants_intro),
+                     ("organisations", "organisations", "Organisations based in this ward", entity.organisations, "")]
+        sections = self.sections(page, entity.name, lists)
+        self.write_html(page, entity.name, "entity.html.j2", entity=entity, kind=kind, facts=facts,
+                        chart=year_chart(entity, f"{entity.kind}-{entity.slug}"), sections=sections,
+                        index=href(page, f"{kind.folder}/"), measurements=href(page, "datasets/measurements/"),
+                        **extra)
+
+    def indicators(self, entity: Entity) -> list[dict]:
+        """An outcome's indicators, formatted and charted (model/indicators.py computes them)."""
+        out = []
+        for result in indicator_results(self.tables, entity.key):
+            row, periods = result.indicator, result.periods
+            unit = row.unit
+
+            def fmt(v, unit=unit):
+                if pd.isna(v):
+                    return ""
+                if unit == "percent":
+                    return f"{number(v)}%"
+                if unit == "pounds":
+                    return gbp(v)
+                return number(v)
+
+            series = [("Result", result.values)]
+            if result.targets is not None:
+                series.append(("Target", result.targets))
+            chart_id = f"indicator-{row.indicator_id}".lower()
+            out.append({
+                "id": row.indicator_id,
+                "title": row.title,
+                "unit": unit,
+                "source": row.source,
+                "better": "higher" if row.higher_is_better else "lower",
+                "svg": charts.line_chart(f"{row.title}: results against target", periods, series,
+                                         value_label=fmt, chart_id=chart_id) if len(periods) > 1 else Markup(""),
+                "summary": charts.describe_series(periods, series[0][1], fmt) if len(periods) > 1 else "",
+                "rows": [[period, area, fmt(value), fmt(target), status]
+                         for period, area, value, target, status in result.rows],
+                "areas": result.other_areas,
+            })
+        return out
+
+    def trail(self, page: str, kind: str, key: str) -> list[dict]:
+        """The decisions behind a contract, intention or programme, oldest first."""
+        steps = []
+        for step in self.entities.trails.get((kind, key), []):
+            row = self.record("decisions", step.decision)
+            decided = row["decision_date"]
+            steps.append({
+                "stage": GATEWAYS.get(step.gateway, "Decision"),
+                "date": "" if pd.isna(decided) else long_date(decided.date()),
+                "iso": "" if pd.isna(decided) else decided.strftime("%Y-%m-%d"),
+                "maker": "" if pd.isna(row["decision_maker"]) else row["decision_maker"],
+                "link": self.link(page, "decision", row["decision_id"]),
+                "provenance": row["provenance"],
+                "note": step.note,
+            })
+        return steps
+
+    def decision_page(self, entity: Entity) -> None:
+        page = entity.page
+        d = self.record("decisions", entity.row)
+
+        def text(column):
+            value = d[column]
+            return None if pd.isna(value) else value
+
+        def day(column):
+            value = d[column]
+            return None if pd.isna(value) else long_date(value.date())
+
+        def yes_no(column):
+            value = d[column]
+            return None if pd.isna(value) else ("yes" if value else "no")
+
+        key = yes_no("key_decision")
+        if key == "yes" and text("reason_key"):
+            key = f"yes: {text('reason_key')}"
+        facts = [(label, value) for label, value in [
+            ("Decision identifier", entity.key),
+            ("Decision maker", text("decision_maker")),
+            ("Gateway", GATEWAYS.get(None if pd.isna(d["gateway"]) else int(d["gateway"]))),
+            ("Status", text("decision_status")),
+            ("Key decision", key),
+            ("Subject to call-in", yes_no("subject_to_call_in")),
+            ("Decided", day("decision_date")),
+            ("Published", day("publication_date")),
+            ("Effective from", day("effective_from")),
+            ("Wards affected", text("wards_affected")),
+            ("Department", text("department")),
+            ("Estimated value", None if pd.isna(d["estimated_value_gbp"]) else gbp(d["estimated_value_gbp"])),
+            ("Value basis", text("value_basis")),
+            ("Contract term", text("contract_term")),
+            ("Client group", self.link(page, "client-group", d["client_group"]) if text("client_group") else None),
+        ] if value]
+        governs = []
+        for step in self.entities.governs.get(entity.key, []):
+            governs.append({"what": {"contract": "Contract", "intention": "Commissioning intention",
+                                     "programme": "Grant programme"}[step.kind],
+                            "link": self.link(page, step.kind, step.key),
+                            "stage": GATEWAYS.get(step.gateway, ""), "note": step.note})
+        resolutions = [r.strip() for r in (text("resolutions") or "").split(" | ") if r.strip()]
+        sources = [u.strip() for u in (text("source_url") or "").split(" ; ") if u.strip()]
+        single = listing.table(page, f"This decision as data: {entity.name}", self.rows["decisions"],
+                               np.array([entity.row]), beside(page, "decision") + ".csv")
+        self.csv(single)
+        self.write_html(page, entity.name, "decision.html.j2", entity=entity, facts=facts,
+                        real=d["provenance"] == "real", purpose=text("purpose"), resolutions=resolutions,
+                        sources=sources, note=text("verification_note"), governs=governs, single=single,
+                        index=href(page, "decisions/"))
+
+    def contract_page(self, entity: Entity) -> None:
+        page = entity.page
+        c = self.record("contracts", entity.row)
+        aligned = self.by_contract("aligned", entity.row)
+        facts = [
+            ("Contract identifier", entity.key),
+            ("Supplier", self.link(page, "organisation", c["supplier_org_id"])),
+            ("Commissioner", self.link(page, "commissioner", c["commissioner_id"])),
+            ("Client group", self.link(page, "client-group", c["client_group"])),
+            ("Procurement route", c["procurement_route"]),
+            ("Starts", long_date(c["start_date"].date())),
+            ("Ends", long_date(c["end_date"].date())),
+        ]
+        if not pd.isna(c["review_date"]):
+            facts.append(("Review date", long_date(c["review_date"].date())))
+        facts += [("Total value", gbp(c["total_value_gbp"])), ("Annual value", gbp(c["annual_value_gbp"]))]
+        if not pd.isna(c["vat_not_recoverable_gbp"]):
+            facts.append(("VAT that cannot be recovered", gbp(c["vat_not_recoverable_gbp"])))
+        facts += [("London Living Wage", "yes" if c["london_living_wage"] else "no"), ("Status", c["status"])]
+        if not pd.isna(c["social_value_commitments"]):
+            facts.append(("Social value commitments", c["social_value_commitments"]))
+        successors = self.by_contract("successors", entity.key)
+        single = listing.table(page, f"This contract as data: {entity.name}", self.rows["contracts"],
+                               np.array([entity.row]), beside(page, "contract") + ".csv")
+        self.csv(single)
+        self.write_html(page, entity.name, "contract.html.j2", entity=entity, contract=c, facts=facts,
+                        description=c["description"], outcomes=[self.link(page, "outcome", o) for o in aligned],
+                        successors=[self.link(page, "intention", i) for i in successors], single=single,
+                        trail=self.trail(page, "contract", entity.key), index=href(page, "contracts/"))
+
+    def intention_page(self, entity: Entity) -> None:
+        page = entity.page
+        i = self.record("commissioning_intentions", entity.row)
+        facts = [
+            ("Intention identifier", entity.key),
+            ("Commissioner", self.link(page, "commissioner", i["commissioner_id"])),
+            ("Client group", self.link(page, "client-group", i["client_group"])),
+            ("Estimated value", gbp(i["estimated_value_gbp"])),
+            ("Planned start", long_date(i["planned_start_date"].date())),
+            ("Intended route", i["intended_route"]),
+            ("Status", i["status"]),
+        ]
+        if not pd.isna(i["replaces_contract_id"]):
+            facts.append(("Replaces", self.link(page, "contract", i["replaces_contract_id"])))
+        single = listing.table(page, f"This intention as data: {entity.name}", self.rows["intentions"],
+                               np.array([entity.row]), beside(page, "intention") + ".csv")
+        self.csv(single)
+        self.write_html(page, entity.name, "intention.html.j2", entity=entity, facts=facts,
+                        description=i["description"], single=single, index=href(page, "forward-plan/"),
+                        trail=self.trail(page, "intention", entity.key))
+
+    # -- index pages ------------------------------------------------------------
+
+    def index_page(self, kind_name: str) -> None:
+        kind = KINDS[kind_name]
+        page = f"{kind.folder}/index.md"
+        entities = sorted(self.entities.by_kind[kind_name].values(), key=lambda e: (-e.total, e.name.lower()))
+        chart = None
+        if kind_name == "organisation":
+            positions = np.array([e.row for e in entities], dtype=np.int64)
+            sections = self.sections(page, "every organisation",
+                                     [("organisations", "page", "Organisations", positions,
+                                       "Largest total first: contracts and grants together.")])
+            rows = []
+        elif kind_name == "contract":
+            c = self.tables["contracts"]
+            order = np.argsort(-c["start_date"].astype("int64").to_numpy(), kind="stable")
+            sections = self.sections(page, "every contract",
+                                     [("contracts", "page", "Contracts", order, "Newest first, by start date.")])
+            rows = []
+        else:
+            sections = []
+            rows = []
+            for e in entities:
+                cells = [Markup('<a href="{}">{}</a>').format(href(page, url_of(e.page)), e.name)]
+                if kind_name == "outcome":
+                    cells.append(self.record("outcomes", e.row)["theme"])
+                if kind_name in ("commissioner", "client-group", "outcome"):
+                    cells += [number(len(e.contracts)), _gbp0(e.contracts_total)]
+                if kind_name in ("commissioner", "programme", "ward", "outcome"):
+                    cells += [number(len(e.grants)), _gbp0(e.grants_total)]
+                if kind_name == "client-group":
+                    cells += [number(len(e.intentions)), _gbp0(e.intentions_total)]
+                rows.append(cells)
+            top = [(e.name, e.total if kind_name != "client-group" else e.contracts_total) for e in entities[:15]]
+            if any(v > 0 for _, v in top):
+                label = "Contracts" if kind_name == "client-group" else "Contracts and grants"
+                chart = Chart(svg=charts.bar_chart(f"{label} by {kind.singular}", top, value_label=_gbp0,
+                                                   chart_id=f"{kind.folder}-totals"),
+                              summary=charts.describe_bars(top, _gbp0), caption="", headers=[], rows=[])
+        headers = {"outcome": ["Outcome", "Theme", "Contracts", "Contract value", "Grants", "Grant value"],
+                   "commissioner": ["Commissioner", "Contracts", "Contract value", "Grants", "Grant value"],
+                   "client-group": ["Client group", "Contracts", "Contract value", "Intentions", "Estimated value"],
+                   "programme": ["Programme", "Grants", "Grant value"],
+                   "ward": ["Ward", "Grants benefiting the ward", "Grant value"]}.get(kind_name, [])
+        numeric = tuple(range(2 if kind_name == "outcome" else 1, len(headers)))
+        write_page(self.env, self.docs, page, "entity_index.md.j2", kind=kind, sections=sections, rows=rows,
+                   headers=headers, numeric=numeric, chart=chart, **self.common)
+
+    # -- decisions -----------------------------------------------------------------
+
+    def decision_pages(self) -> None:
+        """The decisions index, newest first, and its filters: key decisions, each Gateway
+        and each decision maker (one Markdown page each, so they work without JavaScript)."""
+        d = self.tables["decisions"]
+        dates = d["decision_date"]
+        order = np.lexsort((d["decision_id"].astype(str).to_numpy(), -dates.fillna(pd.Timestamp(0)).astype("int64").to_numpy(),
+                            dates.isna().to_numpy()))
+        key = d["key_decision"].fillna(False).to_numpy(dtype=bool)
+        gateway = d["gateway"]
+        makers = sorted({m for m in d["decision_maker"].dropna().astype(str)})
+        maker_slugs = {m: slugify(m) for m in makers}
+        filters = [("key-decisions", "Key decisions", key)]
+        filters += [(f"gateway-{g}", label, (gateway == g).fillna(False).to_numpy(dtype=bool))
+                    for g, label in GATEWAYS.items()]
+        filters += [(f"maker-{maker_slugs[m]}", f"Decided by {m}", (d["decision_maker"] == m).fillna(False).to_numpy(dtype=bool))
+                    for m in makers]
+        links = []
+        for name, title, mask in filters:
+            positions = order[mask[order]]
+            links.append((name, title, len(positions)))
+            page = f"decisions/{name}.md"
+            sections = self.sections(page, title.lower() if not title.startswith("Decided") else title, [
+                ("decisions", "decisions", title, positions, "Newest first.")])
+            write_page(self.env, self.docs, page, "decisions_filter.md.j2", title=title, sections=sections,
+                       count=len(positions), **self.common)
+        page = "decisions/index.md"
+        real = int((d["provenance"] == "real").sum())
+        sections = self.sections(page, "every decision", [
+            ("decisions", "page", "Decisions", order, "Newest first.")])
+        write_page(self.env, self.docs, page, "decisions.md.j2", sections=sections, filters=links,
+                   real=real, total=len(d), seed=self.entities.get("decision", d["decision_id"].iloc[0]) if len(d) else None,
+                   **self.common)
+
+    # -- live now and forward plan ----------------------------------------------
+
+    def live_page(self) -> None:
+        page = "live/index.md"
+        contracts, grants, ending = live_now(self.tables, self.today)
+        sections = self.sections(page, "live now", [
+            ("contracts", "contracts", "Contracts running today", contracts,
+             "Contracts whose start date has passed and end date has not, soonest ending first "
+             "(contracts terminated early are left out)."),
+            ("grants", "grants", "Grants running today", grants,
+             "Grants whose planned start date has passed and planned end date has not, soonest ending first."),
+        ])
+        review = self.sections(page, "ending in the next six months", [
+            ("contracts", "ending", "Contracts ending in the next six months", ending,
+             "Coming up for review: the commissioner decides whether to extend, re-commission or end them."),
+        ])
+        c = self.tables["contracts"]
+        write_page(self.env, self.docs, page, "live.md.j2", sections=sections, review=review,
+                   today=self.today, contracts_value=float(c["annual_value_gbp"].to_numpy()[contracts].sum()),
+                   counts=(len(contracts), len(grants), len(ending)), **self.common)
+
+    def forward_plan_page(self) -> None:
+        page = "forward-plan/index.md"
+        upcoming, passed = forward_plan(self.tables["commissioning_intentions"], self.today)
+        sections = self.sections(page, "forward plan", [
+            ("intentions", "upcoming", "Planned to start from today", upcoming, "Soonest first."),
+        ])
+        earlier = self.sections(page, "forward plan", [
+            ("intentions", "earlier", "Planned start date passed", passed,
+             "Intentions whose planned start date has passed, most recent first: they may be awarded, "
+             "still in procurement or deferred."),
+        ])
+        write_page(self.env, self.docs, page, "forward_plan.md.j2", sections=sections, earlier=earlier,
+                   today=self.today, **self.common)
+
+
+def writer(env, docs_dir: Path, common: dict, tables: dict, raw: dict, entities: Entities,
+           today: dt.date) -> Writer:
+    return Writer(env, docs_dir, common, tables, entities, listing.row_sets(tables, raw, entities), today)
+
+
+def render_markdown(w: Writer) -> None:
+    """Phase one, before MkDocs: the pages in the sidebar, as Markdown."""
+    for kind in KINDS:
+        if kind not in ("intention", "decision"):
+            w.index_page(kind)
+    w.live_page()
+    w.forward_plan_page()
+    w.decision_pages()
+
+
+def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None) -> list[str]:
+    """Phase two, after MkDocs: every entity page and the further pages of long lists,
+    as HTML in the site. Returns the URLs written, in the same order whatever `workers`.
+
+    The pages are independent, so with more than one core they are shared among forked
+    worker processes (`workers`, default: the cores this process may use, at most WORKERS).
+    Each inherits the tables and rows as they are and sends back only the URLs it wrote. The
+    jobs go in CHUNKS_PER_WORKER chunks per worker, a new process for each chunk: a process
+    copies every page of memory whose objects it touches, so one that lived for the whole
+    stage would end up with a copy of most of this one (12 GB in all at 1M grants)."""
+    global _JOBS
+    w.site_dir, w.shells = site_dir, shells
+    # The further pages of the lists on the Markdown pages (phase one), then every entity.
+    jobs = w.deferred + [entity for kind in KINDS for entity in w.entities.by_kind[kind].values()]
+    w.deferred = []
+    if workers is None:
+        workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    workers = max(1, min(workers, len(jobs) // MIN_JOBS))
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_jobs(w, jobs)
+    w.prepare()  # made once here and shared, not once per process
+    size = max(MIN_CHUNK, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    _JOBS = (w, jobs)
+    gc.freeze()  # the collector would otherwise write to every object in every process
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+            done = pool.map(_render_chunk, chunks, chunksize=1)
+    finally:
+        _JOBS = None
+        gc.unfreeze()
+    return [url for urls in done for url in urls]
+
+
+WORKERS = 4  # most worker processes for the entity pages
+MIN_JOBS = 500  # fewer pages than this per worker are not worth a process
+CHUNKS_PER_WORKER = 8
+# The fewest pages a new process is started for: each costs a fork and copies again the memory
+# pages it writes (at 20k grants 32 chunks of 580 pages took 3.3 s, 8 of 2,300 2.9 s).
+MIN_CHUNK = 2500
+_JOBS: tuple | None = None  # (writer, jobs) for the forked workers
+
+
+def _render_chunk(span: tuple[int, int]) -> list[str]:
+    w, jobs = _JOBS
+    return _render_jobs(w, jobs[span[0]:span[1]])
+
+
+def _render_jobs(w: Writer, jobs: list) -> list[str]:
+    """Each job's page (an entity's, then the further pages of its long lists; or a further
+    page of a list on a Markdown page). Returns the URLs written."""
+    start = len(w.html_pages)
+    for entity in jobs:
+        if isinstance(entity, dict):  # a further page of a list
+            w.deferred.append(entity)
+        elif entity.kind == "contract":
+            w.contract_page(entity)
+        elif entity.kind == "intention":
+            w.intention_page(entity)
+        elif entity.kind == "decision":
+            w.decision_page(entity)
+        else:
+            w.entity_page(entity)
+        w.write_deferred()
+    return w.html_pages[start:]

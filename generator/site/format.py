@@ -1,0 +1,99 @@
+"""Formatting: data values as a reader sees them (£1,234, 15 January 2025, 12%), and escaped for
+Markdown. Every page and list formats through these, so a value reads the same everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from markupsafe import Markup, escape
+
+from ..model.values import missing
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def md(value) -> Markup:
+    """Escape text for a Markdown context: Markdown syntax first, then HTML."""
+    text = _MD_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
+    return Markup(escape(text.replace("\r", " ").replace("\n", " ")))
+
+
+def gbp(value, pence: bool = True) -> str:
+    """£1,234,567 for whole pounds; £1,234.50 when there are pence and `pence` is on."""
+    if missing(value):
+        return ""
+    value = float(value)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if pence and round(value, 2) != round(value):
+        return f"{sign}£{value:,.2f}"
+    return f"{sign}£{round(value):,}"
+
+
+def long_date(value) -> str:
+    """15 January 2025."""
+    if missing(value):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def number(value) -> str:
+    if missing(value):
+        return ""
+    value = float(value)
+    return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def percent(value) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def change(current: float, previous: float | None) -> str:
+    """The change on the year before, in words, with its leading comma:
+    ", up 12% on the year before"; nothing when there is no year to compare."""
+    if previous is None or previous == 0:
+        return ""
+    ratio = (current - previous) / previous
+    if abs(ratio) < 0.005:
+        return ", no change on the year before"
+    return f", {'up' if ratio > 0 else 'down'} {abs(ratio) * 100:.0f}% on the year before"
+
+
+def link(text: str, href: str) -> Markup:
+    """An HTML link for a table cell. `href` is relative to the page's own URL
+    (directory URLs: datasets/grants.md is served at datasets/grants/)."""
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def cell(value, spec: dict) -> str:
+    """A value from a table, formatted for reading according to its schema field."""
+    if missing(value):
+        return ""
+    ftype, name = spec.get("type"), spec.get("name", "")
+    if ftype == "date":
+        return long_date(value)
+    if ftype == "boolean":
+        return "yes" if value else "no"
+    if ftype == "number" and (name.endswith("_gbp") or name.startswith("amount")):
+        return gbp(value)
+    if ftype in ("number", "integer"):
+        return number(value)
+    return str(value)

@@ -1,0 +1,243 @@
+"""Lists: the tables of contracts, grants, intentions and organisations
+that entity pages show, each with a CSV download of exactly the rows shown.
+
+Each row's HTML is made once per table (not once per page it appears on) and
+joined per page; links in it start with SITE_ROOT_MARK, which each page replaces with
+its own way back to the site's root ("../../"), so one row serves pages at any
+depth. Each row's CSV line is made once too, from the source file's text, so a
+page's CSV has the dataset's own columns and values exactly as published.
+
+Tables are sortable by keyboard (site_src/assets/tables.js adds a button to
+each column header) and split into pages of PAGE_ROWS rows, so no page's HTML
+grows without bound.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+
+from .format import file_size, gbp, long_date, number
+from .urls import href, root_of
+
+SITE_ROOT_MARK = "\ue000"  # replaced by the page's relative path to the site root
+PAGE_ROWS = 200  # rows per table page
+NUM = ' class="num"'
+
+
+def _each_distinct(values: pd.Series, make) -> np.ndarray:
+    """make(value) for every value, computed once per distinct value (dates, amounts, names
+    and titles repeat: at 1M grants most columns hold a few thousand distinct values);
+    missing values (NaN, NaT, None) give ""."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    made = np.array([make(v) for v in uniques] + [""], dtype=object)  # the last one: missing
+    return made[codes]  # code -1 (missing) picks the last
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    """Escaped text of a column, empty for missing values."""
+    return _each_distinct(values, lambda v: str(escape(v)) if isinstance(v, str) else "")
+
+
+def _dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    shown = _each_distinct(values, lambda v: long_date(v.date()))
+    keys = _each_distinct(values, lambda v: v.strftime("%Y-%m-%d"))
+    return shown, keys
+
+
+def _money(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    shown = _each_distinct(values, gbp)
+    keys = _each_distinct(values, lambda v: repr(float(v)))
+    return shown, keys
+
+
+@dataclass
+class Column:
+    title: str
+    kind: str = "text"  # text, number, date (how the column sorts and aligns)
+
+
+@dataclass
+class RowSet:
+    """Ready-made rows of one kind of list: HTML per row and the CSV of its dataset."""
+
+    dataset: str
+    columns: list[Column]
+    html: np.ndarray  # one "<tr>...</tr>" per row of the dataset, links starting with SITE_ROOT_MARK
+    csv_header: str
+    csv_lines: np.ndarray  # one CSV line per row, from the source text
+
+
+def _csv_lines(raw: pd.DataFrame) -> tuple[str, np.ndarray]:
+    """The header and one CSV line per row. All rows are written by one writer ending each
+    line with a mark, then split at the marks (a writer per row cost 1 s per 200k rows); if a
+    value holds the mark itself, row by row instead."""
+    def line(values) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(values)
+        return out.getvalue()
+
+    header = line(raw.columns)
+    out = io.StringIO()
+    csv.writer(out, lineterminator=_END).writerows(raw.itertuples(index=False, name=None))
+    parts = out.getvalue().split(_END)
+    if len(parts) == len(raw) + 1 and parts[-1] == "":
+        return header, np.array([part + "\n" for part in parts[:-1]], dtype=object)
+    return header, np.array([line(row) for row in raw.itertuples(index=False, name=None)], dtype=object)
+
+
+_END = "\ue001\n"  # ends each CSV line while they are written together (a private-use character)
+
+
+def _link(targets: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    return np.array([f'<a href="{SITE_ROOT_MARK}{t}">{x}</a>' if t else x for t, x in zip(targets, texts)], dtype=object)
+
+
+def _targets(keys: pd.Series, kind_entities: dict, folder: str) -> np.ndarray:
+    return np.array([f"{folder}/{kind_entities[k].slug}.html" if isinstance(k, str) and k in kind_entities else ""
+                     for k in keys.astype(object).where(keys.notna(), None)], dtype=object)
+
+
+def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> np.ndarray:
+    """Rows of <tr> from columns of (tag, html, sort keys or None, class): one format
+    string for the row, filled in once per row."""
+    template, columns = "<tr>", []
+    for tag, html, keys, css in cells:
+        attrs = (' scope="row"' if tag == "th" else "") + (f' class="{css}"' if css else "")
+        if keys is not None:
+            template += f'<{tag}{attrs} data-sort="%s">%s</{tag}>'
+            columns += [keys, html]
+        else:
+            template += f"<{tag}{attrs}>%s</{tag}>"
+            columns.append(html)
+    template = template.replace("%s", "\ue002").replace("%", "%%").replace("\ue002", "%s") + "</tr>"
+    return np.array([template % row for row in zip(*columns)], dtype=object)
+
+
+def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], entities) -> dict[str, RowSet]:
+    """The four kinds of list, each row made once."""
+    ent = entities.by_kind
+    sets: dict[str, RowSet] = {}
+
+    c = tables["contracts"]
+    title = _link(_targets(c["contract_id"], ent["contract"], "contracts"), _text(c["title"]))
+    supplier_names = c["supplier_org_id"].map(lambda k: ent["organisation"][k].name if k in ent["organisation"] else k)
+    supplier = _link(_targets(c["supplier_org_id"], ent["organisation"], "organisations"), _text(supplier_names))
+    commissioner = _link(_targets(c["commissioner_id"], ent["commissioner"], "commissioners"),
+                         _text(c["commissioner_id"].map(lambda k: ent["commissioner"][k].name if k in ent["commissioner"] else k)))
+    start, start_key = _dates(c["start_date"])
+    end, end_key = _dates(c["end_date"])
+    value, value_key = _money(c["total_value_gbp"])
+    header, lines = _csv_lines(raw["contracts"])
+    sets["contracts"] = RowSet("contracts", [Column("Contract"), Column("Supplier"), Column("Commissioner"),
+                                             Column("Starts", "date"), Column("Ends", "date"),
+                                             Column("Total value", "number"), Column("Status")],
+                               _assemble([("th", title, None, ""), ("td", supplier, None, ""),
+                                          ("td", commissioner, None, ""), ("td", start, start_key, ""),
+                                          ("td", end, end_key, ""), ("td", value, value_key, "num"),
+                                          ("td", _text(c["status"]), None, "")]),
+                               header, lines)
+
+    g = tables["grants"]
+    title = np.array([f'{t}<br><span class="row-note">{d}</span>' for t, d in zip(_text(g["title"]), _text(g["description"]))],
+                     dtype=object)
+    recipient_names = g["recipient_org_id"].map(lambda k: ent["organisation"][k].name if k in ent["organisation"] else k)
+    recipient = _link(_targets(g["recipient_org_id"], ent["organisation"], "organisations"), _text(recipient_names))
+    programme = _link(_targets(g["programme"], ent["programme"], "programmes"), _text(g["programme"]))
+    ward = _link(_targets(g["beneficiary_ward"], ent["ward"], "wards"), _text(g["beneficiary_ward"]))
+    awarded, awarded_key = _dates(g["award_date"])
+    amount, amount_key = _money(g["amount_awarded"])
+    header, lines = _csv_lines(raw["grants"])
+    sets["grants"] = RowSet("grants", [Column("Grant"), Column("Recipient"), Column("Programme"), Column("Ward"),
+                                       Column("Awarded", "date"), Column("Amount", "number")],
+                            _assemble([("th", title, None, ""), ("td", recipient, None, ""),
+                                       ("td", programme, None, ""), ("td", ward, None, ""),
+                                       ("td", awarded, awarded_key, ""), ("td", amount, amount_key, "num")]),
+                            header, lines)
+
+    i = tables["commissioning_intentions"]
+    title = _link(_targets(i["intention_id"], ent["intention"], "intentions"), _text(i["title"]))
+    commissioner = _link(_targets(i["commissioner_id"], ent["commissioner"], "commissioners"),
+                         _text(i["commissioner_id"].map(lambda k: ent["commissioner"][k].name if k in ent["commissioner"] else k)))
+    planned, planned_key = _dates(i["planned_start_date"])
+    value, value_key = _money(i["estimated_value_gbp"])
+    header, lines = _csv_lines(raw["commissioning_intentions"])
+    sets["intentions"] = RowSet("commissioning_intentions",
+                                [Column("Intention"), Column("Commissioner"), Column("Client group"),
+                                 Column("Planned start", "date"), Column("Estimated value", "number"), Column("Status")],
+                                _assemble([("th", title, None, ""), ("td", commissioner, None, ""),
+                                           ("td", _text(i["client_group"]), None, ""),
+                                           ("td", planned, planned_key, ""), ("td", value, value_key, "num"),
+                                           ("td", _text(i["status"]), None, "")]),
+                                header, lines)
+
+    d = tables["decisions"]
+    title = _link(_targets(d["decision_id"], ent["decision"], "decisions"), _text(d["title"]))
+    decided, decided_key = _dates(d["decision_date"])
+    key = np.array(["" if pd.isna(v) else ("yes" if v else "no") for v in d["key_decision"]], dtype=object)
+    gateway = np.array(["" if pd.isna(v) else str(int(v)) for v in d["gateway"]], dtype=object)
+    header, lines = _csv_lines(raw["decisions"])
+    sets["decisions"] = RowSet("decisions",
+                               [Column("Decision"), Column("Decision maker"), Column("Decided", "date"),
+                                Column("Key decision"), Column("Gateway"), Column("Record")],
+                               _assemble([("th", title, None, ""), ("td", _text(d["decision_maker"]), None, ""),
+                                          ("td", decided, decided_key, ""), ("td", key, None, ""),
+                                          ("td", gateway, None, ""), ("td", _text(d["provenance"]), None, "")]),
+                               header, lines)
+
+    o = tables["organisations"]
+    orgs = ent["organisation"]
+    name = _link(_targets(o["org_id"], orgs, "organisations"), _text(o["name"]))
+    contracts_total = np.array([orgs[k].contracts_total for k in o["org_id"]], dtype=float)
+    grants_total = np.array([orgs[k].grants_total for k in o["org_id"]], dtype=float)
+    ct, ct_key = _money(pd.Series(contracts_total))
+    gt, gt_key = _money(pd.Series(grants_total))
+    header, lines = _csv_lines(raw["organisations"])
+    sets["organisations"] = RowSet("organisations",
+                                   [Column("Organisation"), Column("Type"), Column("Contracts", "number"),
+                                    Column("Grants", "number"), Column("Based in the borough")],
+                                   _assemble([("th", name, None, ""), ("td", _text(o["organisation_type"]), None, ""),
+                                              ("td", ct, ct_key, "num"), ("td", gt, gt_key, "num"),
+                                              ("td", np.where(o["based_in_borough"].fillna(False).to_numpy(dtype=bool), "yes", "no"),
+                                               None, "")]),
+                                   header, lines)
+    return sets
+
+
+@dataclass
+class Listing:
+    """One table on one page, ready to write: its HTML and its CSV file."""
+
+    html: Markup
+    csv_path: str  # site path of the CSV of exactly these rows
+    csv_text: str
+
+
+def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path: str,
+          note: str = "") -> Listing:
+    """The table of `positions` (at most PAGE_ROWS of them) for `page`, with its CSV download
+    at `csv_path` (a site path)."""
+    csv_text = rows.csv_header + "".join(rows.csv_lines[positions])
+    csv_name = href(page, csv_path)
+    size = len(csv_text.encode("utf-8"))
+    head = "".join(
+        f'<th scope="col" data-type="{c.kind}"{NUM if c.kind == "number" else ""}>{escape(c.title)}</th>'
+        for c in rows.columns)
+    body = "".join(rows.html[positions]).replace(SITE_ROOT_MARK, root_of(page))
+    label = escape(caption)
+    html = (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n'
+            f'<table data-sortable>\n<caption>{label}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n'
+            f'<tbody>\n{body}\n</tbody>\n</table>\n</div>\n'
+            f'<p class="table-download">{note}<a href="{escape(csv_name)}" download>Download these '
+            f'{number(len(positions))} rows (CSV, {file_size(size)})</a></p>\n')
+    return Listing(Markup(html), csv_path, csv_text)
+
+
+def pages_of(positions: np.ndarray, size: int = PAGE_ROWS) -> list[np.ndarray]:
+    return [positions[i:i + size] for i in range(0, len(positions), size)] or [positions]
+

@@ -1,0 +1,190 @@
+"""Pages: the Markdown pages MkDocs builds (home, one page per financial year, datasets, about,
+accessibility, standards, what changed, data quality, search), from the model, through the
+templates; then the entity pages' first phase (entity_pages.py).
+
+Every data value is escaped for HTML (autoescape) and, where it lands in Markdown text rather
+than inside an HTML element, for Markdown too (the `md` filter): Python-Markdown passes raw
+HTML and links straight through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import PROJECT_DIR
+from ..exports import catalogue
+from ..model.dates import previous_financial_year
+from ..model.datasets import DatasetInfo, QualityInfo
+from ..model.figures import Model, year_breakdown
+from ..model.values import missing
+from . import charts, entity_pages
+from .charts import Chart
+from .format import file_size, gbp, link, long_date, number, shorten, cell
+from .templating import environment, write_page
+from .urls import href
+
+ASSETS = PROJECT_DIR / "site_src" / "assets"
+
+
+@dataclass
+class SiteContent:
+    """Everything the pages are made from (build.py gathers it)."""
+
+    config: object
+    model: Model
+    datasets: list[DatasetInfo]
+    commissioners: pd.DataFrame
+    quality: list[QualityInfo] = field(default_factory=list)
+    package_zip: object = None  # export.Download of the whole package
+    standards: list = field(default_factory=list)  # export.Download in standard formats
+    releases: list = field(default_factory=list)  # releases.Release, newest first
+    tables: dict = field(default_factory=dict)  # the typed tables
+    raw: dict = field(default_factory=dict)  # the same tables as the source text, for row CSVs
+    entities: object = None  # entities.Entities
+    today: dt.date | None = None  # the build's date (SOURCE_DATE_EPOCH when set)
+
+
+TYPE_LABELS = {"string": "text", "number": "number", "integer": "whole number", "date": "date (YYYY-MM-DD)",
+               "boolean": "yes or no"}
+PREVIEW_ROWS = 10
+QUALITY_ROWS = 200  # warnings listed on a quality page; all are in the CSV download
+
+
+def dictionary_rows(fields: list[dict]) -> list[list[str]]:
+    rows = []
+    for spec in fields:
+        constraints = spec.get("constraints", {})
+        if "enum" in constraints:
+            allowed = "one of: " + "; ".join(str(v) for v in constraints["enum"])
+        else:
+            allowed = f"for example {spec['example']}" if spec.get("example") else ""
+        rows.append([
+            spec.get("title", spec["name"]),
+            spec["name"],
+            TYPE_LABELS.get(spec.get("type", "string"), spec.get("type")),
+            "yes" if constraints.get("required") else "no",
+            spec.get("description", ""),
+            allowed,
+        ])
+    return rows
+
+
+def preview_rows(frame: pd.DataFrame, fields: list[dict]) -> list[list[str]]:
+    return [[shorten(cell(value, spec)) for value, spec in zip(row, fields)]
+            for row in frame.head(PREVIEW_ROWS).itertuples(index=False, name=None)]
+
+
+def write_dashboards(env, docs_dir: Path, site, common: dict) -> None:
+    """The home page (the latest complete financial year) and one page per financial year."""
+    by_year = sorted(site.model.by_year.items())
+
+    def year_links(page: str, current: str) -> list:
+        return [(y if f.complete else f"{y} (so far)", href(page, f"years/{y}/"), y == current) for y, f in by_year]
+
+    points = [(y, f.total) for y, f in by_year]
+    whole = lambda v: gbp(v, False)  # noqa: E731
+    chart = Chart(
+        svg=charts.column_chart("Contracts and grants by financial year", points, value_label=whole,
+                                chart_id="years-total"),
+        summary=charts.describe_series([y for y, _ in points], [v for _, v in points], whole),
+        caption="Contracts and grants by financial year",
+        headers=["Financial year", "Contracts starting", "Contract value", "Grants awarded", "Grant value"],
+        rows=[[y if f.complete else f"{y} (so far)", number(f.contracts_count), gbp(f.contracts_total, False)]
+              + ([number(f.grants_count), gbp(f.grants_total, False)] if f.grants_covered else ["not in the data"] * 2)
+              for y, f in by_year],
+        numeric=(1, 2, 3, 4),
+    ) if points else None
+    write_page(env, docs_dir, "index.md", "home.md.j2", chart=chart,
+               year_links=year_links("index.md", ""), **common)
+    tables = site.tables
+    for year, figures in by_year:
+        previous = site.model.by_year.get(previous_financial_year(year))
+        if previous is not None and not previous.grants_covered:
+            previous = None
+        by_client_group, by_programme = year_breakdown(tables, site.entities, year)
+        groups = [[k[:1].upper() + k[1:], number(count), gbp(total, False)] for k, count, total in by_client_group]
+        programmes = [[k, number(count), gbp(total, False)] for k, count, total in by_programme]
+        page = f"years/{year}.md"
+        write_page(env, docs_dir, page, "year.md.j2", h=figures, p=previous, year_links=year_links(page, year),
+                   groups=groups, programmes=programmes, **common)
+
+
+def render(site, docs_dir: Path):
+    """Write every page MkDocs builds into docs_dir (the MkDocs docs folder). Returns the
+    writer of the entity pages, which are made after MkDocs (entity_pages.render_html)."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ASSETS, docs_dir / "assets")
+    env = environment()
+    common = dict(config=site.config, model=site.model, datasets=site.datasets)
+
+    write_dashboards(env, docs_dir, site, common)
+
+    dataset_rows = [[link(d.title, f"{d.name}/"), number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
+                     d.description] for d in site.datasets]
+    write_page(env, docs_dir, "datasets/index.md", "datasets.md.j2", dataset_rows=dataset_rows,
+               zip=site.package_zip, **common)
+    for d in site.datasets:
+        write_page(env, docs_dir, f"datasets/{d.name}.md", "dataset.md.j2", dataset=d,
+                   jsonld=catalogue.script_json(catalogue.dataset_jsonld(d, site.config)),
+                   dictionary=dictionary_rows(d.fields),
+                   preview=preview_rows(d.frame, d.fields),
+                   preview_headers=[f.get("title", f["name"]) for f in d.fields],
+                   preview_numeric=tuple(i for i, f in enumerate(d.fields) if f.get("type") in ("number", "integer")),
+                   **common)
+
+    commissioner_rows = [[c.name, c.commissioner_type, long_date(c.active_from) or "", long_date(c.active_to) or "",
+                          "" if missing(c.note) else c.note]
+                         for c in site.commissioners.itertuples(index=False)]
+    decisions = site.entities.by_kind["decision"] if site.entities else {}
+    seed = next(iter(decisions.values()), None)  # the first record: the decision that created the approach
+    seed_date = None
+    if seed is not None and not pd.isna(site.tables["decisions"].iloc[seed.row]["decision_date"]):
+        seed_date = site.tables["decisions"].iloc[seed.row]["decision_date"].date()
+    write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows, seed=seed,
+               seed_date=seed_date, **common)
+    write_page(env, docs_dir, "accessibility.md", "accessibility.md.j2", **common)
+
+    by_kind = {d.dataset: d for d in site.standards}
+    grant_years = [(d.dataset.removeprefix("transparency-grants-"), d)
+                   for d in site.standards if d.dataset.startswith("transparency-grants-")]
+    updated = {d.name: d.last_updated for d in site.datasets}
+    code_rows = []
+    register = by_kind.get("transparency-contracts")
+    if register:
+        years = site.model.years
+        code_rows.append(["Contracts register: every contract over £5,000",
+                          f"all contracts in the data, {years[0]} to {years[-1]}", long_date(updated.get("contracts")),
+                          link(f"Contracts register (CSV, {file_size(register.bytes)})",
+                               f"../downloads/{register.filename}")])
+    for year, d in reversed(grant_years):
+        code_rows.append(["Grants to voluntary, community and social enterprise organisations",
+                          f"financial year {year}", long_date(updated.get("grants")),
+                          link(f"VCS grants {year} (CSV, {file_size(d.bytes)})", f"../downloads/{d.filename}")])
+    write_page(env, docs_dir, "standards.md", "standards.md.j2", code_rows=code_rows, ocds=by_kind.get("ocds"),
+               giving=by_kind.get("360giving-json"), giving_csv=by_kind.get("360giving-csv"),
+               **common)
+
+    write_page(env, docs_dir, "changes.md", "changes.md.j2", releases=site.releases, **common)
+
+    quality_rows = [[q.title, number(len(q.checks)), number(len(q.warnings)), long_date(q.passed_on)]
+                    for q in site.quality]
+    write_page(env, docs_dir, "quality/index.md", "quality.md.j2", quality_rows=quality_rows,
+               quality=site.quality, **common)
+    for q in site.quality:
+        write_page(env, docs_dir, f"quality/{q.name}.md", "quality_dataset.md.j2", q=q,
+                   check_rows=[list(c) for c in q.checks],
+                   group_rows=[[title, number(n)] for title, n in q.warning_groups()],
+                   warning_rows=[[str(w.row or ""), w.column or "", w.value or "", w.message]
+                                 for w in q.warnings[:QUALITY_ROWS]],
+                   **common)
+
+    write_page(env, docs_dir, "search.md", "search.md.j2", **common)
+
+    explore = entity_pages.writer(env, docs_dir, common, site.tables, site.raw, site.entities, site.today)
+    entity_pages.render_markdown(explore)
+    return explore

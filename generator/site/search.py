@@ -1,0 +1,296 @@
+"""Search stage: a static, sharded search index made from the data itself.
+
+Why not a crawler. Pagefind (used until December 2026) parsed every built page: at 20k grants it
+took 22 s of a 51 s build, at 100k 111 s and 9 GB of memory, and at 1M grants it ran out of a
+12 GB limit. Everything a resident searches for (names of organisations, contracts, programmes,
+decisions; words in contract and grant descriptions; the titles of the site's own pages) is
+already in the tables, so the index is made from them directly, with no HTML parsed except the
+few dozen pages MkDocs built.
+
+What is indexed (one document per page a result leads to):
+- each entity page: its name (the title), plus its identifier and words that describe it (the
+  body): a contract's
+  description, an intention's, a decision's purpose, an outcome's theme and description, and an
+  organisation's grants (their titles and descriptions: each grant is found on its recipient's
+  page, as no grant has a page of its own);
+- each page MkDocs built (home, about, datasets, quality, ...): its title and text, tables left
+  out (their rows are the entities above).
+
+Files (under ``search-index/`` in the site):
+- ``manifest.json``: the shard keys (token prefixes, sorted), the document count and the
+  chunk size;
+- ``t/<n>.json``: shard n, for the tokens starting with key n (and no longer key):
+  ``{token: [document frequency, doc, score, doc, score, ...]}``, highest score first, at most
+  ``CAP`` documents per token (the rest score lower; the frequency is the true one);
+- ``d/<n>.json``: documents n*CHUNK .. n*CHUNK+CHUNK-1, each ``[title, url, description]``.
+
+A shard is split by the next letter while it holds more than ``SHARD_POSTINGS`` postings, so no
+file grows with the data. A query downloads the manifest, one shard per word and the chunks of
+the documents it shows (site_src/assets/search.js): a few tens of kilobytes whatever the size
+of the site.
+
+Words are lower-cased, accents removed (NFKD), and split at anything that is not a letter or a
+digit; search.js does exactly the same (tests/test_search.py runs both on the same text).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import unicodedata
+from array import array
+from pathlib import Path
+
+import numpy as np
+
+from ..findings import Finding
+from ..model.entities import KINDS
+from .format import gbp, long_date
+from .urls import url_of
+
+FOLDER = "search-index"
+CHUNK = 64  # documents per d/ file
+SHARD_POSTINGS = 4000  # most postings in a t/ file before it is split
+CAP = 1000  # most documents kept per token
+MAX_KEY = 8  # longest shard key
+TITLE = 100  # score of a word in a one-word title (a longer title: TITLE / sqrt(words))
+BODY = 8  # score of a word in the body
+BODY_WORDS = 400  # words of body text indexed per document at most
+
+
+class SearchError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.findings = [Finding(FOLDER, None, None, "search", message)]
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def tokens(text: str) -> list[str]:
+    """The words of `text` as the index holds them (search.js `tokens` does the same)."""
+    if not text:
+        return []
+    text = unicodedata.normalize("NFKD", str(text).lower())
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "M")
+    return _WORD.findall(text)
+
+
+class Index:
+    """Documents and their words, collected before the files are written."""
+
+    def __init__(self):
+        self.docs: list[tuple[str, str, str]] = []  # (title, url relative to the site root, description)
+        self.words: dict[str, int] = {}
+        self._tok = array("i")
+        self._doc = array("i")
+        self._score = array("i")
+
+    def add(self, title: str, url: str, description: str = "", body=()) -> int:
+        """A document: `body` is an iterable of texts (descriptions, grant titles ...)."""
+        doc = len(self.docs)
+        self.docs.append((title, url, description))
+        best: dict[str, int] = {}
+        title_words = tokens(title)
+        if title_words:
+            score = max(1, round(TITLE / math.sqrt(len(title_words))))
+            for word in title_words:
+                best[word] = score
+        seen = 0
+        for text in body:
+            for word in tokens(text):
+                if word not in best:
+                    best[word] = BODY
+                seen += 1
+            if seen >= BODY_WORDS:
+                break
+        ids = self.words
+        for word, score in best.items():
+            self._tok.append(ids.setdefault(word, len(ids)))
+            self._doc.append(doc)
+            self._score.append(score)
+        return doc
+
+    def write(self, out: Path) -> dict:
+        """Write manifest.json, t/ and d/ under `out`; returns the manifest."""
+        (out / "t").mkdir(parents=True, exist_ok=True)
+        (out / "d").mkdir(parents=True, exist_ok=True)
+        for n in range(0, len(self.docs), CHUNK):
+            _write_json(out / "d" / f"{n // CHUNK}.json", [list(d) for d in self.docs[n:n + CHUNK]])
+
+        words = list(self.words)
+        tok = np.frombuffer(self._tok, dtype=np.int32) if len(self._tok) else np.zeros(0, np.int32)
+        doc = np.frombuffer(self._doc, dtype=np.int32) if len(self._doc) else np.zeros(0, np.int32)
+        score = np.frombuffer(self._score, dtype=np.int32) if len(self._score) else np.zeros(0, np.int32)
+        # Order the words alphabetically, then each word's postings by score (highest first), then document.
+        rank = np.empty(len(words), dtype=np.int64)
+        rank[np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)] = np.arange(len(words))
+        order = np.lexsort((doc, -score, rank[tok])) if len(tok) else np.zeros(0, np.int64)
+        tok, doc, score = tok[order], doc[order], score[order]
+        sorted_words = sorted(words)
+        starts = np.searchsorted(rank[tok], np.arange(len(words)), side="left")
+        ends = np.append(starts[1:], len(tok))
+        df = {w: int(ends[i] - starts[i]) for i, w in enumerate(sorted_words)}
+        kept = {w: min(df[w], CAP) for w in sorted_words}
+
+        shards = _shards(sorted_words, kept)
+        for n, (key, members) in enumerate(shards):
+            parts = []
+            for w in members:
+                i = rank[self.words[w]]
+                s = int(starts[i])
+                e = s + kept[w]
+                pairs = np.empty(2 * (e - s), dtype=np.int64)
+                pairs[0::2] = doc[s:e]
+                pairs[1::2] = score[s:e]
+                parts.append(json.dumps(w, ensure_ascii=False) + ":[" + str(df[w]) + ("," if e > s else "")
+                             + ",".join(map(str, pairs.tolist())) + "]")
+            (out / "t" / f"{n}.json").write_text("{" + ",".join(parts) + "}", encoding="utf-8")
+        manifest = {"version": 1, "documents": len(self.docs), "chunk": CHUNK,
+                    "keys": [key for key, _ in shards]}
+        _write_json(out / "manifest.json", manifest)
+        return manifest
+
+
+def _write_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _shards(words: list[str], kept: dict[str, int]) -> list[tuple[str, list[str]]]:
+    """Group the sorted words into shards keyed by a prefix: a group is split by the next
+    character while it holds more than SHARD_POSTINGS postings. A word shorter than the
+    split depth stays in a shard keyed by itself."""
+    out: list[tuple[str, list[str]]] = []
+
+    def split(group: list[str], depth: int) -> None:
+        buckets: dict[str, list[str]] = {}
+        for w in group:
+            buckets.setdefault(w[:depth], []).append(w)
+        for key in sorted(buckets):
+            members = buckets[key]
+            size = sum(kept[w] for w in members)
+            longer = [w for w in members if len(w) > depth]
+            if size > SHARD_POSTINGS and depth < MAX_KEY and longer and len({w[:depth + 1] for w in longer}) > 1:
+                exact = [w for w in members if len(w) <= depth]
+                if exact:
+                    out.append((key, exact))
+                split(longer, depth + 1)
+            else:
+                out.append((key, members))
+
+    split(words, 1)
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+# --- what goes in -------------------------------------------------------------------------
+
+_ARTICLE = re.compile(r'<article[^>]*>(.*?)</article>', re.S)
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+_DROP = re.compile(r"<(table|script|style|form|svg|noscript)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def page_text(page_html: str) -> tuple[str, str]:
+    """The title and the text (tables, scripts and forms left out) of a page MkDocs built."""
+    match = _ARTICLE.search(page_html)
+    article = match.group(1) if match else ""
+    heading = _H1.search(article)
+    title = html.unescape(_TAG.sub("", heading.group(1))).strip() if heading else ""
+    text = html.unescape(_TAG.sub(" ", _DROP.sub(" ", article)))
+    return title, " ".join(text.split())
+
+
+def _present(value) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def collect(entities, tables: dict, site_dir: Path, static_urls: list[str]) -> Index:
+    """Every entity page (most money first within each kind), then the pages MkDocs built."""
+
+    index = Index()
+    grants = tables["grants"]
+    grant_text: dict[str, list[str]] = {}
+    for org, title, description in zip(grants["recipient_org_id"].tolist(), grants["title"].tolist(),
+                                       grants["description"].tolist()):
+        texts = grant_text.setdefault(org, [])
+        if _present(title):
+            texts.append(title)
+        if _present(description):
+            texts.append(description)
+
+    def column(table: str, name: str) -> list:
+        frame = tables.get(table)
+        return frame[name].tolist() if frame is not None and name in frame else []
+
+    bodies = {
+        "contract": column("contracts", "description"),
+        "intention": column("commissioning_intentions", "description"),
+        "decision": column("decisions", "purpose"),
+        "outcome": [" ".join(t for t in pair if _present(t))
+                    for pair in zip(column("outcomes", "theme"), column("outcomes", "description"))],
+    }
+    suppliers = column("contracts", "supplier_org_id")
+    decided = column("decisions", "decision_date")
+    organisations = entities.by_kind.get("organisation", {})
+
+    for kind_name, kind in KINDS.items():
+        label = kind.singular[:1].upper() + kind.singular[1:]
+        group = sorted(entities.by_kind.get(kind_name, {}).values(), key=lambda e: (-e.total, e.name.lower()))
+        texts = bodies.get(kind_name)
+        for entity in group:
+            description = label
+            if kind_name == "contract" and entity.row is not None:
+                supplier = organisations.get(suppliers[entity.row])
+                description += f" with {supplier.name}" if supplier else ""
+            elif kind_name == "decision" and entity.row is not None:
+                day = decided[entity.row]
+                description += f", {long_date(day.date())}" if day is not None and day == day else ""
+            if entity.total > 0:
+                description += f": {gbp(entity.total, False)}"
+            if kind_name == "organisation":
+                body = grant_text.get(entity.key, ())
+            elif texts is not None and entity.row is not None:
+                value = texts[entity.row]
+                body = (value,) if _present(value) else ()
+            else:
+                body = ()
+            # Its identifier first (an org-id such as GB-CHC-1234567, a contract or decision
+            # reference), so it is found by that too; for a programme or ward it is the name.
+            body = (entity.key, *body) if entity.key != entity.name else body
+            index.add(entity.name, url_of(entity.page), description, body)
+
+    for url in static_urls:
+        path = site_dir / url / "index.html"
+        if not path.is_file():
+            continue
+        title, text = page_text(path.read_text(encoding="utf-8"))
+        if title:
+            index.add(title, url, "Page", (text,))
+    return index
+
+
+def static_pages(site_dir: Path) -> list[str]:
+    """The URLs of the pages MkDocs built (called before the entity pages are written; the
+    shells left out), sorted."""
+    urls = []
+    for path in site_dir.rglob("index.html"):
+        url = path.parent.relative_to(site_dir).as_posix()
+        url = "" if url == "." else url + "/"
+        if not url.startswith(("shell/", FOLDER + "/")):
+            urls.append(url)
+    return sorted(urls, key=lambda u: (u.count("/"), u))
+
+
+def index(site_dir: Path, entities, tables: dict, static_urls: list[str]) -> dict:
+    """Write the search index into site_dir/search-index/; returns its manifest. `static_urls`:
+    the pages MkDocs built (static_pages)."""
+    try:
+        found = collect(entities, tables, site_dir, static_urls)
+        return found.write(site_dir / FOLDER)
+    except OSError as exc:
+        raise SearchError(f"the search index could not be written ({exc.strerror or exc}: {exc.filename}; "
+                          f"expected a writable site folder with free space)") from None

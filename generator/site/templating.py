@@ -1,0 +1,34 @@
+"""Templating: the Jinja2 environment of the site's templates (templates/), with the formatters
+as filters. Autoescape is on: every data value is escaped for HTML, and the `md` filter
+escapes it for Markdown too where it lands in Markdown text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .format import cell, change, file_size, gbp, long_date, md, number, percent
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md=md, gbp=gbp, long_date=long_date, number=number, percent=percent,
+                       file_size=file_size, cell=cell)
+    env.globals.update(change=change)
+    return env
+
+
+def write_page(env: jinja2.Environment, docs_dir: Path, page: str, template: str, **context) -> None:
+    path = docs_dir / page
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(env.get_template(template).render(**context), encoding="utf-8")
