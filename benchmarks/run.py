@@ -242,7 +242,7 @@ class PeakSampler(threading.Thread):
 
     def where(self) -> str:
         """Which pipeline function the main thread is in: the two calls below generator.build.build,
-        e.g. "build.check > validate.validate", or the library function build() itself is in
+        e.g. "stage.check_data > validate.validate", or the library function build() itself is in
         (e.g. "shutil.copytree"); "build" when in build()'s own lines (a sampling profile)."""
         frame = sys._current_frames().get(self._main)
         chain = []
@@ -795,7 +795,7 @@ class Bench:
             # "today" for the date checks: the sample's reference date, so the seeded data is valid on
             # any day. Asked of a child: importing the generator (pandas) here would make this process
             # big, and every child forked from it would start with that memory.
-            reference = subprocess.run([PYTHON, "-c", "from generator.sample import REFERENCE_DATE as d; print(d)"],
+            reference = subprocess.run([PYTHON, "-c", "from generator.sample.vocabulary import REFERENCE_DATE as d; print(d)"],
                                        cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
             day = dt.datetime.fromisoformat(reference).replace(tzinfo=dt.timezone.utc)
             self.env["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()) + 86399)
@@ -1158,7 +1158,7 @@ def targets(label: str, record: dict) -> list[dict]:
 
 # For a build stopped before it ended: the pipeline functions of the stages up to the exports, as
 # the sampling profile names them (module.function below build()).
-EARLY_STAGES = ("build.check", "model.", "entities.", "export.", "releases.")
+EARLY_STAGES = ("stage.check_data", "figures.", "entities.", "build._downloads", "package.", "standards.", "releases.")
 
 
 def _through_export(stages: list[dict]) -> list[dict]:

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, sample
-from generator.config import ROOT, load_config
+from generator import build
+from generator.sample import generate as sample
+from generator.config import PROJECT_DIR, load_config
 
-SHARED = ROOT.parent / "shared" / "reference"
+SHARED = PROJECT_DIR.parent / "shared" / "reference"
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +27,8 @@ def config():
 def sample_data(root: Path, grants: int, seed: int) -> Path:
     """A valid, seeded sample data set in root/data, with the project's schemas beside it."""
     sample.generate(root / "data", grants=grants, seed=seed)
-    shutil.copyfile(ROOT / "data" / "datapackage.json", root / "data" / "datapackage.json")
-    shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copyfile(PROJECT_DIR / "data" / "datapackage.json", root / "data" / "datapackage.json")
+    shutil.copytree(PROJECT_DIR / "schemas", root / "schemas")
     return root / "data"
 
 
@@ -76,9 +77,10 @@ def get_cell(data: Path, dataset: str, row: int, column: str) -> str:
 
 def tables_of(data_dir: Path) -> dict:
     """The typed tables of a valid data folder."""
-    from generator import load, validate
+    from generator.data import load
+    from generator.data.package import load_package
 
-    tables, problems = load.load(validate.load_package(data_dir).resources)
+    tables, problems = load.load(load_package(data_dir).resources)
     assert problems == []
     return tables
 
@@ -90,14 +92,14 @@ def small_tables(small_data):
 
 @pytest.fixture(scope="session")
 def bundled_tables():
-    return tables_of(ROOT / "data")
+    return tables_of(PROJECT_DIR / "data")
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, config) -> Path:
     """The bundled data built once into a temporary folder."""
     root = tmp_path_factory.mktemp("built")
-    build.build(ROOT / "data", root / "site", config, docs_dir=root / "docs")
+    build.build(PROJECT_DIR / "data", root / "site", config, docs_dir=root / "docs")
     return root / "site"
 
 

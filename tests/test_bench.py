@@ -11,9 +11,9 @@ import subprocess
 import sys
 
 from conftest import CHROMIUM
-from generator.config import ROOT
+from generator.config import PROJECT_DIR
 
-RUN = ROOT / "benchmarks" / "run.py"
+RUN = PROJECT_DIR / "benchmarks" / "run.py"
 SECONDS = r"[\d,]+\.\d\d"
 MEGABYTES = r"[\d,]+"
 
@@ -24,7 +24,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
                "--budget", "240", "--naive-full-max", "60", "--naive-pages", "5,10,20"]
     if CHROMIUM is None:
         command.append("--no-browser")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=PROJECT_DIR)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
 

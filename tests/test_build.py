@@ -15,9 +15,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.config import ROOT
+from generator.config import PROJECT_DIR
 
-DATA = ROOT / "data"
+DATA = PROJECT_DIR / "data"
 DATASETS = [r["name"] for r in json.loads((DATA / "datapackage.json").read_text())["resources"]]
 
 
@@ -56,7 +56,7 @@ def test_bundled_data_meets_the_minimum_sizes():
 
 def test_stock_frictionless_accepts_the_bundled_data():
     result = subprocess.run([str(Path(sys.executable).with_name("frictionless")), "validate", "--trusted",
-                             "data/datapackage.json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                             "data/datapackage.json"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -68,7 +68,7 @@ def test_every_page_exists_with_lang_en_gb(built_site):
 
 
 def test_nav_lists_every_dataset():
-    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"]
+    nav = yaml.safe_load((PROJECT_DIR / "mkdocs.yml").read_text())["nav"]
     listed = {v for item in nav for sub in item.values() if isinstance(sub, list)
               for entry in sub for v in ([entry] if isinstance(entry, str) else entry.values())}
     assert {f"datasets/{d}.md" for d in DATASETS} <= listed
@@ -79,7 +79,7 @@ def test_dataset_pages_match_the_data(built_site):
         soup = page(built_site, f"datasets/{name}")
         facts = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in soup.select("dl.dataset-facts dt")}
         assert facts["Rows"] == f"{len(rows(name)):,}"
-        schema = json.loads((ROOT / "schemas" / f"{name}.json").read_text())
+        schema = json.loads((PROJECT_DIR / "schemas" / f"{name}.json").read_text())
         dictionary = soup.find("caption", string=re.compile("^Columns in ")).find_parent("table")
         names = [tr.find_all(["th", "td"])[1].get_text() for tr in dictionary.select("tbody tr")]
         assert names == [f["name"] for f in schema["fields"]]
@@ -110,7 +110,7 @@ def test_downloads_reread_equal_to_the_source(built_site):
         records = json.loads((downloads / f"{name}.json").read_text(encoding="utf-8"))
         source = rows(name)
         assert len(records) == len(source)
-        schema = {f["name"]: f for f in json.loads((ROOT / "schemas" / f"{name}.json").read_text())["fields"]}
+        schema = {f["name"]: f for f in json.loads((PROJECT_DIR / "schemas" / f"{name}.json").read_text())["fields"]}
         for record, row in zip(records, source):
             assert list(record) == list(row)
             for key, value in row.items():
@@ -228,7 +228,7 @@ def test_about_names_the_decision(built_site):
 
 def test_every_field_is_documented():
     for name in DATASETS:
-        for field in json.loads((ROOT / "schemas" / f"{name}.json").read_text())["fields"]:
+        for field in json.loads((PROJECT_DIR / "schemas" / f"{name}.json").read_text())["fields"]:
             assert field.get("title") and field.get("description") and field.get("example"), (name, field["name"])
 
 
@@ -270,7 +270,7 @@ def test_xlsx_text_never_becomes_a_formula(tmp_path):
     import openpyxl
     import pandas as pd
 
-    from generator.export import write_xlsx
+    from generator.exports.xlsx import write_xlsx
 
     hostile = ["=1+1", "+44 20 7525 5000", "-2+3", "@SUM(A1)", "=HYPERLINK(\"http://x\")", "http://example.com"]
     frame = pd.DataFrame({"text": hostile, "n": [1.5] * len(hostile)})
@@ -284,7 +284,7 @@ def test_xlsx_text_never_becomes_a_formula(tmp_path):
 
 
 def test_standards_page_and_its_downloads(built_site):
-    from generator.ocds import validate_ocds
+    from conformance import validate_ocds
 
     soup = page(built_site, "standards")
     code = soup.find("caption", string="Transparency Code datasets published here").find_parent("table")
@@ -300,7 +300,7 @@ def test_standards_page_and_its_downloads(built_site):
     assert [r["Reference number"] for r in register] == over
     package = json.loads((built_site / "downloads" / "ocds-contracts.json").read_text(encoding="utf-8"))
     assert validate_ocds(package) == []
-    from generator.giving360 import validate_360
+    from conformance import validate_360
 
     grants = json.loads((built_site / "downloads" / "360giving-grants.json").read_text(encoding="utf-8"))
     assert validate_360(grants) == []
@@ -384,9 +384,10 @@ def test_sitemap_lists_every_page_when_the_address_is_set(small_data, tmp_path, 
 def test_sitemaps_split_at_the_limit(small_data, tmp_path, config, monkeypatch):
     import dataclasses
 
-    from generator import build, site
+    from generator import build
+    from generator.site import mkdocs as site_mkdocs
 
-    monkeypatch.setattr(site, "SITEMAP_URLS", 100)
+    monkeypatch.setattr(site_mkdocs, "SITEMAP_URLS", 100)
     with_url = dataclasses.replace(config, site_url="https://data.example.gov.uk/c/")
     build.build(small_data, tmp_path / "site", with_url, docs_dir=None)
     index = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")

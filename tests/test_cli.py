@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from generator.cli import COMMANDS
-from generator.config import ROOT, SETTINGS
+from generator.config import PROJECT_DIR, SETTINGS
 
 from conftest import set_cell
 
 
 def run(*args, cwd=None):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR))
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
@@ -88,7 +88,7 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(data, tmp_path):
 
 def test_unknown_setting_is_named(tmp_path):
     config = tmp_path / "config.yml"
-    config.write_text((ROOT / "config.yml").read_text() + "\nsite:\n  colour: red\n")
+    config.write_text((PROJECT_DIR / "config.yml").read_text() + "\nsite:\n  colour: red\n")
     result = run("validate", "--config", str(config))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -104,7 +104,7 @@ def test_help_lists_every_command():
 
 
 def test_readme_documents_every_command_and_setting():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     for command in COMMANDS:
         assert f"python -m generator {command}" in readme
         assert f"| `{command}` |" in readme
@@ -128,21 +128,21 @@ def test_sample_usage_errors(argv, tmp_path):
 
 
 def test_readme_documents_every_check():
-    from generator.checks import CHECKS
+    from generator.data.checks import CHECKS
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     for check in CHECKS:
         assert f"| `{check.code}` | {check.severity} | {check.title} |" in readme
 
 
 def test_import_360giving_command(tmp_path):
-    fixture = ROOT / "tests" / "fixtures" / "external" / "360giving-cp1252.csv"
+    fixture = PROJECT_DIR / "tests" / "fixtures" / "external" / "360giving-cp1252.csv"
     result = run("import-360giving", str(fixture), "--out", str(tmp_path / "imported"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Read 2 grants from {fixture}.")
     assert (tmp_path / "imported" / "grants.csv").read_text(encoding="utf-8").startswith("grant_id,title,")
     assert "Note: 1 imported grant id does not start with this publisher's prefix 360G-southwarkcouncil- " in result.stdout
-    bad = run("import-360giving", str(ROOT / "tests" / "fixtures" / "external" / "360giving-malformed.json"),
+    bad = run("import-360giving", str(PROJECT_DIR / "tests" / "fixtures" / "external" / "360giving-malformed.json"),
               "--out", str(tmp_path / "x"))
     assert bad.returncode == 1
     assert bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr

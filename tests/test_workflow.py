@@ -10,9 +10,9 @@ import sys
 import yaml
 
 from generator.cli import COMMANDS
-from generator.config import ROOT
+from generator.config import PROJECT_DIR
 
-WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
+WORKFLOW = PROJECT_DIR / ".github" / "workflows" / "publish.yml"
 
 
 def run_steps() -> list[str]:
@@ -22,7 +22,7 @@ def run_steps() -> list[str]:
 
 
 def make_targets() -> set[str]:
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    makefile = (PROJECT_DIR / "Makefile").read_text(encoding="utf-8")
     return {m.group(1) for m in re.finditer(r"^([A-Za-z0-9_./$()-]+):", makefile, re.MULTILINE)}
 
 
@@ -48,7 +48,7 @@ def test_every_run_step_calls_an_existing_command():
             command = words[3]
             assert command in COMMANDS
             seen_generator.add(command)
-            help_text = subprocess.run([sys.executable, "-m", "generator", command, "--help"], cwd=ROOT,
+            help_text = subprocess.run([sys.executable, "-m", "generator", command, "--help"], cwd=PROJECT_DIR,
                                        capture_output=True, text=True, timeout=60).stdout
             for option in [w for w in words[4:] if w.startswith("--")]:
                 assert option in help_text, option

@@ -76,7 +76,7 @@ def run_frictionless(package: DataPackage, names: set[str]) -> list[Finding]:
 
 
 def translate_task(res: Resource, errors: list) -> list[Finding]:
-    """One resource's frictionless errors (or fastvalidate's look-alikes) as findings,
+    """One resource's frictionless errors (or the fast validator's look-alikes, fast.py) as findings,
     in the order found, without the duplicates frictionless reports."""
     unique_rows = {(e.row_number, e.field_name) for e in errors if e.type == "unique-error"}
     blank_rows = {e.row_number for e in errors if e.type == "blank-row"}

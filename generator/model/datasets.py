@@ -23,8 +23,8 @@ class DatasetInfo:
     rows: int
     frame: pd.DataFrame  # the typed rows (the page previews the first few)
     last_updated: dt.date | None
-    downloads: list  # export.Download
-    yearly: list = field(default_factory=list)  # (financial year, export.Download), oldest first
+    downloads: list  # exports.package.Download
+    yearly: list = field(default_factory=list)  # (financial year, exports.package.Download), oldest first
 
 
 def dataset_infos(package, tables, downloads, last_updated) -> list[DatasetInfo]:

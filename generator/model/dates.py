@@ -11,8 +11,9 @@ import pandas as pd
 
 def financial_year(day) -> str:
     """The financial year (April to March) a date falls in: 2025-03-31 -> "2024-25",
-    2025-04-01 -> "2025-26". `day` is a date, a datetime, a pandas Timestamp or a numpy datetime64."""
-    if isinstance(day, np.datetime64):
+    2025-04-01 -> "2025-26". `day` is a date, a datetime, a pandas Timestamp, a numpy datetime64
+    or a YYYY-MM-DD string."""
+    if isinstance(day, (str, np.datetime64)):
         day = pd.Timestamp(day)
     start = day.year if day.month >= 4 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"

@@ -4,7 +4,7 @@ One entity per organisation, outcome, commissioner, client group, grant
 programme and ward, plus one per contract and commissioning intention. Each
 holds the row positions (in the typed tables) of the contracts, grants and
 intentions that belong to it, its totals and its figures by financial year.
-Nothing here formats or renders; listing.py and render.py do that.
+Nothing here formats or renders; site/listing.py and site/pages.py do that.
 
 Rows are grouped once per table with pandas (`groupby(...).indices`), so the
 cost grows with the number of rows, not rows times entities.

@@ -80,7 +80,7 @@ def compare(old: bytes | None, new: bytes, key: list[str]) -> tuple[int, int, in
     """(added, removed, changed, rows) between two versions of a CSV file: read by pyarrow
     (about 20 times faster: 16 s for the 1M-grant sample in Python), or, for a file pyarrow
     reads differently (ragged rows, bytes that are not UTF-8, a header it cannot take) or not
-    at all, by the csv module. tests/test_releases.py checks the two agree."""
+    at all, by the csv module. tests/publish/test_releases.py checks the two agree."""
     try:
         return _compare_arrow(old, new, key)
     except _NotForArrow:

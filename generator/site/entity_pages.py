@@ -67,7 +67,7 @@ class Writer:
     """Writes the explore pages in two phases: before MkDocs, the pages in the sidebar
     (index pages, Live now, Forward plan) as Markdown into the docs folder; after it, the
     entity pages and the further pages of long lists as HTML straight into the site, in
-    shells MkDocs built (site.Shell)."""
+    shells MkDocs built (mkdocs.Shell)."""
 
     def __init__(self, env, docs_dir: Path, common: dict, tables: dict, entities: Entities,
                  rows: dict[str, RowSet], today: dt.date):

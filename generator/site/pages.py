@@ -40,12 +40,12 @@ class SiteContent:
     datasets: list[DatasetInfo]
     commissioners: pd.DataFrame
     quality: list[QualityInfo] = field(default_factory=list)
-    package_zip: object = None  # export.Download of the whole package
-    standards: list = field(default_factory=list)  # export.Download in standard formats
-    releases: list = field(default_factory=list)  # releases.Release, newest first
+    package_zip: object = None  # exports.package.Download of the whole package
+    standards: list = field(default_factory=list)  # exports.package.Download in standard formats
+    releases: list = field(default_factory=list)  # publish.releases.Release, newest first (only its fields are read)
     tables: dict = field(default_factory=dict)  # the typed tables
     raw: dict = field(default_factory=dict)  # the same tables as the source text, for row CSVs
-    entities: object = None  # entities.Entities
+    entities: object = None  # model.entities.Entities
     today: dt.date | None = None  # the build's date (SOURCE_DATE_EPOCH when set)
 
 

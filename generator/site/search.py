@@ -30,7 +30,7 @@ the documents it shows (site_src/assets/search.js): a few tens of kilobytes what
 of the site.
 
 Words are lower-cased, accents removed (NFKD), and split at anything that is not a letter or a
-digit; search.js does exactly the same (tests/test_search.py runs both on the same text).
+digit; search.js does exactly the same (tests/site/test_search.py runs both on the same text).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def root_of(page: str) -> str:
 
 def href(page: str, target: str) -> str:
     """A link from a page (x/y.md served at x/y/, or x/y.html) to a site path (a folder ending
-    in / or a file): what posixpath.relpath gives for the two (tests/test_site.py checks they
+    in / or a file): what posixpath.relpath gives for the two (tests/site/test_site.py checks they
     agree), without its cost (it makes both paths absolute; this is called for every link on
     every page)."""
     base = url_of(page).split("/")[:-1]  # its folder

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import CHROMIUM, serve
-from generator.config import ROOT
-from generator.entities import slugify
+from generator.config import PROJECT_DIR
+from generator.model.entities import slugify
 
 # In CI (.ci/run sets CI) a missing browser fails the run instead of skipping these tests.
 pytestmark = [
@@ -22,7 +22,7 @@ pytestmark = [
 ]
 
 def _rows(name: str) -> list[dict]:
-    with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+    with (PROJECT_DIR / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

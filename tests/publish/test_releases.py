@@ -9,10 +9,10 @@ import random
 
 import pytest
 
-from generator import releases
-from generator.config import ROOT
+from generator.publish import releases
+from generator.config import PROJECT_DIR
 
-DATA = ROOT / "data"
+DATA = PROJECT_DIR / "data"
 
 
 def _csv(rows: list[list[str]]) -> bytes:

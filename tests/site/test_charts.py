@@ -9,7 +9,7 @@ import markdown
 import pytest
 from markupsafe import Markup
 
-from generator import charts
+from generator.site import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script> & co"

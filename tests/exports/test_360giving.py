@@ -1,4 +1,4 @@
-"""360Giving export and import (generator/giving360.py), checked against the official 1.4 schemas with a
+"""360Giving export and import (generator/exports/giving360.py, generator/imports/giving360.py), checked against the official 1.4 schemas with a
 format checker, on our data and on real funders' files."""
 
 from __future__ import annotations
@@ -12,14 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from generator import giving360, validate
-from generator.config import ROOT
+from generator.exports import giving360
+from generator.data import validate
+from generator.config import PROJECT_DIR
 
 from conftest import SHARED, tables_of
+from generator.data import package as datapackage
+import conformance
+from generator.imports import giving360_standard
+from generator.imports import giving360 as giving360_import
+from generator import cli
 
 REAL = SHARED / "360giving" / "real"
-FIXTURES = ROOT / "tests" / "fixtures" / "360giving"
-EXTERNAL = ROOT / "tests" / "fixtures" / "external"
+FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "360giving"
+EXTERNAL = PROJECT_DIR / "tests" / "fixtures" / "external"
 
 TRAFFORD_CSV = REAL / "grants__trafford_council_voluntary_sector_grants.csv"
 TRAFFORD_JSON = REAL / "grants__trafford_council_voluntary_sector_grants.json"
@@ -65,7 +71,7 @@ def amounts(grants: list[dict]) -> dict[str, Decimal]:
 
 
 def test_csv_titles_are_the_standards_exact_titles():
-    titles = giving360.schema_titles()
+    titles = giving360_standard.schema_titles()
     assert giving360.CSV_COLUMNS == EXPECTED_COLUMNS
     assert [t for t in EXPECTED_COLUMNS if t not in titles] == []  # each is the schema's own title, exactly
     if TRAFFORD_CSV.exists():  # and as a real publisher spells it
@@ -78,8 +84,8 @@ def test_csv_titles_are_the_standards_exact_titles():
 def test_local_schemas_are_the_reference_copies():
     source = need(SHARED / "360giving" / "schema")
     for name in ("360-giving-package-schema.json", "360-giving-schema.json"):
-        assert (giving360.REFERENCE / name).read_bytes() == (source / name).read_bytes()
-    assert "9387abc" in (giving360.REFERENCE / "SOURCE.md").read_text(encoding="utf-8")
+        assert (giving360_standard.REFERENCE / name).read_bytes() == (source / name).read_bytes()
+    assert "9387abc" in (giving360_standard.REFERENCE / "SOURCE.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("which", ["small", "bundled"])
@@ -87,11 +93,11 @@ def test_export_validates_against_the_360giving_schema(which, small_tables, bund
     tables = small_tables if which == "small" else bundled_tables
     grants = tables["grants"]
 
-    package = giving360.write_360_json(tables, config, tmp_path / "grants.json")
-    assert giving360.validate_360(package) == []
+    package = conformance.write_360_json(tables, config, tmp_path / "grants.json")
+    assert conformance.validate_360(package) == []
     written = json.loads((tmp_path / "grants.json").read_text(encoding="utf-8"))
     assert written == package
-    assert giving360.validate_360(written) == []
+    assert conformance.validate_360(written) == []
     assert [g["id"] for g in written["grants"]] == list(grants["grant_id"])
     assert sum(amounts(written["grants"]).values()) == sum(Decimal(repr(a)) for a in grants["amount_awarded"])
     assert {g["fundingOrganization"][0]["id"] for g in written["grants"]} == {"GB-LAE-SWK"}
@@ -99,7 +105,7 @@ def test_export_validates_against_the_360giving_schema(which, small_tables, bund
     assert written["license"].startswith("https://www.nationalarchives.gov.uk/doc/open-government-licence/")
     assert "ILLUSTRATIVE" in written["description"]
 
-    giving360.write_360_csv(tables, config, tmp_path / "grants.csv")
+    conformance.write_360_csv(tables, config, tmp_path / "grants.csv")
     raw = (tmp_path / "grants.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfIdentifier,Title,Description,Currency,Amount Awarded,Award Date,")
     assert raw.endswith(b"\r\n")
@@ -107,8 +113,8 @@ def test_export_validates_against_the_360giving_schema(which, small_tables, bund
     assert rows[0] == EXPECTED_COLUMNS
     assert len(rows) == len(grants) + 1
     # The CSV read back the way flattentool reads it is valid 360Giving data too.
-    back, _, _ = giving360.read_360giving(tmp_path / "grants.csv")
-    assert giving360.validate_360({"grants": back}) == []
+    back, _, _ = giving360_import.read_360giving(tmp_path / "grants.csv")
+    assert conformance.validate_360({"grants": back}) == []
     assert amounts(back) == amounts(written["grants"])
 
 
@@ -127,7 +133,7 @@ def test_one_grant_in_full(small_tables, config):
     assert grant["fundingOrganization"][0]["department"]  # the commissioner's name
     assert grant["classifications"] == [{"vocabulary": "360G-southwarkcouncil-funding-type",
                                          "code": row["funding_type"],
-                                         "title": giving360.FUNDING_TYPE_TITLES[row["funding_type"]]}]
+                                         "title": giving360_standard.FUNDING_TYPE_TITLES[row["funding_type"]]}]
 
 
 def test_ward_codes_only_where_known_and_individuals_anonymous(small_tables, config):
@@ -151,7 +157,7 @@ def test_ward_codes_only_where_known_and_individuals_anonymous(small_tables, con
                                                  "name": "Individual Recipient"}
     assert "recipientOrganization" not in individual and "beneficiaryLocation" not in individual
     assert "Jane" not in json.dumps(exported)
-    assert giving360.validate_360({"grants": exported}) == []
+    assert conformance.validate_360({"grants": exported}) == []
 
     # ... and the CSV of it imports back as an anonymous individual.
     rows = giving360.grants_to_rows(exported[:3])
@@ -165,7 +171,7 @@ def test_the_format_checker_catches_impossible_dates(small_tables, config):
     first, second = broken["grants"][0], broken["grants"][1]
     first["awardDate"] = "2025-13-45"
     second["dateModified"] = "2025-13-45T10:00:00Z"  # a date-time format and nothing else
-    assert giving360.validate_360(broken) == [
+    assert conformance.validate_360(broken) == [
         f'grant 1 ({first["id"]}), awardDate: "2025-13-45" is not a valid date (expected a date written '
         "YYYY-MM-DD, or a full date-time such as 2025-01-15T09:30:00Z)",
         f'grant 2 ({second["id"]}), dateModified: "2025-13-45T10:00:00Z" is not a valid date-time',
@@ -174,14 +180,14 @@ def test_the_format_checker_catches_impossible_dates(small_tables, config):
     # date passes and a real one fails (it matches both the date-time branch and the date pattern).
     import jsonschema
 
-    rule = json.loads(giving360.GRANT_SCHEMA.read_text(encoding="utf-8"))["properties"]["awardDate"]
+    rule = json.loads(giving360_standard.GRANT_SCHEMA.read_text(encoding="utf-8"))["properties"]["awardDate"]
     unchecked = jsonschema.Draft202012Validator(rule)
     checked = jsonschema.Draft202012Validator(rule, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     assert (unchecked.is_valid("2025-13-45"), unchecked.is_valid("2025-01-15")) == (True, False)
     assert (checked.is_valid("2025-13-45"), checked.is_valid("2025-01-15")) == (False, True)
     fixed = copy.deepcopy(package)
     fixed["grants"][0]["awardDate"] = "2025-12-31T23:59:59+00:00"
-    assert giving360.validate_360(fixed) == []
+    assert conformance.validate_360(fixed) == []
 
 
 def test_other_schema_problems_are_reported_in_plain_english(small_tables, config):
@@ -192,7 +198,7 @@ def test_other_schema_problems_are_reported_in_plain_english(small_tables, confi
     broken["grants"].append(copy.deepcopy(broken["grants"][5]))
     first, second = broken["grants"][0]["id"], broken["grants"][1]["id"]
     broken["grants"][11]["amountAwarded"] = "1,000"
-    assert giving360.validate_360(broken) == [
+    assert conformance.validate_360(broken) == [
         f"package, grants: item {len(broken['grants'])} repeats an earlier item exactly (expected each once)",
         f"grant 1 ({first}): is missing title (required by 360Giving)",
         f"grant 2 ({second}): gives both recipientOrganization and recipientIndividual (expected one of them)",
@@ -205,11 +211,11 @@ def test_csv_cells_never_become_formulas(small_tables, config, tmp_path):
         == ["'=1+1", "'+44 20", "'-x", "'@SUM(A1)", "'\tx", "ok", "1200.5", "30000", "-5"]
     tables = {name: frame.copy() for name, frame in small_tables.items()}
     tables["grants"].loc[0, "title"] = '=HYPERLINK("http://example.com","click")'
-    giving360.write_360_csv(tables, config, tmp_path / "grants.csv")
+    conformance.write_360_csv(tables, config, tmp_path / "grants.csv")
     assert read_csv(tmp_path / "grants.csv")[1][1] == '\'=HYPERLINK("http://example.com","click")'
     # The JSON keeps the value as it is; the import removes the apostrophe again.
     assert giving360.grants_to_360(tables, config)[0]["title"] == '=HYPERLINK("http://example.com","click")'
-    back, _, _ = giving360.read_360giving(tmp_path / "grants.csv")
+    back, _, _ = giving360_import.read_360giving(tmp_path / "grants.csv")
     assert back[0]["title"] == '=HYPERLINK("http://example.com","click")'
 
 
@@ -217,10 +223,10 @@ def test_csv_cells_never_become_formulas(small_tables, config, tmp_path):
 
 
 def our_columns(name: str) -> list[str]:
-    return [f["name"] for f in json.loads((ROOT / "schemas" / f"{name}.json").read_text())["fields"]]
+    return [f["name"] for f in json.loads((PROJECT_DIR / "schemas" / f"{name}.json").read_text())["fields"]]
 
 
-def package_with(result: giving360.ImportResult, small_data: Path, tmp_path: Path) -> Path:
+def package_with(result: giving360_import.ImportResult, small_data: Path, tmp_path: Path) -> Path:
     """A copy of the small data set whose grants and organisations are the imported rows (and whose
     contracts and links, which point at the old ones, are emptied)."""
     data = tmp_path / "data"
@@ -228,7 +234,7 @@ def package_with(result: giving360.ImportResult, small_data: Path, tmp_path: Pat
     shutil.copytree(small_data.parent / "schemas", tmp_path / "schemas")
     (data / "grants.csv").unlink()
     (data / "organisations.csv").unlink()
-    giving360.write_import(result, data)
+    giving360_import.write_import(result, data)
     for name in ("contracts", "funding_outcomes", "commissioning_intentions", "decision_links"):
         path = data / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
@@ -237,7 +243,7 @@ def package_with(result: giving360.ImportResult, small_data: Path, tmp_path: Pat
 
 @pytest.mark.parametrize("path", [TRAFFORD_CSV, TRAFFORD_JSON, ABCT_XLSX, ABCT_JSON], ids=lambda p: p.name)
 def test_real_files_import_and_export_again(path, small_data, config, tmp_path):
-    result = giving360.import_360giving(need(path))
+    result = giving360_import.import_360giving(need(path))
     source = json.loads(need(path.with_suffix(".json")).read_text(encoding="utf-8"))["grants"]
     assert result.read == len(source)
     assert len(result.grants) == len(source)  # none skipped
@@ -245,21 +251,21 @@ def test_real_files_import_and_export_again(path, small_data, config, tmp_path):
 
     # The rows keep our schemas (types, patterns, enums, lengths, keys) ...
     data = package_with(result, small_data, tmp_path)
-    package = validate.load_package(data)
+    package = datapackage.load_package(data)
     assert [str(f) for f in validate.validate(package)] == []
     assert read_csv(data / "grants.csv")[0] == our_columns("grants")
     assert read_csv(data / "organisations.csv")[0] == our_columns("organisations")
 
     # ... and exported again they are valid 360Giving data with the same grants and amounts.
     exported = giving360.package_360(tables_of(data), config)
-    assert giving360.validate_360(exported) == []
+    assert conformance.validate_360(exported) == []
     assert {g["id"] for g in exported["grants"]} == {g["id"] for g in source}
     assert amounts(exported["grants"]) == amounts(source)
     assert sum(amounts(exported["grants"]).values()) == sum(amounts(source).values())
 
 
 def test_trafford_mapping_details():
-    result = giving360.import_360giving(need(TRAFFORD_CSV), "SWK-PH", wards=["Trafford"])
+    result = giving360_import.import_360giving(need(TRAFFORD_CSV), "SWK-PH", wards=["Trafford"])
     first = result.grants[0]
     assert first == {
         "grant_id": "360G-traffordmbc-VSG1342",
@@ -295,7 +301,7 @@ def test_trafford_mapping_details():
 
 
 def test_abct_charity_numbers():
-    result = giving360.import_360giving(need(ABCT_XLSX))
+    result = giving360_import.import_360giving(need(ABCT_XLSX))
     orgs = {o["org_id"]: o for o in result.organisations}
     scottish = orgs["GB-SC-SC049135"]
     assert (scottish["organisation_type"], scottish["charity_number"], scottish["is_vcs"]) == \
@@ -315,8 +321,8 @@ TITLE_VARIANTS = [
 
 @pytest.mark.parametrize("name", TITLE_VARIANTS)
 def test_title_variants_import_the_same_grants(name):
-    normal = giving360.import_360giving(FIXTURES / "fundingproviders-grants_2_grants.xlsx")
-    variant = giving360.import_360giving(FIXTURES / name)
+    normal = giving360_import.import_360giving(FIXTURES / "fundingproviders-grants_2_grants.xlsx")
+    variant = giving360_import.import_360giving(FIXTURES / name)
     assert normal.grants == [{
         "grant_id": "360G-fundingproviders-000002-X-00-X",  # "/" is not allowed in our grant_id
         "title": "Title B",
@@ -348,7 +354,7 @@ def test_title_variants_import_the_same_grants(name):
 
 def test_cp1252_csv_imports(tmp_path, capsys):
     path = EXTERNAL / "360giving-cp1252.csv"
-    result = giving360.import_360giving(path)
+    result = giving360_import.import_360giving(path)
     assert result.unmapped[0] == ("The file is not UTF-8: it was read as Windows-1252 (Excel's \"CSV\" on Windows); "
                                   "check accented letters and symbols such as £ and € in the imported text.")
     assert [g["grant_id"] for g in result.grants] == ["360G-funding-providers-000002-X-00-X"]
@@ -357,7 +363,7 @@ def test_cp1252_csv_imports(tmp_path, capsys):
     assert '("360G-<~>€funding±Áproviders-000002/X/00/X" → "360G-funding-providers-000002-X-00-X")' \
         in "\n".join(result.unmapped)
 
-    assert giving360.main([str(path), "--out", str(tmp_path / "out")]) == 0
+    assert cli.cmd_import_360giving([str(path), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"Read 2 grants from {path}.\nImported 1 grant and 1 organisation; skipped 1: wrote ")
     assert read_csv(tmp_path / "out" / "grants.csv")[1][0] == "360G-funding-providers-000002-X-00-X"
@@ -365,12 +371,12 @@ def test_cp1252_csv_imports(tmp_path, capsys):
 
 def test_our_own_export_imports_back_unchanged(small_tables, small_data, config, tmp_path):
     """Every grant field we publish survives export and import (department aside: 360Giving has only its name)."""
-    giving360.write_360_csv(small_tables, config, tmp_path / "grants.csv")
-    giving360.write_360_json(small_tables, config, tmp_path / "grants.json")
+    conformance.write_360_csv(small_tables, config, tmp_path / "grants.csv")
+    conformance.write_360_json(small_tables, config, tmp_path / "grants.json")
     original = read_csv(small_data / "grants.csv")
     header = original[0]
     for name in ("grants.csv", "grants.json"):
-        result = giving360.import_360giving(tmp_path / name)
+        result = giving360_import.import_360giving(tmp_path / name)
         assert [n for n in result.unmapped if n.startswith("Skipped")] == []
         back = [[row[c] for c in header if c != "department_id"] for row in result.grants]
         assert back == [[v for c, v in zip(header, r) if c != "department_id"] for r in original[1:]]
@@ -404,7 +410,7 @@ def test_awkward_values(tmp_path):
     ]
     path = tmp_path / "awkward.json"
     path.write_text(json.dumps({"grants": grants}), encoding="utf-8")
-    result = giving360.import_360giving(path, wards=["Nunhead & Queen's Road", "Peckham"])
+    result = giving360_import.import_360giving(path, wards=["Nunhead & Queen's Road", "Peckham"])
     by_id = {g["grant_id"]: g for g in result.grants}
     assert list(by_id) == ["360G-f-1", "360G-f-2", "360G-f-10", "360G-f-9"]
     first, person, broken, long = by_id.values()
@@ -450,7 +456,7 @@ def test_awkward_values(tmp_path):
 def test_command_writes_our_files_and_refuses_to_overwrite(tmp_path, capsys):
     source = FIXTURES / "fundingproviders-grants_2_grants.xlsx"
     out = tmp_path / "imported"
-    assert giving360.main([str(source), "--out", str(out), "--department", "SWK-PH"]) == 0
+    assert cli.cmd_import_360giving([str(source), "--out", str(out), "--department", "SWK-PH"]) == 0
     printed = capsys.readouterr()
     assert printed.err == ""
     lines = printed.out.splitlines()
@@ -465,14 +471,14 @@ def test_command_writes_our_files_and_refuses_to_overwrite(tmp_path, capsys):
     assert grants[1][-1] == "SWK-PH"
     assert not (out / "grants.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
-    assert giving360.main([str(source), "--out", str(out)]) == 1
+    assert cli.cmd_import_360giving([str(source), "--out", str(out)]) == 1
     assert capsys.readouterr().err == (f"error: {out / 'grants.csv'}: already exists (expected an empty folder for "
                                        "--out, so no data is overwritten)\n")
 
 
 def test_malformed_json_is_one_clear_line(tmp_path, capsys):
     path = EXTERNAL / "360giving-malformed.json"
-    assert giving360.main([str(path), "--out", str(tmp_path / "out")]) == 1
+    assert cli.cmd_import_360giving([str(path), "--out", str(tmp_path / "out")]) == 1
     printed = capsys.readouterr()
     assert printed.out == ""
     assert printed.err == (f"error: {path}: is not valid JSON (Expecting property name enclosed in double quotes "
@@ -494,5 +500,5 @@ def test_unreadable_input_is_one_clear_line(name, content, message, tmp_path, ca
     path = tmp_path / name
     if content is not None:
         path.write_text(content, encoding="utf-8")
-    assert giving360.main([str(path), "--out", str(tmp_path / "out")]) == 1
+    assert cli.cmd_import_360giving([str(path), "--out", str(tmp_path / "out")]) == 1
     assert capsys.readouterr().err == f"error: {path}: {message}\n"

@@ -1,7 +1,7 @@
 """The bad-input corpus: each case breaks a fresh copy of the small valid data set.
 
 Each case is (id, mutate) where mutate(data: Path) changes files in the data folder.
-The expected messages live in tests/test_corpus.py.
+The expected messages live in tests/data/test_corpus.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import get_cell, read_rows, set_cell, write_rows
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "external"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "external"
 
 
 def replace_file(name: str, source: str):

@@ -12,7 +12,8 @@ import shutil
 
 import pytest
 
-from generator import build, checks
+from generator import build
+from generator.data import checks
 
 from conftest import CHROMIUM, serve, set_cell
 
@@ -133,7 +134,7 @@ def test_json_ld_keeps_hostile_values_as_data(hostile_site):
 def test_hostile_values_on_entity_pages_and_in_search(browser, base_url, hostile_site):
     """The pages rendered outside MkDocs (entity pages in shells) and the search results."""
     from conftest import get_cell, read_rows
-    from generator.entities import slugify
+    from generator.model.entities import slugify
 
     data = hostile_site.parent / "data"
     org_id = get_cell(data, "organisations", 2, "org_id")

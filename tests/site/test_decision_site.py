@@ -12,10 +12,10 @@ from collections import defaultdict
 
 from bs4 import BeautifulSoup
 
-from generator.config import ROOT
-from generator.entities import slugify
+from generator.config import PROJECT_DIR
+from generator.model.entities import slugify
 
-DATA = ROOT / "data"
+DATA = PROJECT_DIR / "data"
 
 
 def rows(name: str) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The search index (generator/search.py): what goes in, how it is sharded, and that the
+"""The search index (generator/site/search.py): what goes in, how it is sharded, and that the
 browser's search (site_src/assets/search.js) reads the same words out of a text."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
-from generator.entities import KINDS
-from generator.listing import url_of
+from generator.site import search
+from generator.model.entities import KINDS
+from generator.site.urls import url_of
 
 from conftest import CHROMIUM, serve
 
@@ -93,7 +93,7 @@ def test_built_site_indexes_every_entity_page_and_the_mkdocs_pages(built_site, b
     urls = [d[1] for d in docs]
     assert len(set(urls)) == len(urls)
     assert all((built_site / (u if u.endswith(".html") else u + "index.html")).is_file() for u in urls)
-    from generator.entities import build_entities
+    from generator.model.entities import build_entities
     entities = build_entities(bundled_tables)
     expected = {url_of(e.page) for kind in KINDS for e in entities.by_kind[kind].values()}
     assert expected <= set(urls)

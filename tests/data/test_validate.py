@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from generator import build
 from generator.findings import ERROR, WARNING
 
 from conftest import get_cell, read_rows, set_cell, write_rows
+from generator.data.stage import check_data
 
 
 def findings(data, config, severity=ERROR):
-    found, _, _ = build.check(data, config)
+    found, _, _ = check_data(data, config)
     return [f for f in found if f.severity == severity]
 
 

@@ -8,19 +8,21 @@ import csv
 import pandas as pd
 import pytest
 
-from generator import build, sample
-from generator.checks import _free_text_columns
-from generator.config import ROOT
+from generator.sample import decisions as sample_decisions
+from generator.sample import generate as sample
+from generator.data.checks import _free_text_columns
+from generator.config import PROJECT_DIR
 from generator.findings import ERROR, WARNING
-from generator.validate import load_package
+from generator.data.package import load_package
 
 from conftest import SHARED, get_cell, read_rows, sample_data, set_cell, write_rows
+from generator.data.stage import check_data
 
-REFERENCE = ROOT / "generator" / "reference" / "southwark-decisions.csv"
+REFERENCE = PROJECT_DIR / "generator" / "reference" / "southwark-decisions.csv"
 
 
 def findings(data, config, severity=ERROR):
-    found, _, _ = build.check(data, config)
+    found, _, _ = check_data(data, config)
     return [f for f in found if f.severity == severity]
 
 
@@ -60,7 +62,7 @@ def test_bundled_reference_is_the_shared_file_unchanged():
 
 def test_every_real_decision_is_bundled_as_it_is_with_its_source():
     reference = dicts(REFERENCE)
-    bundled = dicts(ROOT / "data" / "decisions.csv")
+    bundled = dicts(PROJECT_DIR / "data" / "decisions.csv")
     real = [row for row in bundled if row["provenance"] == "real"]
     assert len(reference) == len(real) == 33
     assert bundled[:33] == real  # the real decisions come first, in the reference file's order
@@ -74,7 +76,7 @@ def test_every_real_decision_is_bundled_as_it_is_with_its_source():
 
 
 def test_the_seed_decision_is_the_first_record():
-    first = dicts(ROOT / "data" / "decisions.csv")[0]
+    first = dicts(PROJECT_DIR / "data" / "decisions.csv")[0]
     assert (first["decision_id"], first["provenance"], first["title"], first["decision_maker"]) == (
         "SWK-DEC-0001", "real", "Strategic Coordination of Council Commissioning", "Cabinet")
     assert (first["decision_date"], first["publication_date"], first["effective_from"]) == (
@@ -86,12 +88,12 @@ def test_the_seed_decision_is_the_first_record():
 
 
 def test_illustrative_decisions_are_visibly_distinct_and_no_real_one_governs_sample_data():
-    rows = dicts(ROOT / "data" / "decisions.csv")
+    rows = dicts(PROJECT_DIR / "data" / "decisions.csv")
     made_up = [row for row in rows if row["provenance"] == "illustrative"]
     assert made_up and all(row["decision_id"].startswith("ILL-DEC-") for row in made_up)
     assert all(row["source_url"] == "" for row in made_up)
     assert all(row["decision_id"].startswith("SWK-DEC-") for row in rows if row["provenance"] == "real")
-    linked = {row["decision_id"] for row in dicts(ROOT / "data" / "decision_links.csv")}
+    linked = {row["decision_id"] for row in dicts(PROJECT_DIR / "data" / "decision_links.csv")}
     assert linked == {row["decision_id"] for row in made_up}
     # Decision makers are bodies and roles.
     makers = {row["decision_maker"] for row in made_up}
@@ -100,13 +102,13 @@ def test_illustrative_decisions_are_visibly_distinct_and_no_real_one_governs_sam
 
 
 def test_bundled_decisions_validate_with_a_few_award_warnings(config):
-    found, _, tables = build.check(ROOT / "data", config)
+    found, _, tables = check_data(PROJECT_DIR / "data", config)
     assert [str(f) for f in found if f.severity == ERROR] == []
-    assert len(tables["decisions"]) == len(dicts(ROOT / "data" / "decisions.csv"))
+    assert len(tables["decisions"]) == len(dicts(PROJECT_DIR / "data" / "decisions.csv"))
     warned = [f for f in found if f.code == "contract-without-award-decision"]
     assert 3 <= len(warned) <= 5
-    links = pd.read_csv(ROOT / "data" / "decision_links.csv", dtype=str, keep_default_na=False)
-    contracts = pd.read_csv(ROOT / "data" / "contracts.csv", dtype=str, keep_default_na=False)
+    links = pd.read_csv(PROJECT_DIR / "data" / "decision_links.csv", dtype=str, keep_default_na=False)
+    contracts = pd.read_csv(PROJECT_DIR / "data" / "contracts.csv", dtype=str, keep_default_na=False)
     over = contracts[pd.to_numeric(contracts["total_value_gbp"]) > 100_000]["contract_id"]
     awarded = set(links[links["gateway"] == "2"]["contract_id"])
     assert sorted(f.value for f in warned) == sorted(set(over) - awarded)
@@ -126,14 +128,14 @@ def test_bundled_decisions_validate_with_a_few_award_warnings(config):
 def test_bundled_decisions_are_what_the_sample_generator_writes(tmp_path):
     sample.generate(tmp_path, grants=1600, seed=2016)
     for name in ("decisions", "decision_links"):
-        assert (tmp_path / f"{name}.csv").read_bytes() == (ROOT / "data" / f"{name}.csv").read_bytes(), name
+        assert (tmp_path / f"{name}.csv").read_bytes() == (PROJECT_DIR / "data" / f"{name}.csv").read_bytes(), name
 
 
 def test_decisions_leave_every_other_sample_file_as_it_was(tmp_path, monkeypatch):
     with_decisions, without = tmp_path / "with", tmp_path / "without"
     sample.generate(with_decisions, grants=300, seed=11)
     monkeypatch.setattr(sample, "_decisions", lambda *args: (
-        pd.DataFrame(columns=sample.DECISION_COLUMNS), pd.DataFrame(columns=sample.LINK_COLUMNS)))
+        pd.DataFrame(columns=sample_decisions.DECISION_COLUMNS), pd.DataFrame(columns=sample_decisions.LINK_COLUMNS)))
     sample.generate(without, grants=300, seed=11)
     names = sorted(p.name for p in without.glob("*.csv") if not p.name.startswith("decision"))
     assert len(names) == 10
@@ -144,7 +146,7 @@ def test_decisions_leave_every_other_sample_file_as_it_was(tmp_path, monkeypatch
 @pytest.mark.parametrize(("grants", "seed"), [(1, 1), (500, 5)])
 def test_sample_data_of_any_size_has_valid_decisions(tmp_path, config, grants, seed):
     data = sample_data(tmp_path, grants=grants, seed=seed)
-    found, _, tables = build.check(data, config)
+    found, _, tables = check_data(data, config)
     assert [str(f) for f in found if f.severity == ERROR] == []
     decisions = tables["decisions"]
     assert (decisions["provenance"] == "real").sum() == 33
@@ -288,7 +290,7 @@ def test_decision_schema_rules(data, config):
 
 
 def test_text_checks_cover_every_free_text_column_of_decisions():
-    package = load_package(ROOT / "data")
+    package = load_package(PROJECT_DIR / "data")
     assert _free_text_columns(package.resource("decisions")) == [
         "title", "decision_maker", "decision_status", "reason_key", "wards_affected", "department", "purpose",
         "resolutions", "value_basis", "contract_term", "verification_note"]

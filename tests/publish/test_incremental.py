@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from generator.config import ROOT
+from generator.config import PROJECT_DIR
 
 from conftest import set_cell
 
@@ -17,7 +17,7 @@ UP_TO_DATE = "Nothing has changed since the site in {} was built (same data, set
 
 def build(data, out, *extra, env=None):
     return subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(data), "--out", str(out), *extra],
-                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
+                          capture_output=True, text=True, cwd=PROJECT_DIR, env={**os.environ, **(env or {})})
 
 
 def test_an_unchanged_build_stops_at_once_and_a_change_builds_again(data, tmp_path):
@@ -58,15 +58,15 @@ def test_the_build_function_skips_an_unchanged_build_too(data, tmp_path, config)
 
 
 def test_a_folder_without_the_marker_is_never_taken_as_up_to_date(data, tmp_path):
-    from generator import incremental
+    from generator.publish import incremental
 
     out = tmp_path / "site"
     out.mkdir()
-    key = incremental.build_key(data, ROOT / "config.yml")
+    key = incremental.build_key(data, PROJECT_DIR / "config.yml")
     (out / ".build-key").write_text(key)
     assert not incremental.up_to_date(out, key)
     (out / ".built-by-generator").write_text("")
     assert incremental.up_to_date(out, key)
     assert not incremental.up_to_date(out, None)
     (data / "datapackage.json").write_text("{not json")
-    assert incremental.build_key(data, ROOT / "config.yml") is None
+    assert incremental.build_key(data, PROJECT_DIR / "config.yml") is None

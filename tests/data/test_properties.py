@@ -103,7 +103,7 @@ _TEXT = st.text(alphabet=st.sampled_from(list("0123456789 +-.()@<>:/=\t\r") + li
 def test_text_check_shortcuts_find_what_the_patterns_find(texts):
     import pandas as pd
 
-    from generator import checks
+    from generator.data import checks
 
     values = pd.Series(texts + ["call 020 7525 5000", "SE1 2QH", "x@example.org", "<b>", "=1+1", "GIR 0AA",
                                 "\u0660\u0662\u0660 \u0667\u0665\u0662\u0665 \u0665\u0660\u0660\u0660",

@@ -22,8 +22,16 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from generator import export, giving360, ocds, transparency, validate
-from generator.config import ROOT
+from generator.exports import columns as kernels
+from generator.exports import standards, xlsx
+from generator.exports import package as export_package
+from generator.exports import giving360
+from generator.exports import ocds
+from generator.exports import transparency
+from generator.config import PROJECT_DIR
+from generator.data import package as datapackage
+import conformance
+from generator.imports import giving360_standard
 
 PUBLISHED = "2026-11-25"
 HOSTILE_TEXT = ["=1+1", "+44 20 7525 5000", "-2+3", "@SUM(A1)", "\tTab", "=HYPERLINK(\"http://x\")",
@@ -40,7 +48,7 @@ def reference_json(frame: pd.DataFrame) -> bytes:
     out = io.StringIO()
     out.write("[\n")
     for i, row in enumerate(frame.itertuples(index=False, name=None)):
-        record = {c: export._json_value(v) for c, v in zip(columns, row)}
+        record = {c: conformance.json_value(v) for c, v in zip(columns, row)}
         out.write(("," if i else "") + json.dumps(record, ensure_ascii=False) + "\n")
     out.write("]\n")
     return out.getvalue().encode("utf-8")
@@ -79,7 +87,7 @@ def hostile_frame() -> tuple[pd.DataFrame, list[dict]]:
 
 def expected_cell(value, kind):
     """What openpyxl should read back for a typed value."""
-    value = export._json_value(value)
+    value = conformance.json_value(value)
     if value is None:
         return None
     if kind == "number":
@@ -102,7 +110,7 @@ def read_sheets(path: Path):
 
 def test_xlsx_values_types_header_and_pane(tmp_path):
     frame, fields = hostile_frame()
-    names = export.write_xlsx(frame, fields, tmp_path / "x.xlsx", "Hostile")
+    names = xlsx.write_xlsx(frame, fields, tmp_path / "x.xlsx", "Hostile")
     book, sheets = read_sheets(tmp_path / "x.xlsx")
     assert names == ["Hostile"] and [s.title for s in sheets] == ["Hostile"]
     sheet = sheets[0]
@@ -112,7 +120,7 @@ def test_xlsx_values_types_header_and_pane(tmp_path):
     assert all(c.font.b for c in header)
     rows = list(sheet.iter_rows(min_row=2))
     assert len(rows) == len(frame)
-    kinds = export._kinds(fields)
+    kinds = kernels.field_kinds(fields)
     for row, values in zip(rows, frame.itertuples(index=False, name=None)):
         for cell, value, kind in zip(row, values, kinds):
             assert cell.value == expected_cell(value, kind), (cell.coordinate, value)
@@ -128,7 +136,7 @@ def test_xlsx_values_types_header_and_pane(tmp_path):
 
 def test_xlsx_text_is_never_a_formula_even_after_a_round_trip(tmp_path):
     frame = pd.DataFrame({"t": pd.Series(["=1+1", "=SUM(A1:A3)", "+1", "@x", "-1"], dtype="string")})
-    export.write_xlsx(frame, [{"name": "t"}], tmp_path / "x.xlsx", "S")
+    xlsx.write_xlsx(frame, [{"name": "t"}], tmp_path / "x.xlsx", "S")
     with zipfile.ZipFile(tmp_path / "x.xlsx") as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and 't="inlineStr"' in sheet
@@ -138,27 +146,27 @@ def test_xlsx_text_is_never_a_formula_even_after_a_round_trip(tmp_path):
 
 
 def test_xlsx_values_equal_each_typed_table(small_tables, tmp_path):
-    package = validate.load_package(ROOT / "data")
+    package = datapackage.load_package(PROJECT_DIR / "data")
     for res in package.resources:
         frame = small_tables[res.name]
-        export.write_xlsx(frame, res.fields, tmp_path / f"{res.name}.xlsx", res.title)
+        xlsx.write_xlsx(frame, res.fields, tmp_path / f"{res.name}.xlsx", res.title)
         sheet = openpyxl.load_workbook(tmp_path / f"{res.name}.xlsx", read_only=True).active
         rows = list(sheet.iter_rows(values_only=True))
         assert list(rows[0]) == [f["name"] for f in res.fields]
         assert len(rows) == len(frame) + 1
-        kinds = export._kinds(res.fields)
+        kinds = kernels.field_kinds(res.fields)
         for got, values in zip(rows[1:], frame.itertuples(index=False, name=None)):
             want = tuple(expected_cell(v, k) for v, k in zip(values, kinds))
             assert tuple(got) + (None,) * (len(want) - len(got)) == want, res.name
 
 
 def test_xlsx_rows_beyond_a_sheet_continue_on_further_sheets(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "SHEET_ROWS", 4)  # a header and 3 rows a sheet
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 4)  # a header and 3 rows a sheet
     frame = pd.DataFrame({"id": pd.Series([f"r{i}" for i in range(8)], dtype="string"),
                           "n": pd.Series(range(8), dtype="float64")})
     fields = [{"name": "id"}, {"name": "n", "type": "number"}]
     title = "A title that is longer than Excel allows: [x]"
-    names = export.write_xlsx(frame, fields, tmp_path / "x.xlsx", title)
+    names = xlsx.write_xlsx(frame, fields, tmp_path / "x.xlsx", title)
     book, sheets = read_sheets(tmp_path / "x.xlsx")
     assert [s.title for s in sheets] == names
     assert len(names) == 3 and all(len(n) <= 31 for n in names)
@@ -173,44 +181,44 @@ def test_xlsx_rows_beyond_a_sheet_continue_on_further_sheets(tmp_path, monkeypat
 
 
 def test_xlsx_long_text_is_cut_at_the_cell_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "CELL_CHARS", 5)
+    monkeypatch.setattr(xlsx, "CELL_CHARS", 5)
     frame = pd.DataFrame({"t": pd.Series(["abcdefgh", "abc", "é&<>é&<"], dtype="string")})
-    export.write_xlsx(frame, [{"name": "t"}], tmp_path / "x.xlsx", "S")
+    xlsx.write_xlsx(frame, [{"name": "t"}], tmp_path / "x.xlsx", "S")
     values = [c.value for c in openpyxl.load_workbook(tmp_path / "x.xlsx").active["A"]][1:]
     assert values == ["abcde", "abc", "é&<>é"]
 
 
 def test_xlsx_is_reproducible_and_a_valid_zip(small_tables, tmp_path):
-    res = validate.load_package(ROOT / "data").resource("grants")
+    res = datapackage.load_package(PROJECT_DIR / "data").resource("grants")
     for name in ("a.xlsx", "b.xlsx"):
-        export.write_xlsx(small_tables["grants"], res.fields, tmp_path / name, res.title)
+        xlsx.write_xlsx(small_tables["grants"], res.fields, tmp_path / name, res.title)
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
         assert archive.testzip() is None
-        assert {i.date_time for i in archive.infolist()} == {export.FIXED_TIME.timetuple()[:6]}
+        assert {i.date_time for i in archive.infolist()} == {xlsx.FIXED_TIME.timetuple()[:6]}
 
 
 # --- JSON, numbers, CSV -------------------------------------------------------------
 
 
 def test_dataset_json_is_byte_for_byte_the_per_row_json(small_tables, tmp_path):
-    package = validate.load_package(ROOT / "data")
+    package = datapackage.load_package(PROJECT_DIR / "data")
     for res in package.resources:
         frame = small_tables[res.name]
-        export.write_json(frame, tmp_path / "x.json", export._kinds(res.fields))
+        export_package.write_json(frame, tmp_path / "x.json", kernels.field_kinds(res.fields))
         assert (tmp_path / "x.json").read_bytes() == reference_json(frame), res.name
     frame, fields = hostile_frame()
-    for kinds in (export._kinds(fields), None):  # from the schema, or from the dtypes
-        export.write_json(frame, tmp_path / "h.json", kinds)
+    for kinds in (kernels.field_kinds(fields), None):  # from the schema, or from the dtypes
+        export_package.write_json(frame, tmp_path / "h.json", kinds)
         assert (tmp_path / "h.json").read_bytes() == reference_json(frame)
-    export.write_json(frame.iloc[:0], tmp_path / "empty.json", export._kinds(fields))
+    export_package.write_json(frame.iloc[:0], tmp_path / "empty.json", kernels.field_kinds(fields))
     assert (tmp_path / "empty.json").read_bytes() == reference_json(frame.iloc[:0]) == b"[\n]\n"
 
 
 def test_json_is_written_in_chunks_the_same(small_tables, tmp_path, monkeypatch):
     frame = small_tables["grants"]
-    monkeypatch.setattr(export, "CHUNK_ROWS", 7)
-    export.write_json(frame, tmp_path / "x.json")
+    monkeypatch.setattr(export_package, "CHUNK_ROWS", 7)
+    export_package.write_json(frame, tmp_path / "x.json")
     assert (tmp_path / "x.json").read_bytes() == reference_json(frame)
 
 
@@ -219,11 +227,11 @@ def test_number_text_is_python_s_number_text():
     values = np.concatenate([rng.random(20000) * 10.0 ** rng.integers(-12, 24, 20000),
                              np.round(rng.random(5000) * 1e6, 2), -rng.random(100), [0.0, -0.0, 2.0 ** 53, 1e300],
                              [math.nan]])
-    got = export.number_text(pa.array(values)).to_pylist()
-    want = [None if math.isnan(v) else export._python_number(v) for v in values.tolist()]
+    got = kernels.number_text(pa.array(values)).to_pylist()
+    want = [None if math.isnan(v) else kernels._python_number(v) for v in values.tolist()]
     assert got == want
-    plain = export.number_text(pa.array(values), giving360._plain).to_pylist()
-    assert plain == [None if math.isnan(v) else giving360._plain(v) for v in values.tolist()]
+    plain = kernels.number_text(pa.array(values), giving360_standard.plain_number).to_pylist()
+    assert plain == [None if math.isnan(v) else giving360_standard.plain_number(v) for v in values.tolist()]
 
 
 @pytest.mark.parametrize("terminator", ["\n", "\r\n"])
@@ -231,16 +239,16 @@ def test_csv_columns_are_what_csv_writer_writes(terminator):
     rows = [[a, b] for a, b in zip(HOSTILE_TEXT, reversed(HOSTILE_TEXT))] + [[None, "x"]]
     columns = [pa.array([r[i] for r in rows], pa.string()) for i in range(2)]
     out = io.BytesIO()
-    export.write_csv_columns(out, ["a,1", 'b"2'], columns, terminator)
+    kernels.write_csv_columns(out, ["a,1", 'b"2'], columns, terminator)
     assert out.getvalue() == reference_csv(["a,1", 'b"2'], rows, terminator)
 
 
 def test_yearly_files_are_the_source_rows_by_year(small_data, small_tables, tmp_path):
-    package = validate.load_package(small_data)
-    for name, column in export.YEARLY.items():
+    package = datapackage.load_package(small_data)
+    for name, column in export_package.YEARLY.items():
         res = package.resource(name)
-        downloads = export.write_yearly(res, small_tables[name][column], tmp_path)
-        from generator.model import financial_years
+        downloads = export_package.write_yearly(res, small_tables[name][column], tmp_path)
+        from generator.model.dates import financial_years
 
         years = financial_years(small_tables[name][column]).tolist()
         with res.path.open(encoding="utf-8", newline="") as handle:
@@ -260,7 +268,7 @@ def test_yearly_file_keeps_quoted_line_breaks(tmp_path):
                        b'3,"cr\r\nlf",2024-06-01\n')
     res = type("Res", (), {"path": source, "name": "grants"})()
     dates = pd.Series(pd.to_datetime(["2024-05-01", "2023-05-01", "2024-06-01"]))
-    export.write_yearly(res, dates, tmp_path)
+    export_package.write_yearly(res, dates, tmp_path)
     rows = list(csv.reader(source.open(encoding="utf-8", newline="")))
     assert (tmp_path / "grants-2024-25.csv").read_bytes() == reference_csv(rows[0], [rows[1], rows[3]], "\n")
     assert (tmp_path / "grants-2023-24.csv").read_bytes() == reference_csv(rows[0], [rows[2]], "\n")
@@ -272,10 +280,10 @@ def test_zip_streams_the_same_bytes(tmp_path):
         path = tmp_path / f"f{i}.csv"
         path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
         files.append(path)
-    export.write_zip(files, tmp_path / "new.zip")
+    export_package.write_zip(files, tmp_path / "new.zip")
     with zipfile.ZipFile(tmp_path / "old.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for file in files:
-            info = zipfile.ZipInfo(file.name, date_time=export.FIXED_TIME.timetuple()[:6])
+            info = zipfile.ZipInfo(file.name, date_time=xlsx.FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, file.read_bytes())
@@ -318,13 +326,13 @@ def test_360giving_files_are_the_reference_bytes(which, site_url, small_tables, 
                                                  monkeypatch):
     tables = {"small": small_tables, "bundled": bundled_tables}.get(which) or hostile_tables(small_tables)
     config = dataclasses.replace(config, site_url=site_url)
-    monkeypatch.setattr(export, "CHUNK_ROWS", 50)  # several chunks
+    monkeypatch.setattr(export_package, "CHUNK_ROWS", 50)  # several chunks
     giving360.write_360_files(tables, config, json_path=tmp_path / "g.json", csv_path=tmp_path / "g.csv")
     package = giving360.package_360(tables, config)
     assert (tmp_path / "g.json").read_text(encoding="utf-8") == json.dumps(package, indent=2, ensure_ascii=False) + "\n"
     want = b"\xef\xbb\xbf" + reference_csv(giving360.CSV_COLUMNS, giving360.grants_to_rows(package["grants"]), "\r\n")
     assert (tmp_path / "g.csv").read_bytes() == want
-    assert giving360.validate_360(json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))) == [] or \
+    assert conformance.validate_360(json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))) == [] or \
         which == "hostile"
 
 
@@ -374,7 +382,7 @@ def test_split_org_id_is_the_longest_registered_prefix():
 def test_transparency_csv_is_the_per_cell_csv(which, small_tables, tmp_path):
     tables = small_tables if which == "small" else hostile_tables(small_tables)
     frames = [transparency.contracts_register(tables)]
-    frames += [transparency.vcs_grants(tables, year) for year in transparency.financial_years(tables)]
+    frames += [transparency.vcs_grants(tables, year) for year in transparency.years_with_grants(tables)]
     frame, _ = hostile_frame()
     frames.append(frame.assign(obj=pd.Series([1, "=x", None, 2.5] * 6, dtype=object)[:len(frame)]))
     for i, frame in enumerate(frames):
@@ -386,13 +394,13 @@ def test_transparency_csv_is_the_per_cell_csv(which, small_tables, tmp_path):
 
 
 def test_one_or_two_processes_write_the_same_files(small_data, small_tables, config, tmp_path, monkeypatch):
-    package = validate.load_package(small_data)
+    package = datapackage.load_package(small_data)
     results = {}
     for processes in (1, 2):
-        monkeypatch.setattr(export, "PROCESSES", processes)
+        monkeypatch.setattr(export_package, "PROCESSES", processes)
         out = tmp_path / str(processes)
-        downloads = export.export(package, small_tables, out)
-        downloads += export.export_standards(small_tables, config, out, dt.date(2026, 11, 25))
+        downloads = export_package.export(package, small_tables, out)
+        downloads += standards.export_standards(small_tables, config, out, dt.date(2026, 11, 25))
         results[processes] = (downloads, {p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert results[1] == results[2]
     names = {d.filename for d in results[1][0]}
@@ -400,11 +408,11 @@ def test_one_or_two_processes_write_the_same_files(small_data, small_tables, con
 
 
 def test_a_failing_job_in_the_other_process_fails_the_stage(monkeypatch):
-    monkeypatch.setattr(export, "PROCESSES", 2)
+    monkeypatch.setattr(export_package, "PROCESSES", 2)
 
     def broken():
         raise ValueError("this job failed")
 
-    wait = export._beside(broken)
+    wait = export_package.in_parallel(broken)
     with pytest.raises(RuntimeError, match="this job failed"):
         wait()

@@ -1,4 +1,4 @@
-"""The bad-input corpus (tests/corpus_cases.py): every case gives its exact messages,
+"""The bad-input corpus (tests/data/corpus_cases.py): every case gives its exact messages,
 exit code 1, no traceback, and leaves the published site byte for byte as it was."""
 
 from __future__ import annotations

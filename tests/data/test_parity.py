@@ -1,4 +1,4 @@
-"""The vectorised validator (generator/fastvalidate.py) gives exactly frictionless's
+"""The vectorised validator (generator/data/fast.py) gives exactly frictionless's
 findings: on every bad-input corpus case, on the bundled data, on seeded random mutations
 of the small sample (odd values, blanks, duplicates, unknown references, ragged and blank
 rows, line endings, quoting) and on schemas using Table Schema features the bundled
@@ -14,17 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from generator import fastvalidate, validate
-from generator.config import ROOT
+from generator.data import fast as fast_validator
+from generator.data import validate
+from generator.config import PROJECT_DIR
 
 from conftest import read_rows, write_rows
+from generator.data import package as datapackage
 from corpus_cases import CASES
 
 
 def findings(data: Path, validator: str, only: set[str] | None = None) -> list[dict]:
-    package = validate.load_package(data)
+    package = datapackage.load_package(data)
     if only is not None:
-        package = validate.DataPackage(package.data_dir, package.descriptor,
+        package = datapackage.DataPackage(package.data_dir, package.descriptor,
                                        [r for r in package.resources if r.name in only])
     return [f.as_dict() for f in validate.validate(package, validator)]
 
@@ -36,8 +38,8 @@ def _affected(data: Path, pristine: Path) -> tuple[set[str], set[str]] | None:
     if (data / "datapackage.json").read_bytes() != (pristine / "datapackage.json").read_bytes():
         return None
     try:
-        package = validate.load_package(data)
-    except validate.PackageError:
+        package = datapackage.load_package(data)
+    except datapackage.PackageError:
         return None
 
     def same(a: Path, b: Path) -> bool:
@@ -62,15 +64,15 @@ def assert_parity(data: Path, fallback: bool | None = False, pristine: Path | No
     scope = _affected(data, pristine) if pristine is not None else None
     try:
         slow = findings(data, "frictionless", None if scope is None else scope[1])
-    except validate.PackageError as exc:
-        with pytest.raises(validate.PackageError) as again:
+    except datapackage.PackageError as exc:
+        with pytest.raises(datapackage.PackageError) as again:
             findings(data, "fast")
         assert [str(f) for f in again.value.findings] == [str(f) for f in exc.findings]
         return []
     fast = findings(data, "fast")
-    assert not (fastvalidate.LAST_FALLBACK or "").startswith("internal error"), fastvalidate.LAST_FALLBACK
+    assert not (fast_validator.LAST_FALLBACK or "").startswith("internal error"), fast_validator.LAST_FALLBACK
     if fallback is not None:
-        assert (fastvalidate.LAST_FALLBACK is not None) == fallback, fastvalidate.LAST_FALLBACK
+        assert (fast_validator.LAST_FALLBACK is not None) == fallback, fast_validator.LAST_FALLBACK
     if scope is not None:
         slow = [f for f in slow if f["dataset"] in scope[0] or not f["dataset"]]
         assert [f for f in fast if f["dataset"] and f["dataset"] not in scope[0]] == [], note
@@ -92,8 +94,8 @@ def test_corpus_case(case_id, mutate, data, small_data):
 
 
 def test_bundled_data(monkeypatch):
-    monkeypatch.chdir(ROOT)
-    assert_parity(ROOT / "data")
+    monkeypatch.chdir(PROJECT_DIR)
+    assert_parity(PROJECT_DIR / "data")
 
 
 # --- random mutations ------------------------------------------------------------
@@ -116,7 +118,7 @@ ODD = {
 
 
 def _schemas(data: Path) -> dict[str, dict]:
-    package = validate.load_package(data)
+    package = datapackage.load_package(data)
     return {r.name: r.schema for r in package.resources if r.path.exists()}
 
 
@@ -329,8 +331,8 @@ def test_number_formats(data):
 
 def test_small_blocks_and_chunks(data, monkeypatch):
     """Files read in many pyarrow blocks, or by Python's csv module in many chunks."""
-    monkeypatch.setattr(fastvalidate, "ARROW_BLOCK", 2048)
-    monkeypatch.setattr(fastvalidate, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(fast_validator, "ARROW_BLOCK", 2048)
+    monkeypatch.setattr(fast_validator, "CHUNK_ROWS", 7)
     mutate_randomly(data, random.Random(11), operations=30)
     assert_parity(data, fallback=None)
 
@@ -348,7 +350,7 @@ def test_fallback_on_a_signalling_nan(data):
             findings(data, "fast")
         return
     assert findings(data, "fast") == slow
-    assert "sNaN" in fastvalidate.LAST_FALLBACK
+    assert "sNaN" in fast_validator.LAST_FALLBACK
 
 
 def test_fallback_on_invalid_metadata(data):
@@ -385,7 +387,7 @@ def test_pyarrow_reads_as_pythons_csv_module(tmp_path):
             lines.append(rng.choice(["\n", "\r\n", "\r"]))
         text = "h1,h2,h3\n" + "".join(lines[: -1 if rng.random() < 0.3 else None])
         path.write_text(text, encoding="utf-8", newline="")
-        fast = fastvalidate.read_arrow(path, ["h1", "h2", "h3"])
+        fast = fast_validator.read_arrow(path, ["h1", "h2", "h3"])
         if fast is None:
             continue
         accepted += 1
@@ -401,7 +403,7 @@ def test_pyarrow_reads_as_pythons_csv_module(tmp_path):
 
 
 def test_env_var_picks_the_path(data, monkeypatch):
-    package = validate.load_package(data)
+    package = datapackage.load_package(data)
     (data / "grants.csv").write_text((data / "grants.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     for name in ("fast", "frictionless"):
         monkeypatch.setenv(validate.VALIDATOR_ENV, name)

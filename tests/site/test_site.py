@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import checks
-from generator.entities import slugify
-from generator.config import ROOT
+from generator.config import today as build_date
+from generator.model.entities import slugify
+from generator.config import PROJECT_DIR
 
-DATA = ROOT / "data"
+DATA = PROJECT_DIR / "data"
 
 
 def rows(name: str) -> list[dict]:
@@ -368,8 +368,8 @@ def csv_ids(site: Path, folder: str, stem: str, key: str) -> list[str]:
 
 
 def test_live_now_lists_what_runs_today_and_what_ends_soon(built_site):
-    today = checks.today().isoformat()
-    horizon = checks.today()
+    today = build_date().isoformat()
+    horizon = build_date()
     month = horizon.month + 6
     horizon = dt.date(horizon.year + (month - 1) // 12, (month - 1) % 12 + 1, min(horizon.day, 28)).isoformat()
     running = [c for c in rows("contracts")
@@ -388,7 +388,7 @@ def test_live_now_lists_what_runs_today_and_what_ends_soon(built_site):
 
 
 def test_forward_plan_puts_upcoming_intentions_first(built_site):
-    today = checks.today().isoformat()
+    today = build_date().isoformat()
     intentions = {i["intention_id"]: i for i in rows("commissioning_intentions")}
     upcoming = csv_ids(built_site, "forward-plan", "upcoming", "intention_id")
     earlier = csv_ids(built_site, "forward-plan", "earlier", "intention_id")
@@ -444,7 +444,8 @@ def test_fast_links_agree_with_relpath():
     """listing.href (called for every link on every page) gives what posixpath.relpath gives."""
     from itertools import product
 
-    from generator.listing import _relpath_href, href
+    from conformance import relpath_href
+    from generator.site.urls import href
 
     pages = ["index.md", "about.md", "organisations/index.md", "organisations/x.md", "organisations/x/grants-2.md",
              "decisions/gateway-1.md", "a/b/c.md", "a/b/index.md", "programmes/p/grants-3.md", "organisations/x.html",
@@ -454,4 +455,4 @@ def test_fast_links_agree_with_relpath():
                "programmes/p/", "index.html", "organisations/x.html", "organisations/y.html",
                "organisations/x.grants.csv", "years/2024-25/", "a/b/c.html", "a/d.html"]
     for p, t in product(pages, targets):
-        assert href(p, t) == _relpath_href(p, t), (p, t)
+        assert href(p, t) == relpath_href(p, t), (p, t)

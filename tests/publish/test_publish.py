@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from generator import build
-from generator.config import ROOT
+from generator.config import PROJECT_DIR
 
 from conftest import sample_data
+from generator.publish import swap
 
 EPOCH = "1795564800"  # 25 November 2026
 
@@ -56,7 +57,7 @@ def test_a_killed_build_leaves_the_published_site_intact(stage, larger_data, lar
     out = tmp_path / "site"
     shutil.copytree(larger_site, out)
     before = digest(out)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH=EPOCH)
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), SOURCE_DATE_EPOCH=EPOCH)
     process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--data", str(larger_data),
                                 "--out", str(out), "--force"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     killed = False
@@ -78,7 +79,7 @@ def test_a_killed_build_leaves_the_published_site_intact(stage, larger_data, lar
     assert digest(out) == before
     # The next build, once it holds the lock, cleans up after the killed one.
     assert list(tmp_path.glob(".site.new-*"))
-    with build.lock(out):
+    with swap.lock(out):
         pass
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.lock"]
 
@@ -89,7 +90,7 @@ def test_two_builds_are_byte_identical(small_data, tmp_path):
     for name, seed in (("one", "1"), ("two", "2")):
         folder = tmp_path / f"cwd-{name}"
         folder.mkdir()
-        env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH=EPOCH, PYTHONHASHSEED=seed)
+        env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), SOURCE_DATE_EPOCH=EPOCH, PYTHONHASHSEED=seed)
         result = subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(small_data),
                                  "--out", str(tmp_path / name)], cwd=folder, env=env, capture_output=True,
                                 text=True, timeout=300)
@@ -102,7 +103,7 @@ def test_two_builds_are_byte_identical(small_data, tmp_path):
 
 def test_a_second_build_waits_for_none_and_says_why(small_data, tmp_path, config):
     out = tmp_path / "site"
-    with build.lock(out):
+    with swap.lock(out):
         with pytest.raises(build.BuildError) as caught:
             build.build(small_data, out, config, docs_dir=None)
     assert [str(f) for f in caught.value.findings] == [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-from generator import build, entity_pages
+from generator import build
+from generator.site import entity_pages
 
 
 def _files(root: Path) -> list[str]:
