@@ -101,20 +101,8 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 lap("export")
 
                 # 4. Markdown pages.
-                content = SiteContent(
-                    config=config,
-                    model=the_model,
-                    datasets=dataset_infos(package, tables, downloads, load.last_updated(package)),
-                    commissioners=tables["commissioners"],
-                    quality=quality_infos(package, findings, today()),
-                    package_zip=next(d for d in downloads if d.label == "ZIP"),
-                    standards=standards,
-                    releases=history,
-                    tables=tables,
-                    raw=load.load_raw(package.resources),
-                    entities=the_entities,
-                    today=today(),
-                )
+                content = _content(config, the_model, the_entities, package, tables, findings, downloads,
+                                   standards, history)
                 explore = render(content, docs)
                 mkdocs.write_shells(docs)
                 catalogue.write_catalogue(content, docs / DOWNLOADS / "catalog.jsonld")
@@ -162,6 +150,26 @@ def _downloads(package, tables, findings, config, docs: Path, large: Path) -> tu
     history = releases.history(package)
     releases.write_releases(history, config, docs)
     return downloads, standards, history
+
+
+def _content(config, the_model, the_entities, package, tables, findings, downloads, standards,
+             history) -> SiteContent:
+    """Everything the pages are made from: the figures, the datasets and their quality, the
+    downloads, the releases, the tables (typed, and as their source text) and the entities."""
+    return SiteContent(
+        config=config,
+        model=the_model,
+        datasets=dataset_infos(package, tables, downloads, load.last_updated(package)),
+        commissioners=tables["commissioners"],
+        quality=quality_infos(package, findings, today()),
+        package_zip=next(d for d in downloads if d.label == "ZIP"),
+        standards=standards,
+        releases=history,
+        tables=tables,
+        raw=load.load_raw(package.resources),
+        entities=the_entities,
+        today=today(),
+    )
 
 
 def _publish(site_dir: Path, out_dir: Path, docs: Path, docs_dir: Path | None, key: str | None) -> None:

@@ -590,6 +590,69 @@ def _later_duplicates(keys: np.ndarray, mask: np.ndarray) -> np.ndarray:
 # --- one resource ------------------------------------------------------------------
 
 
+def _row_number(i: int) -> int:
+    """A row's number as frictionless counts it (the header is row 1)."""
+    return int(i) + 2
+
+
+def _cell_errors(columns: list[Column], blank: np.ndarray) -> list[tuple]:
+    """Type and constraint errors, and missing required values, outside blank rows."""
+    found = []
+    for j, col in enumerate(columns):
+        bad = np.flatnonzero((col.bits != 0) & ~blank)
+        if len(bad):
+            cells = col.array.take(pa.array(bad)).to_pylist()
+            type_note = f'type is "{col.type}/{col.field.format}"'
+            for i, cell, b in zip(bad, cells, col.bits[bad]):
+                if b & 1:
+                    found.append((i, 0, j, 0, RawError("type-error", _row_number(i), col.name, str(cell), type_note)))
+                    continue
+                for k, check in enumerate(col.checks):
+                    if b & (2 << k):
+                        note = f'constraint "{check}" is "{col.constraints[check]}"'
+                        found.append((i, 0, j, k, RawError("constraint-error", _row_number(i), col.name, str(cell),
+                                                           note)))
+        if col.required:
+            gone = np.flatnonzero(col.missing & ~blank)
+            if len(gone):
+                cells = col.array.take(pa.array(gone)).to_pylist()
+                note = f'constraint "required" is "{col.constraints["required"]}"'
+                for i, cell in zip(gone, cells):
+                    found.append((i, 0, j, -1, RawError("constraint-error", _row_number(i), col.name, str(cell), note)))
+    return found
+
+
+def _shape_errors(table: Table, blank: np.ndarray, fields: list) -> list[tuple]:
+    """Extra and missing cells of ragged rows, and blank rows."""
+    found = []
+    width = len(fields)
+    for i, cells in table.ragged.items():
+        if blank[i]:
+            continue
+        if len(cells) > width:
+            strings = ["" if c is None else str(c) for c in cells]
+            for position, cell in enumerate(cells[width:]):
+                found.append((i, 1, position, 0, RawError("extra-cell", _row_number(i), "", str(cell), "", strings)))
+        else:
+            for j in range(len(cells), width):
+                found.append((i, 2, j, 0, RawError("missing-cell", _row_number(i), fields[j].name, "", "")))
+    for i in np.flatnonzero(blank):
+        found.append((i, 0, -1, 0, RawError("blank-row", _row_number(i))))
+    return found
+
+
+def _unique_errors(fields: list, columns: list[Column]) -> list[tuple]:
+    """Later duplicates in columns whose values must be unique."""
+    found = []
+    for j, (f, col) in enumerate(zip(fields, columns)):
+        if not f.constraints.get("unique"):
+            continue
+        ids = col.typed()[0]
+        for i in _later_duplicates(ids, ids >= 0):
+            found.append((i, 3, j, 0, RawError("unique-error", _row_number(i), col.name, col.typed_text(i), "")))
+    return found
+
+
 class Checker:
     """The whole package: tables read on demand, columns checked once."""
 
@@ -635,75 +698,42 @@ class Checker:
             del self.columns[key]
 
     def errors(self, name: str) -> list[RawError]:
-        resource = self.resources[name]
-        schema = resource.schema
-        fields = schema.fields
+        """Every error frictionless would report for the resource, in its order: by row, then
+        cell errors, extra cells, missing cells (or the blank row), unique, primary key and
+        foreign key errors."""
+        schema = self.resources[name].schema
         table = self.table(name)
-        n = table.n
-        columns = [self.column(name, f.name) for f in fields]
-        width = len(fields)
-        found: list[tuple[int, int, int, int, RawError]] = []  # row, phase, field, order, error
-
-        def rn(i: int) -> int:
-            return int(i) + 2
-
-        blank = np.ones(n, dtype=bool)
+        columns = [self.column(name, f.name) for f in schema.fields]
+        blank = np.ones(table.n, dtype=bool)
         for col in columns:
             blank &= col.missing
-        # cell errors
-        for j, col in enumerate(columns):
-            bad = np.flatnonzero((col.bits != 0) & ~blank)
-            if len(bad):
-                cells = col.array.take(pa.array(bad)).to_pylist()
-                type_note = f'type is "{col.type}/{col.field.format}"'
-                for i, cell, b in zip(bad, cells, col.bits[bad]):
-                    if b & 1:
-                        found.append((i, 0, j, 0, RawError("type-error", rn(i), col.name, str(cell), type_note)))
-                        continue
-                    for k, check in enumerate(col.checks):
-                        if b & (2 << k):
-                            note = f'constraint "{check}" is "{col.constraints[check]}"'
-                            found.append((i, 0, j, k, RawError("constraint-error", rn(i), col.name, str(cell), note)))
-            if col.required:
-                gone = np.flatnonzero(col.missing & ~blank)
-                if len(gone):
-                    cells = col.array.take(pa.array(gone)).to_pylist()
-                    note = f'constraint "required" is "{col.constraints["required"]}"'
-                    for i, cell in zip(gone, cells):
-                        found.append((i, 0, j, -1, RawError("constraint-error", rn(i), col.name, str(cell), note)))
-        # extra and missing cells
-        for i, cells in table.ragged.items():
-            if blank[i]:
-                continue
-            if len(cells) > width:
-                strings = ["" if c is None else str(c) for c in cells]
-                for position, cell in enumerate(cells[width:]):
-                    found.append((i, 1, position, 0, RawError("extra-cell", rn(i), "", str(cell), "", strings)))
-            else:
-                for j in range(len(cells), width):
-                    found.append((i, 2, j, 0, RawError("missing-cell", rn(i), fields[j].name, "", "")))
-        for i in np.flatnonzero(blank):
-            found.append((i, 0, -1, 0, RawError("blank-row", rn(i))))
-        # unique
-        for j, (f, col) in enumerate(zip(fields, columns)):
-            if not f.constraints.get("unique"):
-                continue
-            ids = col.typed()[0]
-            for i in _later_duplicates(ids, ids >= 0):
-                found.append((i, 3, j, 0, RawError("unique-error", rn(i), col.name, col.typed_text(i), "")))
-        # primary key
+        found: list[tuple[int, int, int, int, RawError]] = []  # row, phase, field, order, error
+        found += _cell_errors(columns, blank)
+        found += _shape_errors(table, blank, schema.fields)
+        found += _unique_errors(schema.fields, columns)
+        found += self._primary_key_errors(name, schema, table)
+        found += self._foreign_key_errors(name, schema)
+        found.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
+        return [t[4] for t in found]
+
+    def _primary_key_errors(self, name: str, schema, table: Table) -> list[tuple]:
         pk = list(schema.primary_key)
-        if pk and set(pk) <= set(self.names(name)):
-            ids = [self.column(name, f).typed()[0] for f in pk]
-            all_none = np.logical_and.reduce([k == -1 for k in ids])
-            # in a key with other cells, missing (-1) equals missing, as None == None
-            keys = _row_keys(ids)
-            note_none = 'cells composing the primary keys are all "None"'
-            for i in np.flatnonzero(all_none):
-                found.append((i, 4, 0, 0, RawError("primary-key", rn(i), note=note_none, cells=table.cells(i))))
-            for i in _later_duplicates(keys, ~all_none):
-                found.append((i, 4, 0, 0, RawError("primary-key", rn(i), note="duplicate", cells=table.cells(i))))
-        # foreign keys
+        if not pk or not set(pk) <= set(self.names(name)):
+            return []
+        found = []
+        ids = [self.column(name, f).typed()[0] for f in pk]
+        all_none = np.logical_and.reduce([k == -1 for k in ids])
+        # in a key with other cells, missing (-1) equals missing, as None == None
+        keys = _row_keys(ids)
+        note_none = 'cells composing the primary keys are all "None"'
+        for i in np.flatnonzero(all_none):
+            found.append((i, 4, 0, 0, RawError("primary-key", _row_number(i), note=note_none, cells=table.cells(i))))
+        for i in _later_duplicates(keys, ~all_none):
+            found.append((i, 4, 0, 0, RawError("primary-key", _row_number(i), note="duplicate", cells=table.cells(i))))
+        return found
+
+    def _foreign_key_errors(self, name: str, schema) -> list[tuple]:
+        found = []
         for k, fk in enumerate(schema.foreign_keys):
             source_fields = list(fk["fields"])
             target_name = fk["reference"]["resource"] or name
@@ -728,11 +758,10 @@ class Checker:
             source_cols = [self.column(name, s) for s in source_fields]
             for i in bad:
                 found.append((i, 5, k, 0, RawError(
-                    "foreign-key", rn(i), note="not found", cells=None,
+                    "foreign-key", _row_number(i), note="not found", cells=None,
                     field_names=source_fields, field_cells=[c.typed_text(i) for c in source_cols],
                     reference_name=fk["reference"]["resource"], reference_field_names=target_fields)))
-        found.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
-        return [t[4] for t in found]
+        return found
 
 
 # --- the stage ----------------------------------------------------------------------

@@ -167,7 +167,45 @@ def _totals(entity: Entity, contract_value: np.ndarray, grant_value: np.ndarray,
     entity.by_year = [(y, v[0], v[1]) for y, v in sorted(years.items())]
 
 
+def _aligned(contracts: pd.DataFrame, grants: pd.DataFrame, links: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The funding_outcomes links as row positions: for "contracts" and "grants", a frame of
+    (pos, outcome_id) pairs, each once."""
+    contract_index = pd.Series(np.arange(len(contracts)), index=contracts["contract_id"].astype(str))
+    grant_index = pd.Series(np.arange(len(grants)), index=grants["grant_id"].astype(str))
+    c_links = links.dropna(subset=["contract_id"])
+    g_links = links.dropna(subset=["grant_id"])
+    aligned = {
+        "contracts": pd.DataFrame({"pos": contract_index.reindex(c_links["contract_id"].astype(str)).to_numpy(),
+                                   "outcome_id": c_links["outcome_id"].astype(str).to_numpy()}).dropna().drop_duplicates(),
+        "grants": pd.DataFrame({"pos": grant_index.reindex(g_links["grant_id"].astype(str)).to_numpy(),
+                                "outcome_id": g_links["outcome_id"].astype(str).to_numpy()}).dropna().drop_duplicates(),
+    }
+    for frame in aligned.values():
+        frame["pos"] = frame["pos"].astype(np.int64)
+    return aligned
+
+
+def _organisation_outcomes(organisations: dict[str, Entity], aligned: dict[str, pd.DataFrame], contracts: pd.DataFrame,
+                           grants: pd.DataFrame, contract_value: np.ndarray, grant_value: np.ndarray) -> None:
+    """The outcomes each organisation's funding is aligned to, with the value aligned, largest first."""
+    value = pd.concat([
+        aligned["contracts"].assign(org=contracts["supplier_org_id"].astype(str).to_numpy()[aligned["contracts"]["pos"]],
+                                    value=contract_value[aligned["contracts"]["pos"]]),
+        aligned["grants"].assign(org=grants["recipient_org_id"].astype(str).to_numpy()[aligned["grants"]["pos"]],
+                                 value=grant_value[aligned["grants"]["pos"]]),
+    ])
+    if len(value):
+        for (org, outcome), total in value.groupby(["org", "outcome_id"])["value"].sum().items():
+            entity = organisations.get(org)
+            if entity is not None:
+                entity.outcomes.append((outcome, float(total)))
+        for entity in organisations.values():
+            entity.outcomes.sort(key=lambda item: (-item[1], item[0]))
+
+
 def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
+    """Every organisation, outcome, commissioner, client group, programme, ward, contract,
+    intention and decision, with the row positions of what it funds or holds and its totals."""
     contracts, grants = tables["contracts"], tables["grants"]
     intentions, orgs = tables["commissioning_intentions"], tables["organisations"]
     outcomes, commissioners, wards = tables["outcomes"], tables["commissioners"], tables["wards"]
@@ -190,18 +228,7 @@ def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
     org_ward = _positions(orgs["ward"])
 
     # Funding aligned to outcomes: positions of contracts and grants per outcome.
-    contract_index = pd.Series(np.arange(len(contracts)), index=contracts["contract_id"].astype(str))
-    grant_index = pd.Series(np.arange(len(grants)), index=grants["grant_id"].astype(str))
-    c_links = links.dropna(subset=["contract_id"])
-    g_links = links.dropna(subset=["grant_id"])
-    aligned = {
-        "contracts": pd.DataFrame({"pos": contract_index.reindex(c_links["contract_id"].astype(str)).to_numpy(),
-                                   "outcome_id": c_links["outcome_id"].astype(str).to_numpy()}).dropna().drop_duplicates(),
-        "grants": pd.DataFrame({"pos": grant_index.reindex(g_links["grant_id"].astype(str)).to_numpy(),
-                                "outcome_id": g_links["outcome_id"].astype(str).to_numpy()}).dropna().drop_duplicates(),
-    }
-    for frame in aligned.values():
-        frame["pos"] = frame["pos"].astype(np.int64)
+    aligned = _aligned(contracts, grants, links)
     outcome_contracts = {k: np.sort(v["pos"].to_numpy()) for k, v in aligned["contracts"].groupby("outcome_id")}
     outcome_grants = {k: np.sort(v["pos"].to_numpy()) for k, v in aligned["grants"].groupby("outcome_id")}
 
@@ -255,20 +282,7 @@ def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
         for entity in by_kind[kind].values():
             _totals(entity, contract_value, grant_value, intention_value, cy, gy)
 
-    # The outcomes each organisation's funding is aligned to, with the value aligned.
-    value = pd.concat([
-        aligned["contracts"].assign(org=contracts["supplier_org_id"].astype(str).to_numpy()[aligned["contracts"]["pos"]],
-                                    value=contract_value[aligned["contracts"]["pos"]]),
-        aligned["grants"].assign(org=grants["recipient_org_id"].astype(str).to_numpy()[aligned["grants"]["pos"]],
-                                 value=grant_value[aligned["grants"]["pos"]]),
-    ])
-    if len(value):
-        for (org, outcome), total in value.groupby(["org", "outcome_id"])["value"].sum().items():
-            entity = by_kind["organisation"].get(org)
-            if entity is not None:
-                entity.outcomes.append((outcome, float(total)))
-        for entity in by_kind["organisation"].values():
-            entity.outcomes.sort(key=lambda item: (-item[1], item[0]))
+    _organisation_outcomes(by_kind["organisation"], aligned, contracts, grants, contract_value, grant_value)
     return Entities(by_kind=by_kind, contract_year=contract_year, grant_year=grant_year, aligned=aligned,
                     trails=trails, governs=governs)
 

@@ -120,10 +120,19 @@ def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> np
 
 
 def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], entities) -> dict[str, RowSet]:
-    """The four kinds of list, each row made once."""
+    """The five kinds of list, each row made once."""
     ent = entities.by_kind
-    sets: dict[str, RowSet] = {}
+    return {
+        "contracts": _contract_rows(tables, raw, ent),
+        "grants": _grant_rows(tables, raw, ent),
+        "intentions": _intention_rows(tables, raw, ent),
+        "decisions": _decision_rows(tables, raw, ent),
+        "organisations": _organisation_rows(tables, raw, ent),
+    }
 
+
+def _contract_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+    """The contracts list: contract, supplier, commissioner, dates, value, status."""
     c = tables["contracts"]
     title = _link(_targets(c["contract_id"], ent["contract"], "contracts"), _text(c["title"]))
     supplier_names = c["supplier_org_id"].map(lambda k: ent["organisation"][k].name if k in ent["organisation"] else k)
@@ -134,15 +143,18 @@ def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], enti
     end, end_key = _dates(c["end_date"])
     value, value_key = _money(c["total_value_gbp"])
     header, lines = _csv_lines(raw["contracts"])
-    sets["contracts"] = RowSet("contracts", [Column("Contract"), Column("Supplier"), Column("Commissioner"),
-                                             Column("Starts", "date"), Column("Ends", "date"),
-                                             Column("Total value", "number"), Column("Status")],
-                               _assemble([("th", title, None, ""), ("td", supplier, None, ""),
-                                          ("td", commissioner, None, ""), ("td", start, start_key, ""),
-                                          ("td", end, end_key, ""), ("td", value, value_key, "num"),
-                                          ("td", _text(c["status"]), None, "")]),
-                               header, lines)
+    return RowSet("contracts", [Column("Contract"), Column("Supplier"), Column("Commissioner"),
+                                Column("Starts", "date"), Column("Ends", "date"),
+                                Column("Total value", "number"), Column("Status")],
+                  _assemble([("th", title, None, ""), ("td", supplier, None, ""),
+                             ("td", commissioner, None, ""), ("td", start, start_key, ""),
+                             ("td", end, end_key, ""), ("td", value, value_key, "num"),
+                             ("td", _text(c["status"]), None, "")]),
+                  header, lines)
 
+
+def _grant_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+    """The grants list: grant (with its description), recipient, programme, ward, date, amount."""
     g = tables["grants"]
     title = np.array([f'{t}<br><span class="row-note">{d}</span>' for t, d in zip(_text(g["title"]), _text(g["description"]))],
                      dtype=object)
@@ -153,13 +165,16 @@ def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], enti
     awarded, awarded_key = _dates(g["award_date"])
     amount, amount_key = _money(g["amount_awarded"])
     header, lines = _csv_lines(raw["grants"])
-    sets["grants"] = RowSet("grants", [Column("Grant"), Column("Recipient"), Column("Programme"), Column("Ward"),
-                                       Column("Awarded", "date"), Column("Amount", "number")],
-                            _assemble([("th", title, None, ""), ("td", recipient, None, ""),
-                                       ("td", programme, None, ""), ("td", ward, None, ""),
-                                       ("td", awarded, awarded_key, ""), ("td", amount, amount_key, "num")]),
-                            header, lines)
+    return RowSet("grants", [Column("Grant"), Column("Recipient"), Column("Programme"), Column("Ward"),
+                             Column("Awarded", "date"), Column("Amount", "number")],
+                  _assemble([("th", title, None, ""), ("td", recipient, None, ""),
+                             ("td", programme, None, ""), ("td", ward, None, ""),
+                             ("td", awarded, awarded_key, ""), ("td", amount, amount_key, "num")]),
+                  header, lines)
 
+
+def _intention_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+    """The commissioning intentions list."""
     i = tables["commissioning_intentions"]
     title = _link(_targets(i["intention_id"], ent["intention"], "intentions"), _text(i["title"]))
     commissioner = _link(_targets(i["commissioner_id"], ent["commissioner"], "commissioners"),
@@ -167,29 +182,35 @@ def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], enti
     planned, planned_key = _dates(i["planned_start_date"])
     value, value_key = _money(i["estimated_value_gbp"])
     header, lines = _csv_lines(raw["commissioning_intentions"])
-    sets["intentions"] = RowSet("commissioning_intentions",
-                                [Column("Intention"), Column("Commissioner"), Column("Client group"),
-                                 Column("Planned start", "date"), Column("Estimated value", "number"), Column("Status")],
-                                _assemble([("th", title, None, ""), ("td", commissioner, None, ""),
-                                           ("td", _text(i["client_group"]), None, ""),
-                                           ("td", planned, planned_key, ""), ("td", value, value_key, "num"),
-                                           ("td", _text(i["status"]), None, "")]),
-                                header, lines)
+    return RowSet("commissioning_intentions",
+                  [Column("Intention"), Column("Commissioner"), Column("Client group"),
+                   Column("Planned start", "date"), Column("Estimated value", "number"), Column("Status")],
+                  _assemble([("th", title, None, ""), ("td", commissioner, None, ""),
+                             ("td", _text(i["client_group"]), None, ""),
+                             ("td", planned, planned_key, ""), ("td", value, value_key, "num"),
+                             ("td", _text(i["status"]), None, "")]),
+                  header, lines)
 
+
+def _decision_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+    """The decisions list."""
     d = tables["decisions"]
     title = _link(_targets(d["decision_id"], ent["decision"], "decisions"), _text(d["title"]))
     decided, decided_key = _dates(d["decision_date"])
     key = np.array(["" if pd.isna(v) else ("yes" if v else "no") for v in d["key_decision"]], dtype=object)
     gateway = np.array(["" if pd.isna(v) else str(int(v)) for v in d["gateway"]], dtype=object)
     header, lines = _csv_lines(raw["decisions"])
-    sets["decisions"] = RowSet("decisions",
-                               [Column("Decision"), Column("Decision maker"), Column("Decided", "date"),
-                                Column("Key decision"), Column("Gateway"), Column("Record")],
-                               _assemble([("th", title, None, ""), ("td", _text(d["decision_maker"]), None, ""),
-                                          ("td", decided, decided_key, ""), ("td", key, None, ""),
-                                          ("td", gateway, None, ""), ("td", _text(d["provenance"]), None, "")]),
-                               header, lines)
+    return RowSet("decisions",
+                  [Column("Decision"), Column("Decision maker"), Column("Decided", "date"),
+                   Column("Key decision"), Column("Gateway"), Column("Record")],
+                  _assemble([("th", title, None, ""), ("td", _text(d["decision_maker"]), None, ""),
+                             ("td", decided, decided_key, ""), ("td", key, None, ""),
+                             ("td", gateway, None, ""), ("td", _text(d["provenance"]), None, "")]),
+                  header, lines)
 
+
+def _organisation_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+    """The organisations list, with what each was paid in contracts and grants."""
     o = tables["organisations"]
     orgs = ent["organisation"]
     name = _link(_targets(o["org_id"], orgs, "organisations"), _text(o["name"]))
@@ -198,15 +219,14 @@ def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], enti
     ct, ct_key = _money(pd.Series(contracts_total))
     gt, gt_key = _money(pd.Series(grants_total))
     header, lines = _csv_lines(raw["organisations"])
-    sets["organisations"] = RowSet("organisations",
-                                   [Column("Organisation"), Column("Type"), Column("Contracts", "number"),
-                                    Column("Grants", "number"), Column("Based in the borough")],
-                                   _assemble([("th", name, None, ""), ("td", _text(o["organisation_type"]), None, ""),
-                                              ("td", ct, ct_key, "num"), ("td", gt, gt_key, "num"),
-                                              ("td", np.where(o["based_in_borough"].fillna(False).to_numpy(dtype=bool), "yes", "no"),
-                                               None, "")]),
-                                   header, lines)
-    return sets
+    return RowSet("organisations",
+                  [Column("Organisation"), Column("Type"), Column("Contracts", "number"),
+                   Column("Grants", "number"), Column("Based in the borough")],
+                  _assemble([("th", name, None, ""), ("td", _text(o["organisation_type"]), None, ""),
+                             ("td", ct, ct_key, "num"), ("td", gt, gt_key, "num"),
+                             ("td", np.where(o["based_in_borough"].fillna(False).to_numpy(dtype=bool), "yes", "no"),
+                              None, "")]),
+                  header, lines)
 
 
 @dataclass
