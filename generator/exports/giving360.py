@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -318,35 +319,35 @@ class _Keyed:
                     for title, path in paths.items() if path[0] == top}
 
 
-def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | None = None,
-                    csv_path: Path | None = None, **options) -> None:
-    """Write the 360Giving JSON package and/or CSV file in one pass over the grants,
-    byte for byte what write_360_json and write_360_csv are documented to write."""
+class _Recipients(NamedTuple):
+    """Each grant's recipient: an index into the distinct recipients, their JSON text and CSV cells,
+    and whether each grant's recipient is an individual."""
+    index: pa.Array
+    json: pa.Array
+    csv: dict[str, pa.Array]
+    individual: pa.Array
 
-    grants = tables["grants"]
-    rows = len(grants)
-    organisations = tables.get("organisations")
-    wards = {w["ward_name"]: w.get("ons_code") for w in _records(tables.get("wards"))}
-    commissioners = {c["commissioner_id"]: c for c in _records(tables.get("commissioners"))}
-    titles = schema_titles()
-    paths = {title: titles[title][0] for title in CSV_COLUMNS}
 
-    def json_text(values):  # a value that is always there: null when missing
-        return pc.fill_null(json_strings(values), "null")
+def _json_text(values: pa.Array) -> pa.Array:
+    """JSON strings for a value that is always there: null when missing."""
+    return pc.fill_null(json_strings(values), "null")
 
-    # Per grant.
-    ids, title, description = _texts(grants, "grant_id", rows), _texts(grants, "title", rows), \
-        _texts(grants, "description", rows)
-    amounts = pa.array(grants["amount_awarded"].astype("float64"))
-    awarded, starts, ends = (_dates(grants, "award_date"), _dates(grants, "planned_start_date"),
-                             _dates(grants, "planned_end_date"))
-    if awarded.null_count:
+
+def _grant_columns(grants: pd.DataFrame, rows: int) -> dict[str, pa.Array]:
+    """The per-grant columns: identifier, title, description, amount and dates (ISO text)."""
+    columns = {"ids": _texts(grants, "grant_id", rows), "title": _texts(grants, "title", rows),
+               "description": _texts(grants, "description", rows),
+               "amounts": pa.array(grants["amount_awarded"].astype("float64"))}
+    columns.update(awarded=_dates(grants, "award_date"), starts=_dates(grants, "planned_start_date"),
+                   ends=_dates(grants, "planned_end_date"))
+    if columns["awarded"].null_count:
         raise ValueError("a grant has no award date (the grants schema requires one)")
+    return columns
 
-    # Per recipient organisation: templates for organisations, parts for the others.
-    recipient_keys = pc.dictionary_encode(_texts(grants, "recipient_org_id", rows))
-    recipients = recipient_keys.dictionary
-    recipient_index = recipient_keys.indices
+
+def _organisation_fields(recipients: pa.Array, organisations: pd.DataFrame | None) -> tuple[pa.Array, ...]:
+    """For each distinct recipient: its row in the organisations table (null when absent), name, charity
+    number, company number and organisation type."""
     if organisations is not None and len(organisations):
         org_ids = _texts(organisations, "org_id")
         at = pc.index_in(recipients, value_set=org_ids)
@@ -355,10 +356,15 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
     else:
         at = pa.nulls(len(recipients), pa.int32())
         name = charity = company = kind = pa.nulls(len(recipients), pa.string())
-    special = pc.or_kleene(pc.is_null(at), pc.fill_null(pc.equal(kind, "individual"), False))
+    return at, name, charity, company, kind
+
+
+def _organisation_parts(recipients: pa.Array, name: pa.Array, charity: pa.Array,
+                        company: pa.Array) -> tuple[pa.Array, dict[str, pa.Array]]:
+    """The recipientOrganization JSON text and CSV cells of each distinct recipient, from templates."""
     org_json = pc.binary_join_element_wise(
-        f",{_GRANT}\"recipientOrganization\": [{_GRANT}  {{{_GRANT}    \"id\": ", json_text(recipients),
-        f",{_GRANT}    \"name\": ", json_text(name),
+        f",{_GRANT}\"recipientOrganization\": [{_GRANT}  {{{_GRANT}    \"id\": ", _json_text(recipients),
+        f",{_GRANT}    \"name\": ", _json_text(name),
         pc.binary_join_element_wise(f",{_GRANT}    \"charityNumber\": ", json_strings(charity), ""),
         pc.binary_join_element_wise(f",{_GRANT}    \"companyNumber\": ", json_strings(company), ""),
         f"{_GRANT}  }}{_GRANT}]", "", null_handling="replace")
@@ -367,29 +373,54 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
                "Recipient Ind:Identifier": pa.nulls(len(recipients), pa.string()),
                "Recipient Ind:Name": pa.nulls(len(recipients), pa.string())}
     org_csv = {k: pc.fill_null(_formula_safe(v), "") for k, v in org_csv.items()}
+    return org_json, org_csv
+
+
+def _special_recipients(recipients: pa.Array, special: pa.Array, organisations: pd.DataFrame | None,
+                        org_json: pa.Array, org_csv: dict[str, pa.Array], config,
+                        paths: dict[str, tuple]) -> tuple[pa.Array, dict[str, pa.Array], pa.Array]:
+    """Recipients missing from the organisations table, and individuals: their parts made by
+    _recipient_part in place of the templates'; also which recipients are individuals."""
+    where = np.flatnonzero(special.to_numpy(zero_copy_only=False))
+    wanted = set(pc.take(recipients, pa.array(where)).to_pylist())
+    records = {o["org_id"]: o for o in _records(None if organisations is None else
+                                                organisations[organisations["org_id"].isin(wanted)])}
+    json_fix, csv_fix, ind_fix = [None] * len(recipients), {k: [None] * len(recipients) for k in org_csv}, \
+        np.zeros(len(recipients), dtype=bool)
+    for i in where:
+        org_id = recipients[int(i)].as_py()
+        part = _recipient_part(org_id, records.get(org_id), config)
+        json_fix[i] = _members(part)
+        ind_fix[i] = "recipientIndividual" in part
+        for k in csv_fix:
+            csv_fix[k][i] = csv_cell(_get(part, paths[k]))
+    mask = pa.array(np.isin(np.arange(len(recipients)), where))
+    org_json = pc.if_else(mask, pa.array(json_fix, pa.string()), org_json)
+    org_csv = {k: pc.if_else(mask, pa.array(csv_fix[k], pa.string()), v) for k, v in org_csv.items()}
+    return org_json, org_csv, pa.array(ind_fix)
+
+
+def _recipient_columns(grants: pd.DataFrame, organisations: pd.DataFrame | None, rows: int, config,
+                       paths: dict[str, tuple]) -> _Recipients:
+    """The recipient columns: templates for organisations, _recipient_part for the others."""
+    recipient_keys = pc.dictionary_encode(_texts(grants, "recipient_org_id", rows))
+    recipients = recipient_keys.dictionary
+    recipient_index = recipient_keys.indices
+    at, name, charity, company, kind = _organisation_fields(recipients, organisations)
+    special = pc.or_kleene(pc.is_null(at), pc.fill_null(pc.equal(kind, "individual"), False))
+    org_json, org_csv = _organisation_parts(recipients, name, charity, company)
     individual = pa.array(np.zeros(len(recipients), dtype=bool))
     if any_true(special):
-        where = np.flatnonzero(special.to_numpy(zero_copy_only=False))
-        wanted = set(pc.take(recipients, pa.array(where)).to_pylist())
-        records = {o["org_id"]: o for o in _records(None if organisations is None else
-                                                    organisations[organisations["org_id"].isin(wanted)])}
-        json_fix, csv_fix, ind_fix = [None] * len(recipients), {k: [None] * len(recipients) for k in org_csv}, \
-            np.zeros(len(recipients), dtype=bool)
-        for i in where:
-            org_id = recipients[int(i)].as_py()
-            part = _recipient_part(org_id, records.get(org_id), config)
-            json_fix[i] = _members(part)
-            ind_fix[i] = "recipientIndividual" in part
-            for k in csv_fix:
-                csv_fix[k][i] = csv_cell(_get(part, paths[k]))
-        mask = pa.array(np.isin(np.arange(len(recipients)), where))
-        org_json = pc.if_else(mask, pa.array(json_fix, pa.string()), org_json)
-        org_csv = {k: pc.if_else(mask, pa.array(csv_fix[k], pa.string()), v) for k, v in org_csv.items()}
-        individual = pa.array(ind_fix)
-    grant_individual = pc.take(individual, recipient_index)
+        org_json, org_csv, individual = _special_recipients(recipients, special, organisations, org_json, org_csv,
+                                                            config, paths)
+    return _Recipients(recipient_index, org_json, org_csv, pc.take(individual, recipient_index))
 
-    # Parts made once per key.
-    keyed = [
+
+def _keyed_parts(grants: pd.DataFrame, rows: int, wards: dict, commissioners: dict, config,
+                 paths: dict[str, tuple]) -> list[_Keyed]:
+    """The parts made once per key, in the grant's key order: the location (ward), the funder
+    (department), the programme and the classification (funding type)."""
+    return [
         _Keyed(_texts(grants, "beneficiary_ward", rows), lambda w: _location_part(w, wards), "beneficiaryLocation",
                paths),
         _Keyed(_texts(grants, "department_id", rows), lambda d: _funder_part(d, commissioners, config),
@@ -398,73 +429,125 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
         _Keyed(_texts(grants, "funding_type", rows), lambda f: _classification_part(f, config), "classifications",
                paths),
     ]
-    location = keyed[0]
-    source = _source_part(config)
 
-    # The package around the grants: json.dumps of the package, with the grants spliced in.
+
+def _keyed_indices(keyed: list[_Keyed], individual: pa.Array, start: int, n: int) -> list[pa.Array]:
+    """Each keyed part's indices for a chunk of grants; no ward for individuals."""
+    here = [k.indices.slice(start, n) for k in keyed]
+    here[0] = pc.if_else(individual, pa.scalar(keyed[0].none, here[0].type), here[0])  # no ward
+    return here
+
+
+_SHELL_END = "    null\n  ]\n}"  # where the grants go in the package's JSON text
+
+
+def _package_shell(config, options: dict) -> tuple[dict, str]:
+    """The package around the grants, and its JSON text with a single null grant (cut at _SHELL_END)."""
     package = package_360(None, config, **options)
     package["grants"] = [None]
     shell = json.dumps(package, indent=2, ensure_ascii=False)
-    marker = "    null\n  ]\n}"
-    assert shell.endswith(marker)
+    assert shell.endswith(_SHELL_END)
+    return package, shell
+
+
+def _json_start(package: dict, shell: str, rows: int) -> bytes:
+    """The JSON file up to the first grant; the whole file when there are no grants."""
+    if rows:
+        return shell[:-len(_SHELL_END)].encode("utf-8")
+    return (json.dumps({**package, "grants": []}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _planned_json(s: pa.Array, e: pa.Array) -> pa.Array:
+    """The plannedDates member of each grant (null when it has neither date)."""
+    both = pc.and_(pc.is_valid(s), pc.is_valid(e))
+    planned = pc.binary_join_element_wise(  # (null_handling="skip" drops all-null rows)
+        pc.binary_join_element_wise('          "startDate": ', json_strings(s), ""),
+        pc.if_else(both, ",\n", ""),
+        pc.binary_join_element_wise('          "endDate": ', json_strings(e), ""),
+        "", null_handling="replace")
+    return pc.if_else(pc.and_(pc.is_null(s), pc.is_null(e)), pa.scalar(None, pa.string()),
+                      pc.binary_join_element_wise(f",{_GRANT}\"plannedDates\": [\n        {{\n",
+                                                  planned, "\n        }\n      ]", ""))
+
+
+def _json_grants(chunk: dict[str, pa.Array], recipient_json: pa.Array, recipient: pa.Array,
+                 keyed: list[_Keyed], here: list[pa.Array], source: dict, first: bool) -> memoryview:
+    """A chunk of grants as the package's JSON text (each after ",\n", but for the very first)."""
+    grant_json = pc.binary_join_element_wise(
+        ',\n    {\n      "id": ', _json_text(chunk["ids"]),
+        f',{_GRANT}"title": ', _json_text(chunk["title"]),
+        f',{_GRANT}"description": ', _json_text(chunk["description"]),
+        f',{_GRANT}"currency": "GBP",{_GRANT}"amountAwarded": ', number_text(chunk["amounts"]),
+        f',{_GRANT}"awardDate": ', json_strings(chunk["awarded"]),
+        _planned_json(chunk["starts"], chunk["ends"]),
+        pc.take(recipient_json, recipient),
+        *[pc.take(k.json, i) for k, i in zip(keyed, here)],
+        _members(source) + "\n    }", "", null_handling="replace")
+    return joined(grant_json)[2 if first else 0:]  # no comma before the first
+
+
+def _csv_header() -> bytes:
+    """The CSV file's byte-order mark and title row."""
+    return b"\xef\xbb\xbf" + bytes(joined(csv_lines([csv_fields(pa.array([c], pa.string()), "\r\n")
+                                                     for c in CSV_COLUMNS], "\r\n")))
+
+
+def _csv_rows(chunk: dict[str, pa.Array], n: int, recipient_csv: dict[str, pa.Array], recipient: pa.Array,
+              keyed: list[_Keyed], here: list[pa.Array], source: dict, paths: dict[str, tuple]) -> memoryview:
+    """A chunk of grants as CSV lines, cells in CSV_COLUMNS order."""
+    cells = {
+        "Identifier": _formula_safe(chunk["ids"]),
+        "Title": _formula_safe(chunk["title"]),
+        "Description": _formula_safe(chunk["description"]),
+        "Currency": pa.array(["GBP"] * n, pa.string()),
+        "Amount Awarded": number_text(chunk["amounts"], plain_number),
+        "Award Date": chunk["awarded"],
+        "Planned Dates:Start Date": chunk["starts"],
+        "Planned Dates:End Date": chunk["ends"],
+    }
+    cells.update({k: pc.take(v, recipient) for k, v in recipient_csv.items()})
+    for k, i in zip(keyed, here):
+        cells.update({title: pc.take(v, i) for title, v in k.csv.items() if title not in cells})
+    for title in CSV_COLUMNS:
+        if title not in cells and paths[title][0] in source:  # dataSource
+            cells[title] = pa.array([csv_cell(_get(source, paths[title]))] * n, pa.string())
+        elif title not in cells:
+            cells[title] = pa.array([""] * n, pa.string())
+    return joined(csv_lines([csv_fields(cells[t], "\r\n") for t in CSV_COLUMNS], "\r\n"))
+
+
+def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | None = None,
+                    csv_path: Path | None = None, **options) -> None:
+    """Write the 360Giving JSON package and/or CSV file in one pass over the grants,
+    byte for byte what write_360_json and write_360_csv are documented to write."""
+
+    grants = tables["grants"]
+    rows = len(grants)
+    wards = {w["ward_name"]: w.get("ons_code") for w in _records(tables.get("wards"))}
+    commissioners = {c["commissioner_id"]: c for c in _records(tables.get("commissioners"))}
+    titles = schema_titles()
+    paths = {title: titles[title][0] for title in CSV_COLUMNS}
+    columns = _grant_columns(grants, rows)
+    recipients = _recipient_columns(grants, tables.get("organisations"), rows, config, paths)
+    keyed = _keyed_parts(grants, rows, wards, commissioners, config, paths)
+    source = _source_part(config)
+    package, shell = _package_shell(config, options)
     json_out = Path(json_path).open("wb") if json_path else None
     csv_out = Path(csv_path).open("wb") if csv_path else None
     try:
         if json_out:
-            json_out.write(shell[:-len(marker)].encode("utf-8") if rows else
-                           (json.dumps({**package, "grants": []}, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            json_out.write(_json_start(package, shell, rows))
         if csv_out:
-            csv_out.write(b"\xef\xbb\xbf")
-            csv_out.write(joined(csv_lines([csv_fields(pa.array([c], pa.string()), "\r\n") for c in CSV_COLUMNS],
-                                            "\r\n")))
+            csv_out.write(_csv_header())
         for start in range(0, rows, CHUNK_ROWS):
             n = min(CHUNK_ROWS, rows - start)
-            chunk_recipient = recipient_index.slice(start, n)
-            chunk_individual = grant_individual.slice(start, n)
-            here = [k.indices.slice(start, n) for k in keyed]
-            here[0] = pc.if_else(chunk_individual, pa.scalar(location.none, here[0].type), here[0])  # no ward
-            s, e = starts.slice(start, n), ends.slice(start, n)
+            chunk = {name: column.slice(start, n) for name, column in columns.items()}
+            recipient = recipients.index.slice(start, n)
+            here = _keyed_indices(keyed, recipients.individual.slice(start, n), start, n)
             if json_out:
-                both = pc.and_(pc.is_valid(s), pc.is_valid(e))
-                planned = pc.binary_join_element_wise(  # (null_handling="skip" drops all-null rows)
-                    pc.binary_join_element_wise('          "startDate": ', json_strings(s), ""),
-                    pc.if_else(both, ",\n", ""),
-                    pc.binary_join_element_wise('          "endDate": ', json_strings(e), ""),
-                    "", null_handling="replace")
-                planned = pc.if_else(pc.and_(pc.is_null(s), pc.is_null(e)), pa.scalar(None, pa.string()),
-                                     pc.binary_join_element_wise(f",{_GRANT}\"plannedDates\": [\n        {{\n",
-                                                                 planned, "\n        }\n      ]", ""))
-                grant_json = pc.binary_join_element_wise(
-                    ',\n    {\n      "id": ', json_text(ids.slice(start, n)),
-                    f',{_GRANT}"title": ', json_text(title.slice(start, n)),
-                    f',{_GRANT}"description": ', json_text(description.slice(start, n)),
-                    f',{_GRANT}"currency": "GBP",{_GRANT}"amountAwarded": ', number_text(amounts.slice(start, n)),
-                    f',{_GRANT}"awardDate": ', json_strings(awarded.slice(start, n)),
-                    planned,
-                    pc.take(org_json, chunk_recipient),
-                    *[pc.take(k.json, i) for k, i in zip(keyed, here)],
-                    _members(source) + "\n    }", "", null_handling="replace")
-                json_out.write(joined(grant_json)[0 if start else 2:])  # no comma before the first
+                json_out.write(_json_grants(chunk, recipients.json, recipient, keyed, here, source, start == 0))
             if csv_out:
-                cells = {
-                    "Identifier": _formula_safe(ids.slice(start, n)),
-                    "Title": _formula_safe(title.slice(start, n)),
-                    "Description": _formula_safe(description.slice(start, n)),
-                    "Currency": pa.array(["GBP"] * n, pa.string()),
-                    "Amount Awarded": number_text(amounts.slice(start, n), plain_number),
-                    "Award Date": awarded.slice(start, n),
-                    "Planned Dates:Start Date": s,
-                    "Planned Dates:End Date": e,
-                }
-                cells.update({k: pc.take(v, chunk_recipient) for k, v in org_csv.items()})
-                for k, i in zip(keyed, here):
-                    cells.update({title_: pc.take(v, i) for title_, v in k.csv.items() if title_ not in cells})
-                for title_ in CSV_COLUMNS:
-                    if title_ not in cells and paths[title_][0] in source:  # dataSource
-                        cells[title_] = pa.array([csv_cell(_get(source, paths[title_]))] * n, pa.string())
-                    elif title_ not in cells:
-                        cells[title_] = pa.array([""] * n, pa.string())
-                csv_out.write(joined(csv_lines([csv_fields(cells[t], "\r\n") for t in CSV_COLUMNS], "\r\n")))
+                csv_out.write(_csv_rows(chunk, n, recipients.csv, recipient, keyed, here, source, paths))
         if json_out:
             if rows:
                 json_out.write(b"\n  ]\n}\n")

@@ -231,43 +231,50 @@ def package_uri(config, published: str) -> str:
     return f"tag:{config.contact_email},{day}:{DOWNLOAD_NAME.removesuffix('.json')}"
 
 
-def _release(contract: dict, config, published: str, organisations: dict, commissioners: dict) -> dict:
-    contract_id = str(contract["contract_id"])
-    ocid = f"{config.ocid_prefix}-{contract_id}"
-    title, description = _text(contract.get("title")), _text(contract.get("description"))
-
+def _buyer_party(config) -> dict:
+    """The council as the buyer party."""
     buyer_id = config.publisher_org_id
-    parties = [{
+    return {
         "id": buyer_id,
         "name": config.publisher_name,
         "identifier": _identifier(buyer_id, config.publisher_name),
         "roles": ["buyer"],
-    }]
+    }
 
-    procuring = None
+
+def _procuring_entity(contract: dict, config, parties: list[dict], commissioners: dict) -> dict | None:
+    """When the commissioner is a body of its own (SEPARATE_COMMISSIONERS), its procuringEntity role
+    (a new party, or a role of the buyer's) and the tender's reference to it; else None."""
+    buyer_id = config.publisher_org_id
     commissioner = commissioners.get(_text(contract.get("commissioner_id")) or "")
-    if commissioner and _text(commissioner.get("commissioner_type")) in SEPARATE_COMMISSIONERS:
-        body_org_id = _text(commissioner.get("org_id"))
-        body_name = _text(commissioner.get("name")) or str(commissioner["commissioner_id"])
-        if body_org_id == buyer_id:
-            parties[0]["roles"].append("procuringEntity")
-            procuring = {"id": buyer_id, "name": config.publisher_name}
-        else:
-            body = {"id": body_org_id or str(commissioner["commissioner_id"]), "name": body_name}
-            if body_org_id:
-                body["identifier"] = _identifier(body_org_id, body_name)
-            body["roles"] = ["procuringEntity"]
-            parties.append(body)
-            procuring = {"id": body["id"], "name": body_name}
+    if not (commissioner and _text(commissioner.get("commissioner_type")) in SEPARATE_COMMISSIONERS):
+        return None
+    body_org_id = _text(commissioner.get("org_id"))
+    body_name = _text(commissioner.get("name")) or str(commissioner["commissioner_id"])
+    if body_org_id == buyer_id:
+        parties[0]["roles"].append("procuringEntity")
+        return {"id": buyer_id, "name": config.publisher_name}
+    body = {"id": body_org_id or str(commissioner["commissioner_id"]), "name": body_name}
+    if body_org_id:
+        body["identifier"] = _identifier(body_org_id, body_name)
+    body["roles"] = ["procuringEntity"]
+    parties.append(body)
+    return {"id": body["id"], "name": body_name}
 
-    supplier_id = str(contract["supplier_org_id"])
+
+def _add_supplier(parties: list[dict], supplier_id: str, organisations: dict) -> dict:
+    """The supplier's party: appended to parties, or its role given to the party already there."""
     existing = next((p for p in parties if p["id"] == supplier_id), None)
     supplier = _supplier_party(supplier_id, organisations.get(supplier_id))
     if existing:  # the supplier is also the buyer or the procuring body
         existing["roles"].append("supplier")
     else:
         parties.append(supplier)
+    return supplier
 
+
+def _tender(contract: dict, contract_id: str, title, description, procuring: dict | None) -> dict:
+    """The minimal tender: the procurement method from our route, and the procuring entity."""
     route = _text(contract.get("procurement_route"))
     tender = {"id": contract_id, "title": title, "description": description, "status": "complete"}
     method = PROCUREMENT_METHOD.get(route or "")
@@ -277,7 +284,12 @@ def _release(contract: dict, config, published: str, organisations: dict, commis
         tender["procurementMethodDetails"] = route
     if procuring:
         tender["procuringEntity"] = procuring
+    return tender
 
+
+def _award_and_contract(contract: dict, contract_id: str, title, description,
+                        supplier: dict) -> tuple[dict, dict]:
+    """The award and the contract: the same period and value."""
     period = {"startDate": _datetime(contract.get("start_date")), "endDate": _datetime(contract.get("end_date"))}
     period = {k: v for k, v in period.items() if v is not None}
     value = _value(contract.get("total_value_gbp"))
@@ -287,7 +299,7 @@ def _release(contract: dict, config, published: str, organisations: dict, commis
         "title": title,
         "status": "active",
         "value": value,
-        "suppliers": [{"id": supplier_id, "name": supplier["name"]}],
+        "suppliers": [{"id": supplier["id"], "name": supplier["name"]}],
         "contractPeriod": period,
     }
     ocds_contract = {
@@ -299,6 +311,19 @@ def _release(contract: dict, config, published: str, organisations: dict, commis
         "period": dict(period),
         "value": dict(value),
     }
+    return award, ocds_contract
+
+
+def _release(contract: dict, config, published: str, organisations: dict, commissioners: dict) -> dict:
+    """One contract's release; its id is the ocid and a digest of the content."""
+    contract_id = str(contract["contract_id"])
+    ocid = f"{config.ocid_prefix}-{contract_id}"
+    title, description = _text(contract.get("title")), _text(contract.get("description"))
+    parties = [_buyer_party(config)]
+    procuring = _procuring_entity(contract, config, parties, commissioners)
+    supplier = _add_supplier(parties, str(contract["supplier_org_id"]), organisations)
+    tender = _tender(contract, contract_id, title, description, procuring)
+    award, ocds_contract = _award_and_contract(contract, contract_id, title, description, supplier)
     release = {
         "ocid": ocid,
         "id": "",
@@ -307,7 +332,7 @@ def _release(contract: dict, config, published: str, organisations: dict, commis
         "tag": ["award", "contract"],
         "initiationType": "tender",
         "parties": parties,
-        "buyer": {"id": buyer_id, "name": config.publisher_name},
+        "buyer": {"id": config.publisher_org_id, "name": config.publisher_name},
         "tender": _drop_empty(tender),
         "awards": [_drop_empty(award)],
         "contracts": [_drop_empty(ocds_contract)],

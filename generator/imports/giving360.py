@@ -337,6 +337,14 @@ def _examples(items: list[str]) -> str:
     return shown + (f" and {len(items) - EXAMPLES:,} more" if len(items) > EXAMPLES else "")
 
 
+class _Skip(Exception):
+    """Raised while mapping a grant that is not imported; the reason ends "Skipped grant N: ..."."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class _Mapper:
     def __init__(self, department_id: str, wards: list[str], local_prefix: str):
 
@@ -523,52 +531,54 @@ class _Mapper:
             "GB-PLA": "local authority",
         }.get(register, "registered charity" if charity else "unregistered community group")
 
-    def grant(self, grant: dict, index: int) -> tuple[dict | None, dict | None, set]:
-        used: set[str] = set()
-        raw_id = _text(grant.get("id"))
-        label = f"grant {index}" + (f" ({show(raw_id)})" if raw_id else "")
-
-        self.pending = []
-
-        def skip(reason: str):
-            self.skipped.append(f"Skipped {label}: {reason}.")
-            self.pending = []
-            return None, None, set()
-
+    def identifier(self, raw_id: str) -> str:
+        """Our grant_id for the grant's Identifier; skips a grant with none, one not 360G-, or a repeat."""
         if not raw_id:
-            return skip("it has no Identifier")
+            raise _Skip("it has no Identifier")
         grant_id = self.grant_id(raw_id)
         if grant_id is None:
-            return skip("its Identifier does not start with 360G- (expected a 360Giving grant identifier such "
+            raise _Skip("its Identifier does not start with 360G- (expected a 360Giving grant identifier such "
                         "as 360G-examplefunder-123)")
         if grant_id in self.grant_ids:
             made = f" (made {grant_id})" if grant_id != raw_id else ""
-            return skip(f"its Identifier{made} is the same as an earlier grant's (expected each grant once)")
-        used.update({"id", "title", "description", "currency", "amountAwarded", "awardDate"})
+            raise _Skip(f"its Identifier{made} is the same as an earlier grant's (expected each grant once)")
+        return grant_id
+
+    def title_and_description(self, grant: dict, grant_id: str) -> tuple[str, str]:
+        """The title (required) and the description (the title when missing)."""
         title = _text(grant.get("title"))
         if not title:
-            return skip("it has no Title")
+            raise _Skip("it has no Title")
         description = _text(grant.get("description"))
         if not description:
             self.change("no-description", grant_id)
             description = title
+        return title, description
+
+    def amount(self, grant: dict, grant_id: str) -> float:
+        """The amount awarded: GBP (or no currency), a number above zero."""
         currency = _text(grant.get("currency")).upper()
         if currency and currency != "GBP":
-            return skip(f"its amount is in {currency} (expected GBP: our amounts are in pounds)")
+            raise _Skip(f"its amount is in {currency} (expected GBP: our amounts are in pounds)")
         if not currency:
             self.change("no-currency", grant_id)
         amount, cleaned = _parse_amount(grant.get("amountAwarded"))
         if amount is None:
             shown = _text(grant.get("amountAwarded"))
-            return skip(f"its Amount Awarded {show(shown)} is not a number" if shown else "it has no Amount Awarded")
+            raise _Skip(f"its Amount Awarded {show(shown)} is not a number" if shown else "it has no Amount Awarded")
         if amount <= 0:
-            return skip(f"its Amount Awarded {plain_number(amount)} is not more than zero")
+            raise _Skip(f"its Amount Awarded {plain_number(amount)} is not more than zero")
         if cleaned:
             self.change("amount-cleaned", grant_id)
+        return amount
+
+    def dates(self, grant: dict, grant_id: str, used: set) -> tuple[str, dict, dict[str, str]]:
+        """The award date (required), the first plannedDates entry, and its start and end dates
+        ("" when missing or not a full date)."""
         award, how = _parse_date(grant.get("awardDate"))
         if award is None:
             shown = _text(grant.get("awardDate"))
-            return skip(f"its Award Date {show(shown)} is not a date (expected YYYY-MM-DD)" if shown
+            raise _Skip(f"its Award Date {show(shown)} is not a date (expected YYYY-MM-DD)" if shown
                         else "it has no Award Date")
         if how:
             self.change(f"date-{how}", grant_id)
@@ -586,47 +596,47 @@ class _Mapper:
             elif how:
                 self.change(f"date-{how}", grant_id)
             dates[key] = value or ""
+        return award, planned, dates
 
-        org, reason = self.organisation(grant, used, grant_id)
-        if org is None:
-            return skip(reason)
-
-        # funding_type: our own classification, else the planned duration.
-        funding_type = ""
+    def funding_type(self, grant: dict, planned: dict, dates: dict[str, str], used: set) -> str:
+        """Our own classification when the grant has one, else from the planned duration."""
         for item in grant.get("classifications") or []:
             if isinstance(item, dict) and _text(item.get("code")).casefold() in FUNDING_TYPE_TITLES:
-                funding_type = _text(item["code"]).casefold()
                 used.update({"classifications/[]/code", "classifications/[]/vocabulary",
                              "classifications/[]/title"})
                 self.funding_types["classification"] += 1
-                break
-        if not funding_type:
-            duration = planned.get("duration")
-            if isinstance(duration, str):
-                duration, _ = _parse_amount(duration)
-            if isinstance(duration, (int, float)) and not isinstance(duration, bool):
-                used.add("plannedDates/[]/duration")
-            else:
-                duration = _months(dates["startDate"], dates["endDate"])
-            funding_type = "short-term innovation" if duration is not None and duration < 12 else "longer-term"
-            self.funding_types[funding_type] += 1
+                return _text(item["code"]).casefold()
+        duration = planned.get("duration")
+        if isinstance(duration, str):
+            duration, _ = _parse_amount(duration)
+        if isinstance(duration, (int, float)) and not isinstance(duration, bool):
+            used.add("plannedDates/[]/duration")
+        else:
+            duration = _months(dates["startDate"], dates["endDate"])
+        funding_type = "short-term innovation" if duration is not None and duration < 12 else "longer-term"
+        self.funding_types[funding_type] += 1
+        return funding_type
 
-        ward = ""
+    def ward(self, grant: dict, org: dict, used: set) -> str:
+        """The first Beneficiary Location naming one of our wards (none for individuals)."""
         for location in grant.get("beneficiaryLocation") or []:
             if isinstance(location, dict) and _text(location.get("name")):
                 used.add("beneficiaryLocation/[]/name")
                 match = self.wards.get(_ward_key(_text(location["name"])))
                 if match and org["organisation_type"] != "individual":
-                    ward = match
-                    break
+                    return match
+        return ""
 
-        programme = ""
+    def programme(self, grant: dict, used: set) -> str:
+        """The first Grant Programme's title (else its code)."""
         for item in grant.get("grantProgramme") or []:
             if isinstance(item, dict):
-                programme = _text(item.get("title")) or _text(item.get("code"))
                 used.add("grantProgramme/[]/title" if _text(item.get("title")) else "grantProgramme/[]/code")
-                break
+                return _text(item.get("title")) or _text(item.get("code"))
+        return ""
 
+    def count_funder(self, grant: dict, used: set) -> None:
+        """Count the grant's first Funding Org for the note (it is not imported)."""
         for funder in grant.get("fundingOrganization") or []:
             if isinstance(funder, dict):
                 used.update({"fundingOrganization/[]/id", "fundingOrganization/[]/name"})
@@ -634,27 +644,56 @@ class _Mapper:
                 ident = "".join(_text(funder.get("id")).split())
                 key = f"{name} ({ident})" if ident else name
                 self.funders[key] = self.funders.get(key, 0) + 1
-                break
+                return
 
-        fields = self.grants_schema
-        row = {
-            "grant_id": grant_id,
-            "title": self.shorten(title, self.field(fields, "title"), "title", grant_id),
-            "description": self.shorten(description, self.field(fields, "description"), "description", grant_id),
-            "programme": self.shorten(programme, self.field(fields, "programme"), "programme", grant_id),
-            "funding_type": funding_type,
-            "recipient_org_id": org["org_id"],
-            "amount_awarded": plain_number(amount),
-            "award_date": award,
-            "planned_start_date": dates["startDate"],
-            "planned_end_date": dates["endDate"],
-            "beneficiary_ward": ward,
-            "department_id": self.department_id,
-        }
+    def check_rows(self, row: dict, org: dict) -> None:
+        """Skip the grant when its row or its organisation's breaks our schemas' rules."""
         for table, values in (("grants", row), ("organisations", org)):
-            problem = _row_problem(fields if table == "grants" else self.orgs_schema, values)
+            problem = _row_problem(self.grants_schema if table == "grants" else self.orgs_schema, values)
             if problem:
-                return skip(f"{problem} (in our {table} data)")
+                raise _Skip(f"{problem} (in our {table} data)")
+
+    def grant(self, grant: dict, index: int) -> tuple[dict | None, dict | None, set]:
+        """One 360Giving grant as (our grants row, its organisations row, the JSON paths used), or
+        (None, None, set()) when it is skipped (the reason noted in self.skipped)."""
+        used: set[str] = set()
+        raw_id = _text(grant.get("id"))
+        label = f"grant {index}" + (f" ({show(raw_id)})" if raw_id else "")
+        self.pending = []
+        try:
+            grant_id = self.identifier(raw_id)
+            used.update({"id", "title", "description", "currency", "amountAwarded", "awardDate"})
+            title, description = self.title_and_description(grant, grant_id)
+            amount = self.amount(grant, grant_id)
+            award, planned, dates = self.dates(grant, grant_id, used)
+            org, reason = self.organisation(grant, used, grant_id)
+            if org is None:
+                raise _Skip(reason)
+            funding_type = self.funding_type(grant, planned, dates, used)
+            ward = self.ward(grant, org, used)
+            programme = self.programme(grant, used)
+            self.count_funder(grant, used)
+            fields = self.grants_schema
+            row = {
+                "grant_id": grant_id,
+                "title": self.shorten(title, self.field(fields, "title"), "title", grant_id),
+                "description": self.shorten(description, self.field(fields, "description"), "description",
+                                            grant_id),
+                "programme": self.shorten(programme, self.field(fields, "programme"), "programme", grant_id),
+                "funding_type": funding_type,
+                "recipient_org_id": org["org_id"],
+                "amount_awarded": plain_number(amount),
+                "award_date": award,
+                "planned_start_date": dates["startDate"],
+                "planned_end_date": dates["endDate"],
+                "beneficiary_ward": ward,
+                "department_id": self.department_id,
+            }
+            self.check_rows(row, org)
+        except _Skip as skipped:
+            self.skipped.append(f"Skipped {label}: {skipped.reason}.")
+            self.pending = []
+            return None, None, set()
         self.grant_ids.add(grant_id)
         for kind, example in self.pending:
             self.changes.setdefault(kind, []).append(example)
