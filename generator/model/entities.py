@@ -1,4 +1,4 @@
-"""Model stage, part two: the site's entities and what each one funds.
+"""Entities: the site's organisations, outcomes, programmes ... and what each one funds.
 
 One entity per organisation, outcome, commissioner, client group, grant
 programme and ward, plus one per contract and commissioning intention. Each

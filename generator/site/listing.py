@@ -57,7 +57,9 @@ def _money(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass
-class Column:
+class Heading:
+    """A list's column heading, and how the column sorts and aligns."""
+
     title: str
     kind: str = "text"  # text, number, date (how the column sorts and aligns)
 
@@ -67,7 +69,7 @@ class RowSet:
     """Ready-made rows of one kind of list: HTML per row and the CSV of its dataset."""
 
     dataset: str
-    columns: list[Column]
+    columns: list[Heading]
     html: np.ndarray  # one "<tr>...</tr>" per row of the dataset, links starting with SITE_ROOT_MARK
     csv_header: str
     csv_lines: np.ndarray  # one CSV line per row, from the source text
@@ -143,9 +145,9 @@ def _contract_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame]
     end, end_key = _dates(c["end_date"])
     value, value_key = _money(c["total_value_gbp"])
     header, lines = _csv_lines(raw["contracts"])
-    return RowSet("contracts", [Column("Contract"), Column("Supplier"), Column("Commissioner"),
-                                Column("Starts", "date"), Column("Ends", "date"),
-                                Column("Total value", "number"), Column("Status")],
+    return RowSet("contracts", [Heading("Contract"), Heading("Supplier"), Heading("Commissioner"),
+                                Heading("Starts", "date"), Heading("Ends", "date"),
+                                Heading("Total value", "number"), Heading("Status")],
                   _assemble([("th", title, None, ""), ("td", supplier, None, ""),
                              ("td", commissioner, None, ""), ("td", start, start_key, ""),
                              ("td", end, end_key, ""), ("td", value, value_key, "num"),
@@ -165,8 +167,8 @@ def _grant_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], e
     awarded, awarded_key = _dates(g["award_date"])
     amount, amount_key = _money(g["amount_awarded"])
     header, lines = _csv_lines(raw["grants"])
-    return RowSet("grants", [Column("Grant"), Column("Recipient"), Column("Programme"), Column("Ward"),
-                             Column("Awarded", "date"), Column("Amount", "number")],
+    return RowSet("grants", [Heading("Grant"), Heading("Recipient"), Heading("Programme"), Heading("Ward"),
+                             Heading("Awarded", "date"), Heading("Amount", "number")],
                   _assemble([("th", title, None, ""), ("td", recipient, None, ""),
                              ("td", programme, None, ""), ("td", ward, None, ""),
                              ("td", awarded, awarded_key, ""), ("td", amount, amount_key, "num")]),
@@ -183,8 +185,8 @@ def _intention_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame
     value, value_key = _money(i["estimated_value_gbp"])
     header, lines = _csv_lines(raw["commissioning_intentions"])
     return RowSet("commissioning_intentions",
-                  [Column("Intention"), Column("Commissioner"), Column("Client group"),
-                   Column("Planned start", "date"), Column("Estimated value", "number"), Column("Status")],
+                  [Heading("Intention"), Heading("Commissioner"), Heading("Client group"),
+                   Heading("Planned start", "date"), Heading("Estimated value", "number"), Heading("Status")],
                   _assemble([("th", title, None, ""), ("td", commissioner, None, ""),
                              ("td", _text(i["client_group"]), None, ""),
                              ("td", planned, planned_key, ""), ("td", value, value_key, "num"),
@@ -201,8 +203,8 @@ def _decision_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame]
     gateway = np.array(["" if pd.isna(v) else str(int(v)) for v in d["gateway"]], dtype=object)
     header, lines = _csv_lines(raw["decisions"])
     return RowSet("decisions",
-                  [Column("Decision"), Column("Decision maker"), Column("Decided", "date"),
-                   Column("Key decision"), Column("Gateway"), Column("Record")],
+                  [Heading("Decision"), Heading("Decision maker"), Heading("Decided", "date"),
+                   Heading("Key decision"), Heading("Gateway"), Heading("Record")],
                   _assemble([("th", title, None, ""), ("td", _text(d["decision_maker"]), None, ""),
                              ("td", decided, decided_key, ""), ("td", key, None, ""),
                              ("td", gateway, None, ""), ("td", _text(d["provenance"]), None, "")]),
@@ -220,8 +222,8 @@ def _organisation_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFr
     gt, gt_key = _money(pd.Series(grants_total))
     header, lines = _csv_lines(raw["organisations"])
     return RowSet("organisations",
-                  [Column("Organisation"), Column("Type"), Column("Contracts", "number"),
-                   Column("Grants", "number"), Column("Based in the borough")],
+                  [Heading("Organisation"), Heading("Type"), Heading("Contracts", "number"),
+                   Heading("Grants", "number"), Heading("Based in the borough")],
                   _assemble([("th", name, None, ""), ("td", _text(o["organisation_type"]), None, ""),
                              ("td", ct, ct_key, "num"), ("td", gt, gt_key, "num"),
                              ("td", np.where(o["based_in_borough"].fillna(False).to_numpy(dtype=bool), "yes", "no"),

@@ -1,4 +1,4 @@
-"""Search stage: a static, sharded search index made from the data itself.
+"""Search: a static, sharded search index made from the data itself.
 
 Why not a crawler. Pagefind (used until December 2026) parsed every built page: at 20k grants it
 took 22 s of a 51 s build, at 100k 111 s and 9 GB of memory, and at 1M grants it ran out of a
