@@ -164,34 +164,34 @@ def _decision_rows(rng: np.random.Generator, gateway: int, day: np.ndarray, titl
     return frame
 
 
-def _decisions(seed: int, contracts: pd.DataFrame, cx: dict, orgs: pd.DataFrame, intentions: pd.DataFrame,
-               grants: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The real decisions, then illustrative Gateway decisions for the contracts and
-    intentions over £100,000 and decisions establishing the largest grant programmes.
-
-    Contracts: Gateway 1 (procurement strategy) 4 to 10 months before the award, except spot
-    purchases; Gateway 2 (contract award) 5 to 14 weeks before the start, except for one
-    contract in MISSING_AWARD_SHARE (the data quality pages show them); Gateway 3 for extended
-    contracts. Intentions: Gateway 1 when in procurement (and Gateway 0 for some over £1m),
-    Gateways 1 and 2 when awarded, Gateway 0 for some planned ones over £1m. No real decision
-    is linked: they concern real contracts, which are not in this fictional data.
-    """
-    rng = np.random.default_rng([seed, DECISIONS_STREAM])
-    ref = _day(REFERENCE_DATE)
-    latest = ref - 45  # decisions are published (and in effect) by the reference date
-    parts: list[pd.DataFrame] = []
-
-    # --- contracts -------------------------------------------------------
-    total = cx["total_pence"] / 100
-    annual = pd.to_numeric(contracts["annual_value_gbp"]).to_numpy()
-    over = np.nonzero(total > GATEWAY_THRESHOLD)[0]
-    missing = rng.choice(over, size=len(over) // MISSING_AWARD_SHARE, replace=False) if len(over) else over
+def _first_term(cx: dict, total: np.ndarray, annual: np.ndarray) -> tuple[np.ndarray, ...]:
+    """End day, value (pounds) and term text ('3 years from 1 April 2024') of each contract's first
+    term, before any extension, with ' to <end>' for the award text and the terminated-early flag."""
     start, end = cx["start"], cx["end"]
     extended = cx["status"] == "extended"
     first_end = np.where(extended, _add_months(end + 1, -12) - 1, end)
     first_end = np.where(first_end > start + 180, first_end, end)
     first_value = np.where(extended & (total - annual > 0), total - annual, total)
     months = np.maximum(1, np.rint((first_end - start + 1) / 30.44)).astype(np.int64)
+    starts, ends = _long_dates(start), _long_dates(first_end)
+    # A contract terminated early was let for longer than it ran: its term is not known here.
+    early = cx["status"] == "terminated early"
+    term = np.where(early, "from " + starts, _term(months) + " from " + starts).astype(object)
+    to_end = np.where(early, "", " to " + ends).astype(object)
+    return first_end, first_value, term, to_end, early
+
+
+def _contract_decisions(rng: np.random.Generator, contracts: pd.DataFrame, cx: dict, orgs: pd.DataFrame,
+                        latest: int) -> list[pd.DataFrame]:
+    """Gateway 1, 2 and 3 decisions for the contracts over GATEWAY_THRESHOLD (see ``_decisions``)."""
+    parts: list[pd.DataFrame] = []
+    total = cx["total_pence"] / 100
+    annual = pd.to_numeric(contracts["annual_value_gbp"]).to_numpy()
+    over = np.nonzero(total > GATEWAY_THRESHOLD)[0]
+    missing = rng.choice(over, size=len(over) // MISSING_AWARD_SHARE, replace=False) if len(over) else over
+    start, end = cx["start"], cx["end"]
+    extended = cx["status"] == "extended"
+    first_end, first_value, term, to_end, early = _first_term(cx, total, annual)
     titles = contracts["title"].to_numpy(dtype=object)
     lower = _obj(t[:1].lower() + t[1:] for t in titles)
     names = dict(zip(orgs["org_id"], orgs["name"]))
@@ -201,11 +201,6 @@ def _decisions(seed: int, contracts: pd.DataFrame, cx: dict, orgs: pd.DataFrame,
     client = contracts["client_group"].to_numpy(dtype=object)
     ids = contracts["contract_id"].to_numpy(dtype=object)
     nhs = np.isin(commissioner, NHS_COMMISSIONERS)
-    starts, ends = _long_dates(start), _long_dates(first_end)
-    # A contract terminated early was let for longer than it ran: its term is not known here.
-    early = cx["status"] == "terminated early"
-    term = np.where(early, "from " + starts, _term(months) + " from " + starts).astype(object)
-    to_end = np.where(early, "", " to " + ends).astype(object)
 
     award = start - rng.integers(35, 100, size=len(start))
     strategy = award - rng.integers(120, 300, size=len(start))
@@ -245,8 +240,12 @@ def _decisions(seed: int, contracts: pd.DataFrame, cx: dict, orgs: pd.DataFrame,
             + _long_dates(end[sel]) + ", at a cost of up to " + _pounds(annual[sel]),
             annual[sel], "value of the extension", _obj(["up to 12 months"] * len(sel)), commissioner[sel],
             client[sel], {"contract_id": ids[sel], "note": "Approves an extension of up to 12 months."}))
+    return parts
 
-    # --- commissioning intentions ----------------------------------------
+
+def _intention_decisions(rng: np.random.Generator, intentions: pd.DataFrame, latest: int) -> list[pd.DataFrame]:
+    """Gateway 0, 1 and 2 decisions for the commissioning intentions (see ``_decisions``)."""
+    parts: list[pd.DataFrame] = []
     value = pd.to_numeric(intentions["estimated_value_gbp"]).to_numpy()
     status = intentions["status"].to_numpy(dtype=object)
     i_start = (intentions["planned_start_date"].to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
@@ -294,8 +293,12 @@ def _decisions(seed: int, contracts: pd.DataFrame, cx: dict, orgs: pd.DataFrame,
         "Contract for " + i_lower[sel] + " awarded for a start on " + _long_dates(i_start[sel]) + ", total value "
         + _pounds(value[sel]) + " | Contract details to be published once signed",
         value[sel], "total contract value", i_term[sel], i_comm[sel], i_client[sel], {"intention_id": i_ids[sel]}))
+    return parts
 
-    # --- grant programmes: the decisions establishing the largest -------------
+
+def _programme_decisions(rng: np.random.Generator, grants: pd.DataFrame) -> list[pd.DataFrame]:
+    """The decisions establishing the four grant programmes with the largest totals."""
+    parts: list[pd.DataFrame] = []
     named = grants[grants["programme"] != ""]
     amounts = pd.to_numeric(named["amount_awarded"])
     totals = amounts.groupby(named["programme"], sort=True).sum().sort_values(ascending=False, kind="mergesort")
@@ -315,8 +318,11 @@ def _decisions(seed: int, contracts: pd.DataFrame, cx: dict, orgs: pd.DataFrame,
             + " over its funding rounds | Funding criteria agreed | Grant awards delegated to the "
             + officers, budget, "budget over the fund's rounds", _obj([""] * len(top)), comm,
             _obj(["other"] * len(top)), {"programme": programme}, cabinet_from=1_000_000))
+    return parts
 
-    # --- together: real first, then illustrative in date order --------------
+
+def _numbered(parts: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The decisions (real first, then the illustrative ones in date order, numbered) and their links."""
     made = pd.concat(parts, ignore_index=True)
     made = made.iloc[np.lexsort((np.arange(len(made)), made["_day"].to_numpy()))].reset_index(drop=True)
     width = max(4, len(str(len(made))))
@@ -331,3 +337,25 @@ def _decisions(seed: int, contracts: pd.DataFrame, cx: dict, orgs: pd.DataFrame,
     })
     decisions = pd.concat([real_decisions(), made[DECISION_COLUMNS]], ignore_index=True)
     return decisions, links[LINK_COLUMNS]
+
+
+def _decisions(seed: int, contracts: pd.DataFrame, cx: dict, orgs: pd.DataFrame, intentions: pd.DataFrame,
+               grants: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The real decisions, then illustrative Gateway decisions for the contracts and
+    intentions over £100,000 and decisions establishing the largest grant programmes.
+
+    Contracts: Gateway 1 (procurement strategy) 4 to 10 months before the award, except spot
+    purchases; Gateway 2 (contract award) 5 to 14 weeks before the start, except for one
+    contract in MISSING_AWARD_SHARE (the data quality pages show them); Gateway 3 for extended
+    contracts. Intentions: Gateway 1 when in procurement (and Gateway 0 for some over £1m),
+    Gateways 1 and 2 when awarded, Gateway 0 for some planned ones over £1m. No real decision
+    is linked: they concern real contracts, which are not in this fictional data.
+    """
+    rng = np.random.default_rng([seed, DECISIONS_STREAM])
+    ref = _day(REFERENCE_DATE)
+    latest = ref - 45  # decisions are published (and in effect) by the reference date
+    parts: list[pd.DataFrame] = []
+    parts += _contract_decisions(rng, contracts, cx, orgs, latest)
+    parts += _intention_decisions(rng, intentions, latest)
+    parts += _programme_decisions(rng, grants)
+    return _numbered(parts)

@@ -162,25 +162,26 @@ def _org_names(rng: np.random.Generator, otype: str, ward: np.ndarray, big: np.n
     return name.astype(object)
 
 
-def _organisations(rng: np.random.Generator, n: int) -> pd.DataFrame:
+def _org_plan(n: int) -> tuple[list[tuple[str, int, float]], int]:
+    """(type, count, share based in the borough) for the drawn organisation types, and the NHS count."""
     n_nhs = min(len(NHS_BODIES), n // 80)
     n_la = 0  # no local authorities: their names would be real organisations with invented money
     n_school = min(200, n // 40)
     counts = _alloc(n - n_nhs - n_la - n_school, [t[1] for t in ORG_TYPES])
-    ward_p = _norm([1.0 + 0.5 * WARD_NEED[w] for w in WARDS])
-
-    parts = []
-    company_needed = 0
     plan = []
     for (otype, _share, p_local), k in zip(ORG_TYPES, counts):
         plan.append((otype, int(k), p_local))
     plan.append(("school", n_school, 0.9))
+    return plan, n_nhs
 
-    # --- register numbers, drawn so that none repeat ----------------------
+
+def _register_numbers(rng: np.random.Generator, plan: list[tuple[str, int, float]]) -> dict:
+    """Register numbers for every organisation type, drawn so that none repeat."""
     n_char = dict((t, k) for t, k, _ in plan)["registered charity"]
     n_cio = dict((t, k) for t, k, _ in plan)["charitable incorporated organisation"]
     n_cbs = dict((t, k) for t, k, _ in plan)["community benefit society"]
     n_ug = dict((t, k) for t, k, _ in plan)["unregistered community group"]
+    n_school = dict((t, k) for t, k, _ in plan)["school"]
     char_company = rng.random(n_char) < 0.3  # charitable companies also have a company number
     company_needed = (
         int(char_company.sum())
@@ -198,90 +199,92 @@ def _organisations(rng: np.random.Generator, n: int) -> pd.DataFrame:
     ug_width = max(5, len(str(2 * n_ug)))
     ug_nums = _unique_from_ranges(rng, [(1, 10 ** ug_width)], n_ug)
     school_nums = _unique_from_ranges(rng, [(900_000, 999_999)], n_school)
-    company_pos = 0
+    return dict(char_company=char_company, char_nums=char_nums, cio_nums=cio_nums, company_nums=company_nums,
+                cbs_nums=cbs_nums, ug_width=ug_width, ug_nums=ug_nums, school_nums=school_nums)
 
-    for otype, k, p_local in plan:
-        if k == 0:
-            continue
-        local = rng.random(k) < p_local
-        ward = np.where(local, _pick(rng, WARDS, k, p=ward_p), "").astype(object)
-        charity_number = np.full(k, "", dtype=object)
-        company_number = np.full(k, "", dtype=object)
-        big = np.zeros(k, dtype=bool)
-        if otype == "registered charity":
-            charity_number = char_nums.astype(str).astype(object)
-            org_id = "GB-CHC-" + charity_number
-            m = int(char_company.sum())
-            company_number[char_company] = _zfill(company_nums[company_pos:company_pos + m], 8)
-            company_pos += m
-            vcs = np.ones(k, dtype=bool)
-            big = rng.random(k) < 0.05
-        elif otype == "charitable incorporated organisation":
-            charity_number = cio_nums.astype(str).astype(object)
-            org_id = "GB-CHC-" + charity_number
-            vcs = np.ones(k, dtype=bool)
-            big = rng.random(k) < 0.01
-        elif otype in ("company limited by guarantee", "private limited company", "community interest company"):
-            company_number = _zfill(company_nums[company_pos:company_pos + k], 8)
-            company_pos += k
-            org_id = "GB-COH-" + company_number
-            if otype == "company limited by guarantee":
-                vcs = rng.random(k) < 0.9
-                big = rng.random(k) < 0.08
-            elif otype == "private limited company":
-                vcs = np.zeros(k, dtype=bool)
-                big = rng.random(k) < 0.25
-            else:
-                vcs = np.ones(k, dtype=bool)
-        elif otype == "community benefit society":
-            company_number = "IP" + _zfill(cbs_nums, 6)
-            org_id = "GB-COH-" + company_number
-            vcs = np.ones(k, dtype=bool)
-        elif otype == "unregistered community group":
-            org_id = "GB-LAE-SWK-UG" + _zfill(ug_nums, ug_width)
-            vcs = np.ones(k, dtype=bool)
-        else:  # school
-            org_id = "GB-EDU-" + school_nums.astype(str).astype(object)
+
+def _org_part(rng: np.random.Generator, otype: str, k: int, p_local: float, ward_p: np.ndarray,
+              nums: dict, company_pos: int) -> tuple[dict, int]:
+    """The columns for the k organisations of one drawn type (without names), and the
+    position reached in the company numbers."""
+    local = rng.random(k) < p_local
+    ward = np.where(local, _pick(rng, WARDS, k, p=ward_p), "").astype(object)
+    charity_number = np.full(k, "", dtype=object)
+    company_number = np.full(k, "", dtype=object)
+    big = np.zeros(k, dtype=bool)
+    char_company, company_nums = nums["char_company"], nums["company_nums"]
+    if otype == "registered charity":
+        charity_number = nums["char_nums"].astype(str).astype(object)
+        org_id = "GB-CHC-" + charity_number
+        m = int(char_company.sum())
+        company_number[char_company] = _zfill(company_nums[company_pos:company_pos + m], 8)
+        company_pos += m
+        vcs = np.ones(k, dtype=bool)
+        big = rng.random(k) < 0.05
+    elif otype == "charitable incorporated organisation":
+        charity_number = nums["cio_nums"].astype(str).astype(object)
+        org_id = "GB-CHC-" + charity_number
+        vcs = np.ones(k, dtype=bool)
+        big = rng.random(k) < 0.01
+    elif otype in ("company limited by guarantee", "private limited company", "community interest company"):
+        company_number = _zfill(company_nums[company_pos:company_pos + k], 8)
+        company_pos += k
+        org_id = "GB-COH-" + company_number
+        if otype == "company limited by guarantee":
+            vcs = rng.random(k) < 0.9
+            big = rng.random(k) < 0.08
+        elif otype == "private limited company":
             vcs = np.zeros(k, dtype=bool)
-        parts.append(
-            dict(
-                org_id=org_id.astype(object),
-                organisation_type=np.full(k, otype, dtype=object),
-                charity_number=charity_number,
-                company_number=company_number,
-                is_vcs=vcs,
-                is_sme=~big,
-                based_in_borough=local,
-                ward=ward,
-                _local=local,
-                _big=big,
-            )
-        )
+            big = rng.random(k) < 0.25
+        else:
+            vcs = np.ones(k, dtype=bool)
+    elif otype == "community benefit society":
+        company_number = "IP" + _zfill(nums["cbs_nums"], 6)
+        org_id = "GB-COH-" + company_number
+        vcs = np.ones(k, dtype=bool)
+    elif otype == "unregistered community group":
+        org_id = "GB-LAE-SWK-UG" + _zfill(nums["ug_nums"], nums["ug_width"])
+        vcs = np.ones(k, dtype=bool)
+    else:  # school
+        org_id = "GB-EDU-" + nums["school_nums"].astype(str).astype(object)
+        vcs = np.zeros(k, dtype=bool)
+    part = dict(
+        org_id=org_id.astype(object),
+        organisation_type=np.full(k, otype, dtype=object),
+        charity_number=charity_number,
+        company_number=company_number,
+        is_vcs=vcs,
+        is_sme=~big,
+        based_in_borough=local,
+        ward=ward,
+        _local=local,
+        _big=big,
+    )
+    return part, company_pos
 
-    # NHS bodies and local authorities: fixed fictional / public names
-    if n_nhs:
-        sel = sorted(rng.choice(len(NHS_BODIES), size=n_nhs, replace=False).tolist())
-        local = rng.random(n_nhs) < 0.5
-        parts.append(
-            dict(
-                org_id=_obj(["GB-NHS-" + NHS_BODIES[i][0] for i in sel]),
-                organisation_type=np.full(n_nhs, "NHS body", dtype=object),
-                charity_number=np.full(n_nhs, "", dtype=object),
-                company_number=np.full(n_nhs, "", dtype=object),
-                is_vcs=np.zeros(n_nhs, dtype=bool),
-                is_sme=np.zeros(n_nhs, dtype=bool),
-                based_in_borough=local,
-                ward=np.where(local, _pick(rng, WARDS, n_nhs), "").astype(object),
-                name=_obj([NHS_BODIES[i][1] for i in sel]),
-            )
-        )
 
-    # --- names: generate, then re-draw any duplicates until all are unique --
+def _nhs_part(rng: np.random.Generator, n_nhs: int) -> dict:
+    """NHS bodies, with their fixed names from NHS_BODIES."""
+    sel = sorted(rng.choice(len(NHS_BODIES), size=n_nhs, replace=False).tolist())
+    local = rng.random(n_nhs) < 0.5
+    return dict(
+        org_id=_obj(["GB-NHS-" + NHS_BODIES[i][0] for i in sel]),
+        organisation_type=np.full(n_nhs, "NHS body", dtype=object),
+        charity_number=np.full(n_nhs, "", dtype=object),
+        company_number=np.full(n_nhs, "", dtype=object),
+        is_vcs=np.zeros(n_nhs, dtype=bool),
+        is_sme=np.zeros(n_nhs, dtype=bool),
+        based_in_borough=local,
+        ward=np.where(local, _pick(rng, WARDS, n_nhs), "").astype(object),
+        name=_obj([NHS_BODIES[i][1] for i in sel]),
+    )
+
+
+def _name_parts(rng: np.random.Generator, parts: list[dict]) -> None:
+    """Name the organisations of every part (in place), then re-draw any duplicates until all are unique."""
     for part in parts:
         if "name" not in part:
             part["name"] = _org_names(rng, part["organisation_type"][0], part["ward"], part["_big"], ext=False)
-    fixed_cols = ["org_id", "name", "organisation_type", "charity_number", "company_number",
-                  "is_vcs", "is_sme", "based_in_borough", "ward"]
     for attempt in range(12):
         all_names = pd.Series(np.concatenate([p["name"] for p in parts]))
         dup = all_names.duplicated(keep="first").to_numpy()
@@ -302,6 +305,28 @@ def _organisations(rng: np.random.Generator, n: int) -> pd.DataFrame:
             else:  # last resort, only reachable at very large sizes
                 idx = np.nonzero(d)[0]
                 part["name"][idx] = part["name"][idx] + " (" + (idx + 2).astype(str).astype(object) + ")"
+
+
+def _organisations(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """The organisations table: n fictional organisations with unique names and ids, sorted by id."""
+    plan, n_nhs = _org_plan(n)
+    ward_p = _norm([1.0 + 0.5 * WARD_NEED[w] for w in WARDS])
+    nums = _register_numbers(rng, plan)
+
+    parts = []
+    company_pos = 0
+    for otype, k, p_local in plan:
+        if k == 0:
+            continue
+        part, company_pos = _org_part(rng, otype, k, p_local, ward_p, nums, company_pos)
+        parts.append(part)
+    # NHS bodies and local authorities: fixed fictional / public names
+    if n_nhs:
+        parts.append(_nhs_part(rng, n_nhs))
+
+    _name_parts(rng, parts)
+    fixed_cols = ["org_id", "name", "organisation_type", "charity_number", "company_number",
+                  "is_vcs", "is_sme", "based_in_borough", "ward"]
     df = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in fixed_cols})
     for c in ("is_vcs", "is_sme", "based_in_borough"):
         df[c] = _yesno(df[c].to_numpy())
@@ -355,12 +380,10 @@ def _routes(rng: np.random.Generator, total_gbp: np.ndarray, client: np.ndarray,
     return out
 
 
-def _contracts(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    ref = _day(REFERENCE_DATE)
+def _contract_services(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
+    """Catalogue entry, commissioner, supplier kind, median annual value and client group of each contract."""
     cat_w = _norm([c[6] for c in CATALOGUE])
     entry = rng.choice(len(CATALOGUE), size=n, p=cat_w)
-
-    # commissioner, client group, supplier kind, value
     commissioner = np.empty(n, dtype=object)
     kind = np.empty(n, dtype=object)
     median = np.empty(n, dtype=float)
@@ -377,8 +400,15 @@ def _contracts(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd
     # a few contracts outside the catalogue's usual client group
     other = (rng.random(n) < 0.04) & ~np.isin(commissioner, ["SWK-PCT", "NHS"])
     client[other] = OT
+    return entry, commissioner, kind, median, client
 
-    # value: a typical annual value for the service, times a term of 1 to 7 years
+
+def _contract_values(rng: np.random.Generator, n: int, entry: np.ndarray,
+                     median: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Pilot flag, term in months, spot-purchase flag, total value in pence and in pounds.
+
+    The value is a typical annual value for the service times a term of 1 to 7 years.
+    """
     annual = median / 4.0 * rng.lognormal(0.0, 0.6, size=n)
     pilot = rng.random(n) < 0.08  # small pilots and one-off call-offs
     annual[pilot] *= rng.uniform(0.04, 0.25, size=int(pilot.sum()))
@@ -404,8 +434,11 @@ def _contracts(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd
     small = total_pence < 1_000_000  # nothing below about £10,000 is published as a contract
     total_pence[small] = rng.integers(100, 250, size=int(small.sum())) * 10_000
     tg = total_pence / 100
+    return pilot, term, spot, total_pence, tg
 
-    # start dates 2017-04-01 .. 2026-09-30, mostly on the first of a month
+
+def _contract_starts(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Start days from 2017-04-01 to 2026-09-30, mostly on the first of a month."""
     fy = 2017 + rng.choice(10, size=n, p=_norm([3, 3, 4, 4, 5, 6, 7, 8, 9, 5]))
     fy_start = np.array([_day(f"{y}-04-01") for y in range(2017, 2027)], dtype=np.int64)[fy - 2017]
     how = rng.random(n)
@@ -413,12 +446,19 @@ def _contracts(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd
     month_off = np.floor(rng.random(n) * span).astype(np.int64)
     day_off = np.floor(rng.random(n) * np.where(fy == 2026, 183, 365)).astype(np.int64)
     start = np.where(how < 0.45, fy_start, np.where(how < 0.85, _add_months(fy_start, month_off), fy_start + day_off))
-    start = np.minimum(start, _day("2026-09-30"))
+    return np.minimum(start, _day("2026-09-30"))
 
+
+def _contract_status(rng: np.random.Generator, n: int, start: np.ndarray, term: np.ndarray,
+                     total_pence: np.ndarray) -> tuple[np.ndarray, ...]:
+    """End day, annual value in pence, status and review day of each contract.
+
+    Extensions add a year's value to ``total_pence``, in place.
+    """
+    ref = _day(REFERENCE_DATE)
     end = _add_months(start, term) - 1
     annual_pence = np.rint(total_pence * 12.0 / term).astype(np.int64)  # never above the total
 
-    # status and extensions
     status = np.where(end < ref, "ended", "live").astype(object)
     ext = (end < ref) & (end >= ref - 330) & (term <= 60) & (rng.random(n) < 0.35)
     end[ext] = _add_months(end[ext] + 1, 12) - 1
@@ -430,13 +470,13 @@ def _contracts(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd
     end[term_early] = start[term_early] + np.floor(frac[term_early] * (end[term_early] - start[term_early])).astype(np.int64)
     status[term_early] = "terminated early"
     review = np.maximum(start, _add_months(end + 1, -6) - 1)
+    return end, annual_pence, status, review
 
-    # NHS partner: the CCG before 1 July 2022, the ICB from then on
-    nhs = commissioner == "NHS"
-    commissioner[nhs & (start < _day(NHS_CHANGEOVER))] = "NHS-SWK-CCG"
-    commissioner[nhs & (start >= _day(NHS_CHANGEOVER))] = "NHS-SEL-ICB"
 
-    # suppliers
+def _contract_suppliers(rng: np.random.Generator, n: int, orgs: pd.DataFrame, kind: np.ndarray,
+                        tg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Supplier (row of orgs) and supplier kind of each contract, falling back to a kind
+    that exists when a small sample has no organisation of the wanted kind."""
     otype = orgs["organisation_type"].to_numpy()
     is_sme = orgs["is_sme"].to_numpy() == "yes"
     vcs_mask = np.isin(otype, ["registered charity", "charitable incorporated organisation",
@@ -474,37 +514,68 @@ def _contracts(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd
             supplier[sel] = _draw(rng, pool, k)
     supplier_kind = np.where(np.isin(want, ["vcs", "vcs_big"]), "vcs",
                              np.where(np.isin(want, ["private", "private_big"]), "private", want))
+    return supplier, supplier_kind
 
-    route = _routes(rng, total_pence / 100, client, supplier_kind)
-    route[spot & (rng.random(n) < 0.8)] = "spot purchase"
 
-    # text
+def _contract_titles(rng: np.random.Generator, n: int, entry: np.ndarray, pilot: np.ndarray,
+                     spot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Titles (the catalogue's, some with an area or '(pilot)') and descriptions."""
     titles = _obj([c[0] for c in CATALOGUE])[entry]
     suffix = (rng.random(n) < 0.35) & ~pilot
     titles[suffix] = titles[suffix] + _pick(rng, AREA_SUFFIXES[:-1], int(suffix.sum()))
     pilot_title = pilot & (rng.random(n) < 0.6) & ~spot
     titles[pilot_title] = titles[pilot_title] + " (pilot)"
     descs = _obj([c[1] for c in CATALOGUE])[entry]
+    return titles, descs
 
+
+def _social_value(rng: np.random.Generator, k: int) -> np.ndarray:
+    """k social value commitments: one or two templates with their numbers filled in."""
+    tmpl = _pick(rng, SOCIAL_VALUE, k)
+    tmpl2 = _pick(rng, SOCIAL_VALUE, k)
+    two = (rng.random(k) < 0.4) & (tmpl2 != tmpl)
+    text = np.where(two, tmpl + " " + tmpl2, tmpl).astype(object)
+    nums = rng.integers(2, 9, size=k).astype(str)
+    pct = (rng.integers(5, 13, size=k) * 5).astype(str)
+    hrs = (rng.integers(2, 21, size=k) * 50).astype(str)
+    return _obj(
+        t.replace("{n}", a).replace("{p}", b).replace("{h}", c) for t, a, b, c in zip(text, nums, pct, hrs)
+    )
+
+
+def _contract_commitments(rng: np.random.Generator, n: int, supplier_kind: np.ndarray, tg: np.ndarray,
+                          total_pence: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """London Living Wage flag, social value commitments and irrecoverable VAT (pence)."""
     llw = rng.random(n) < np.where(supplier_kind == "private", 0.8, 0.93)
     p_sv = np.select([tg >= 500_000, tg >= 100_000], [0.85, 0.6], 0.35)
     has_sv = rng.random(n) < p_sv
     sv = np.full(n, "", dtype=object)
     k = int(has_sv.sum())
     if k:
-        tmpl = _pick(rng, SOCIAL_VALUE, k)
-        tmpl2 = _pick(rng, SOCIAL_VALUE, k)
-        two = (rng.random(k) < 0.4) & (tmpl2 != tmpl)
-        text = np.where(two, tmpl + " " + tmpl2, tmpl).astype(object)
-        nums = rng.integers(2, 9, size=k).astype(str)
-        pct = (rng.integers(5, 13, size=k) * 5).astype(str)
-        hrs = (rng.integers(2, 21, size=k) * 50).astype(str)
-        sv[has_sv] = _obj(
-            t.replace("{n}", a).replace("{p}", b).replace("{h}", c) for t, a, b, c in zip(text, nums, pct, hrs)
-        )
+        sv[has_sv] = _social_value(rng, k)
     vat = np.zeros(n, dtype=np.int64)
     has_vat = rng.random(n) < 0.05
     vat[has_vat] = np.rint(total_pence[has_vat] * rng.uniform(0.005, 0.04, size=int(has_vat.sum())))
+    return llw, sv, vat
+
+
+def _contracts(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The contracts table, in start order, and the arrays later tables draw on (in the same order)."""
+    entry, commissioner, kind, median, client = _contract_services(rng, n)
+    pilot, term, spot, total_pence, tg = _contract_values(rng, n, entry, median)
+    start = _contract_starts(rng, n)
+    end, annual_pence, status, review = _contract_status(rng, n, start, term, total_pence)
+
+    # NHS partner: the CCG before 1 July 2022, the ICB from then on
+    nhs = commissioner == "NHS"
+    commissioner[nhs & (start < _day(NHS_CHANGEOVER))] = "NHS-SWK-CCG"
+    commissioner[nhs & (start >= _day(NHS_CHANGEOVER))] = "NHS-SEL-ICB"
+
+    supplier, supplier_kind = _contract_suppliers(rng, n, orgs, kind, tg)
+    route = _routes(rng, total_pence / 100, client, supplier_kind)
+    route[spot & (rng.random(n) < 0.8)] = "spot purchase"
+    titles, descs = _contract_titles(rng, n, entry, pilot, spot)
+    llw, sv, vat = _contract_commitments(rng, n, supplier_kind, tg, total_pence)
 
     # order chronologically, then number
     order = np.lexsort((rng.random(n), start))
@@ -538,13 +609,22 @@ def _contracts(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd
 # ---------------------------------------------------------------------------
 
 
-def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    first, last = _day("2021-04-01"), _day("2026-03-31")
-    n_prog = len(PROGRAMMES)
-    pw = np.array([p["w"] for p in PROGRAMMES], dtype=float)
-    prog = rng.choice(n_prog, size=n, p=pw / pw.sum())
-    prog[rng.choice(n, size=int(round(n * P_NO_PROGRAMME)), replace=False)] = n_prog  # no programme recorded
+def _round_days(p: dict, first: int, last: int) -> np.ndarray:
+    """The days a programme's funding rounds open, inside the five financial years."""
+    rounds = []
+    for fy in p["fys"]:
+        for mo, dd in p["rounds"]:
+            y = fy if mo >= 4 else fy + 1
+            d = _day(f"{y}-{mo:02d}-{dd:02d}")
+            if first <= d <= last:
+                rounds.append(d)
+    return np.array(rounds, dtype=np.int64)
 
+
+def _grant_terms(rng: np.random.Generator, n: int, prog: np.ndarray, first: int,
+                 last: int) -> tuple[np.ndarray, ...]:
+    """Award day, amount (pounds, unrounded), longer-term flag, months and department of each
+    grant, from its programme's rounds and ranges (or generic ones when there is no programme)."""
     award = np.empty(n, dtype=np.int64)
     amount = np.empty(n, dtype=float)
     longer = np.empty(n, dtype=bool)
@@ -563,14 +643,7 @@ def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.Da
             m_short = rng.choice([3, 6, 12], size=k, p=[0.3, 0.4, 0.3])
             dept[sel] = _pick(rng, COUNCIL_DEPARTMENTS, k, p=[0.3, 0.35, 0.1, 0.15, 0.1])
         else:
-            rounds = []
-            for fy in p["fys"]:
-                for mo, dd in p["rounds"]:
-                    y = fy if mo >= 4 else fy + 1
-                    d = _day(f"{y}-{mo:02d}-{dd:02d}")
-                    if first <= d <= last:
-                        rounds.append(d)
-            rounds = np.array(rounds, dtype=np.int64)
+            rounds = _round_days(p, first, last)
             award[sel] = rounds[rng.integers(0, len(rounds), size=k)] + rng.integers(0, 15, size=k)
             amount[sel] = np.clip(rng.lognormal(np.log(p["median"]), p["sigma"], size=k), p["lo"], p["hi"])
             longer[sel] = rng.random(k) < p["p_long"]
@@ -582,22 +655,31 @@ def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.Da
     wd = _weekday(award)
     award = award - np.where(wd == 5, 1, np.where(wd == 6, 2, 0))
     award = np.clip(award, first, last)
+    return award, amount, longer, months, dept
 
-    # amounts: round numbers, with a minimum of £500
+
+def _grant_pence(rng: np.random.Generator, n: int, amount: np.ndarray) -> np.ndarray:
+    """Amounts in pence: round numbers, with a minimum of £500."""
     style = rng.random(n)
     step = np.where(amount < 1000, 50, np.where(amount < 10_000, 100, 500))
     pence = np.where(style < 0.93, np.rint(amount / step) * step * 100, np.rint(amount * 2) * 50).astype(np.int64)
-    pence = np.maximum(pence, 50_000)
+    return np.maximum(pence, 50_000)
 
-    # planned dates
+
+def _grant_dates(rng: np.random.Generator, n: int, award: np.ndarray, longer: np.ndarray,
+                 months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Planned start and end days."""
     start = np.where(
         longer,
         _add_months(_first_of_month(award), 1 + rng.choice(3, size=n, p=[0.6, 0.3, 0.1])),
         award + rng.integers(7, 46, size=n),
     )
     end = _add_months(start, months) - 1
+    return start, end
 
-    # recipients
+
+def _grant_recipients(rng: np.random.Generator, n: int, orgs: pd.DataFrame, prog: np.ndarray) -> np.ndarray:
+    """Recipient of each grant (row of orgs): a registered voluntary organisation, a community group or a school."""
     otype = orgs["organisation_type"].to_numpy()
     registered_vcs = np.isin(otype, ["registered charity", "charitable incorporated organisation",
                                      "company limited by guarantee", "community interest company",
@@ -620,8 +702,12 @@ def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.Da
         k = int(sel.sum())
         if k:
             recipient[sel] = _draw(rng, pool, k)
+    return recipient
 
-    # beneficiary ward: ~80 % have one, often the recipient's own ward
+
+def _grant_wards(rng: np.random.Generator, n: int, orgs: pd.DataFrame,
+                 recipient: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Beneficiary ward ('' for about a fifth, often the recipient's own ward) and whether there is one."""
     org_ward = orgs["ward"].to_numpy()[recipient]
     has_ward = rng.random(n) < 0.8
     ward_p = _norm([1.0 + 0.6 * WARD_NEED[w] for w in WARDS])
@@ -629,8 +715,38 @@ def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.Da
     use_own = (org_ward != "") & (rng.random(n) < 0.75)
     ward = np.where(use_own, org_ward, ward).astype(object)
     ward[~has_ward] = ""
+    return ward, has_ward
 
-    # titles and descriptions, from the programme's word lists
+
+def _grant_text(rng: np.random.Generator, p: dict, k: int, wt: np.ndarray, wdsc: np.ndarray, bw: np.ndarray,
+                mstr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Titles and descriptions for k grants of one programme, from its word lists and three templates each."""
+    act = _pick(rng, p["activities"], k)
+    grp = _pick(rng, p["groups"], k)
+    aim = _pick(rng, p["aims"], k)
+    t = rng.integers(0, 3, size=k)
+    d = rng.integers(0, 3, size=k)
+    tt = np.empty(k, dtype=object)
+    dd = np.empty(k, dtype=object)
+    j = t == 0  # build each template only for the rows that use it
+    tt[j] = act[j] + " for " + grp[j]
+    j = t == 1
+    tt[j] = act[j] + np.where(bw[j], " across Southwark", wt[j])
+    j = t == 2
+    tt[j] = act[j] + " for " + grp[j] + wt[j]
+    j = d == 0
+    dd[j] = "A " + mstr[j] + "-month grant to " + aim[j] + ", working with " + grp[j] + wdsc[j] + "."
+    j = d == 1
+    dd[j] = act[j] + " to " + aim[j] + wdsc[j] + "."
+    j = d == 2
+    dd[j] = ("A contribution towards staff and running costs to " + aim[j] + ". The work will reach "
+             + grp[j] + wdsc[j] + ".")
+    return tt, dd
+
+
+def _grant_texts(rng: np.random.Generator, n: int, prog: np.ndarray, ward: np.ndarray, has_ward: np.ndarray,
+                 months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Titles and descriptions of all grants, some descriptions with an extra sentence."""
     title = np.empty(n, dtype=object)
     desc = np.empty(n, dtype=object)
     borough = ~has_ward
@@ -646,32 +762,27 @@ def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.Da
         k = int(sel.sum())
         if not k:
             continue
-        act = _pick(rng, p["activities"], k)
-        grp = _pick(rng, p["groups"], k)
-        aim = _pick(rng, p["aims"], k)
-        wt, wdsc, bw = where_t[sel], where_d[sel], borough[sel]
         mstr = months[sel].astype(str).astype(object)
-        t = rng.integers(0, 3, size=k)
-        d = rng.integers(0, 3, size=k)
-        tt = np.empty(k, dtype=object)
-        dd = np.empty(k, dtype=object)
-        j = t == 0  # build each template only for the rows that use it
-        tt[j] = act[j] + " for " + grp[j]
-        j = t == 1
-        tt[j] = act[j] + np.where(bw[j], " across Southwark", wt[j])
-        j = t == 2
-        tt[j] = act[j] + " for " + grp[j] + wt[j]
-        j = d == 0
-        dd[j] = "A " + mstr[j] + "-month grant to " + aim[j] + ", working with " + grp[j] + wdsc[j] + "."
-        j = d == 1
-        dd[j] = act[j] + " to " + aim[j] + wdsc[j] + "."
-        j = d == 2
-        dd[j] = ("A contribution towards staff and running costs to " + aim[j] + ". The work will reach "
-                 + grp[j] + wdsc[j] + ".")
-        title[sel] = tt
-        desc[sel] = dd
+        title[sel], desc[sel] = _grant_text(rng, p, k, where_t[sel], where_d[sel], borough[sel], mstr)
     extra = rng.random(n) < 0.45
     desc[extra] = desc[extra] + " " + _pick(rng, GRANT_EXTRAS, int(extra.sum()))
+    return title, desc
+
+
+def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The grants table, in award order, and each grant's programme index (len(PROGRAMMES) for none)."""
+    first, last = _day("2021-04-01"), _day("2026-03-31")
+    n_prog = len(PROGRAMMES)
+    pw = np.array([p["w"] for p in PROGRAMMES], dtype=float)
+    prog = rng.choice(n_prog, size=n, p=pw / pw.sum())
+    prog[rng.choice(n, size=int(round(n * P_NO_PROGRAMME)), replace=False)] = n_prog  # no programme recorded
+
+    award, amount, longer, months, dept = _grant_terms(rng, n, prog, first, last)
+    pence = _grant_pence(rng, n, amount)
+    start, end = _grant_dates(rng, n, award, longer, months)
+    recipient = _grant_recipients(rng, n, orgs, prog)
+    ward, has_ward = _grant_wards(rng, n, orgs, recipient)
+    title, desc = _grant_texts(rng, n, prog, ward, has_ward, months)
 
     programme = _obj([p["name"] for p in PROGRAMMES] + [""])[prog]
     funding_type = np.where(longer, "longer-term", "short-term innovation").astype(object)
@@ -701,28 +812,40 @@ def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.Da
 # ---------------------------------------------------------------------------
 
 
-def _intentions(rng: np.random.Generator, n: int, contracts: pd.DataFrame, cx: dict) -> pd.DataFrame:
-    ref = _day(REFERENCE_DATE)
-    lo, hi = _day("2026-12-01"), _day("2029-03-31")
-    next_start = cx["end"] + 1
-    cand = np.nonzero(np.isin(cx["status"], ["live", "extended"]) & (next_start >= lo) & (next_start <= hi))[0]
+def _replaced_contracts(rng: np.random.Generator, n: int, next_start: np.ndarray, status: np.ndarray,
+                        lo: int, hi: int) -> np.ndarray:
+    """Contracts (sorted positions) that intentions will replace: live or extended ones ending
+    so that the next starts between lo and hi, the sooner the likelier; up to 45 % of n."""
+    cand = np.nonzero(np.isin(status, ["live", "extended"]) & (next_start >= lo) & (next_start <= hi))[0]
     n_rep = min(len(cand), int(round(n * 0.45)))
     if n_rep:
         w = 1.0 / (1.0 + (next_start[cand] - lo) / 180.0) ** 1.5
         rep = np.sort(rng.choice(cand, size=n_rep, replace=False, p=w / w.sum()))
     else:
         rep = np.zeros(0, dtype=np.int64)
-    n_new = n - n_rep
+    return rep
 
-    entry = np.concatenate([cx["entry"][rep], rng.choice(len(CATALOGUE), size=n_new, p=_norm([c[6] for c in CATALOGUE]))])
+
+def _intention_starts(rng: np.random.Generator, n: int, replaced_start: np.ndarray, lo: int,
+                      hi: int) -> np.ndarray:
+    """Planned start days: the day after the replaced contract ends, or for new services
+    an April or the first of a month between lo and hi."""
+    n_rep = len(replaced_start)
+    n_new = n - n_rep
     start = np.empty(n, dtype=np.int64)
-    start[:n_rep] = next_start[rep]
+    start[:n_rep] = replaced_start
     fy = rng.choice([2027, 2028], size=n_new, p=[0.6, 0.4])
     april = np.array([_day(f"{y}-04-01") for y in (2027, 2028)], dtype=np.int64)[fy - 2027]
     new_start = np.where(rng.random(n_new) < 0.45, april,
                          _first_of_month(rng.integers(lo, hi + 1, size=n_new)))
     start[n_rep:] = np.clip(new_start, lo, hi)
+    return start
 
+
+def _intention_owners(rng: np.random.Generator, n: int, entry: np.ndarray, rep: np.ndarray,
+                      contracts: pd.DataFrame, cx: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Commissioner and client group: the replaced contract's, or drawn from the catalogue entry."""
+    n_rep = len(rep)
     commissioner = np.empty(n, dtype=object)
     commissioner[:n_rep] = cx["commissioner"][rep]
     client = np.empty(n, dtype=object)
@@ -734,24 +857,28 @@ def _intentions(rng: np.random.Generator, n: int, contracts: pd.DataFrame, cx: d
         commissioner[sel] = _pick(rng, list(comms), int(sel.sum()), p=list(comms.values()))
         client[sel] = CATALOGUE[e][2]
     commissioner[np.isin(commissioner, ["NHS", "NHS-SWK-CCG"])] = "NHS-SEL-ICB"
+    return commissioner, client
 
+
+def _intention_values(rng: np.random.Generator, n: int, entry: np.ndarray, rep: np.ndarray,
+                      cx: dict) -> np.ndarray:
+    """Estimated values in pounds, rounded, at least £10,000: near the replaced contract's
+    total, or around the catalogue entry's median."""
+    n_rep = len(rep)
+    n_new = n - n_rep
     value = np.empty(n, dtype=float)
     value[:n_rep] = cx["total_pence"][rep] / 100 * rng.uniform(0.85, 1.3, size=n_rep)
     value[n_rep:] = np.array([CATALOGUE[e][4] for e in entry[n_rep:]]) * rng.lognormal(0, 0.6, size=n_new)
     value = np.where(value >= 100_000, np.rint(value / 10_000) * 10_000, np.rint(value / 1_000) * 1_000)
-    value = np.maximum(value, 10_000)
+    return np.maximum(value, 10_000)
 
-    supp_kind = _obj(max(CATALOGUE[e][5], key=CATALOGUE[e][5].get) for e in entry)
-    route = _routes(rng, value, client, supp_kind)
 
-    soon = start < ref + 270
-    status = np.where(
-        soon,
-        _pick(rng, ["in procurement", "awarded", "planned", "deferred"], n, p=[0.55, 0.15, 0.25, 0.05]),
-        _pick(rng, ["planned", "in procurement", "deferred", "cancelled", "awarded"], n,
-              p=[0.7, 0.12, 0.1, 0.05, 0.03]),
-    ).astype(object)
-
+def _intention_texts(rng: np.random.Generator, n: int, entry: np.ndarray, rep: np.ndarray,
+                     contracts: pd.DataFrame, cx: dict, commissioner: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Title, description (naming the contract replaced, or a reason for a new service) and
+    the id of the contract replaced ('' for none)."""
+    n_rep = len(rep)
+    n_new = n - n_rep
     title = _obj(CATALOGUE[e][0] for e in entry)
     title[:n_rep] = pd.Series(contracts["title"].to_numpy()[rep], dtype=object).str.replace(
         " (pilot)", "", regex=False).to_numpy(dtype=object)
@@ -767,6 +894,36 @@ def _intentions(rng: np.random.Generator, n: int, contracts: pd.DataFrame, cx: d
         pooled = (reason == INTENTION_REASONS[4]) & ~joint
         reason[pooled] = _pick(rng, INTENTION_REASONS[:4] + INTENTION_REASONS[5:], int(pooled.sum()))
         desc[n_rep:] = desc[n_rep:] + " " + reason
+    return title, desc, replaces
+
+
+def _intentions(rng: np.random.Generator, n: int, contracts: pd.DataFrame, cx: dict) -> pd.DataFrame:
+    """The commissioning intentions table, in planned start order: about 45 % replace contracts
+    ending from December 2026 to March 2029, the rest are new services from the catalogue."""
+    ref = _day(REFERENCE_DATE)
+    lo, hi = _day("2026-12-01"), _day("2029-03-31")
+    next_start = cx["end"] + 1
+    rep = _replaced_contracts(rng, n, next_start, cx["status"], lo, hi)
+    n_rep = len(rep)
+    n_new = n - n_rep
+
+    entry = np.concatenate([cx["entry"][rep], rng.choice(len(CATALOGUE), size=n_new, p=_norm([c[6] for c in CATALOGUE]))])
+    start = _intention_starts(rng, n, next_start[rep], lo, hi)
+    commissioner, client = _intention_owners(rng, n, entry, rep, contracts, cx)
+    value = _intention_values(rng, n, entry, rep, cx)
+
+    supp_kind = _obj(max(CATALOGUE[e][5], key=CATALOGUE[e][5].get) for e in entry)
+    route = _routes(rng, value, client, supp_kind)
+
+    soon = start < ref + 270
+    status = np.where(
+        soon,
+        _pick(rng, ["in procurement", "awarded", "planned", "deferred"], n, p=[0.55, 0.15, 0.25, 0.05]),
+        _pick(rng, ["planned", "in procurement", "deferred", "cancelled", "awarded"], n,
+              p=[0.7, 0.12, 0.1, 0.05, 0.03]),
+    ).astype(object)
+
+    title, desc, replaces = _intention_texts(rng, n, entry, rep, contracts, cx, commissioner)
 
     order = np.lexsort((rng.random(n), start))
     return pd.DataFrame(
