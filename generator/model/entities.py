@@ -185,6 +185,19 @@ def _aligned(contracts: pd.DataFrame, grants: pd.DataFrame, links: pd.DataFrame)
     return aligned
 
 
+def _add_totals(by_kind: dict[str, dict[str, Entity]], contracts: pd.DataFrame, grants: pd.DataFrame,
+                intentions: pd.DataFrame, contract_year: pd.Series, grant_year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Every funding entity's totals and figures by year. Returns the contract and grant values."""
+    contract_value = contracts["total_value_gbp"].to_numpy(dtype=float, na_value=0.0)
+    grant_value = grants["amount_awarded"].to_numpy(dtype=float, na_value=0.0)
+    intention_value = intentions["estimated_value_gbp"].to_numpy(dtype=float, na_value=0.0)
+    cy, gy = contract_year.to_numpy(dtype=object), grant_year.to_numpy(dtype=object)
+    for kind in ("organisation", "outcome", "commissioner", "client-group", "programme", "ward"):
+        for entity in by_kind[kind].values():
+            _totals(entity, contract_value, grant_value, intention_value, cy, gy)
+    return contract_value, grant_value
+
+
 def _organisation_outcomes(organisations: dict[str, Entity], aligned: dict[str, pd.DataFrame], contracts: pd.DataFrame,
                            grants: pd.DataFrame, contract_value: np.ndarray, grant_value: np.ndarray) -> None:
     """The outcomes each organisation's funding is aligned to, with the value aligned, largest first."""
@@ -274,13 +287,7 @@ def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
         {k: i for i, k in enumerate(decision_ids)})
     trails, governs = decision_trails(decisions, tables["decision_links"])
 
-    contract_value = contracts["total_value_gbp"].to_numpy(dtype=float, na_value=0.0)
-    grant_value = grants["amount_awarded"].to_numpy(dtype=float, na_value=0.0)
-    intention_value = intentions["estimated_value_gbp"].to_numpy(dtype=float, na_value=0.0)
-    cy, gy = contract_year.to_numpy(dtype=object), grant_year.to_numpy(dtype=object)
-    for kind in ("organisation", "outcome", "commissioner", "client-group", "programme", "ward"):
-        for entity in by_kind[kind].values():
-            _totals(entity, contract_value, grant_value, intention_value, cy, gy)
+    contract_value, grant_value = _add_totals(by_kind, contracts, grants, intentions, contract_year, grant_year)
 
     _organisation_outcomes(by_kind["organisation"], aligned, contracts, grants, contract_value, grant_value)
     return Entities(by_kind=by_kind, contract_year=contract_year, grant_year=grant_year, aligned=aligned,
