@@ -4,15 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup site test validate serve clean
+.PHONY: setup site test validate serve clean constraints
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-## setup: create .venv and install the project with its test tools
+## setup: create .venv and install the project with its test tools, at the versions in constraints.txt
 setup: $(STAMP)
 
 ## site: set up, validate the bundled data and build the site into site/
@@ -40,3 +40,16 @@ SIZES ?= 20k 100k 1M
 bench: $(STAMP)
 	bash scripts/install-chromium.sh
 	$(PY) benchmarks/run.py --sizes "$(SIZES)"
+
+## constraints: pin constraints.txt to the newest versions pyproject.toml allows (a fresh
+## environment, then every test on it; the file is replaced only when they pass)
+constraints:
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet --upgrade pip
+	.venv-constraints/bin/python -m pip install --quiet -e '.[test]'
+	bash scripts/install-chromium.sh
+	.venv-constraints/bin/python -m pytest -q
+	{ echo "# The exact versions the tests passed with, used by every install (make setup). Refresh: make constraints"; \
+	  .venv-constraints/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .venv-constraints

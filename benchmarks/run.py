@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import functools
 import gzip
 import http.server
@@ -40,9 +41,12 @@ import re
 import resource
 import shutil
 import signal
+import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from pathlib import Path
@@ -303,6 +307,54 @@ class PeakSampler(threading.Thread):
         """The RSS (kB) of the last sample taken at or before `moment`."""
         before = [rss for _, b, _, rss, _ in self.samples if b <= moment]
         return before[-1] if before else (self.samples[0][3] if self.samples else 0)
+
+
+def progress_cost(data: Path, folder: Path, env: dict, runs: int) -> dict:
+    """`python -m generator build --force` in a pseudo-terminal, as a person at a terminal runs it
+    (a line per stage, a bar for the pages and the exports), and the same with --quiet, taking
+    turns `runs` times each after one untimed build per folder (so every timed build replaces a
+    site, as a real one does). Returns the wall times and the output's size."""
+    import pty
+
+    times: dict[str, list[float]] = {"terminal": [], "quiet": []}
+    shown = 0
+    for attempt in range(runs + 1):
+        for mode in ("terminal", "quiet"):
+            cmd = [PYTHON, "-m", "generator", "build", "--data", str(data), "--out", str(folder / f"progress-{mode}"),
+                   "--force"] + (["--quiet"] if mode == "quiet" else [])
+            master, slave = pty.openpty()
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a 100-column terminal
+            started = time.perf_counter()
+            child = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+            os.close(slave)
+            output = b""
+            while True:
+                try:
+                    chunk = os.read(master, 1 << 16)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            child.wait()
+            elapsed = time.perf_counter() - started
+            os.close(master)
+            if child.returncode != 0:
+                return {"status": "failed", "mode": mode, "output": output.decode("utf-8", "replace")[-2000:]}
+            if attempt:  # the first of each is untimed
+                times[mode].append(elapsed)
+                if mode == "terminal":
+                    shown = max(shown, len(output))
+    return {"status": "ok", "terminal_s": times["terminal"], "quiet_s": times["quiet"], "terminal_output_bytes": shown}
+
+
+def progress_line(cost: dict) -> str:
+    if cost.get("status") != "ok":
+        return f"progress: {cost.get('status')} ({cost.get('mode')}): {cost.get('output', '')[-300:]}"
+    terminal, quiet = statistics.median(cost["terminal_s"]), statistics.median(cost["quiet_s"])
+    return (f"progress: the build command on a terminal {terminal:.2f} s, with --quiet {quiet:.2f} s (medians of "
+            f"{len(cost['terminal_s'])} alternating runs each: {terminal / quiet - 1:+.1%}; "
+            f"{cost['terminal_output_bytes']:,} bytes of stage lines and bars)")
 
 
 def maxrss_mb_self() -> float:
@@ -876,6 +928,12 @@ class Bench:
             ours["site_bytes"] = folder_bytes(site)
         record["ours"] = ours
 
+        # What progress costs: the command with its stage lines and bars on a terminal, against --quiet.
+        if grants <= args.progress_max and ours["full"]["status"] == "ok" and self.deadline - time.perf_counter() > 8 * (ours["full"].get("wall_s") or 0) + 60:
+            self.say("  progress on a terminal against --quiet...")
+            record["progress"] = progress_cost(data, folder, self.env, args.progress_runs)
+            self.say("    " + progress_line(record["progress"]))
+
         # The naive baseline.
         base: dict = {}
         descriptor = data / "datapackage.json"
@@ -1216,6 +1274,8 @@ def format_size(record: dict) -> str:
                 f"{browser.get('results_shown')} results for {browser.get('query')!r}")
         elif browser:
             lines.append(f"search in Chromium, {who}: {browser.get('status')} {browser.get('reason', '')}")
+    if record.get("progress"):
+        lines.append(progress_line(record["progress"]))
     full = record.get("ours", {}).get("full", {})
     if full.get("status") == "ok":
         lines.append(f"ours: Python start-up and imports {full['imports_s']:.1f} s; "
@@ -1283,6 +1343,11 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"where to write the figures (default: {DEFAULT_JSON.relative_to(ROOT)})")
     parser.add_argument("--tmp", type=Path, default=None,
                         help="where to make the temporary folder (default: the system's)")
+    parser.add_argument("--progress-max", type=int, default=20_000, metavar="N",
+                        help="measure what progress costs (the build command on a terminal against --quiet) at "
+                             "sizes up to N grants (default: 20000; 0: never)")
+    parser.add_argument("--progress-runs", type=int, default=2, metavar="K",
+                        help="timed runs of each for that measurement (default: 2)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and sites")
     parser.add_argument("--min-free-gb", type=float, default=40,
                         help="remove a measured size's data and sites at once (not at the end of the run) when "

@@ -22,7 +22,6 @@ import argparse
 import filecmp
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile

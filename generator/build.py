@@ -27,6 +27,7 @@ from .findings import Finding, errors
 from .model.datasets import dataset_infos, quality_infos
 from .model.entities import build_entities
 from .model.figures import build_model
+from .progress import Quiet
 from .publish import incremental, releases
 from .publish.swap import MARKER, SwapError, check_out_dir, lock, replace_dir
 from .site import entity_pages, mkdocs, search
@@ -51,25 +52,29 @@ class Result:
 
 
 class _Laps:
-    """The time each stage took, in the order they ran."""
+    """The time each stage took, in the order they ran, told to `progress` as each ends."""
 
-    def __init__(self):
+    def __init__(self, progress: Quiet):
         self.timings: dict[str, float] = {}
         self.clock = time.perf_counter()
+        self.progress = progress
 
     def __call__(self, stage: str) -> None:
         now = time.perf_counter()
         self.timings[stage] = now - self.clock
         self.clock = now
+        self.progress.stage(stage, self.timings[stage])
 
 
 def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None = GENERATED,
-          force: bool = False) -> Result:
+          force: bool = False, progress: Quiet | None = None) -> Result:
     """Validate `data_dir` and build the site into `out_dir`. The generated Markdown is
     kept in `docs_dir` (None: not kept) for inspection and a standalone `mkdocs build`.
     When `out_dir` was built from exactly the same inputs (publish/incremental.py), nothing
-    is done unless `force`."""
-    lap = _Laps()
+    is done unless `force`. `progress` (progress.py) is told each stage as it ends, and the
+    count of long work as it goes."""
+    progress = progress or Quiet()
+    lap = _Laps(progress)
     key = incremental.build_key(data_dir, config.path)
     if not force and incremental.up_to_date(out_dir, key):
         lap("up to date")
@@ -97,7 +102,8 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 # only empty stand-ins inside it: MkDocs checks the links to them, and would copy
                 # gigabytes at 1M grants. They are moved into the site after MkDocs.
                 large = staging / "downloads"
-                downloads, standards, history = _downloads(package, tables, findings, config, docs, large)
+                downloads, standards, history = _downloads(package, tables, findings, config, docs, large,
+                                                           progress.counter("exporting", "datasets"))
                 lap("export")
 
                 # 4. Markdown pages.
@@ -119,7 +125,8 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 # (Making the search index meanwhile, in this process, was tried and was slower: the
                 # workers keep both cores busy, and the index's allocations copy pages they share.
                 # At 1M grants the two took 239 s together, 165 s one after the other.)
-                urls = entity_pages.render_html(explore, site_dir, mkdocs.load_shells(site_dir))
+                urls = entity_pages.render_html(explore, site_dir, mkdocs.load_shells(site_dir),
+                                                on_progress=progress.counter("writing pages", "pages"))
                 mkdocs.remove_shells(site_dir, urls, config.site_url)
                 lap("pages")
 
@@ -137,12 +144,12 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
     return Result(findings=findings, timings=lap.timings)
 
 
-def _downloads(package, tables, findings, config, docs: Path, large: Path) -> tuple[list[Download], list[Download],
-                                                                                      list]:
+def _downloads(package, tables, findings, config, docs: Path, large: Path,
+               on_progress) -> tuple[list[Download], list[Download], list]:
     """Every download (into `large`, with stand-ins in the docs folder), the warnings CSV, the
     standards files, and the releases with their feed. Returns the downloads, the standards
     files and the releases."""
-    downloads = export(package, tables, large)
+    downloads = export(package, tables, large, on_progress=on_progress)
     (docs / DOWNLOADS).mkdir(parents=True)
     write_findings_csv(findings, docs / DOWNLOADS / WARNINGS_CSV)
     standards = export_standards(tables, config, large, today())

@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
                             "annotations (::error file=...,line=...::...) on a pull request")
         p.add_argument("--report", type=Path, metavar="FILE",
                        help="also write every problem to FILE as JSON, grouped by file and check")
+        p.add_argument("--quiet", action="store_true",
+                       help="print only the errors and the last line (no warnings" + (", stages or progress bars)" if out
+                                                                                   else ")"))
         if out:
             p.add_argument("--out", type=Path, default=PROJECT_DIR / "site", metavar="DIR",
                            help="folder to write the site to; replaced only when the new site is complete (default: site/)")
@@ -72,11 +75,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _report(findings, args, stream) -> None:
-    """Print the findings, and write the JSON report when asked."""
+    """Print the findings (only the errors with --quiet), and write the JSON report when asked."""
     from . import report
 
     if args.report:
         report.write_json(findings, args.report)
+    if args.quiet:
+        findings = errors(findings)
     if findings:
         if args.format == "github":
             print(report.as_github(findings), file=stream)
@@ -110,16 +115,20 @@ def cmd_build(args) -> int:
               f"it is up to date. Use --force to build it again.")
         return 0
     from . import build, report
+    from .progress import Progress, Quiet
 
+    progress = Quiet() if args.quiet else Progress()
     try:
         # The Markdown of the default site is kept in site_src/generated/ for a standalone mkdocs build.
         keep = build.GENERATED if args.out.resolve() == (PROJECT_DIR / "site").resolve() else None
-        result = build.build(args.data, args.out, config, docs_dir=keep, force=True)
+        result = build.build(args.data, args.out, config, docs_dir=keep, force=True, progress=progress)
     except build.BuildError as exc:
+        progress.close()
         _report(exc.findings, args, sys.stderr)
         print(f"Build stopped: {report.summary(exc.findings)}. Nothing was published; "
               f"{args.out} is unchanged.", file=sys.stderr)
         return 1
+    progress.close()
     _report(result.findings, args, sys.stdout)
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())

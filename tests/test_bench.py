@@ -45,6 +45,11 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     assert re.search(total, out), out
     assert re.search(rf"rebuild, no change \(command\)\s+{SECONDS}\s+{MEGABYTES}", out), out
     assert "search index (MB)" in out
+    # What progress costs: the command on a terminal against --quiet, each timed twice.
+    assert re.search(r"progress: the build command on a terminal [\d.]+ s, with --quiet [\d.]+ s \(medians of 2 "
+                     r"alternating runs each: [+-][\d.]+%; [\d,]+ bytes of stage lines and bars\)", out), out
+    progress = size["progress"]
+    assert len(progress["terminal_s"]) == len(progress["quiet_s"]) == 2 and progress["terminal_output_bytes"] > 100
 
     # The baseline ran: stock frictionless and the naive site, here extrapolated from samples.
     base = size["baseline"]

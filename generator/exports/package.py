@@ -42,6 +42,7 @@ import traceback
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -234,10 +235,12 @@ def in_parallel(job):
     return wait
 
 
-def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Download]:
+def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path,
+           on_progress: Callable[[int, int], None] | None = None) -> list[Download]:
     """Every dataset as CSV (the source file), XLSX, JSON and Parquet, the yearly CSV files of
     the large datasets, datapackage.json and the package ZIP. Returns the downloads in that
-    order, dataset by dataset."""
+    order, dataset by dataset. `on_progress(done, total)` is called as each dataset's files in
+    this process are written."""
     out_dir.mkdir(parents=True, exist_ok=True)
 
     def spreadsheets() -> None:  # in the child process, when there is one
@@ -258,6 +261,8 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path)
             write_parquet(frame, out_dir / f"{res.name}.parquet", table=table)
             del table
             resources.append({"bytes": csv_path.stat().st_size, "hash": "sha256:" + sha256(csv_path)})
+            if on_progress is not None:
+                on_progress(len(resources), len(package.resources))
         dp_path = out_dir / "datapackage.json"
         write_descriptor(package, dp_path, resources)
         zip_path = out_dir / f"{package.descriptor.get('name', 'datapackage')}.zip"

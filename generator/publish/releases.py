@@ -215,6 +215,11 @@ def history(package: DataPackage) -> list[Release]:
     return list(reversed(releases))
 
 
+def _attribute(text: str) -> str:
+    """Text for a double-quoted XML attribute: &, <, > and " escaped."""
+    return escape(text, {'"': "&quot;"})
+
+
 def atom_feed(releases: list[Release], title: str, site_url: str, page: str = "changes/") -> str:
     """An Atom feed with one entry per release: rows added, removed and changed per dataset."""
     base = site_url.rstrip("/") + "/" if site_url else ""
@@ -222,8 +227,8 @@ def atom_feed(releases: list[Release], title: str, site_url: str, page: str = "c
     updated = releases[0].date.isoformat() + "T00:00:00Z" if releases else "2000-01-01T00:00:00Z"
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
            f"  <title>{escape(title)}: what changed</title>", f"  <id>{escape(feed_id)}</id>",
-           f"  <updated>{updated}</updated>", f'  <link rel="alternate" href="{escape(base + page)}"/>',
-           f'  <link rel="self" href="{escape(base + "feed.xml")}"/>',
+           f"  <updated>{updated}</updated>", f'  <link rel="alternate" href="{_attribute(base + page)}"/>',
+           f'  <link rel="self" href="{_attribute(base + "feed.xml")}"/>',
            "  <author><name>" + escape(title) + "</name></author>"]
     for release in releases:
         added, removed, changed = release.totals
@@ -235,7 +240,7 @@ def atom_feed(releases: list[Release], title: str, site_url: str, page: str = "c
                 f"    <title>Data release of {release.date.day} {release.date:%B %Y}: {escape(summary)}</title>",
                 f"    <id>{escape(feed_id)}#{anchor}</id>",
                 f"    <updated>{release.date.isoformat()}T00:00:00Z</updated>",
-                f'    <link rel="alternate" href="{escape(base + page)}#{anchor}"/>',
+                f'    <link rel="alternate" href="{_attribute(base + page + "#" + anchor)}"/>',
                 f"    <summary>{escape(summary + ' ' + '; '.join(lines))}</summary>",
                 "  </entry>"]
     out.append("</feed>")

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -542,7 +543,8 @@ def render_markdown(w: Writer) -> None:
     w.decision_pages()
 
 
-def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None) -> list[str]:
+def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None,
+                on_progress: Callable[[int, int], None] | None = None) -> list[str]:
     """Phase two, after MkDocs: every entity page and the further pages of long lists,
     as HTML in the site. Returns the URLs written, in the same order whatever `workers`.
 
@@ -551,7 +553,9 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     Each inherits the tables and rows as they are and sends back only the URLs it wrote. The
     jobs go in CHUNKS_PER_WORKER chunks per worker, a new process for each chunk: a process
     copies every page of memory whose objects it touches, so one that lived for the whole
-    stage would end up with a copy of most of this one (12 GB in all at 1M grants)."""
+    stage would end up with a copy of most of this one (12 GB in all at 1M grants).
+    `on_progress(done, total)` is called as the jobs (entities, and further pages of lists) are
+    done: every PROGRESS_EVERY jobs in one process, as each chunk ends with workers."""
     global _JOBS
     w.site_dir, w.shells = site_dir, shells
     # The further pages of the lists on the Markdown pages (phase one), then every entity.
@@ -560,16 +564,24 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     if workers is None:
         workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     workers = max(1, min(workers, len(jobs) // MIN_JOBS))
+    report = on_progress or (lambda done, total: None)
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_jobs(w, jobs)
+        urls = []
+        for start in range(0, len(jobs), PROGRESS_EVERY):
+            urls += _render_jobs(w, jobs[start:start + PROGRESS_EVERY])
+            report(min(start + PROGRESS_EVERY, len(jobs)), len(jobs))
+        return urls
     w.prepare()  # made once here and shared, not once per process
     size = max(MIN_CHUNK, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _JOBS = (w, jobs)
     gc.freeze()  # the collector would otherwise write to every object in every process
     try:
+        done = []
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
-            done = pool.map(_render_chunk, chunks, chunksize=1)
+            for (start, stop), urls in zip(chunks, pool.imap(_render_chunk, chunks, chunksize=1)):
+                done.append(urls)
+                report(stop, len(jobs))
     finally:
         _JOBS = None
         gc.unfreeze()
@@ -582,6 +594,7 @@ CHUNKS_PER_WORKER = 8
 # The fewest pages a new process is started for: each costs a fork and copies again the memory
 # pages it writes (at 20k grants 32 chunks of 580 pages took 3.3 s, 8 of 2,300 2.9 s).
 MIN_CHUNK = 2500
+PROGRESS_EVERY = 1000  # jobs between progress reports when one process writes every page
 _JOBS: tuple | None = None  # (writer, jobs) for the forked workers
 
 

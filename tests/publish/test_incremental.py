@@ -70,3 +70,38 @@ def test_a_folder_without_the_marker_is_never_taken_as_up_to_date(data, tmp_path
     assert not incremental.up_to_date(out, None)
     (data / "datapackage.json").write_text("{not json")
     assert incremental.build_key(data, PROJECT_DIR / "config.yml") is None
+
+
+def test_the_key_holds_every_package_the_build_runs_on_and_no_test_tool():
+    from generator.publish import incremental
+
+    packages = incremental.runtime_packages()
+    # declared, and only reached through another package (mkdocs, Material, pandas, jinja2)
+    assert {"pyarrow", "frictionless", "markupsafe", "tqdm", "markdown", "pymdown-extensions", "pygments",
+            "python-dateutil"} <= set(packages)
+    assert all(packages[name] for name in ("pyarrow", "mkdocs", "mkdocs-material", "markdown", "jinja2"))
+    assert not {"pytest", "playwright", "hypothesis", "beautifulsoup4"} & set(packages)
+
+
+def test_a_changed_version_of_any_runtime_package_changes_the_key(tmp_path, monkeypatch):
+    """Each package, its version changed where Python finds it (a dist-info folder earlier on
+    sys.path, as an upgrade in another site folder would be), gives another key."""
+    from generator.publish import incremental
+
+    data, config = PROJECT_DIR / "data", PROJECT_DIR / "config.yml"
+    before = incremental.build_key(data, config)
+    assert incremental.build_key(data, config) == before
+    monkeypatch.syspath_prepend(str(tmp_path))
+    keys = set()
+    for name, version in incremental.runtime_packages().items():
+        if not version:
+            continue
+        folder = tmp_path / f"{name.replace('-', '_')}-{version}.post999.dist-info"
+        folder.mkdir()
+        (folder / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}.post999\n\n",
+                                         encoding="utf-8")
+        keys.add(incremental.build_key(data, config))
+        for child in folder.iterdir():
+            child.unlink()
+        folder.rmdir()
+    assert before not in keys and len(keys) == sum(1 for v in incremental.runtime_packages().values() if v)

@@ -73,3 +73,21 @@ def test_files_arrow_reads_differently_are_compared_by_the_csv_module(content):
     with pytest.raises(releases._NotForArrow):
         releases._compare_arrow(None, content, ["a"])
     assert releases.compare(None, content, ["a"]) == releases._compare_python(None, content, ["a"])
+
+
+@pytest.mark.parametrize("site_url", ['https://data.example.gov.uk/a"b&c<d>e/', "", "https://data.example.gov.uk/c/"])
+def test_the_feed_is_valid_xml_whatever_the_site_url(site_url):
+    """Quotes, ampersands and angle brackets in site.url (and the title) are escaped in the feed's
+    attributes and text, so it parses, and every link is the address as given."""
+    import datetime as dt
+    from xml.etree import ElementTree
+
+    release = releases.Release("working copy", dt.date(2026, 11, 25), {"grants": "0" * 64},
+                               [releases.Change("grants", "Grants", added=2, rows=2)])
+    feed = releases.atom_feed([release], 'Grants "&" <contracts>', site_url)
+    root = ElementTree.fromstring(feed)
+    atom = "{http://www.w3.org/2005/Atom}"
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    assert root.find(f"{atom}title").text == 'Grants "&" <contracts>: what changed'
+    links = [link.get("href") for link in root.iter(f"{atom}link")]
+    assert links == [base + "changes/", base + "feed.xml", base + "changes/#release-working-copy"]
