@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 
 from generator import build, progress
 from generator.config import PROJECT_DIR
