@@ -24,6 +24,7 @@ from .exports import catalogue
 from .exports.package import DOWNLOADS, WARNINGS_CSV, Download, export, write_findings_csv
 from .exports.standards import export_standards
 from .findings import Finding, errors
+from .git import GitError
 from .model.datasets import dataset_infos, quality_infos
 from .model.entities import build_entities
 from .model.figures import build_model
@@ -139,7 +140,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 lap("publish")
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-    except (SwapError, mkdocs.SiteError, search.SearchError) as exc:
+    except (SwapError, GitError, mkdocs.SiteError, search.SearchError) as exc:
         raise BuildError(exc.findings) from None
     return Result(findings=findings, timings=lap.timings)
 

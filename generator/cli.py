@@ -128,7 +128,8 @@ def cmd_build(args) -> int:
         print(f"Build stopped: {report.summary(exc.findings)}. Nothing was published; "
               f"{args.out} is unchanged.", file=sys.stderr)
         return 1
-    progress.close()
+    finally:
+        progress.close()  # a bar is cleared whatever happened (an error, Ctrl+C)
     _report(result.findings, args, sys.stdout)
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())

@@ -96,11 +96,19 @@ def load_config(path: Path | None = None) -> Config:
     )
 
 
+LATEST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC
+
+
 def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH (reproducible builds: https://reproducible-builds.org/specs/source-date-epoch/)
     as a number of seconds, or None when it is not set to one."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return int(epoch) if epoch.isdigit() else None
+    if not (epoch.isascii() and epoch.isdigit()):
+        return None
+    if int(epoch) > LATEST_EPOCH:
+        raise ConfigError(Finding("SOURCE_DATE_EPOCH", None, None, "config",
+                                  f"{epoch} is not a usable time (expected seconds since 1970 before the year 9999)"))
+    return int(epoch)
 
 
 def today() -> dt.date:

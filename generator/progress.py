@@ -35,14 +35,19 @@ class Progress(Quiet):
     """Stage lines on `out`; bars on `bars` when it is a terminal."""
 
     def __init__(self, out: TextIO | None = None, bars: TextIO | None = None):
-        self.out = out or sys.stdout
+        self.out: TextIO | None = out or sys.stdout
         self.bars = bars or sys.stderr
         self.terminal = self.bars.isatty()
         self._bar = None
 
     def stage(self, name: str, seconds: float) -> None:
         self._close_bar()
-        print(f"  {name:<9} {seconds:.1f}s", file=self.out, flush=True)
+        if self.out is None:
+            return
+        try:
+            print(f"  {name:<9} {seconds:.1f}s", file=self.out, flush=True)
+        except OSError:  # the reader went away (`build | head -1`): the build goes on, unseen
+            self.out = None
 
     def counter(self, what: str, unit: str) -> Callable[[int, int], None]:
         """A function to call with (done, total) as counted work goes on: a bar on a terminal

@@ -89,6 +89,19 @@ def test_the_build_counts_its_exports_and_pages(small_data, tmp_path, config, mo
     result = build.build(small_data, tmp_path / "site", config, docs_dir=None, progress=progress.Progress(out, bars))
     assert [line.split()[0] for line in out.getvalue().splitlines()] == list(result.timings)
     shown = bars.getvalue()
-    assert re.search(r"exporting: +100%.* 12/12", shown), shown
+    assert re.search(r"exporting: +100%.* 13/13", shown), shown  # 12 datasets, then the spreadsheets
     pages = re.findall(r"writing pages: +\d+%.* (\d+)/(\d+)", shown)
     assert pages and pages[-1][0] == pages[-1][1] and int(pages[-1][1]) > 100
+
+
+def test_a_reader_that_goes_away_does_not_stop_the_build(data, tmp_path):
+    """`build | head -1`: the stage lines find no reader, and the site is published anyway."""
+    out = tmp_path / "site"
+    child = subprocess.Popen([sys.executable, "-m", "generator", "build", "--data", str(data), "--out", str(out)],
+                             cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR)))
+    first = child.stdout.readline()
+    child.stdout.close()
+    child.wait(timeout=600)
+    assert STAGE.match(first.decode().rstrip("\n"))
+    assert (out / "index.html").is_file() and (out / ".built-by-generator").is_file()

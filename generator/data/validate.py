@@ -46,6 +46,7 @@ CODE_TITLES = {
     "invalid-descriptor": "datapackage.json lists every resource with a name, path and schema",
     "out-dir": "The output folder is one this tool may replace",
     "mkdocs": "MkDocs builds the site without warnings",
+    "git": "The data's git history can be read",
 }
 
 

@@ -519,7 +519,7 @@ def _csv_rows(chunk: dict[str, pa.Array], n: int, recipient_csv: dict[str, pa.Ar
 def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | None = None,
                     csv_path: Path | None = None, **options) -> None:
     """Write the 360Giving JSON package and/or CSV file in one pass over the grants,
-    byte for byte what write_360_json and write_360_csv are documented to write."""
+    byte for byte what json.dumps of package_360 and csv.writer over grants_to_rows give (tests/conformance.py)."""
 
     grants = tables["grants"]
     rows = len(grants)

@@ -125,7 +125,7 @@ def _datetime(value) -> str | None:
 
 def _published(value) -> str:
     """The ``published`` argument as an RFC 3339 date-time: a date gets midnight UTC; a
-    date-time string is kept as given (validate_ocds checks it)."""
+    date-time string is kept as given (the tests check it against the schema: tests/conformance.py)."""
     if isinstance(value, dt.datetime) or isinstance(value, pd.Timestamp):
         if value.tzinfo is None:
             return value.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -382,7 +382,7 @@ def _package_head(config, published: str) -> dict:
 def release_package(tables: dict[str, pd.DataFrame], config, published: str) -> dict:
     """The contracts as an OCDS 1.1.5 release package (a dict ready for json.dumps).
 
-    ``tables`` are the typed tables of ``generator.load.load`` (``contracts``,
+    ``tables`` are the typed tables of ``generator.data.load.load`` (``contracts``,
     ``organisations`` and ``commissioners`` are used); ``published`` is the publication date
     (``YYYY-MM-DD`` or an RFC 3339 date-time), used for ``publishedDate`` and each release's
     ``date``. Releases are in the contracts table's order. The package needs at least one

@@ -239,8 +239,8 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path,
            on_progress: Callable[[int, int], None] | None = None) -> list[Download]:
     """Every dataset as CSV (the source file), XLSX, JSON and Parquet, the yearly CSV files of
     the large datasets, datapackage.json and the package ZIP. Returns the downloads in that
-    order, dataset by dataset. `on_progress(done, total)` is called as each dataset's files in
-    this process are written."""
+    order, dataset by dataset. `on_progress(done, total)` is called as each dataset's CSV, JSON
+    and Parquet files are written, then once the spreadsheets and yearly files are too."""
     out_dir.mkdir(parents=True, exist_ok=True)
 
     def spreadsheets() -> None:  # in the child process, when there is one
@@ -261,14 +261,16 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path,
             write_parquet(frame, out_dir / f"{res.name}.parquet", table=table)
             del table
             resources.append({"bytes": csv_path.stat().st_size, "hash": "sha256:" + sha256(csv_path)})
-            if on_progress is not None:
-                on_progress(len(resources), len(package.resources))
+            if on_progress is not None:  # the last step: the spreadsheets written meanwhile (in_parallel)
+                on_progress(len(resources), len(package.resources) + 1)
         dp_path = out_dir / "datapackage.json"
         write_descriptor(package, dp_path, resources)
         zip_path = out_dir / f"{package.descriptor.get('name', 'datapackage')}.zip"
         write_zip([dp_path] + [out_dir / f"{res.name}.csv" for res in package.resources], zip_path)
     finally:
         wait()
+    if on_progress is not None:
+        on_progress(len(package.resources) + 1, len(package.resources) + 1)
     downloads: list[Download] = []
     for res in package.resources:
         for label, suffix in (("CSV", "csv"), ("XLSX", "xlsx"), ("JSON", "json"), ("Parquet", "parquet")):

@@ -170,6 +170,9 @@ def _versions(package: DataPackage) -> list[tuple[str, dt.date, dict[str, bytes]
     if top.returncode == 0:
         root = Path(top.stdout.decode().strip())
         log = git.run(["log", f"-{LIMIT + 1}", "--format=%H %ct", "--", "."], data_dir)
+        if log.returncode != 0 and b"does not have any commits" not in log.stderr:
+            raise git.GitError(["log", f"-{LIMIT + 1}", "--format=%H %ct", "--", "."], data_dir,
+                               f"failed ({log.stderr.decode('utf-8', 'replace').strip()[:200]})")
         for line in reversed(log.stdout.decode().splitlines()):
             commit, stamp = line.split()
             files = {}
@@ -178,6 +181,9 @@ def _versions(package: DataPackage) -> list[tuple[str, dt.date, dict[str, bytes]
                 shown = git.run(["show", f"{commit}:{relative}"], root)
                 if shown.returncode == 0:
                     files[res.name] = shown.stdout
+                elif not git.absent(shown):
+                    raise git.GitError(["show", f"{commit}:{relative}"], root,
+                                       f"failed ({shown.stderr.decode('utf-8', 'replace').strip()[:200]})")
             if files:  # a commit before the data files existed is not a release
                 day = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date()
                 versions.append((commit[:10], day, files))
@@ -247,9 +253,9 @@ def atom_feed(releases: list[Release], title: str, site_url: str, page: str = "c
     return "\n".join(out) + "\n"
 
 
-def write_releases(history: list[Release], config, docs_dir: Path) -> None:
+def write_releases(released: list[Release], config, docs_dir: Path) -> None:
     """downloads/releases.json (each release's date, checksums and changes) and the
     Atom feed at the site's root."""
     path = docs_dir / DOWNLOADS / "releases.json"
-    path.write_text(json.dumps([r.as_dict() for r in history], indent=2) + "\n", encoding="utf-8")
-    (docs_dir / "feed.xml").write_text(atom_feed(history, config.site_title, config.site_url), encoding="utf-8")
+    path.write_text(json.dumps([r.as_dict() for r in released], indent=2) + "\n", encoding="utf-8")
+    (docs_dir / "feed.xml").write_text(atom_feed(released, config.site_title, config.site_url), encoding="utf-8")

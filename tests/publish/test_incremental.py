@@ -105,3 +105,24 @@ def test_a_changed_version_of_any_runtime_package_changes_the_key(tmp_path, monk
             child.unlink()
         folder.rmdir()
     assert before not in keys and len(keys) == sum(1 for v in incremental.runtime_packages().values() if v)
+
+
+def test_odd_package_folders_do_not_break_the_key(tmp_path, monkeypatch):
+    """A dist-info folder without a version, or with an old-style name holding "-", is read or
+    passed over; a new interpreter gives another key."""
+    import sys
+
+    from generator.publish import incremental
+
+    data, config = PROJECT_DIR / "data", PROJECT_DIR / "config.yml"
+    before = incremental.build_key(data, config)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "notes.dist-info").mkdir()
+    (tmp_path / "mkdocs-material-99.0.0.dist-info").mkdir()
+    packages = incremental.runtime_packages()
+    assert packages["mkdocs-material"] == "99.0.0" and "notes" not in packages
+    assert incremental.build_key(data, config) not in (None, before)
+    (tmp_path / "mkdocs-material-99.0.0.dist-info").rmdir()
+    assert incremental.build_key(data, config) == before
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    assert incremental.build_key(data, config) != before

@@ -91,3 +91,40 @@ def test_the_feed_is_valid_xml_whatever_the_site_url(site_url):
     assert root.find(f"{atom}title").text == 'Grants "&" <contracts>: what changed'
     links = [link.get("href") for link in root.iter(f"{atom}link")]
     assert links == [base + "changes/", base + "feed.xml", base + "changes/#release-working-copy"]
+
+
+def test_a_git_that_fails_half_way_stops_the_build_and_no_git_means_no_history(data, tmp_path, config, monkeypatch):
+    """A `git show` that times out is not taken for "the file did not exist then": the build
+    stops with the command named, and publishes nothing. Without git at all there is no
+    history: one release, the working copy."""
+    import subprocess
+
+    from generator import build, git
+    from generator.data.package import load_package
+
+    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "data"]):
+        subprocess.run(["git", *args], cwd=data, check=True, capture_output=True)
+    package = load_package(data)
+    assert [r.id for r in releases.history(package)][-1] != "working copy"
+    real = subprocess.run
+
+    def slow_show(command, *args, **kwargs):
+        if command[:2] == ["git", "show"]:
+            raise subprocess.TimeoutExpired(command, kwargs.get("timeout"))
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(git.subprocess, "run", slow_show)
+    with pytest.raises(build.BuildError) as stopped:
+        build.build(data, tmp_path / "site", config, docs_dir=None)
+    [finding] = stopped.value.findings
+    assert (finding.code, finding.message.split(" (expected")[0]) == (
+        "git", f"`git show {finding.message.split('git show ')[1].split('`')[0]}` did not finish in 120 s")
+    assert not (tmp_path / "site").exists()
+
+    def no_git(command, *args, **kwargs):
+        if command[0] == "git":
+            raise FileNotFoundError(2, "No such file or directory", "git")
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(git.subprocess, "run", no_git)
+    assert [r.id for r in releases.history(package)] == ["working copy"]
