@@ -115,12 +115,7 @@ GRANT_COLUMNS = [
 ]
 
 
-
 # --- helpers --------------------------------------------------------------------
-
-
-def _yes_no(value) -> str | None:
-    return None if missing(value) else ("yes" if bool(value) else "no")
 
 
 def registration_number(org: pd.Series | dict | None) -> str | None:
