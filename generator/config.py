@@ -12,7 +12,8 @@ import yaml
 
 from .findings import Finding
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent  # the project folder: data/, config.yml, site/ ...
+TOOL_DIR = Path(__file__).resolve().parent.parent  # the tool's own files: schemas/, mkdocs.yml, site_src/
+PROJECT_DIR = TOOL_DIR  # the bundled example project (data/, config.yml); a council's own is the working folder
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"  # third-party lists and schemas, with their sources
 
 # key -> (type, required). Every key here is documented in README.md ("Settings").
