@@ -160,3 +160,18 @@ def describe(name: str, merged: Merged) -> str:
     if merged.unchanged:
         parts.append(f"{merged.unchanged:,} already there and unchanged")
     return f"{name}.csv: " + ", ".join(parts)
+
+
+def commissioner_id(name: str) -> str:
+    """A department's commissioner_id made from its name, in the schema's form
+    ([A-Z0-9]+ joined by hyphens): "Children's Services" -> "CHILDRENS-SERVICES"."""
+    words = "".join(ch if ch.isalnum() else (" " if ch not in "'’" else "") for ch in name.upper()).split()
+    ident = "-".join(w for w in words if w.isascii())[:60].strip("-")
+    return ident or "DEPARTMENT"
+
+
+def commissioner_row(name: str, ident: str | None = None, *, kind: str = "council department",
+                     note: str = "") -> dict:
+    """A commissioners.csv row for a department named in an imported file (no dates: unknown)."""
+    return {"commissioner_id": ident or commissioner_id(name), "name": name.strip(), "commissioner_type": kind,
+            "org_id": "", "active_from": "", "active_to": "", "note": note}
