@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _report(findings, args, stream) -> None:
-    """Print the findings (only the errors with --quiet), and write the JSON report when asked."""
+    """Print the findings, warnings too (only the errors with --quiet): a check with many
+    findings in a file shows its first rows and a count. Write the JSON report when asked."""
     from . import report
 
     if args.report:
@@ -84,9 +85,9 @@ def _report(findings, args, stream) -> None:
         findings = errors(findings)
     if findings:
         if args.format == "github":
-            print(report.as_github(findings), file=stream)
+            print(report.as_github(findings, report=args.report), file=stream)
         else:
-            print(report.as_text(findings, warning_details=bool(errors(findings))), file=stream)
+            print(report.as_text(findings, report=args.report), file=stream)
 
 
 def cmd_validate(args) -> int:
@@ -101,8 +102,7 @@ def cmd_validate(args) -> int:
         print(f"Invalid: {report.summary(findings)}. Fix them and run the command again.", file=sys.stderr)
         return 1
     rows = sum(len(t) for t in tables.values())
-    warnings = len(findings)
-    note = f" ({warnings:,} warning{'s' if warnings != 1 else ''})" if warnings else ""
+    note = f" ({plural(len(findings), 'warning')})" if findings else ""
     print(f"Valid: {len(tables)} datasets, {rows:,} rows{note}.")
     return 0
 

@@ -3,6 +3,7 @@ the command line reports them (report.py) and how the data quality pages count t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..findings import ERROR, Finding
@@ -37,3 +38,70 @@ def group(findings: list[Finding]) -> list[Group]:
         groups.setdefault(key, Group(f.path, f.dataset, f.code, f.severity, [])).findings.append(f)
     return sorted(groups.values(),
                   key=lambda g: (g.severity != ERROR, files[g.path], -len(g.findings), g.code))
+
+
+# --- one group's findings by the shape of their message ------------------------------------
+
+# The parts of a message that change from row to row: a quoted value (findings.show) or a word
+# with a digit in it (an amount, a date, an identifier). What is left is the message's shape.
+VALUE = re.compile(r'"[^"\n]*"|£?[\w./-]*\d[\w./-]*(?:,\d{3})*')
+VARIES = "…"
+
+
+@dataclass
+class Part:
+    """The findings of one group about one column whose messages have one shape: the same
+    words around their values ("is not a number (expected ...)")."""
+
+    code: str
+    severity: str
+    path: str
+    column: str | None
+    findings: list[Finding]
+
+    def _values(self) -> list[str]:
+        """Each value of the first message, or VARIES where the findings differ there."""
+        columns = zip(*(VALUE.findall(f.message) for f in self.findings))
+        return [first if all(v == first for v in rest) else VARIES for first, *rest in columns]
+
+    @property
+    def leads_with_value(self) -> bool:
+        """The messages start with the bad value (as findings.show quotes it)."""
+        return VALUE.match(self.findings[0].message) is not None
+
+    @property
+    def varies_inside(self) -> bool:
+        """Some value other than the leading one differs from row to row: each row then needs
+        its whole message."""
+        values = self._values()[1 if self.leads_with_value else 0:]
+        return VARIES in values
+
+    @property
+    def shape(self) -> str:
+        """The message with the values that differ from row to row shown as …, and without the
+        leading bad value: 'grant_id does not start with ...' reads as the heading of its rows."""
+        texts = VALUE.split(self.findings[0].message)
+        values = self._values()
+        out = [texts[0]]
+        for value, text in zip(values, texts[1:]):
+            out += [value, text]
+        if self.leads_with_value:
+            out = [self.column or "the value", *out[2:]]
+        return "".join(out)
+
+
+def _shape_key(finding: Finding) -> tuple:
+    return finding.column, tuple(VALUE.split(finding.message))
+
+
+def parts(g: Group) -> list[Part]:
+    """The group's findings split by column and message shape, the largest part first (then
+    the first found)."""
+    found: dict[tuple, Part] = {}
+    for f in g.findings:
+        key = _shape_key(f)
+        if key not in found:
+            found[key] = Part(g.code, g.severity, g.path, f.column, [])
+        found[key].findings.append(f)
+    order = {key: i for i, key in enumerate(found)}
+    return [found[k] for k in sorted(found, key=lambda k: (-len(found[k].findings), order[k]))]
