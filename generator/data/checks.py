@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import pandas as pd
@@ -35,6 +35,20 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)44[\s\-.]*(?:\(0\)[\s\-.]*)?|\(?0)\d(?:[\s\-.()]{0,3}\d){8,9}(?!\d)")
 # A full UK postcode (outward and inward code), e.g. SE1 2QH; an outward code alone (SE1) is not personal.
 POSTCODE = re.compile(r"\b(?:GIR\s*0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
+# Something that looks like a person's name: a title and a capitalised name ("Mrs Jane Smith",
+# "Dr Okafor"), or a name after "contact:", "attn:" or "c/o". A postcode beside one could locate them.
+# A building named after someone ("Sir John Cass School", "Dr Challoner's Grammar School") is not a person.
+BUILDING_WORDS = ("School|Academy|College|Centre|Center|House|Hall|Court|Road|Street|Lane|Hospital|Library|"
+                  "Park|Estate|Building|Foundation|Trust|Church|Chapel|Almshouses")
+PERSON = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Rev|Cllr|Sir|Dame)\.?[ \t]+(?:[A-Z]\.?[ \t]+)?"
+                    r"[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+)?(?![\w'’-])"
+                    rf"(?!(?:[ \t]+[A-Z][\w'’-]*){{0,3}}[ \t]+(?:{BUILDING_WORDS})\b)"
+                    r"|(?i:\b(?:contact|attn|attention)[ \t]*:|\bc/o\b)[ \t]*[A-Z][a-z'’-]+[ \t]+[A-Z][a-z'’-]+")
+# Columns where a full postcode is taken to be a building's address (a warning) unless a person's
+# name is beside it or the contract's supplier is an individual.
+BUILDING_TEXT = {("contracts", "title"), ("contracts", "description")}
+# Each dataset's reference to the organisation a row is about, for "a row about an individual".
+ABOUT_ORG = {"grants": "recipient_org_id", "contracts": "supplier_org_id", "organisations": "org_id"}
 HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?\s*>|<!--|javascript:", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ANONYMISED = re.compile(r"^(Individual|Individual recipient)$")
@@ -47,6 +61,7 @@ class Context:
     config: Config
     today: dt.date
     texts: dict = field(default_factory=dict)  # (dataset, column) -> its non-empty values, for the text checks
+    postcodes: list | None = None  # every full postcode in the text, classified once for two checks
 
     def res(self, dataset: str) -> Resource:
         return self.package.resource(dataset)
@@ -305,8 +320,8 @@ def check_one_name_one_id(ctx: Context, check: Check) -> list[Finding]:
 PERSONAL = (
     ("an email address", EMAIL, "@", "remove it, or use a role address published elsewhere"),
     ("a telephone number", PHONE, "", "remove it"),
-    ("a full postcode", POSTCODE, "", "remove it, or give only the ward or the first half, such as SE1"),
 )
+POSTCODE_FIX = "remove it, or give only the ward or the first half, such as SE1"
 
 
 # Cheap tests that every match of a pattern passes (RE2, in pyarrow, over the whole column at
@@ -363,6 +378,8 @@ def _starting(text: TextColumn, starts: tuple[str, ...]) -> pd.Series:
 
 
 def check_personal_data(ctx: Context, check: Check) -> list[Finding]:
+    """Email addresses and telephone numbers anywhere; full postcodes that could locate a person
+    (see _postcode_reason)."""
     found = []
     for dataset, column, cells in _free_text(ctx, check):
         for kind, pattern, hint, what in PERSONAL:
@@ -370,7 +387,70 @@ def check_personal_data(ctx: Context, check: Check) -> list[Finding]:
                 found.append(_finding(ctx, check, dataset, int(i) + 2, column,
                                       f"contains {kind} {show(pattern.search(text).group(0))}, which may be "
                                       f"personal data (expected no contact details in published text: {what})"))
+    for dataset, column, i, postcode, reason in _postcodes(ctx, check):
+        if reason != "building":
+            found.append(_finding(ctx, check, dataset, i + 2, column, _postcode_message(postcode, reason)))
     return found
+
+
+def check_building_postcode(ctx: Context, check: Check) -> list[Finding]:
+    """Full postcodes in a contract's title or description with no person beside them: most
+    likely the address of the building the contract is about, but worth a look."""
+    return [
+        _finding(ctx, check, dataset, i + 2, column,
+                 f"contains a full postcode {show(postcode)}, taken to be a building's address (expected no "
+                 f"address where a person lives or could be found: if it is one, {POSTCODE_FIX})")
+        for dataset, column, i, postcode, reason in _postcodes(ctx, check) if reason == "building"
+    ]
+
+
+def _postcode_message(postcode: str, reason: str) -> str:
+    if reason.startswith("name "):
+        return (f"contains a full postcode {show(postcode)} beside a person's name {show(reason[5:])}, which "
+                f"could locate them (expected no one's address in published text: {POSTCODE_FIX})")
+    if reason.startswith("individual "):
+        return (f"contains a full postcode {show(postcode)} in a row about an individual ({reason[11:]}), "
+                f"which could locate them (expected no one's address in published text: {POSTCODE_FIX})")
+    return (f"contains a full postcode {show(postcode)}, which may be personal data (expected no contact "
+            f"details in published text: {POSTCODE_FIX})")
+
+
+def _postcodes(ctx: Context, check: Check) -> list[tuple]:
+    """(dataset, column, position, postcode, reason) for every full postcode in the free text,
+    found once for both postcode checks. The reason is "name <the name>" or "individual <org_id>"
+    (an error), "building" (a contract's title or description: a warning) or "text" (an error)."""
+    if ctx.postcodes is None:
+        individuals = _individuals(ctx)
+        ctx.postcodes = []
+        for dataset, column, cells in _free_text(ctx, replace(check, datasets=())):  # every dataset, once
+            for i, text in _matching(cells, POSTCODE).items():
+                postcode = POSTCODE.search(text).group(0)
+                ctx.postcodes.append((dataset, column, int(i), postcode,
+                                      _postcode_reason(ctx, dataset, column, int(i), text, individuals)))
+    return ctx.postcodes
+
+
+def _postcode_reason(ctx: Context, dataset: str, column: str, i: int, text: str, individuals: set) -> str:
+    """Why a postcode in this text is or is not personal: see _postcodes."""
+    name = PERSON.search(text)
+    if name:
+        return f"name {name.group(0)}"
+    reference = ABOUT_ORG.get(dataset)
+    frame = ctx.tables[dataset]
+    if reference in frame.columns:
+        org_id = _text(frame.at[i, reference])
+        if org_id in individuals or "-IND-" in org_id:
+            return f"individual {org_id}"
+    return "building" if (dataset, column) in BUILDING_TEXT else "text"
+
+
+def _individuals(ctx: Context) -> set[str]:
+    """The org_ids of individuals, where organisations.csv could be read."""
+    frame = ctx.tables.get("organisations")
+    if frame is None or not {"org_id", "organisation_type"} <= set(frame.columns):
+        return set()
+    individual = (frame["organisation_type"] == "individual").fillna(False).astype(bool)
+    return set(frame.loc[individual, "org_id"].dropna().astype(str))
 
 
 def check_individuals(ctx: Context, check: Check) -> list[Finding]:
@@ -395,6 +475,39 @@ def check_individuals(ctx: Context, check: Check) -> list[Finding]:
                                   f"{show(name)} looks like a person's name (expected an individual to be shown as "
                                   "\"Individual\" or \"Individual recipient\", never by name)",
                                   example="Individual recipient"))
+    return found
+
+
+# Whether an organisation of each type is a voluntary or community sector (VCS) organisation. A
+# company limited by guarantee may be either (a charity's trading arm, or a firm), so is not listed.
+VCS_BY_TYPE = {
+    "registered charity": True, "charitable incorporated organisation": True, "community interest company": True,
+    "community benefit society": True, "unregistered community group": True,
+    "private limited company": False, "NHS body": False, "local authority": False, "school": False,
+    "individual": False,
+}
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' or noun.startswith('NHS') else 'a'} {noun}"
+
+
+def check_type_and_vcs(ctx: Context, check: Check) -> list[Finding]:
+    """is_vcs agrees with organisation_type; rows where either is not stated (empty) are skipped."""
+    frame = ctx.tables["organisations"]
+    if not {"organisation_type", "is_vcs"} <= set(frame.columns):
+        return []
+    expected = frame["organisation_type"].map(VCS_BY_TYPE)
+    given = frame["is_vcs"].astype("boolean")
+    wrong = expected.notna() & given.notna() & (given != expected.astype("boolean"))
+    found = []
+    for row in _rows(wrong):
+        kind, vcs = frame.at[row - 2, "organisation_type"], bool(given[row - 2])
+        found.append(_finding(
+            ctx, check, "organisations", row, "is_vcs",
+            f"{show('yes' if vcs else 'no')} does not agree with the organisation_type {show(kind)} (expected "
+            f"is_vcs {'no' if vcs else 'yes'}: {_a(kind)} is {'not ' if vcs else ''}a voluntary or community "
+            "sector organisation; correct whichever of the two is wrong)", example="no" if vcs else "yes"))
     return found
 
 
@@ -636,7 +749,12 @@ CHECKS: list[Check] = [
           "Charity and company numbers have the register's form and match the identifier",
           check_registration_numbers),
     Check("personal-data", (), ERROR,
-          "No email addresses, telephone numbers or full postcodes in any text", check_personal_data),
+          "No email addresses or telephone numbers in any text, and no full postcode that could locate a person",
+          check_personal_data),
+    Check("type-vcs-mismatch", ("organisations",), ERROR,
+          "An organisation's VCS flag agrees with its type: yes for charities, community interest companies, "
+          "community benefit societies and community groups; no for private companies, NHS bodies, local "
+          "authorities, schools and individuals", check_type_and_vcs),
     Check("individual-not-anonymised", ("organisations",), ERROR,
           "Individuals are anonymised, never named", check_individuals),
     Check("html-in-text", (), ERROR, "Text holds no HTML or scripts", check_no_html),
@@ -666,6 +784,9 @@ CHECKS: list[Check] = [
     Check("no-programme", ("grants",), WARNING, "Grants name their programme", check_missing_programme),
     Check("title-is-description", ("contracts", "grants", "commissioning_intentions"), WARNING,
           "Descriptions say more than the title", check_title_not_description),
+    Check("building-postcode", ("contracts",), WARNING,
+          "Full postcodes in contract titles and descriptions are buildings' addresses, not a person's",
+          check_building_postcode),
     Check("contract-without-award-decision", ("contracts",), WARNING,
           "Contracts over £100,000 have a contract award (Gateway 2) decision", check_award_decision),
 ]
@@ -678,7 +799,7 @@ def checks_for(dataset: str, package: DataPackage) -> list[Check]:
 
 # Checks that only read text, so they also run on files whose other columns failed their
 # schema: personal data is reported in the same run as a type error.
-TEXT_CHECKS = ("personal-data", "html-in-text", "formula-like")
+TEXT_CHECKS = ("personal-data", "building-postcode", "html-in-text", "formula-like")
 
 
 def run_text_checks(raw: dict[str, pd.DataFrame], package: DataPackage, config: Config) -> list[Finding]:
