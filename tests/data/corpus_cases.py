@@ -170,7 +170,7 @@ CASES = [
     ("email-in-text", cell("grants", 2, "description", "Contact jane.smith@example.org for details")),
     ("phone-in-text", cell("contracts", 2, "description", "Call the project lead on 020 7525 5000.")),
     ("postcode-in-text", cell("grants", 2, "description", "Sessions held at 12 Rye Lane, London SE15 5BS.")),
-    ("postcode-lower-case", cell("contracts", 3, "description", "Delivered from the hub at se15  5bs.")),
+    ("postcode-lower-case", cell("contracts", 3, "description", "Delivered from Mr Okafor's home at se15  5bs.")),
     ("phone-in-brackets", cell("grants", 3, "description", "Bookings on (020) 7525 5000 weekdays.")),
     ("phone-with-dots", cell("commissioning_intentions", 2, "description", "Ask 020.7525.5000 for details.")),
     ("mobile-international", cell("organisations", 3, "name", "Call +44 (0)7700 900123 Group")),

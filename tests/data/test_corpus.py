@@ -195,7 +195,7 @@ EXPECTED = {
         'data/grants.csv, row 2, column "description": contains a full postcode "SE15 5BS", which may be personal data (expected no contact details in published text: remove it, or give only the ward or the first half, such as SE1)',
     ],
     'postcode-lower-case': [
-        'data/contracts.csv, row 3, column "description": contains a full postcode "se15  5bs", which may be personal data (expected no contact details in published text: remove it, or give only the ward or the first half, such as SE1)',
+        'data/contracts.csv, row 3, column "description": contains a full postcode "se15  5bs" beside a person\'s name "Mr Okafor\'s", which could locate them (expected no one\'s address in published text: remove it, or give only the ward or the first half, such as SE1)',
     ],
     'phone-in-brackets': [
         'data/grants.csv, row 3, column "description": contains a telephone number "(020) 7525 5000", which may be personal data (expected no contact details in published text: remove it)',

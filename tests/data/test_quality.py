@@ -90,7 +90,7 @@ def test_text_report_groups_by_file_and_check_most_frequent_first(data):
     assert status == 1
     headings = [line for line in err.splitlines() if not line.startswith("  ")]
     assert headings == [
-        "data/contracts.csv: 1 error: No email addresses, telephone numbers or full postcodes in any text",
+        "data/contracts.csv: 1 error: No email addresses or telephone numbers in any text, and no full postcode that could locate a person",
         "data/grants.csv: 3 errors: Values have their column's type (number, date, yes or no)",
         "data/outcomes.csv: 1 error: Required values are present",
         "data/organisations.csv: 1 warning: Organisations based in the borough have a ward",
@@ -103,8 +103,8 @@ def test_github_annotations_point_at_file_lines(data):
     status, _, err = run(["validate", "--data", "data", "--format", "github"])
     assert status == 1
     lines = err.splitlines()
-    assert lines[0] == ("::error file=data/contracts.csv,line=2,title=No email addresses%2C telephone numbers or "
-                        "full postcodes in any text::row 2, column \"description\": contains a telephone number "
+    assert lines[0] == ("::error file=data/contracts.csv,line=2,title=No email addresses or telephone numbers "
+                        "in any text%2C and no full postcode that could locate a person::row 2, column \"description\": contains a telephone number "
                         "\"020 7525 5000\", which may be personal data (expected no contact details in published "
                         "text: remove it)")
     outcome = next(line for line in lines if "outcomes.csv" in line)
@@ -157,7 +157,7 @@ def test_quality_pages(built_site):
                            "html.parser")
     checks = [tr.th.get_text() for tr in
               grants.find("caption", string="Checks run on Grants").find_parent("table").select("tbody tr")]
-    assert "No email addresses, telephone numbers or full postcodes in any text" in checks
+    assert "No email addresses or telephone numbers in any text, and no full postcode that could locate a person" in checks
     assert "References match a row in organisations" in checks
     listed = grants.find("caption", string="Warnings in Grants").find_parent("table").select("tbody tr")
     assert len(listed) == min(200, counts["grants"])

@@ -277,3 +277,117 @@ def test_missing_programme_is_a_warning(data, config):
     assert (2, "programme", "no-programme") in tuples(data, config, WARNING)
     set_cell(data, "grants", 2, "programme", "Warm Spaces")
     assert (2, "programme", "no-programme") not in tuples(data, config, WARNING)
+
+
+# --- postcodes: a person's address is an error, a building's a warning -----------------------
+
+
+def _make_individual(data, row: int) -> str:
+    """Organisation `row` becomes an anonymised individual; returns its new org_id."""
+    old, new = get_cell(data, "organisations", row, "org_id"), f"GB-LAE-SWK-IND-000{row}"
+    for name in ("organisations", "grants", "contracts"):
+        path = data / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    for column, value in (("name", "Individual recipient"), ("organisation_type", "individual"),
+                          ("charity_number", ""), ("company_number", ""), ("is_vcs", "no")):
+        set_cell(data, "organisations", row, column, value)
+    return new
+
+
+def test_postcodes_that_could_locate_a_person_are_errors_and_buildings_warnings(data, config):
+    set_cell(data, "contracts", 2, "description", "Refurbishment of 12 High Street, SE1 2QH")
+    set_cell(data, "contracts", 3, "title", "Adaptations at the home of Mrs Jane Smith, SE1 2QH")
+    set_cell(data, "contracts", 4, "description", "Repairs to Sir John Cass School, E1 7RL")
+    set_cell(data, "grants", 3, "description", "Sessions held at the hall; contact: Jane Smith, SE15 5BS")
+    set_cell(data, "grants", 4, "description", "Sessions held at 12 Rye Lane, SE15 5BS")
+    person = _make_individual(data, 2)  # the recipient of grant 2
+    set_cell(data, "grants", 2, "description", "A grant towards a wheelchair delivered to SE15 5BS")
+    assert tuples(data, config) == [(3, "title", "personal-data"), (2, "description", "personal-data"),
+                                    (3, "description", "personal-data"), (4, "description", "personal-data")]
+    assert [(f.row, f.column, f.code) for f in findings(data, config, WARNING) if f.code == "building-postcode"] == [
+        (2, "description", "building-postcode"), (4, "description", "building-postcode")]
+    errors = [f.message for f in findings(data, config)]
+    fix = "remove it, or give only the ward or the first half, such as SE1)"
+    assert errors == [
+        'contains a full postcode "SE1 2QH" beside a person\'s name "Mrs Jane Smith", which could locate them '
+        f"(expected no one's address in published text: {fix}",
+        f'contains a full postcode "SE15 5BS" in a row about an individual ({person}), which could locate them '
+        f"(expected no one's address in published text: {fix}",
+        'contains a full postcode "SE15 5BS" beside a person\'s name "contact: Jane Smith", which could locate '
+        f"them (expected no one's address in published text: {fix}",
+        'contains a full postcode "SE15 5BS", which may be personal data (expected no contact details in '
+        f"published text: {fix}",
+    ]
+    warning = next(f for f in findings(data, config, WARNING) if f.code == "building-postcode")
+    assert str(warning) == (
+        'warning: data/contracts.csv, row 2, column "description": contains a full postcode "SE1 2QH", taken to be '
+        "a building's address (expected no address where a person lives or could be found: if it is one, "
+        f"{fix}")
+
+
+def test_a_contract_with_an_individual_supplier_makes_its_postcode_an_error(data, config):
+    supplier = get_cell(data, "contracts", 2, "supplier_org_id")
+    row = next(i for i, r in enumerate(read_rows(data / "organisations.csv"), start=1) if r[0] == supplier)
+    _make_individual(data, row)
+    set_cell(data, "contracts", 2, "description", "Home care delivered at SE1 2QH")
+    assert (2, "description", "personal-data") in tuples(data, config)
+    assert "building-postcode" not in {f.code for f in findings(data, config, WARNING)}
+
+
+def test_emails_and_telephone_numbers_stay_errors_in_contracts(data, config):
+    set_cell(data, "contracts", 2, "description", "Refurbishment of 12 High Street, SE1 2QH; ring 020 7525 5000")
+    set_cell(data, "contracts", 3, "title", "Works: ask estates@example.org")
+    assert tuples(data, config) == [(2, "description", "personal-data"), (3, "title", "personal-data")]
+
+
+# --- an organisation's type and its VCS flag ----------------------------------------------
+
+
+def test_type_and_vcs_flag_agree(data, config):
+    rows = read_rows(data / "organisations.csv")
+    kind = rows[0].index("organisation_type")
+    charity = next(i for i, r in enumerate(rows, start=1) if r[kind] == "registered charity")
+    company = next(i for i, r in enumerate(rows, start=1) if r[kind] == "private limited company")
+    set_cell(data, "organisations", charity, "is_vcs", "no")
+    set_cell(data, "organisations", company, "is_vcs", "yes")
+    found = [f for f in findings(data, config) if f.code == "type-vcs-mismatch"]
+    assert [f.as_tuple() for f in found] == sorted([(charity, "is_vcs", "type-vcs-mismatch"),
+                                                   (company, "is_vcs", "type-vcs-mismatch")])
+    by_row = {f.row: str(f) for f in found}
+    assert by_row[charity] == (
+        f'data/organisations.csv, row {charity}, column "is_vcs": "no" does not agree with the organisation_type '
+        '"registered charity" (expected is_vcs yes: a registered charity is a voluntary or community sector '
+        "organisation; correct whichever of the two is wrong)")
+    assert by_row[company] == (
+        f'data/organisations.csv, row {company}, column "is_vcs": "yes" does not agree with the organisation_type '
+        '"private limited company" (expected is_vcs no: a private limited company is not a voluntary or community '
+        "sector organisation; correct whichever of the two is wrong)")
+
+
+def test_a_company_limited_by_guarantee_may_be_either(data, config):
+    set_cell(data, "organisations", 2, "organisation_type", "company limited by guarantee")
+    for flag in ("yes", "no"):
+        set_cell(data, "organisations", 2, "is_vcs", flag)
+        assert "type-vcs-mismatch" not in {f.code for f in findings(data, config)}
+
+
+def test_type_and_vcs_rows_not_stated_are_skipped(data, config):
+    import pandas as pd
+
+    from generator.data.checks import CHECKS, Context
+    from generator.data.package import load_package
+
+    from conftest import tables_of
+
+    tables = tables_of(data)
+    orgs = tables["organisations"]
+    kind = orgs["organisation_type"].astype(object)
+    orgs["is_vcs"] = orgs["is_vcs"].astype("boolean")
+    orgs.loc[0, "is_vcs"] = pd.NA  # not stated: a charity with no flag
+    orgs.loc[1, "is_vcs"] = not orgs.loc[1, "is_vcs"]  # wrong
+    kind[2] = pd.NA  # a type not stated, whatever the flag
+    orgs["organisation_type"] = pd.array(kind, dtype="string")
+    orgs.loc[2, "is_vcs"] = not orgs.loc[2, "is_vcs"]
+    check = next(c for c in CHECKS if c.code == "type-vcs-mismatch")
+    ctx = Context(tables=tables, package=load_package(data), config=config, today=None)
+    assert [f.as_tuple() for f in check.run(ctx, check)] == [(3, "is_vcs", "type-vcs-mismatch")]
