@@ -27,11 +27,46 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_validate_valid_data(data):
+def test_validate_valid_data_shows_its_warnings(data):
     result = run("validate", "--data", "data", cwd=data.parent)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].startswith("Valid: 12 datasets, ")
+    assert result.stdout.splitlines() == [
+        "data/grants.csv: 1 warning: Grants name their programme",
+        '  warning: data/grants.csv, row 33, column "programme": no grant programme is given (expected the '
+        "programme the grant was made under, such as Community Support Fund)",
+        "Valid: 12 datasets, 1,715 rows (1 warning).",
+    ]
     assert result.stderr == ""
+    quiet = run("validate", "--data", "data", "--quiet", cwd=data.parent)
+    assert quiet.stdout.splitlines() == ["Valid: 12 datasets, 1,715 rows (1 warning)."]
+
+
+def test_many_findings_of_one_check_are_grouped(data, tmp_path):
+    for row, value in enumerate(["lots", "many", "some", "few", "plenty", "loads", "heaps"], start=2):
+        set_cell(data, "grants", row, "amount_awarded", value)
+    set_cell(data, "grants", 12, "award_date", "soon")
+    result = run("validate", "--data", "data", cwd=data.parent)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "data/grants.csv: 7 rows: amount_awarded is not a number (expected a plain number such as 1200.50) "
+        "(check: type-error)",
+        '  row 2, column "amount_awarded": "lots"',
+        '  row 3, column "amount_awarded": "many"',
+        '  row 4, column "amount_awarded": "some"',
+        '  row 5, column "amount_awarded": "few"',
+        '  row 6, column "amount_awarded": "plenty"',
+        "  ... and 2 more: all of them are in the report (--report FILE)",
+        "data/grants.csv: 1 row: award_date is not a date (expected a date written YYYY-MM-DD, such as 2025-01-15) "
+        "(check: type-error)",
+        '  row 12, column "award_date": "soon"',
+        "Invalid: 8 errors in 1 file. Fix them and run the command again.",
+    ]
+    report = tmp_path / "report.json"
+    with_report = run("validate", "--data", "data", "--report", str(report), cwd=data.parent)
+    assert f"  ... and 2 more: all of them are in the report {report}" in with_report.stderr.splitlines()
+    import json
+
+    assert json.loads(report.read_text())["groups"][0]["count"] == 8  # the report keeps every finding
 
 
 def test_validate_invalid_data_exact_output(data):

@@ -162,3 +162,49 @@ def test_quality_pages(built_site):
     listed = grants.find("caption", string="Warnings in Grants").find_parent("table").select("tbody tr")
     assert len(listed) == min(200, counts["grants"])
     assert re.search(r"last passed every check on \d{1,2} \w+ \d{4}", grants.get_text())
+
+
+# --- many findings of one check: grouped text, GitHub's limit -----------------------------
+
+
+def _findings(count: int, severity="error", message='"{i}" is before the start_date "2024-04-0{i}" (expected '
+              "end_date on or after start_date)") -> list:
+    from generator.findings import Finding
+
+    return [Finding("data/contracts.csv", i + 2, "end_date", "end-before-start", message.format(i=i % 10),
+                    severity=severity, dataset="contracts") for i in range(count)]
+
+
+def test_a_message_whose_inner_values_differ_shows_them_on_each_row():
+    from generator import report
+
+    lines = report.as_text(_findings(7)).splitlines()
+    assert lines[0] == ('data/contracts.csv: 7 rows: end_date is before the start_date … (expected end_date on '
+                        "or after start_date) (check: end-before-start)")
+    assert lines[1] == '  row 2, column "end_date": "0" is before the start_date "2024-04-00" (expected end_date ' \
+                       "on or after start_date)"
+    assert lines[-1] == "  ... and 2 more: all of them are in the report (--report FILE)"
+    assert len(lines) == 7
+
+
+def test_a_few_findings_are_each_shown_in_full():
+    from generator import report
+
+    lines = report.as_text(_findings(5, "warning")).splitlines()
+    assert lines[0] == ("data/contracts.csv: 5 warnings: End, review and planned end dates are not before their "
+                        "start dates")
+    assert lines[1].startswith('  warning: data/contracts.csv, row 2, column "end_date": "0" is before')
+    assert len(lines) == 6
+
+
+def test_github_annotates_up_to_its_limit_then_lists_the_rest(tmp_path):
+    from generator import report
+
+    lines = report.as_github(_findings(12) + _findings(3, "warning"), base=tmp_path,
+                             report=tmp_path / "r.json").splitlines()
+    assert [line.split(" ")[0] for line in lines[:13]] == ["::error"] * 10 + ["::warning"] * 3
+    assert lines[13] == (f"::notice title=More problems than GitHub annotates::2 more errors are not annotated "
+                         f"(GitHub shows 10 errors and 10 warnings a step): they follow in the log, and all of them "
+                         f"are in the report {tmp_path / 'r.json'}")
+    assert lines[14] == "data/contracts.csv: 2 errors: End, review and planned end dates are not before their start dates"
+    assert len(lines) == 17
