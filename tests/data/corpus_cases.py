@@ -69,6 +69,7 @@ def _individual_named(data: Path) -> None:
     set_cell(data, "organisations", 2, "name", "Jane Smith")
     set_cell(data, "organisations", 2, "charity_number", "")
     set_cell(data, "organisations", 2, "company_number", "")
+    set_cell(data, "organisations", 2, "is_vcs", "no")  # an individual is not a VCS organisation
 
 
 def _rename_org(row: int, new: str):
