@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.findings import ERROR, WARNING
-
 from conftest import get_cell, read_rows, set_cell, write_rows
+
 from generator.data.stage import check_data
+from generator.findings import ERROR, WARNING
 
 
 def findings(data, config, severity=ERROR):
@@ -373,11 +373,10 @@ def test_a_company_limited_by_guarantee_may_be_either(data, config):
 
 def test_type_and_vcs_rows_not_stated_are_skipped(data, config):
     import pandas as pd
+    from conftest import tables_of
 
     from generator.data.checks import CHECKS, Context
     from generator.data.package import load_package
-
-    from conftest import tables_of
 
     tables = tables_of(data)
     orgs = tables["organisations"]
