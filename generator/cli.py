@@ -1,4 +1,7 @@
-"""Command line: python -m generator {validate,build,serve,sample,import-360giving}.
+"""Command line: python -m generator {new,validate,build,serve,sample,import-360giving}.
+
+Every command works on the project in the current folder (config.yml, data/, site/), or on the
+files its options name.
 
 Exit codes: 0 success (warnings allowed), 1 invalid data or a failed build,
 2 a usage error. No traceback reaches the user.
@@ -30,9 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
 
     def common(p, out: bool):
-        p.add_argument("--data", type=Path, default=PROJECT_DIR / "data", metavar="DIR",
+        p.add_argument("--data", type=Path, default=Path("data"), metavar="DIR",
                        help="folder holding datapackage.json and the CSV files (default: data/)")
-        p.add_argument("--config", type=Path, default=PROJECT_DIR / "config.yml", metavar="FILE",
+        p.add_argument("--config", type=Path, default=Path("config.yml"), metavar="FILE",
                        help="settings file (default: config.yml)")
         p.add_argument("--format", choices=["text", "github"], default="text",
                        help="how to print problems: text for people (default), or github for workflow "
@@ -43,12 +46,31 @@ def _parser() -> argparse.ArgumentParser:
                        help="print only the errors and the last line (no warnings" + (", stages or progress bars)" if out
                                                                                    else ")"))
         if out:
-            p.add_argument("--out", type=Path, default=PROJECT_DIR / "site", metavar="DIR",
+            p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
                            help="folder to write the site to; replaced only when the new site is complete (default: site/)")
             p.add_argument("--force", action="store_true",
                            help="build even when nothing has changed since the site in --out was built "
                                 "(by default such a build stops at once: see `.build-key`)")
 
+    p = sub.add_parser("new", help="start a council's own project: settings, empty datasets, next steps",
+                       description="Write a council's own project into DIR (a new or empty folder): config.yml, "
+                                   "about.md, data/ with datapackage.json and every dataset's CSV with its header "
+                                   "only, and a README of next steps. Then cd DIR and run the other commands there.")
+    p.add_argument("dir", type=Path, metavar="DIR", help="the project folder to create")
+    p.add_argument("--name", required=True, help='the council\'s name, such as "Example Borough Council"')
+    p.add_argument("--org-id", required=True, metavar="ID",
+                   help="the council's org-id.guide identifier, such as GB-LAE-EXB (the 360Giving funder id)")
+    p.add_argument("--grant-prefix", required=True, metavar="PREFIX",
+                   help="the council's registered 360Giving prefix, such as 360G-exampleborough-")
+    p.add_argument("--ocid-prefix", metavar="PREFIX",
+                   help="the council's registered OCDS prefix, such as ocds-abc123 (default: none yet; the OCDS "
+                        "download is published once it is set in config.yml)")
+    p.add_argument("--area", metavar="NAME",
+                   help="the council's area as named in measurements (default: the --name)")
+    p.add_argument("--title", help="the site's title (default: NAME: commissioning and grants)")
+    p.add_argument("--url", default="", help="the site's public address, once known (default: none)")
+    p.add_argument("--contact-email", metavar="EMAIL",
+                   help="where residents report problems (default: none yet; the site then says so)")
     p = sub.add_parser("validate", help="check the data against its schemas and the council's rules",
                        description="Check the data against its schemas and the council's rules. "
                                    "Exit 0 when valid (warnings allowed), 1 when invalid.")
@@ -159,6 +181,27 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from . import new
+
+    try:
+        written = new.new_project(args.dir, name=args.name, org_id=args.org_id, grant_prefix=args.grant_prefix,
+                                  ocid_prefix=args.ocid_prefix, area=args.area, title=args.title, url=args.url,
+                                  contact=args.contact_email)
+    except new.NewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {args.dir}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    datasets = sum(1 for p in written if p.suffix == ".csv")
+    print(f"Started {args.name}'s project in {args.dir}: config.yml, about.md, README.md and data/ "
+          f"({datasets} datasets, empty).")
+    print(f"Next: cd {args.dir}, then python -m generator validate, import your registers "
+          "(import-360giving, import-contracts) and build. README.md there lists the steps.")
+    return 0
+
+
 def cmd_sample(args) -> int:
     from .data.package import load_package
     from .exports.package import write_descriptor
@@ -247,7 +290,7 @@ def cmd_import_360giving(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample,
+COMMANDS = {"new": cmd_new, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample,
             "import-360giving": cmd_import_360giving}
 
 

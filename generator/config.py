@@ -21,11 +21,11 @@ SETTINGS = {
     "publisher.name": (str, True),
     "publisher.org_id": (str, True),
     "publisher.grant_id_prefix": (str, True),
-    "publisher.ocid_prefix": (str, True),
+    "publisher.ocid_prefix": (str, False),
     "publisher.area": (str, False),
     "site.title": (str, True),
     "site.url": (str, False),
-    "site.contact_email": (str, True),
+    "site.contact_email": (str, False),
     "site.about": (str, False),
     "data.illustrative": (bool, True),
     "approval.stages": (dict, False),
@@ -107,6 +107,9 @@ def load_config(path: Path | None = None) -> Config:
         raise fail(f'setting "approval.award_stage" is {award} (expected one of the numbers in approval.stages: '
                    f'{", ".join(map(str, stages)) or "none is set"})')
     about = flat.get("site.about") or None
+    if about and not (path.parent / about).is_file():
+        raise fail(f'setting "site.about" is {about!r}, but {path.parent / about} is not a file (expected a Markdown '
+                   "file beside config.yml with the council's own text for the About page, or no site.about)")
     return Config(
         area=flat.get("publisher.area") or flat["publisher.name"],
         about=(path.parent / about) if about else None,
@@ -115,10 +118,10 @@ def load_config(path: Path | None = None) -> Config:
         publisher_name=flat["publisher.name"],
         publisher_org_id=flat["publisher.org_id"],
         grant_id_prefix=flat["publisher.grant_id_prefix"],
-        ocid_prefix=flat["publisher.ocid_prefix"],
+        ocid_prefix=flat.get("publisher.ocid_prefix") or "",
         site_title=flat["site.title"],
         site_url=flat.get("site.url") or "",
-        contact_email=flat["site.contact_email"],
+        contact_email=flat.get("site.contact_email") or "",
         illustrative=flat["data.illustrative"],
         path=path,
     )

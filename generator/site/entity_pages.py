@@ -535,13 +535,17 @@ def writer(env, docs_dir: Path, common: dict, tables: dict, raw: dict, entities:
 
 
 def render_markdown(w: Writer) -> None:
-    """Phase one, before MkDocs: the pages in the sidebar, as Markdown."""
+    """Phase one, before MkDocs: the pages in the sidebar, as Markdown. A kind with nothing in
+    it has no page (the navigation leaves it out: site/mkdocs.py)."""
     for kind in KINDS:
-        if kind not in ("intention", "decision"):
+        if kind not in ("intention", "decision") and w.entities.by_kind[kind]:
             w.index_page(kind)
-    w.live_page()
-    w.forward_plan_page()
-    w.decision_pages()
+    if len(w.tables["contracts"]) or len(w.tables["grants"]):
+        w.live_page()
+    if len(w.tables["commissioning_intentions"]):
+        w.forward_plan_page()
+    if len(w.tables["decisions"]):
+        w.decision_pages()
 
 
 def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None,
