@@ -464,9 +464,12 @@ def check_periods(ctx: Context, check: Check) -> list[Finding]:
 
 def check_missing_ward(ctx: Context, check: Check) -> list[Finding]:
     frame = ctx.tables["organisations"]
+    wards = ctx.tables.get("wards")
+    first = None if wards is None or not len(wards) else str(wards["ward_name"].iloc[0])
+    example = f", such as {first}" if first else " from wards.csv"
     return [
         _finding(ctx, check, "organisations", row, "ward",
-                 "no ward is given for an organisation based in the borough (expected its ward, such as Peckham)")
+                 f"no ward is given for an organisation based in the area (expected its ward{example})")
         for row in _rows(frame["based_in_borough"].fillna(False).astype(bool) & frame["ward"].isna())
     ]
 
@@ -748,7 +751,7 @@ CHECKS: list[Check] = [
     Check("possible-duplicate", ("grants",), WARNING,
           "No two grants have the same recipient, amount, date and title", check_possible_duplicate_grants),
     Check("no-ward", ("organisations",), WARNING,
-          "Organisations based in the borough have a ward", check_missing_ward),
+          "Organisations based in the area have a ward", check_missing_ward),
     Check("no-programme", ("grants",), WARNING, "Grants name their programme", check_missing_programme),
     Check("title-is-description", ("contracts", "grants", "commissioning_intentions"), WARNING,
           "Descriptions say more than the title", check_title_not_description),

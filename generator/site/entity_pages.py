@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, slugify
 from ..model.indicators import indicator_results
+from ..model.values import missing
 from . import charts, listing
 from .charts import Chart
 from .format import gbp, long_date, number
@@ -32,6 +33,18 @@ from .urls import beside, href, url_of
 
 CHARITY_REGISTER = "https://register-of-charities.charitycommission.gov.uk/charity-details/?regid={}&subid=0"
 COMPANIES_HOUSE = "https://find-and-update.company-information.service.gov.uk/company/{}"
+
+
+NOT_STATED = "not stated"  # a value the council's register does not give (never guessed)
+
+
+def stated(value) -> str:
+    """A value as shown on a page, or "not stated" when the data leaves it empty."""
+    return NOT_STATED if missing(value) else str(value)
+
+
+def yes_no(value) -> str:
+    return NOT_STATED if missing(value) else ("yes" if value else "no")
 
 
 @dataclass
@@ -198,16 +211,16 @@ class Writer:
         grants_intro = "Grants are counted in the financial year they are awarded."
         if entity.kind == "organisation":
             row = self.record("organisations", entity.row)
-            facts = [("Identifier", entity.key), ("Type", row["organisation_type"])]
+            facts = [("Identifier", entity.key), ("Type", stated(row["organisation_type"]))]
             if not pd.isna(row["charity_number"]):
                 facts.append(("Charity number", Markup('<a href="{}">{}</a> (Charity Commission register)').format(
                     CHARITY_REGISTER.format(row["charity_number"]), row["charity_number"])))
             if not pd.isna(row["company_number"]):
                 facts.append(("Company number", Markup('<a href="{}">{}</a> (Companies House)').format(
                     COMPANIES_HOUSE.format(row["company_number"]), row["company_number"])))
-            facts += [("Voluntary or community sector", "yes" if row["is_vcs"] else "no"),
-                      ("Small or medium-sized enterprise", "yes" if row["is_sme"] else "no"),
-                      ("Based in the borough", "yes" if row["based_in_borough"] else "no")]
+            facts += [("Voluntary or community sector", yes_no(row["is_vcs"])),
+                      ("Small or medium-sized enterprise", yes_no(row["is_sme"])),
+                      ("Based in the area", yes_no(row["based_in_borough"]))]
             if not pd.isna(row["ward"]):
                 facts.append(("Ward", self.link(page, "ward", row["ward"])))
             extra["outcomes"] = [(self.link(page, "outcome", key), _gbp0(value)) for key, value in entity.outcomes]
@@ -367,17 +380,18 @@ class Writer:
             ("Contract identifier", entity.key),
             ("Supplier", self.link(page, "organisation", c["supplier_org_id"])),
             ("Commissioner", self.link(page, "commissioner", c["commissioner_id"])),
-            ("Client group", self.link(page, "client-group", c["client_group"])),
-            ("Procurement route", c["procurement_route"]),
+            ("Client group", NOT_STATED if missing(c["client_group"]) else self.link(page, "client-group", c["client_group"])),
+            ("Procurement route", stated(c["procurement_route"])),
             ("Starts", long_date(c["start_date"].date())),
-            ("Ends", long_date(c["end_date"].date())),
+            ("Ends", NOT_STATED if missing(c["end_date"]) else long_date(c["end_date"].date())),
         ]
         if not pd.isna(c["review_date"]):
             facts.append(("Review date", long_date(c["review_date"].date())))
-        facts += [("Total value", gbp(c["total_value_gbp"])), ("Annual value", gbp(c["annual_value_gbp"]))]
+        facts += [("Total value", gbp(c["total_value_gbp"])),
+                  ("Annual value", NOT_STATED if missing(c["annual_value_gbp"]) else gbp(c["annual_value_gbp"]))]
         if not pd.isna(c["vat_not_recoverable_gbp"]):
             facts.append(("VAT that cannot be recovered", gbp(c["vat_not_recoverable_gbp"])))
-        facts += [("London Living Wage", "yes" if c["london_living_wage"] else "no"), ("Status", c["status"])]
+        facts += [("London Living Wage", yes_no(c["london_living_wage"])), ("Status", stated(c["status"]))]
         if not pd.isna(c["social_value_commitments"]):
             facts.append(("Social value commitments", c["social_value_commitments"]))
         successors = self.by_contract("successors", entity.key)
