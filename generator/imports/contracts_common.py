@@ -155,8 +155,9 @@ class Organisations:
         if len(name) > NAME_LIMIT:
             self.notes.add("Guessed", f"supplier names longer than {NAME_LIMIT} characters, shortened with …", ident)
             name = name[: NAME_LIMIT - 1].rstrip() + "…"
+        local = not org_id
         org_id = org_id or self.local_id(name, ident)
-        scheme, number = split_org_id(org_id, self.prefixes)
+        scheme, number = ("", "") if local else split_org_id(org_id, self.prefixes)
         row = {
             "org_id": org_id, "name": name, "organisation_type": TYPES_BY_SCHEME.get(scheme, ""),
             "charity_number": number if scheme == "GB-CHC" else charity_number(charity),

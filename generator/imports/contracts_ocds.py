@@ -266,7 +266,8 @@ def import_ocds(path: Path, context: dict) -> tuple[list[dict], int]:
         without += not awards
         for award in awards:
             read += 1
-            label = f"award {show(text_of(award.get('id')))} of {show(text_of(release.get('ocid')))}"
+            award_id = text_of(award.get("id"))
+            label = f"award {show(award_id)}" + ("" if len(award_id) > 8 else f" of {show(text_of(release.get('ocid')))}")
             try:
                 row = _award(release, award, label, context)
             except Skip as skipped:
