@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
-from ..model.entities import GATEWAYS, KINDS, Entities, Entity, forward_plan, live_now, slugify
+from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, slugify
 from ..model.indicators import indicator_results
 from . import charts, listing
 from .charts import Chart
@@ -74,6 +74,7 @@ class Writer:
                  rows: dict[str, RowSet], today: dt.date):
         self.env, self.docs, self.common = env, docs_dir, common
         self.tables, self.entities, self.rows, self.today = tables, entities, rows, today
+        self.config = common["config"]
         self.site_dir: Path | None = None  # set for the second phase
         self.shells: dict = {}
         self.deferred: list = []  # further pages of lists on Markdown pages, written in phase two
@@ -257,7 +258,7 @@ class Writer:
     def indicators(self, entity: Entity) -> list[dict]:
         """An outcome's indicators, formatted and charted (model/indicators.py computes them)."""
         out = []
-        for result in indicator_results(self.tables, entity.key):
+        for result in indicator_results(self.tables, entity.key, self.config.area):
             row, periods = result.indicator, result.periods
             unit = row.unit
 
@@ -296,7 +297,7 @@ class Writer:
             row = self.record("decisions", step.decision)
             decided = row["decision_date"]
             steps.append({
-                "stage": GATEWAYS.get(step.gateway, "Decision"),
+                "stage": self.config.stage_name(step.gateway) or "Decision",
                 "date": "" if pd.isna(decided) else long_date(decided.date()),
                 "iso": "" if pd.isna(decided) else decided.strftime("%Y-%m-%d"),
                 "maker": "" if pd.isna(row["decision_maker"]) else row["decision_maker"],
@@ -328,7 +329,7 @@ class Writer:
         facts = [(label, value) for label, value in [
             ("Decision identifier", entity.key),
             ("Decision maker", text("decision_maker")),
-            ("Gateway", GATEWAYS.get(None if pd.isna(d["gateway"]) else int(d["gateway"]))),
+            ("Approval stage", self.config.stage_name(None if pd.isna(d["gateway"]) else d["gateway"])),
             ("Status", text("decision_status")),
             ("Key decision", key),
             ("Subject to call-in", yes_no("subject_to_call_in")),
@@ -347,7 +348,7 @@ class Writer:
             governs.append({"what": {"contract": "Contract", "intention": "Commissioning intention",
                                      "programme": "Grant programme"}[step.kind],
                             "link": self.link(page, step.kind, step.key),
-                            "stage": GATEWAYS.get(step.gateway, ""), "note": step.note})
+                            "stage": self.config.stage_name(step.gateway), "note": step.note})
         resolutions = [r.strip() for r in (text("resolutions") or "").split(" | ") if r.strip()]
         sources = [u.strip() for u in (text("source_url") or "").split(" ; ") if u.strip()]
         single = listing.table(page, f"This decision as data: {entity.name}", self.rows["decisions"],
@@ -460,7 +461,7 @@ class Writer:
     # -- decisions -----------------------------------------------------------------
 
     def decision_pages(self) -> None:
-        """The decisions index, newest first, and its filters: key decisions, each Gateway
+        """The decisions index, newest first, and its filters: key decisions, each approval stage
         and each decision maker (one Markdown page each, so they work without JavaScript)."""
         d = self.tables["decisions"]
         dates = d["decision_date"]
@@ -472,7 +473,7 @@ class Writer:
         maker_slugs = {m: slugify(m) for m in makers}
         filters = [("key-decisions", "Key decisions", key)]
         filters += [(f"gateway-{g}", label, (gateway == g).fillna(False).to_numpy(dtype=bool))
-                    for g, label in GATEWAYS.items()]
+                    for g, label in self.config.approval_stages.items()]
         filters += [(f"maker-{maker_slugs[m]}", f"Decided by {m}", (d["decision_maker"] == m).fillna(False).to_numpy(dtype=bool))
                     for m in makers]
         links = []
