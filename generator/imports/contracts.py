@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data.checks import org_id_prefixes
-from ..findings import plural
+from ..findings import plural, show
 from . import contracts_ocds, contracts_register
 from .contracts_common import Commissioners, ContractsImportError, Notes, Organisations
 
@@ -100,8 +100,25 @@ def import_contracts(path: Path, *, local_org_prefix: str, today: dt.date | None
     result.organisations = [o for o in context["organisations"].rows() if o["org_id"] in used]
     named = {row["commissioner_id"] for row in rows}
     result.commissioners = [c for c in context["commissioners"].new_rows() if c["commissioner_id"] in named]
+    _check_ids(rows, notes)
     result.notes = notes.lines()
     return result
+
+
+def _check_ids(rows: list[dict], notes: Notes) -> None:
+    """Note contract ids our schema's pattern rejects (kept as the file gives them: fix them there)."""
+    import json
+    import re
+
+    from ..config import TOOL_DIR
+
+    schema = json.loads((TOOL_DIR / "schemas" / "contracts.json").read_text(encoding="utf-8"))
+    rules = next(f for f in schema["fields"] if f["name"] == "contract_id").get("constraints", {})
+    pattern = rules.get("pattern")
+    for row in rows:
+        if pattern and not re.fullmatch(pattern, row["contract_id"]):
+            notes.add("Guessed", f"contract ids kept as the file gives them, though validate expects the form "
+                      f"{pattern}: fix them in the file", show(row["contract_id"]))
 
 
 def read_existing_commissioners(data_dir: Path) -> list[dict]:
