@@ -390,3 +390,9 @@ def test_type_and_vcs_rows_not_stated_are_skipped(data, config):
     check = next(c for c in CHECKS if c.code == "type-vcs-mismatch")
     ctx = Context(tables=tables, package=load_package(data), config=config, today=None)
     assert [f.as_tuple() for f in check.run(ctx, check)] == [(3, "is_vcs", "type-vcs-mismatch")]
+
+
+def test_type_and_vcs_left_empty_in_the_file_are_not_checked(data, config):
+    set_cell(data, "organisations", 2, "is_vcs", "")  # a registered charity, its flag not stated
+    set_cell(data, "organisations", 3, "organisation_type", "")  # a type not stated, flagged yes
+    assert "type-vcs-mismatch" not in {f.code for f in findings(data, config)}
