@@ -99,7 +99,7 @@ publisher:
 site:
   title: {_yaml_text(title)}
   url: {_yaml_text(url)}                       # the public address, once published
-  contact_email: {_yaml_text(contact)}   # where residents report problems
+  contact_email: {_yaml_text(contact)}   # where residents report problems (the site says when there is none)
   about: about.md             # your own text at the top of the About page
 data:
   illustrative: false         # the data is real: the sample's rows are refused
@@ -189,7 +189,7 @@ def new_project(folder: Path, *, name: str, org_id: str, grant_prefix: str, ocid
         folder / "config.yml": config_text(
             name=name, org_id=org_id, grant_prefix=grant_prefix, ocid_prefix=ocid_prefix, area=area or name,
             title=title or f"{name}: commissioning and grants", url=url,
-            contact=contact or "opendata@example.gov.uk"),
+            contact=contact or ""),
         folder / "about.md": about_text(name),
         folder / "README.md": readme_text(name, folder.name),
         data / "datapackage.json": json.dumps(package, indent=2, ensure_ascii=False) + "\n",

@@ -241,7 +241,7 @@ def test_cli_department_option(tmp_path, capsys):
     assert {r["commissioner_id"] for r in rows_of(data / "contracts.csv")} == {"SWK-ASC"}
     code, _, err = run(capsys, AWARD, "--out", data, "--department", "adult care")
     assert (code, err) == (2, "error: --department 'adult care': is not a commissioner id (expected capital "
-                              "letters, digits and hyphens, such as SWK-CFS)\n")
+                              "letters, digits and hyphens, such as CHILDRENS-SERVICES)\n")
 
 
 def test_cli_errors(tmp_path, capsys):
