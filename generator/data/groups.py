@@ -4,7 +4,8 @@ the command line reports them (report.py) and how the data quality pages count t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..findings import ERROR, Finding
 from .checks import CHECKS
@@ -44,7 +45,7 @@ def group(findings: list[Finding]) -> list[Group]:
 
 # The parts of a message that change from row to row: a quoted value (findings.show) or a word
 # with a digit in it (an amount, a date, an identifier). What is left is the message's shape.
-VALUE = re.compile(r'"[^"\n]*"|£?[\w./-]*\d[\w./-]*(?:,\d{3})*')
+VALUE = re.compile(r'"[^"\n]*"|(?<![\w./£-])£?[\w./-]*\d[\w./-]*(?:,\d{3})*')  # a word: from its start
 VARIES = "…"
 
 
@@ -57,51 +58,65 @@ class Part:
     severity: str
     path: str
     column: str | None
-    findings: list[Finding]
+    texts: tuple[str, ...]  # the words around the values: the shape
+    findings: list[Finding] = field(default_factory=list)
+    values_of: list[tuple[str, ...]] = field(default_factory=list)  # each finding's values, in order
 
-    def _values(self) -> list[str]:
+    @cached_property
+    def values(self) -> list[str]:
         """Each value of the first message, or VARIES where the findings differ there."""
-        columns = zip(*(VALUE.findall(f.message) for f in self.findings))
-        return [first if all(v == first for v in rest) else VARIES for first, *rest in columns]
+        first = self.values_of[0]
+        return [value if all(v[k] == value for v in self.values_of) else VARIES for k, value in enumerate(first)]
 
     @property
     def leads_with_value(self) -> bool:
         """The messages start with the bad value (as findings.show quotes it)."""
-        return VALUE.match(self.findings[0].message) is not None
+        return self.texts[0] == "" and len(self.texts) > 1
 
     @property
     def varies_inside(self) -> bool:
         """Some value other than the leading one differs from row to row: each row then needs
         its whole message."""
-        values = self._values()[1 if self.leads_with_value else 0:]
-        return VARIES in values
+        return VARIES in self.values[1 if self.leads_with_value else 0:]
 
     @property
     def shape(self) -> str:
         """The message with the values that differ from row to row shown as …, and without the
         leading bad value: 'grant_id does not start with ...' reads as the heading of its rows."""
-        texts = VALUE.split(self.findings[0].message)
-        values = self._values()
-        out = [texts[0]]
-        for value, text in zip(values, texts[1:]):
+        out = [self.texts[0]]
+        for value, text in zip(self.values, self.texts[1:]):
             out += [value, text]
         if self.leads_with_value:
             out = [self.column or "the value", *out[2:]]
         return "".join(out)
 
 
-def _shape_key(finding: Finding) -> tuple:
-    return finding.column, tuple(VALUE.split(finding.message))
+SPLIT = re.compile(f"({VALUE.pattern})")
+
+
+def _split(message: str, seen: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the words around the values, the values) of a message. Messages mostly differ only in
+    their leading value, so the rest is split once (`seen`): a group may hold a million."""
+    lead = VALUE.match(message)
+    rest = message[lead.end():] if lead else message
+    if rest not in seen:
+        pieces = SPLIT.split(rest)
+        seen[rest] = (tuple(pieces[0::2]), tuple(pieces[1::2]))
+    texts, values = seen[rest]
+    return (("", *texts), (lead.group(0), *values)) if lead else (texts, values)
 
 
 def parts(g: Group) -> list[Part]:
     """The group's findings split by column and message shape, the largest part first (then
     the first found)."""
     found: dict[tuple, Part] = {}
+    seen: dict = {}
     for f in g.findings:
-        key = _shape_key(f)
+        texts, values = _split(f.message, seen)
+        key = (f.column, texts)
         if key not in found:
-            found[key] = Part(g.code, g.severity, g.path, f.column, [])
+            found[key] = Part(g.code, g.severity, g.path, f.column, texts)
         found[key].findings.append(f)
+        found[key].values_of.append(values)
     order = {key: i for i, key in enumerate(found)}
     return [found[k] for k in sorted(found, key=lambda k: (-len(found[k].findings), order[k]))]
