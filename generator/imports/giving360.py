@@ -884,7 +884,8 @@ def _check_departments(grants: list[dict], department_id: str | None, council_ke
     if missing:
         more = f" and {plural(len(missing) - 1, 'other grant')}" if len(missing) > 1 else ""
         raise Import360Error(
-            f"{shown}: {missing[0]}{more} have no Funding Org:Department, and no --department was given (expected "
+            f"{shown}: {missing[0]}{more} {'have' if more else 'has'} no Funding Org:Department, and no --department "
+            "was given (expected "
             "the department that made each grant: pass --department ID with a commissioner_id from "
             "data/commissioners.csv, or fill the file's Funding Org:Department column)")
 
