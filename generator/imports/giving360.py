@@ -1,10 +1,10 @@
 """360Giving import: a funder's 360Giving file as our rows.
 
-``import_360giving(path)`` reads a 360Giving file (CSV, XLSX or JSON package) and returns our ``grants``
-and ``organisations`` rows (dicts with exactly our schemas' field names, values as strings as they appear
+``import_360giving(path, department_id)`` reads a 360Giving file (CSV, XLSX or JSON package) and returns our
+``grants``, ``organisations`` and (departments new to the project) ``commissioners`` rows (dicts with exactly our schemas' field names, values as strings as they appear
 in our CSV files) and ``unmapped``: plain-English notes on every column ignored, every grant skipped (and
 why) and every value changed or guessed. Spreadsheet column titles are matched ignoring case and
-whitespace, as flattentool does; CSV files are read as UTF-8 (with or without a BOM), else as Windows-1252.
+whitespace, as flattentool does, with its item numbers for several entries ("Funding Org:1:Name"); CSV files are read as UTF-8 (with or without a BOM), else as Windows-1252.
 XLSX files: the sheet called "grants" (any case), otherwise the first sheet; other sheets are reported.
 
 Mapping rules, for what our data needs and 360Giving does not say:
@@ -15,36 +15,47 @@ Mapping rules, for what our data needs and 360Giving does not say:
 - funding_type: a classification whose code is one of ours (our own export) wins; otherwise
   "short-term innovation" when the planned duration (Planned Dates:Duration, or start to end date) is under
   12 months, else "longer-term" (also when there are no planned dates).
-- department_id: the ``department_id`` argument (default "SWK-CFS"): 360Giving names the funder's
-  department only as text. Every grant is imported as the council's own (config.yml's publisher): the file's
-  Funding Org is reported, not kept.
+- department_id: the file's Funding Org:Department (of this council's Funding Org entry, whose identifier is
+  config.yml's publisher.org_id; when the council is not among the funders, of the first funder naming one),
+  as the commissioner of that name in the project's commissioners.csv, else a new commissioners row whose id
+  is made from the name ("Children's Services" -> CHILDRENS-SERVICES). Grants whose file names no department
+  take the ``department_id`` argument (--department); when there is none either, the import stops with an
+  error naming the file and the first such grant. Nothing in the code names a council's department.
+- co_funders: every Funding Org other than this council, as "Name (identifier)" joined by "; " (";" in a
+  name becomes ","); empty when the council funded the grant alone. The grants are recorded as the council's.
 - beneficiary_ward: the first Beneficiary Location whose name is one of our ward names (ignoring case,
   "&" / "and" and a trailing "ward"), else empty.
 - recipients: org_id is the Recipient Org:Identifier when it is an org-id.guide identifier our schema and
   the council checks accept (a registered prefix; GB-CHC, GB-COH, GB-SC and GB-NIC numbers in their
   register's form, Companies House numbers padded to 8 characters). Any other identifier (such as a
   funder-issued ``360G-trafford-...``) becomes a local one, ``<council org id>-<the identifier with other
-  characters as ->``, for example ``GB-LAE-SWK-360G-trafford-be-active``, and is reported. A grant with no
+  characters as ->``, for example ``GB-LAE-EXB-360G-trafford-be-active``, and is reported. A grant with no
   recipient identifier or name is skipped. Recipient Ind grants get an anonymous ``<council org id>-IND-0001``
   style id, the name "Individual recipient" and organisation_type "individual"; the file's individual name is
   never imported.
 - organisation_type from the identifier: GB-CHC, GB-SC, GB-NIC "registered charity"; GB-COH "company
   limited by guarantee" (or "community interest company" when the name says CIC, "charitable incorporated
   organisation" for CE/CS company numbers); GB-MPR "community benefit society"; GB-EDU "school"; GB-NHS
-  "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; anything else "unregistered community group".
+  "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; a local identifier (no register)
+  "unregistered community group"; another register's identifier: empty (not stated), or "registered charity"
+  with a charity number.
 - charity_number and company_number: from the GB-CHC / GB-COH identifier, else from Recipient Org:Charity
   Number / Company Number when they have our form (6-7 digits; 8 characters); other values (Scottish SC
   numbers, notes in the cell) are left out and reported.
-- is_vcs "yes" for charities (charity identifier or number), CIOs, CICs and community benefit societies,
-  otherwise "no"; is_sme and based_in_borough "no", ward empty: 360Giving does not say (reported).
+- is_vcs "yes" for charities (charity identifier or number), CIOs, CICs, community benefit societies and
+  unregistered community groups; "no" for private limited companies, NHS bodies, local authorities, schools
+  and individuals; empty (not stated) for any other or unknown type, such as a company with no charity
+  number. is_sme is always empty and based_in_borough empty unless ``in_borough`` (--in-borough) marks every
+  recipient "yes": 360Giving does not say, and no "no" is ever guessed. ward is empty. All reported.
 - Dates become YYYY-MM-DD (date-times keep their date; DD/MM/YYYY is read day first, as in the UK, and
   reported); amounts must be GBP numbers above zero (a "£" or thousands commas are removed and reported).
 - Text longer than our schema allows is shortened with "…" and reported; a missing description becomes the
   title (reported). Every row is finally checked against our schemas' required, pattern, enum and maxLength
   rules, and a grant that still fails is skipped with the reason.
 
-``write_import(result, out_dir)`` writes grants.csv and organisations.csv (UTF-8, no BOM, our schemas' column
-order); cli.py's ``import-360giving FILE --out DIR [--department ID]`` command runs both.
+``write_import(result, out_dir)`` merges the rows into a project's data folder with imports/project.py
+(grants added or replaced by grant_id; organisations and commissioners merged by id, existing values kept) and
+returns the counts; cli.py's ``import-360giving FILE --out DIR [--department ID] [--in-borough]`` runs both.
 """
 
 
