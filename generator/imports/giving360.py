@@ -75,8 +75,8 @@ from ..config import PROJECT_DIR, TOOL_DIR
 from ..data.checks import REGISTER_FORMS, org_id_prefixes
 from ..findings import plural, show
 from ..model.values import blank
-from .project import Merged, ProjectError, commissioner_id, commissioner_row, write_into
 from .giving360_standard import FUNDING_TYPE_TITLES, load_json, number_value, plain_number, schema_titles, title_key
+from .project import Merged, ProjectError, commissioner_id, commissioner_row, write_into
 
 SCHEMAS = TOOL_DIR / "schemas"
 EXAMPLES = 5  # values shown in a note before "and N more"

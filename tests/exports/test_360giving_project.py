@@ -9,10 +9,10 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-
 import conformance
+import pytest
 from conftest import tables_of
+
 from generator import cli
 from generator.config import PROJECT_DIR, load_config
 from generator.exports import giving360 as export
