@@ -219,19 +219,29 @@ def _column_values(path: Path, *columns: str) -> list[tuple[str, ...]]:
         raise Import360Error(f"{path}: cannot be read ({exc}); fix it and run the command again") from None
 
 
+def _project_departments(args) -> tuple[dict[str, str], set[str]]:
+    """The project's departments (commissioners.csv in --data and --out): name -> commissioner_id, and
+    every commissioner_id."""
+    departments, ids = {}, set()
+    for folder in dict.fromkeys([args.data, args.out]):
+        for ident, name in _column_values(folder / "commissioners.csv", "commissioner_id", "name"):
+            ids.add(ident)
+            if name:
+                departments[name] = ident
+    return departments, ids
+
+
 def _run_import_360giving(args):
-    """Read, map and merge: the import's result and what happened to each file."""
+    """Read, map and merge: the settings, the import's result, what happened to each file, and the
+    project's commissioner_ids before the import."""
     from .imports import giving360
 
     config = load_config(args.config)
     wards = [w for (w,) in _column_values(args.data / "wards.csv", "ward_name") if w]
-    departments = {}
-    for folder in dict.fromkeys([args.data, args.out]):
-        departments.update({name: ident for ident, name in
-                            _column_values(folder / "commissioners.csv", "commissioner_id", "name") if name})
+    departments, ids = _project_departments(args)
     result = giving360.import_360giving(args.file, args.department, wards=wards, council_id=config.publisher_org_id,
                                         departments=departments, in_borough=args.in_borough)
-    return config, result, giving360.write_import(result, args.out)
+    return config, result, giving360.write_import(result, args.out), ids
 
 
 def cmd_import_360giving(argv: list[str]) -> int:
@@ -245,7 +255,7 @@ def cmd_import_360giving(argv: list[str]) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
         return int(exc.code or 0)
     try:
-        config, result, merged = _run_import_360giving(args)
+        config, result, merged, known = _run_import_360giving(args)
     except giving360.Import360Error as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -271,6 +281,10 @@ def cmd_import_360giving(argv: list[str]) -> int:
               f"this publisher's prefix {config.grant_id_prefix} (config.yml, publisher.grant_id_prefix), and `validate` accepts only "
               "that prefix: publish another funder's grants from its own copy of this tool, with its prefix "
               "in config.yml.")
+    used = {g["department_id"] for g in result.grants}
+    if args.department in used and args.department not in known:
+        print(f"Note: --department {args.department} is not a commissioner_id in {args.out / 'commissioners.csv'}: "
+              "add it there (with its name and type), or `validate` will report every grant that names it.")
     print("Next: check the notes, then run python -m generator validate.")
     return 0
 

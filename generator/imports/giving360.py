@@ -1037,3 +1037,7 @@ def write_import(result: ImportResult, out_dir: Path) -> dict[str, Merged]:
         return write_into(out_dir, datasets)
     except ProjectError as exc:
         raise Import360Error(str(exc)) from None
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise Import360Error(f"{where}: cannot be written ({exc.strerror or exc}); check the folder and its "
+                             "permissions, then run the command again") from None

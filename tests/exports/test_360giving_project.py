@@ -272,3 +272,23 @@ def test_co_funders_go_out_again_as_valid_360giving(small_data, tmp_path):
         assert [g["co_funders"] for g in back.grants[:3]] == [
             "Example Community Foundation (GB-CHC-1234567)",
             "A (B) Trust (GB-CHC-7654321); Example NHS Trust (GB-NHS-ABC)", ""]
+
+
+def test_an_unknown_department_option_is_pointed_out(project, capsys):
+    package(project / "grants.json", [grant(3, FOUNDATION, [COUNCIL])])
+    status, out, _ = run(capsys, "grants.json", "--out", "data", "--department", "HOUSING")
+    assert status == 0
+    assert out[-2:] == [
+        f"Note: --department HOUSING is not a commissioner_id in {Path('data') / 'commissioners.csv'}: add it there "
+        "(with its name and type), or `validate` will report every grant that names it.",
+        "Next: check the notes, then run python -m generator validate."]
+    status, out, _ = run(capsys, "grants.json", "--out", "data", "--department", "CHILDRENS-SERVICES")
+    assert not any(line.startswith("Note: --department") for line in out)
+
+
+def test_a_folder_that_cannot_be_written_is_one_clear_line(project, capsys):
+    package(project / "grants.json", [grant(3, FOUNDATION, [COUNCIL])])
+    (project / "afile").write_text("x", encoding="utf-8")
+    status, out, err = run(capsys, "grants.json", "--out", "afile", "--department", "CHILDRENS-SERVICES")
+    assert (status, out) == (1, [])
+    assert err == "error: afile: is a file (expected the project's data folder for --out)\n"
