@@ -1,4 +1,7 @@
-"""Command line: python -m generator {validate,build,serve,sample,import-360giving}.
+"""Command line: python -m generator {new,validate,build,serve,sample,import-360giving,import-contracts}.
+
+Every command works on the project in the current folder (config.yml, data/, site/), or on the
+files its options name.
 
 Exit codes: 0 success (warnings allowed), 1 invalid data or a failed build,
 2 a usage error. No traceback reaches the user.
@@ -30,9 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
 
     def common(p, out: bool):
-        p.add_argument("--data", type=Path, default=PROJECT_DIR / "data", metavar="DIR",
+        p.add_argument("--data", type=Path, default=Path("data"), metavar="DIR",
                        help="folder holding datapackage.json and the CSV files (default: data/)")
-        p.add_argument("--config", type=Path, default=PROJECT_DIR / "config.yml", metavar="FILE",
+        p.add_argument("--config", type=Path, default=Path("config.yml"), metavar="FILE",
                        help="settings file (default: config.yml)")
         p.add_argument("--format", choices=["text", "github"], default="text",
                        help="how to print problems: text for people (default), or github for workflow "
@@ -43,12 +46,31 @@ def _parser() -> argparse.ArgumentParser:
                        help="print only the errors and the last line (no warnings" + (", stages or progress bars)" if out
                                                                                    else ")"))
         if out:
-            p.add_argument("--out", type=Path, default=PROJECT_DIR / "site", metavar="DIR",
+            p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
                            help="folder to write the site to; replaced only when the new site is complete (default: site/)")
             p.add_argument("--force", action="store_true",
                            help="build even when nothing has changed since the site in --out was built "
                                 "(by default such a build stops at once: see `.build-key`)")
 
+    p = sub.add_parser("new", help="start a council's own project: settings, empty datasets, next steps",
+                       description="Write a council's own project into DIR (a new or empty folder): config.yml, "
+                                   "about.md, data/ with datapackage.json and every dataset's CSV with its header "
+                                   "only, and a README of next steps. Then cd DIR and run the other commands there.")
+    p.add_argument("dir", type=Path, metavar="DIR", help="the project folder to create")
+    p.add_argument("--name", required=True, help='the council\'s name, such as "Example Borough Council"')
+    p.add_argument("--org-id", required=True, metavar="ID",
+                   help="the council's org-id.guide identifier, such as GB-LAE-EXB (the 360Giving funder id)")
+    p.add_argument("--grant-prefix", required=True, metavar="PREFIX",
+                   help="the council's registered 360Giving prefix, such as 360G-exampleborough-")
+    p.add_argument("--ocid-prefix", metavar="PREFIX",
+                   help="the council's registered OCDS prefix, such as ocds-abc123 (default: none yet; the OCDS "
+                        "download is published once it is set in config.yml)")
+    p.add_argument("--area", metavar="NAME",
+                   help="the council's area as named in measurements (default: the --name)")
+    p.add_argument("--title", help="the site's title (default: NAME: commissioning and grants)")
+    p.add_argument("--url", default="", help="the site's public address, once known (default: none)")
+    p.add_argument("--contact-email", metavar="EMAIL",
+                   help="where residents report problems (default: none yet; the site then says so)")
     p = sub.add_parser("validate", help="check the data against its schemas and the council's rules",
                        description="Check the data against its schemas and the council's rules. "
                                    "Exit 0 when valid (warnings allowed), 1 when invalid.")
@@ -71,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("import-360giving", add_help=False,  # its own options: _import_360giving_parser
                    help="turn a funder's 360Giving file (CSV, XLSX or JSON) into our grants and organisations",
                    description="See: python -m generator import-360giving --help")
+    sub.add_parser("import-contracts", add_help=False,  # its own options: _import_contracts_parser
+                   help="merge a contracts register (CSV, XLSX) or an OCDS file into a project's contracts, "
+                        "organisations and commissioners",
+                   description="See: python -m generator import-contracts --help")
     return parser
 
 
@@ -156,6 +182,27 @@ def cmd_serve(args) -> int:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+    return 0
+
+
+def cmd_new(args) -> int:
+    from . import new
+
+    try:
+        written = new.new_project(args.dir, name=args.name, org_id=args.org_id, grant_prefix=args.grant_prefix,
+                                  ocid_prefix=args.ocid_prefix, area=args.area, title=args.title, url=args.url,
+                                  contact=args.contact_email)
+    except new.NewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {args.dir}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    datasets = sum(1 for p in written if p.suffix == ".csv")
+    print(f"Started {args.name}'s project in {args.dir}: config.yml, about.md, README.md and data/ "
+          f"({datasets} datasets, empty).")
+    print(f"Next: cd {args.dir}, then python -m generator validate, import your registers "
+          "(import-360giving, import-contracts) and build. README.md there lists the steps.")
     return 0
 
 
@@ -285,11 +332,96 @@ def cmd_import_360giving(argv: list[str]) -> int:
     if args.department in used and args.department not in known:
         print(f"Note: --department {args.department} is not a commissioner_id in {args.out / 'commissioners.csv'}: "
               "add it there (with its name and type), or `validate` will report every grant that names it.")
-    print("Next: check the notes, then run python -m generator validate.")
+    default = args.out.resolve() == Path("data").resolve()
+    print("Next: run python -m generator validate" + ("" if default else f" --data {args.out}"))
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample,
+def _import_contracts_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator import-contracts",
+        description="Merge a council's contracts register (CSV or XLSX; column titles matched ignoring case, spaces "
+                    "and punctuation) or an OCDS release or record package (JSON: Contracts Finder, Find a Tender) "
+                    "into a project's contracts.csv, organisations.csv and commissioners.csv, and list what was "
+                    "mapped, guessed and left out. Contact details are never imported.")
+    parser.add_argument("file", type=Path, metavar="FILE", help="the register (.csv, .xlsx) or OCDS file (.json)")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="the project's data folder: rows are merged into its CSV files by id (new ids added, "
+                             "contracts with a known id replaced, organisations and commissioners only filled in)")
+    parser.add_argument("--config", type=Path, default=Path("config.yml"), metavar="FILE",
+                        help="settings file: publisher.org_id starts local supplier identifiers (default: config.yml)")
+    parser.add_argument("--department", metavar="ID",
+                        help="commissioner_id of the contracts whose file names no department (a register row "
+                             "with an empty department, an OCDS release naming only the buyer); it must be in "
+                             "DIR/commissioners.csv, or be added with --department-name")
+    parser.add_argument("--department-name", metavar="NAME",
+                        help="with --department: the name to add it under when commissioners.csv lacks it")
+    return parser
+
+
+def _department(args, existing: list[dict]) -> dict | None:
+    """The --department commissioner as {"commissioner_id", "name"}; raises ValueError (a usage error)."""
+    import re
+
+    if args.department is None:
+        if args.department_name is not None:
+            raise ValueError("--department-name needs --department ID (the id to add the department under)")
+        return None
+    ident = args.department.strip()
+    if not re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)*", ident):
+        raise ValueError(f"--department {args.department!r}: is not a commissioner id (expected capital letters, "
+                         "digits and hyphens, such as CHILDRENS-SERVICES)")
+    known = {row["commissioner_id"]: row.get("name", "") for row in existing}
+    if ident in known:
+        return {"commissioner_id": ident, "name": known[ident]}
+    if not (args.department_name or "").strip():
+        listed = ", ".join(sorted(known)) or "none yet"
+        raise ValueError(f"--department {ident}: is not in {args.out / 'commissioners.csv'} (expected one of: "
+                         f"{listed}; or add it with --department-name NAME)")
+    return {"commissioner_id": ident, "name": args.department_name.strip()}
+
+
+def cmd_import_contracts(argv: list[str]) -> int:
+    """import-contracts FILE --out DIR [--config FILE] [--department ID [--department-name NAME]] (its own
+    options, parsed here): 0 imported, 1 unreadable input, 2 usage error."""
+    from .imports import contracts, project
+
+    try:
+        args = _import_contracts_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
+        return int(exc.code or 0)
+    try:
+        config = load_config(args.config)
+        existing = contracts.read_existing_commissioners(args.out) if args.out.is_dir() else []
+        department = _department(args, existing)
+        result = contracts.import_contracts(args.file, local_org_prefix=config.publisher_org_id,
+                                            commissioners=existing, department=department)
+        merged = {}
+        if result.imported:
+            merged = project.write_into(args.out, {k: v for k, v in result.datasets().items() if v})
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (contracts.ContractsImportError, project.ProjectError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ConfigError as exc:
+        print(f"{exc.finding} (see \"Settings\" in README.md)", file=sys.stderr)
+        return 1
+    print(contracts.summary(result))
+    for name in ("contracts", "organisations", "commissioners"):
+        if name in merged:
+            print(project.describe(name, merged[name]))
+    if not result.imported:
+        print(f"Nothing was written to {args.out}.")
+    for note in result.notes:
+        print(note)
+    default = args.out.resolve() == Path("data").resolve()
+    print("Next: run python -m generator validate" + ("" if default else f" --data {args.out}"))
+    return 0
+
+
+COMMANDS = {"new": cmd_new, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample,
             "import-360giving": cmd_import_360giving}
 
 
@@ -298,6 +430,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["import-360giving"]:  # its own options: see _import_360giving_parser
         try:
             return cmd_import_360giving(argv[1:])
+        except Exception as exc:  # noqa: BLE001 - no traceback for users
+            print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+    if argv[:1] == ["import-contracts"]:  # its own options: see _import_contracts_parser
+        try:
+            return cmd_import_contracts(argv[1:])
         except Exception as exc:  # noqa: BLE001 - no traceback for users
             print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1

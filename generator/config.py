@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -21,12 +21,17 @@ SETTINGS = {
     "publisher.name": (str, True),
     "publisher.org_id": (str, True),
     "publisher.grant_id_prefix": (str, True),
-    "publisher.ocid_prefix": (str, True),
+    "publisher.ocid_prefix": (str, False),
+    "publisher.area": (str, False),
     "site.title": (str, True),
     "site.url": (str, False),
-    "site.contact_email": (str, True),
+    "site.contact_email": (str, False),
+    "site.about": (str, False),
     "data.illustrative": (bool, True),
+    "approval.stages": (dict, False),
+    "approval.award_stage": (int, False),
 }
+MAPPINGS = ("approval.stages",)  # settings whose value is a mapping, kept whole
 
 
 class ConfigError(Exception):
@@ -46,13 +51,23 @@ class Config:
     contact_email: str
     illustrative: bool
     path: Path
+    area: str = ""  # the council's area as named in measurements (publisher.area; default publisher.name)
+    about: Path | None = None  # the council's own Markdown for the About page (site.about)
+    approval_stages: dict = field(default_factory=dict)  # stage number -> its name (approval.stages)
+    award_stage: int | None = None  # the stage that approves a contract award (approval.award_stage)
+
+    def stage_name(self, stage) -> str:
+        """A stage's name from approval.stages, or "Stage N" for a number the council has not named."""
+        if stage is None:
+            return ""
+        return self.approval_stages.get(int(stage), f"Stage {int(stage)}")
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict:
     flat = {}
     for key, value in tree.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and name not in MAPPINGS:
             flat.update(_flatten(value, name + "."))
         else:
             flat[name] = value
@@ -79,22 +94,50 @@ def load_config(path: Path | None = None) -> Config:
         if key not in SETTINGS:
             raise fail(f'unknown setting "{key}" (expected one of: {", ".join(SETTINGS)})')
         kind, _ = SETTINGS[key]
-        if value is not None and not isinstance(value, kind):
-            raise fail(f'setting "{key}" is {value!r} (expected {"true or false" if kind is bool else "text"})')
+        wrong = value is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool)))
+        if wrong:
+            expected = {bool: "true or false", int: "a whole number", dict: "a list of number: name lines"}.get(kind, "text")
+            raise fail(f'setting "{key}" is {value!r} (expected {expected})')
     for key, (_, required) in SETTINGS.items():
         if required and flat.get(key) in (None, ""):
             raise fail(f'setting "{key}" is missing')
+    stages = _stages(flat.get("approval.stages") or {}, fail)
+    award = flat.get("approval.award_stage")
+    if award is not None and award not in stages:
+        raise fail(f'setting "approval.award_stage" is {award} (expected one of the numbers in approval.stages: '
+                   f'{", ".join(map(str, stages)) or "none is set"})')
+    about = flat.get("site.about") or None
+    if about and not (path.parent / about).is_file():
+        raise fail(f'setting "site.about" is {about!r}, but {path.parent / about} is not a file (expected a Markdown '
+                   "file beside config.yml with the council's own text for the About page, or no site.about)")
     return Config(
+        area=flat.get("publisher.area") or flat["publisher.name"],
+        about=(path.parent / about) if about else None,
+        approval_stages=stages,
+        award_stage=award,
         publisher_name=flat["publisher.name"],
         publisher_org_id=flat["publisher.org_id"],
         grant_id_prefix=flat["publisher.grant_id_prefix"],
-        ocid_prefix=flat["publisher.ocid_prefix"],
+        ocid_prefix=flat.get("publisher.ocid_prefix") or "",
         site_title=flat["site.title"],
         site_url=flat.get("site.url") or "",
-        contact_email=flat["site.contact_email"],
+        contact_email=flat.get("site.contact_email") or "",
         illustrative=flat["data.illustrative"],
         path=path,
     )
+
+
+def _stages(value: dict, fail) -> dict[int, str]:
+    """approval.stages: whole numbers (0 or more) each with a name."""
+    stages = {}
+    for number, name in value.items():
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise fail(f'setting "approval.stages" has stage {number!r} (expected a whole number, 0 or more)')
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f'setting "approval.stages" has no name for stage {number} (expected text, such as '
+                       f'"Gateway {number}: contract award approval")')
+        stages[number] = name.strip()
+    return dict(sorted(stages.items()))
 
 
 LATEST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC

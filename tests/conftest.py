@@ -40,10 +40,12 @@ def small_data(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def data(small_data, tmp_path, monkeypatch) -> Path:
-    """A fresh copy of the small data set to break; the working folder is its parent,
-    so messages name files as data/grants.csv."""
+    """A fresh copy of the small data set to break, in a project folder with the bundled
+    config.yml; the working folder is that folder, so messages name files as data/grants.csv."""
     shutil.copytree(small_data, tmp_path / "data")
     shutil.copytree(small_data.parent / "schemas", tmp_path / "schemas")
+    for name in ("config.yml", "about.md"):  # the bundled settings: the folder is a project of its own
+        shutil.copyfile(PROJECT_DIR / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
     return tmp_path / "data"
 

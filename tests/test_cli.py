@@ -167,7 +167,7 @@ def test_import_360giving_in_a_project_folder(tmp_path):
     assert lines[:6] == ["Read 1 grant from grants.csv.", "Imported 1 grant (1 added, 0 replaced, 0 unchanged); skipped 0.",
                          "Wrote into data:", "- grants.csv: 1 added", "- organisations.csv: 1 added",
                          "- commissioners.csv: 1 added"]
-    assert lines[-1] == "Next: check the notes, then run python -m generator validate."
+    assert lines[-1] == "Next: run python -m generator validate"
     assert "GB-LAE-EXB-360G-exampleborough-group" in (tmp_path / "data" / "organisations.csv").read_text()
     assert "SWK" not in result.stdout + "".join(p.read_text() for p in (tmp_path / "data").iterdir())
 

@@ -20,7 +20,7 @@ PACKAGE = PROJECT_DIR / "generator"
 # from the layers after it in this list, never from one before it.
 LAYERS = [
     ("cli", "__main__"),
-    ("build", "report", "progress"),
+    ("build", "report", "progress", "new"),
     ("publish",),
     ("site",),
     ("exports",),

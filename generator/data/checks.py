@@ -464,9 +464,12 @@ def check_periods(ctx: Context, check: Check) -> list[Finding]:
 
 def check_missing_ward(ctx: Context, check: Check) -> list[Finding]:
     frame = ctx.tables["organisations"]
+    wards = ctx.tables.get("wards")
+    first = None if wards is None or not len(wards) else str(wards["ward_name"].iloc[0])
+    example = f", such as {first}" if first else " from wards.csv"
     return [
         _finding(ctx, check, "organisations", row, "ward",
-                 "no ward is given for an organisation based in the borough (expected its ward, such as Peckham)")
+                 f"no ward is given for an organisation based in the area (expected its ward{example})")
         for row in _rows(frame["based_in_borough"].fillna(False).astype(bool) & frame["ward"].isna())
     ]
 
@@ -496,7 +499,6 @@ def check_title_not_description(ctx: Context, check: Check) -> list[Finding]:
 # --- decisions ---------------------------------------------------------------------
 
 LINK_TARGETS = ("contract_id", "intention_id", "programme")
-AWARD_GATEWAY = 2  # Gateway 2: contract award approval
 AWARD_DECISION_OVER = 100_000  # contracts over this value need an award decision
 
 
@@ -511,11 +513,15 @@ def _gbp(value: float) -> str:
 
 def _award_links(ctx: Context) -> pd.DataFrame:
     links = ctx.tables["decision_links"]
-    return links[(links["gateway"] == AWARD_GATEWAY) & links["contract_id"].notna()]
+    return links[(links["gateway"] == ctx.config.award_stage) & links["contract_id"].notna()]
+
+
+def _award_name(ctx: Context) -> str:
+    return ctx.config.stage_name(ctx.config.award_stage)
 
 
 def check_award_decision(ctx: Context, check: Check) -> list[Finding]:
-    if not _has(ctx, {"contracts": ("contract_id", "total_value_gbp"),
+    if ctx.config.award_stage is None or not _has(ctx, {"contracts": ("contract_id", "total_value_gbp"),
                       "decision_links": ("contract_id", "gateway")}):
         return []
     frame = ctx.tables["contracts"]
@@ -524,14 +530,15 @@ def check_award_decision(ctx: Context, check: Check) -> list[Finding]:
     return [
         _finding(ctx, check, "contracts", row, "contract_id",
                  f"{show(frame.at[row - 2, 'contract_id'])} is worth {_gbp(frame.at[row - 2, 'total_value_gbp'])} "
-                 f"but no contract award (Gateway 2) decision is linked to it (expected a row in decision_links.csv "
-                 f"with its contract_id and gateway 2 for every contract over {_gbp(AWARD_DECISION_OVER)})")
+                 f"but no contract award decision ({_award_name(ctx)}) is linked to it (expected a row in "
+                 f"decision_links.csv with its contract_id and gateway {ctx.config.award_stage} for every contract "
+                 f"over {_gbp(AWARD_DECISION_OVER)})")
         for row in _rows(missing)
     ]
 
 
 def check_start_after_award(ctx: Context, check: Check) -> list[Finding]:
-    if not _has(ctx, {"contracts": ("contract_id", "start_date"),
+    if ctx.config.award_stage is None or not _has(ctx, {"contracts": ("contract_id", "start_date"),
                       "decision_links": ("decision_id", "contract_id", "gateway"),
                       "decisions": ("decision_id", "decision_date")}):
         return []
@@ -548,7 +555,7 @@ def check_start_after_award(ctx: Context, check: Check) -> list[Finding]:
         decision = first.at[contract, "decision_id"]
         found.append(_finding(
             ctx, check, "contracts", row, "start_date",
-            f"{show(_text(frame.at[row - 2, 'start_date']))} is before the contract award (Gateway 2) decision "
+            f"{show(_text(frame.at[row - 2, 'start_date']))} is before the contract award decision ({_award_name(ctx)}) "
             f"{decision} of {_text(first.at[contract, 'decision_date'])} (expected a contract to start on or after "
             "the decision that awarded it: correct the start date or the decision's date)"))
     return found
@@ -618,6 +625,82 @@ def check_decision_source(ctx: Context, check: Check) -> list[Finding]:
     return found
 
 
+# The number ranges the illustrative sample draws its organisations' registration numbers from:
+# ranges the Charity Commission and Companies House have not issued (generator/sample/generate.py
+# uses these; tests/sample checks they agree).
+SAMPLE_CHARITY_NUMBERS = (9_000_000, 9_499_999)
+SAMPLE_COMPANY_NUMBERS = (99_000_000, 99_999_999)
+
+
+def _in_range(values: pd.Series, bounds: tuple[int, int]) -> pd.Series:
+    """Which registration numbers (text) are whole numbers within bounds."""
+    text = values.astype("string")
+    numeric = pd.to_numeric(text.where(text.str.fullmatch(r"[0-9]{6,8}").fillna(False)), errors="coerce")
+    return numeric.between(*bounds).fillna(False)
+
+
+def check_not_sample(ctx: Context, check: Check) -> list[Finding]:
+    """With data.illustrative false, the illustrative sample's rows would be published as real."""
+    if ctx.config.illustrative:
+        return []
+    parts = []
+    decisions = ctx.tables.get("decisions")
+    if decisions is not None and "provenance" in decisions.columns:
+        made_up = int((decisions["provenance"] == "illustrative").sum())
+        if made_up:
+            parts.append(f"{made_up:,} illustrative decision{'s' if made_up != 1 else ''} (provenance "
+                         "illustrative in decisions.csv)")
+    orgs = ctx.tables.get("organisations")
+    if orgs is not None and {"charity_number", "company_number"} <= set(orgs.columns):
+        invented = (_in_range(orgs["charity_number"], SAMPLE_CHARITY_NUMBERS)
+                    | _in_range(orgs["company_number"], SAMPLE_COMPANY_NUMBERS))
+        if invented.any():
+            count = int(invented.sum())
+            parts.append(f"{count:,} of the sample's invented organisations (charity numbers 9000000 to 9499999 "
+                         "or company numbers 99000000 to 99999999, which the registers have not issued)")
+    if not parts:
+        return []
+    shown = ctx.res("decisions" if decisions is not None else "organisations").shown
+    folder = shown.rsplit("/", 1)[0] if "/" in shown else "."
+    return [Finding(folder, None, None, check.code,
+                    f"the data still holds the illustrative sample: {' and '.join(parts)}, but config.yml says "
+                    "data.illustrative: false, so they would be published as real (expected your council's own "
+                    "data: start a project of your own with python -m generator new DIR and import your "
+                    "registers into it, or set data.illustrative: true while you try the tool)",
+                    severity=check.severity)]
+
+
+def check_stage_known(ctx: Context, check: Check) -> list[Finding]:
+    """A gateway number the council has not named in approval.stages."""
+    found = []
+    stages = ctx.config.approval_stages
+    expected = (f"one of {', '.join(map(str, stages))}, the stages named in config.yml (approval.stages)" if stages
+                else "empty: config.yml names no approval stages; add approval.stages to use this column")
+    for dataset in check.datasets:
+        frame = ctx.tables.get(dataset)
+        if frame is None or "gateway" not in frame.columns:
+            continue
+        unknown = frame["gateway"].notna() & ~frame["gateway"].isin(list(stages))
+        found += [_finding(ctx, check, dataset, row, "gateway",
+                           f"{show(_text(frame.at[row - 2, 'gateway']))} is not an approval stage (expected {expected})")
+                  for row in _rows(unknown)]
+    return found
+
+
+def check_area_known(ctx: Context, check: Check) -> list[Finding]:
+    """Measurement areas: the council's area (publisher.area) or a ward in wards.csv."""
+    if not _has(ctx, {"measurements": ("area",), "wards": ("ward_name",)}):
+        return []
+    frame = ctx.tables["measurements"]
+    known = [ctx.config.area, *ctx.tables["wards"]["ward_name"].dropna().astype(str)]
+    unknown = frame["area"].notna() & ~frame["area"].isin(known)
+    return [_finding(ctx, check, "measurements", row, "area",
+                     f"{show(_text(frame.at[row - 2, 'area']))} is not the council's area or one of its wards "
+                     f"(expected {show(ctx.config.area)}, the area named in config.yml publisher.area, or a ward_name "
+                     "in wards.csv)")
+            for row in _rows(unknown)]
+
+
 CHECKS: list[Check] = [
     Check("not-positive", ("contracts", "grants", "commissioning_intentions"), ERROR,
           "Amounts are more than zero", check_positive),
@@ -649,6 +732,12 @@ CHECKS: list[Check] = [
           "Periods are real financial years, such as 2024-25", check_periods),
     Check("start-before-award-decision", ("contracts",), ERROR,
           "Contracts start on or after the decision that awarded them", check_start_after_award),
+    Check("sample-data", ("decisions", "organisations"), ERROR,
+          "Data published as real holds none of the illustrative sample's rows", check_not_sample),
+    Check("unknown-stage", ("decisions", "decision_links"), ERROR,
+          "Approval stages are ones the council names in config.yml", check_stage_known),
+    Check("unknown-area", ("measurements",), ERROR,
+          "Measurements are for the council's area or one of its wards", check_area_known),
     Check("link-target", ("decision_links",), ERROR,
           "Each decision link names one contract, commissioning intention or grant programme", check_link_target),
     Check("unknown-programme", ("decision_links",), ERROR,
@@ -662,12 +751,13 @@ CHECKS: list[Check] = [
     Check("possible-duplicate", ("grants",), WARNING,
           "No two grants have the same recipient, amount, date and title", check_possible_duplicate_grants),
     Check("no-ward", ("organisations",), WARNING,
-          "Organisations based in the borough have a ward", check_missing_ward),
+          "Organisations based in the area have a ward", check_missing_ward),
     Check("no-programme", ("grants",), WARNING, "Grants name their programme", check_missing_programme),
     Check("title-is-description", ("contracts", "grants", "commissioning_intentions"), WARNING,
           "Descriptions say more than the title", check_title_not_description),
     Check("contract-without-award-decision", ("contracts",), WARNING,
-          "Contracts over £100,000 have a contract award (Gateway 2) decision", check_award_decision),
+          "Contracts over £100,000 have a contract award decision (when approval.award_stage is set)",
+          check_award_decision),
 ]
 
 

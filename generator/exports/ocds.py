@@ -3,7 +3,7 @@
 One release per contract, the shape the OCDS framework guidance gives a call-off
 (a "minimal tender" plus an award and a contract; tag ``["award", "contract"]``):
 
-- ``ocid``: ``{publisher.ocid_prefix}-{contract_id}``, e.g. ``ocds-swkxmp-SWK-C-00042``.
+- ``ocid``: ``{publisher.ocid_prefix}-{contract_id}``, e.g. ``ocds-abc123-C-00042``.
 - ``id``: ``{ocid}-{12 hex digits}``, a SHA-256 digest of the release's content (everything
   but ``id`` and ``date``). The same contract data gives the same id in every build; when a
   contract changes, its release gets a new id, as OCDS wants (releases are immutable).
@@ -172,7 +172,7 @@ def _prefix_set() -> frozenset[str]:
 def split_org_id(org_id: str) -> tuple[str, str]:
     """An org-id as (scheme, id): at the longest registered prefix it starts with, else at the
     second hyphen. ``GB-CHC-1234567`` -> ``("GB-CHC", "1234567")``; the council-issued
-    ``GB-LAE-SWK-UG43708`` -> ``("GB-LAE", "SWK-UG43708")``."""
+    ``GB-LAE-EXB-UG43708`` -> ``("GB-LAE", "EXB-UG43708")``."""
     # A prefix P matches when org_id starts with P + "-" and has more after it: so P ends
     # just before one of org_id's hyphens. Try those, longest first.
     registered = _prefix_set()
@@ -228,7 +228,10 @@ def package_uri(config, published: str) -> str:
     if config.site_url:
         return config.site_url.rstrip("/") + "/downloads/" + DOWNLOAD_NAME
     day = _published(published)[:10]
-    return f"tag:{config.contact_email},{day}:{DOWNLOAD_NAME.removesuffix('.json')}"
+    if config.contact_email:
+        return f"tag:{config.contact_email},{day}:{DOWNLOAD_NAME.removesuffix('.json')}"
+    # No address and no email: a URN of the council's registered ocid prefix (unique to it).
+    return f"urn:ocds:{config.ocid_prefix}:{day}:{DOWNLOAD_NAME.removesuffix('.json')}"
 
 
 def _buyer_party(config) -> dict:

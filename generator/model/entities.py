@@ -48,10 +48,6 @@ KINDS = {k.name: k for k in [
     Kind("decision", "decisions", "Decisions", "decision"),
 ]}
 
-GATEWAYS = {0: "Gateway 0: strategic options assessment", 1: "Gateway 1: procurement strategy approval",
-            2: "Gateway 2: contract award approval", 3: "Gateway 3: variation or extension"}
-
-
 @dataclass
 class Step:
     """One decision in a decision trail, or one thing a decision governs."""

@@ -26,6 +26,10 @@ class YearFigures:
     share_vcs: float | None = None  # share of grants + contracts value, 0..1
     share_sme: float | None = None
     share_in_borough: float | None = None
+    # shares of the value paid to organisations whose flag is not stated (empty in organisations.csv)
+    unstated_vcs: float = 0.0
+    unstated_sme: float = 0.0
+    unstated_in_borough: float = 0.0
     complete: bool = True  # the year had ended by the last date in the data
     grants_covered: bool = True  # the grants data covers this year
 
@@ -42,8 +46,9 @@ class Model:
     by_year: dict[str, YearFigures] = field(default_factory=dict)
 
     @property
-    def headline(self) -> YearFigures:
-        return self.by_year[self.latest_year]
+    def headline(self) -> YearFigures | None:
+        """The latest complete year's figures; None when there are no contracts or grants yet."""
+        return self.by_year.get(self.latest_year)
 
     @property
     def previous(self) -> YearFigures | None:
@@ -71,9 +76,10 @@ def year_figures(year: str, grants: pd.DataFrame, contracts: pd.DataFrame, orgs:
     ).merge(orgs[["org_id", "is_vcs", "is_sme", "based_in_borough"]], on="org_id", how="left")
     total = money["value"].sum()
     if total > 0:
-        figures.share_vcs = float(money.loc[money["is_vcs"].fillna(False).astype(bool), "value"].sum() / total)
-        figures.share_sme = float(money.loc[money["is_sme"].fillna(False).astype(bool), "value"].sum() / total)
-        figures.share_in_borough = float(money.loc[money["based_in_borough"].fillna(False).astype(bool), "value"].sum() / total)
+        for flag, name in (("is_vcs", "vcs"), ("is_sme", "sme"), ("based_in_borough", "in_borough")):
+            known = money[flag]
+            setattr(figures, f"share_{name}", float(money.loc[known.fillna(False).astype(bool), "value"].sum() / total))
+            setattr(figures, f"unstated_{name}", float(money.loc[known.isna(), "value"].sum() / total))
     return figures
 
 
@@ -89,7 +95,7 @@ def build_model(tables: dict[str, pd.DataFrame]) -> Model:
     latest = complete[-1] if complete else (years[-1] if years else financial_year(as_of))
     model = Model(as_of=as_of, latest_year=latest, years=years)
     grant_years = sorted(set(grants["financial_year"]))
-    for year in years or [latest]:
+    for year in years:
         figures = year_figures(year, grants, contracts, tables["organisations"])
         figures.complete = financial_year_end(year) <= as_of
         figures.grants_covered = bool(grant_years) and grant_years[0] <= year <= grant_years[-1]

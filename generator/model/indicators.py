@@ -7,9 +7,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-BOROUGH_AREA = "Southwark"  # the area whose results are charted when an indicator has it
-
-
 @dataclass
 class IndicatorResults:
     indicator: tuple  # the indicators row (a named tuple)
@@ -27,14 +24,16 @@ def target_status(value: float, target: float, higher_is_better: bool) -> str:
     return "met" if (value >= target if higher_is_better else value <= target) else "not met"
 
 
-def indicator_results(tables: dict[str, pd.DataFrame], outcome_id: str) -> list[IndicatorResults]:
-    """The results of every indicator of an outcome, in the indicators' order."""
+def indicator_results(tables: dict[str, pd.DataFrame], outcome_id: str, area: str) -> list[IndicatorResults]:
+    """The results of every indicator of an outcome, in the indicators' order. `area` is the
+    council's whole area (config publisher.area): its results are charted when an indicator has
+    them, else every area's."""
     ind = tables["indicators"]
     meas = tables["measurements"]
     out = []
     for row in ind[ind["outcome_id"] == outcome_id].itertuples(index=False):
         m = meas[(meas["indicator_id"] == row.indicator_id)]
-        borough = m[m["area"] == BOROUGH_AREA] if (m["area"] == BOROUGH_AREA).any() else m
+        borough = m[m["area"] == area] if (m["area"] == area).any() else m
         annual = borough[borough["period"].str.fullmatch(r"\d{4}-\d{2}")].sort_values("period")
         better = bool(row.higher_is_better)
         out.append(IndicatorResults(
@@ -45,6 +44,6 @@ def indicator_results(tables: dict[str, pd.DataFrame], outcome_id: str) -> list[
                      if annual["target"].notna().any() else None),
             rows=[(r.period, r.area, r.value, r.target, target_status(r.value, r.target, better))
                   for r in borough.sort_values("period").itertuples(index=False)],
-            other_areas=sorted(set(m["area"]) - {BOROUGH_AREA}),
+            other_areas=sorted(set(m["area"]) - {area}),
         ))
     return out

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
-from ..model.entities import GATEWAYS, KINDS, Entities, Entity, forward_plan, live_now, slugify
+from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, slugify
 from ..model.indicators import indicator_results
+from ..model.values import missing
 from . import charts, listing
 from .charts import Chart
 from .format import gbp, long_date, number
@@ -32,6 +33,18 @@ from .urls import beside, href, url_of
 
 CHARITY_REGISTER = "https://register-of-charities.charitycommission.gov.uk/charity-details/?regid={}&subid=0"
 COMPANIES_HOUSE = "https://find-and-update.company-information.service.gov.uk/company/{}"
+
+
+NOT_STATED = "not stated"  # a value the council's register does not give (never guessed)
+
+
+def stated(value) -> str:
+    """A value as shown on a page, or "not stated" when the data leaves it empty."""
+    return NOT_STATED if missing(value) else str(value)
+
+
+def yes_no(value) -> str:
+    return NOT_STATED if missing(value) else ("yes" if value else "no")
 
 
 @dataclass
@@ -74,6 +87,7 @@ class Writer:
                  rows: dict[str, RowSet], today: dt.date):
         self.env, self.docs, self.common = env, docs_dir, common
         self.tables, self.entities, self.rows, self.today = tables, entities, rows, today
+        self.config = common["config"]
         self.site_dir: Path | None = None  # set for the second phase
         self.shells: dict = {}
         self.deferred: list = []  # further pages of lists on Markdown pages, written in phase two
@@ -197,16 +211,16 @@ class Writer:
         grants_intro = "Grants are counted in the financial year they are awarded."
         if entity.kind == "organisation":
             row = self.record("organisations", entity.row)
-            facts = [("Identifier", entity.key), ("Type", row["organisation_type"])]
+            facts = [("Identifier", entity.key), ("Type", stated(row["organisation_type"]))]
             if not pd.isna(row["charity_number"]):
                 facts.append(("Charity number", Markup('<a href="{}">{}</a> (Charity Commission register)').format(
                     CHARITY_REGISTER.format(row["charity_number"]), row["charity_number"])))
             if not pd.isna(row["company_number"]):
                 facts.append(("Company number", Markup('<a href="{}">{}</a> (Companies House)').format(
                     COMPANIES_HOUSE.format(row["company_number"]), row["company_number"])))
-            facts += [("Voluntary or community sector", "yes" if row["is_vcs"] else "no"),
-                      ("Small or medium-sized enterprise", "yes" if row["is_sme"] else "no"),
-                      ("Based in the borough", "yes" if row["based_in_borough"] else "no")]
+            facts += [("Voluntary or community sector", yes_no(row["is_vcs"])),
+                      ("Small or medium-sized enterprise", yes_no(row["is_sme"])),
+                      ("Based in the area", yes_no(row["based_in_borough"]))]
             if not pd.isna(row["ward"]):
                 facts.append(("Ward", self.link(page, "ward", row["ward"])))
             extra["outcomes"] = [(self.link(page, "outcome", key), _gbp0(value)) for key, value in entity.outcomes]
@@ -257,7 +271,7 @@ class Writer:
     def indicators(self, entity: Entity) -> list[dict]:
         """An outcome's indicators, formatted and charted (model/indicators.py computes them)."""
         out = []
-        for result in indicator_results(self.tables, entity.key):
+        for result in indicator_results(self.tables, entity.key, self.config.area):
             row, periods = result.indicator, result.periods
             unit = row.unit
 
@@ -296,7 +310,7 @@ class Writer:
             row = self.record("decisions", step.decision)
             decided = row["decision_date"]
             steps.append({
-                "stage": GATEWAYS.get(step.gateway, "Decision"),
+                "stage": self.config.stage_name(step.gateway) or "Decision",
                 "date": "" if pd.isna(decided) else long_date(decided.date()),
                 "iso": "" if pd.isna(decided) else decided.strftime("%Y-%m-%d"),
                 "maker": "" if pd.isna(row["decision_maker"]) else row["decision_maker"],
@@ -328,7 +342,7 @@ class Writer:
         facts = [(label, value) for label, value in [
             ("Decision identifier", entity.key),
             ("Decision maker", text("decision_maker")),
-            ("Gateway", GATEWAYS.get(None if pd.isna(d["gateway"]) else int(d["gateway"]))),
+            ("Approval stage", self.config.stage_name(None if pd.isna(d["gateway"]) else d["gateway"])),
             ("Status", text("decision_status")),
             ("Key decision", key),
             ("Subject to call-in", yes_no("subject_to_call_in")),
@@ -347,7 +361,7 @@ class Writer:
             governs.append({"what": {"contract": "Contract", "intention": "Commissioning intention",
                                      "programme": "Grant programme"}[step.kind],
                             "link": self.link(page, step.kind, step.key),
-                            "stage": GATEWAYS.get(step.gateway, ""), "note": step.note})
+                            "stage": self.config.stage_name(step.gateway), "note": step.note})
         resolutions = [r.strip() for r in (text("resolutions") or "").split(" | ") if r.strip()]
         sources = [u.strip() for u in (text("source_url") or "").split(" ; ") if u.strip()]
         single = listing.table(page, f"This decision as data: {entity.name}", self.rows["decisions"],
@@ -366,17 +380,18 @@ class Writer:
             ("Contract identifier", entity.key),
             ("Supplier", self.link(page, "organisation", c["supplier_org_id"])),
             ("Commissioner", self.link(page, "commissioner", c["commissioner_id"])),
-            ("Client group", self.link(page, "client-group", c["client_group"])),
-            ("Procurement route", c["procurement_route"]),
+            ("Client group", NOT_STATED if missing(c["client_group"]) else self.link(page, "client-group", c["client_group"])),
+            ("Procurement route", stated(c["procurement_route"])),
             ("Starts", long_date(c["start_date"].date())),
-            ("Ends", long_date(c["end_date"].date())),
+            ("Ends", NOT_STATED if missing(c["end_date"]) else long_date(c["end_date"].date())),
         ]
         if not pd.isna(c["review_date"]):
             facts.append(("Review date", long_date(c["review_date"].date())))
-        facts += [("Total value", gbp(c["total_value_gbp"])), ("Annual value", gbp(c["annual_value_gbp"]))]
+        facts += [("Total value", gbp(c["total_value_gbp"])),
+                  ("Annual value", NOT_STATED if missing(c["annual_value_gbp"]) else gbp(c["annual_value_gbp"]))]
         if not pd.isna(c["vat_not_recoverable_gbp"]):
             facts.append(("VAT that cannot be recovered", gbp(c["vat_not_recoverable_gbp"])))
-        facts += [("London Living Wage", "yes" if c["london_living_wage"] else "no"), ("Status", c["status"])]
+        facts += [("London Living Wage", yes_no(c["london_living_wage"])), ("Status", stated(c["status"]))]
         if not pd.isna(c["social_value_commitments"]):
             facts.append(("Social value commitments", c["social_value_commitments"]))
         successors = self.by_contract("successors", entity.key)
@@ -460,7 +475,7 @@ class Writer:
     # -- decisions -----------------------------------------------------------------
 
     def decision_pages(self) -> None:
-        """The decisions index, newest first, and its filters: key decisions, each Gateway
+        """The decisions index, newest first, and its filters: key decisions, each approval stage
         and each decision maker (one Markdown page each, so they work without JavaScript)."""
         d = self.tables["decisions"]
         dates = d["decision_date"]
@@ -472,7 +487,7 @@ class Writer:
         maker_slugs = {m: slugify(m) for m in makers}
         filters = [("key-decisions", "Key decisions", key)]
         filters += [(f"gateway-{g}", label, (gateway == g).fillna(False).to_numpy(dtype=bool))
-                    for g, label in GATEWAYS.items()]
+                    for g, label in self.config.approval_stages.items()]
         filters += [(f"maker-{maker_slugs[m]}", f"Decided by {m}", (d["decision_maker"] == m).fillna(False).to_numpy(dtype=bool))
                     for m in makers]
         links = []
@@ -534,13 +549,17 @@ def writer(env, docs_dir: Path, common: dict, tables: dict, raw: dict, entities:
 
 
 def render_markdown(w: Writer) -> None:
-    """Phase one, before MkDocs: the pages in the sidebar, as Markdown."""
+    """Phase one, before MkDocs: the pages in the sidebar, as Markdown. A kind with nothing in
+    it has no page (the navigation leaves it out: site/mkdocs.py)."""
     for kind in KINDS:
-        if kind not in ("intention", "decision"):
+        if kind not in ("intention", "decision") and w.entities.by_kind[kind]:
             w.index_page(kind)
-    w.live_page()
-    w.forward_plan_page()
-    w.decision_pages()
+    if len(w.tables["contracts"]) or len(w.tables["grants"]):
+        w.live_page()
+    if len(w.tables["commissioning_intentions"]):
+        w.forward_plan_page()
+    if len(w.tables["decisions"]):
+        w.decision_pages()
 
 
 def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None,

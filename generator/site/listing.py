@@ -30,22 +30,25 @@ PAGE_ROWS = 200  # rows per table page
 NUM = ' class="num"'
 
 
-def _each_distinct(values: pd.Series, make) -> np.ndarray:
+NOT_STATED = "not stated"  # shown for a value the data leaves empty (never guessed)
+
+
+def _each_distinct(values: pd.Series, make, empty: str = "") -> np.ndarray:
     """make(value) for every value, computed once per distinct value (dates, amounts, names
     and titles repeat: at 1M grants most columns hold a few thousand distinct values);
-    missing values (NaN, NaT, None) give ""."""
+    missing values (NaN, NaT, None) give `empty`."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    made = np.array([make(v) for v in uniques] + [""], dtype=object)  # the last one: missing
+    made = np.array([make(v) for v in uniques] + [empty], dtype=object)  # the last one: missing
     return made[codes]  # code -1 (missing) picks the last
 
 
-def _text(values: pd.Series) -> np.ndarray:
-    """Escaped text of a column, empty for missing values."""
-    return _each_distinct(values, lambda v: str(escape(v)) if isinstance(v, str) else "")
+def _text(values: pd.Series, empty: str = "") -> np.ndarray:
+    """Escaped text of a column, `empty` for missing values."""
+    return _each_distinct(values, lambda v: str(escape(v)) if isinstance(v, str) else "", empty)
 
 
-def _dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    shown = _each_distinct(values, lambda v: long_date(v.date()))
+def _dates(values: pd.Series, empty: str = "") -> tuple[np.ndarray, np.ndarray]:
+    shown = _each_distinct(values, lambda v: long_date(v.date()), empty)
     keys = _each_distinct(values, lambda v: v.strftime("%Y-%m-%d"))
     return shown, keys
 
@@ -142,7 +145,7 @@ def _contract_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame]
     commissioner = _link(_targets(c["commissioner_id"], ent["commissioner"], "commissioners"),
                          _text(c["commissioner_id"].map(lambda k: ent["commissioner"][k].name if k in ent["commissioner"] else k)))
     start, start_key = _dates(c["start_date"])
-    end, end_key = _dates(c["end_date"])
+    end, end_key = _dates(c["end_date"], NOT_STATED)
     value, value_key = _money(c["total_value_gbp"])
     header, lines = _csv_lines(raw["contracts"])
     return RowSet("contracts", [Heading("Contract"), Heading("Supplier"), Heading("Commissioner"),
@@ -151,7 +154,7 @@ def _contract_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame]
                   _assemble([("th", title, None, ""), ("td", supplier, None, ""),
                              ("td", commissioner, None, ""), ("td", start, start_key, ""),
                              ("td", end, end_key, ""), ("td", value, value_key, "num"),
-                             ("td", _text(c["status"]), None, "")]),
+                             ("td", _text(c["status"], NOT_STATED), None, "")]),
                   header, lines)
 
 
@@ -223,10 +226,10 @@ def _organisation_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFr
     header, lines = _csv_lines(raw["organisations"])
     return RowSet("organisations",
                   [Heading("Organisation"), Heading("Type"), Heading("Contracts", "number"),
-                   Heading("Grants", "number"), Heading("Based in the borough")],
-                  _assemble([("th", name, None, ""), ("td", _text(o["organisation_type"]), None, ""),
+                   Heading("Grants", "number"), Heading("Based in the area")],
+                  _assemble([("th", name, None, ""), ("td", _text(o["organisation_type"], NOT_STATED), None, ""),
                              ("td", ct, ct_key, "num"), ("td", gt, gt_key, "num"),
-                             ("td", np.where(o["based_in_borough"].fillna(False).to_numpy(dtype=bool), "yes", "no"),
+                             ("td", _each_distinct(o["based_in_borough"], lambda v: "yes" if v else "no", NOT_STATED),
                               None, "")]),
                   header, lines)
 

@@ -39,6 +39,20 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def present_nav(nav, docs_dir: Path):
+    """mkdocs.yml's navigation without the pages this build did not write (the pages of empty
+    datasets and kinds), and without sections left empty."""
+    if isinstance(nav, str):
+        return nav if (docs_dir / nav).is_file() else None
+    if isinstance(nav, dict):
+        kept = {title: present_nav(item, docs_dir) for title, item in nav.items()}
+        kept = {title: item for title, item in kept.items() if item not in (None, [])}
+        return kept or None
+    if isinstance(nav, list):
+        return [item for item in (present_nav(item, docs_dir) for item in nav) if item not in (None, [])]
+    return nav
+
+
 def build_site(docs_dir: Path, site_dir: Path, settings) -> None:
     """MkDocs with mkdocs.yml, its title and address taken from config.yml."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material 9.8's banner about MkDocs 2.0
@@ -55,6 +69,7 @@ def build_site(docs_dir: Path, site_dir: Path, settings) -> None:
     try:
         config = load_config(str(MKDOCS_YML), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True,
                              site_name=settings.site_title, site_url=settings.site_url or None)
+        config["nav"] = present_nav(config["nav"], docs_dir)
         build(config)
     except (Abort, ConfigurationError, OSError) as exc:
         messages = collector.messages or [str(exc)]

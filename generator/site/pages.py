@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..config import PROJECT_DIR
 from ..exports import catalogue
-from ..model.dates import previous_financial_year
+from ..model.dates import financial_year, previous_financial_year
 from ..model.datasets import DatasetInfo, QualityInfo
 from ..model.figures import Model, year_breakdown
 from ..model.values import missing
@@ -99,7 +99,7 @@ def write_dashboards(env, docs_dir: Path, site, common: dict) -> None:
               for y, f in by_year],
         numeric=(1, 2, 3, 4),
     ) if points else None
-    write_page(env, docs_dir, "index.md", "home.md.j2", chart=chart,
+    write_page(env, docs_dir, "index.md", "home.md.j2", chart=chart, explore=explore_links(site),
                year_links=year_links("index.md", ""), **common)
     tables = site.tables
     for year, figures in by_year:
@@ -114,6 +114,47 @@ def write_dashboards(env, docs_dir: Path, site, common: dict) -> None:
                    groups=groups, programmes=programmes, **common)
 
 
+# The home page's "Explore" list: (kind or page, title, address, what it shows).
+EXPLORE = [
+    ("live", "Live now", "live/index.md", "contracts and grants running today, and contracts ending in the next "
+                                          "six months"),
+    ("intention", "Forward plan", "forward-plan/index.md", "what the council plans to commission next"),
+    ("organisation", "Organisations", "organisations/index.md", "who receives the money"),
+    ("contract", "Contracts", "contracts/index.md", ""),
+    ("programme", "Grant programmes", "programmes/index.md", ""),
+    ("ward", "Wards", "wards/index.md", "grants by the ward their beneficiaries live in"),
+    ("outcome", "The outcomes framework", "outcomes/index.md", "what the money is meant to achieve, and the results"),
+    ("commissioner", "Commissioners", "commissioners/index.md", ""),
+    ("client-group", "Client groups", "client-groups/index.md", ""),
+    ("decision", "Decisions", "decisions/index.md", "who decided what, when"),
+]
+
+
+def explore_links(site) -> list[tuple[dict, str]]:
+    """The explore pages that have something on them: ({title, path}, description)."""
+    tables, by_kind = site.tables, site.entities.by_kind
+    present = {"live": bool(len(tables["contracts"]) or len(tables["grants"])),
+               "intention": bool(len(tables["commissioning_intentions"])),
+               "decision": bool(len(tables["decisions"]))}
+    return [({"title": title, "path": path}, text) for kind, title, path, text in EXPLORE
+            if present.get(kind, bool(by_kind.get(kind)))]
+
+
+def about_text(config) -> str:
+    """The council's own Markdown for the About page (config.yml site.about), as written."""
+    if config.about is None:
+        return ""
+    return config.about.read_text(encoding="utf-8").strip()
+
+
+def contract_span(contracts: pd.DataFrame) -> tuple[str, str] | None:
+    """The financial years the contracts run in, first to last (by start and end dates), or None."""
+    dates = pd.concat([contracts["start_date"], contracts["end_date"]]).dropna() if len(contracts) else []
+    if not len(dates):
+        return None
+    return financial_year(dates.min().date()), financial_year(dates.max().date())
+
+
 def render(site, docs_dir: Path):
     """Write every page MkDocs builds into docs_dir (the MkDocs docs folder). Returns the
     writer of the entity pages, which are made after MkDocs (entity_pages.render_html)."""
@@ -124,11 +165,12 @@ def render(site, docs_dir: Path):
 
     write_dashboards(env, docs_dir, site, common)
 
+    published = [d for d in site.datasets if d.rows]  # empty is not published
     dataset_rows = [[link(d.title, f"{d.name}/"), number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
-                     d.description] for d in site.datasets]
+                     d.description] for d in published]
     write_page(env, docs_dir, "datasets/index.md", "datasets.md.j2", dataset_rows=dataset_rows,
-               zip=site.package_zip, **common)
-    for d in site.datasets:
+               zip=site.package_zip, empty=[d for d in site.datasets if not d.rows], **common)
+    for d in published:
         write_page(env, docs_dir, f"datasets/{d.name}.md", "dataset.md.j2", dataset=d,
                    jsonld=catalogue.script_json(catalogue.dataset_jsonld(d, site.config)),
                    dictionary=dictionary_rows(d.fields),
@@ -140,13 +182,8 @@ def render(site, docs_dir: Path):
     commissioner_rows = [[c.name, c.commissioner_type, long_date(c.active_from) or "", long_date(c.active_to) or "",
                           "" if missing(c.note) else c.note]
                          for c in site.commissioners.itertuples(index=False)]
-    decisions = site.entities.by_kind["decision"] if site.entities else {}
-    seed = next(iter(decisions.values()), None)  # the first record: the decision that created the approach
-    seed_date = None
-    if seed is not None and not pd.isna(site.tables["decisions"].iloc[seed.row]["decision_date"]):
-        seed_date = site.tables["decisions"].iloc[seed.row]["decision_date"].date()
-    write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows, seed=seed,
-               seed_date=seed_date, **common)
+    write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows,
+               about_text=about_text(site.config), **common)
     write_page(env, docs_dir, "accessibility.md", "accessibility.md.j2", **common)
 
     by_kind = {d.dataset: d for d in site.standards}
@@ -155,27 +192,37 @@ def render(site, docs_dir: Path):
     updated = {d.name: d.last_updated for d in site.datasets}
     code_rows = []
     register = by_kind.get("transparency-contracts")
-    if register:
-        years = site.model.years
+    contract_years = contract_span(site.tables["contracts"])
+    if register and contract_years:
         code_rows.append(["Contracts register: every contract over £5,000",
-                          f"all contracts in the data, {years[0]} to {years[-1]}", long_date(updated.get("contracts")),
+                          f"all contracts in the data, {contract_years[0]} to {contract_years[1]}",
+                          long_date(updated.get("contracts")),
                           link(f"Contracts register (CSV, {file_size(register.bytes)})",
                                f"../downloads/{register.filename}")])
+    else:
+        code_rows.append(["Contracts register: every contract over £5,000", "not published: no contracts yet", "",
+                          ""])
     for year, d in reversed(grant_years):
         code_rows.append(["Grants to voluntary, community and social enterprise organisations",
                           f"financial year {year}", long_date(updated.get("grants")),
                           link(f"VCS grants {year} (CSV, {file_size(d.bytes)})", f"../downloads/{d.filename}")])
+    if not grant_years:
+        code_rows.append(["Grants to voluntary, community and social enterprise organisations",
+                          "not published: no grants yet", "", ""])
     write_page(env, docs_dir, "standards.md", "standards.md.j2", code_rows=code_rows, ocds=by_kind.get("ocds"),
+               has_contracts=bool(len(site.tables["contracts"])),
                giving=by_kind.get("360giving-json"), giving_csv=by_kind.get("360giving-csv"),
                **common)
 
     write_page(env, docs_dir, "changes.md", "changes.md.j2", releases=site.releases, **common)
 
+    rows_of = {d.name: d.rows for d in site.datasets}
+    quality = [q for q in site.quality if rows_of.get(q.name)]  # as the dataset pages: none for an empty one
     quality_rows = [[q.title, number(len(q.checks)), number(len(q.warnings)), long_date(q.passed_on)]
-                    for q in site.quality]
+                    for q in quality]
     write_page(env, docs_dir, "quality/index.md", "quality.md.j2", quality_rows=quality_rows,
-               quality=site.quality, **common)
-    for q in site.quality:
+               quality=quality, **common)
+    for q in quality:
         write_page(env, docs_dir, f"quality/{q.name}.md", "quality_dataset.md.j2", q=q,
                    check_rows=[list(c) for c in q.checks],
                    group_rows=[[title, number(n)] for title, n in q.warning_groups()],

@@ -231,7 +231,7 @@ EXPECTED = {
     ],
     'implausibly-old-date': [
         'data/contracts.csv, row 2, column "start_date": "1901-04-01" is implausibly far in the past or future (expected a date between 1990 and 2051, such as 2024-04-01)',
-        'data/contracts.csv, row 2, column "start_date": "1901-04-01" is before the contract award (Gateway 2) decision ILL-DEC-0004 of 2017-02-17 (expected a contract to start on or after the decision that awarded it: correct the start date or the decision\'s date)',
+        'data/contracts.csv, row 2, column "start_date": "1901-04-01" is before the contract award decision (Gateway 2: contract award approval) ILL-DEC-0004 of 2017-02-17 (expected a contract to start on or after the decision that awarded it: correct the start date or the decision\'s date)',
     ],
     'annual-above-total': [
         'data/contracts.csv, row 5, column "annual_value_gbp": "2000" is more than the total value "1000" (expected an annual value no larger than the total)',

@@ -93,7 +93,7 @@ def test_text_report_groups_by_file_and_check_most_frequent_first(data):
         "data/contracts.csv: 1 error: No email addresses, telephone numbers or full postcodes in any text",
         "data/grants.csv: 3 errors: Values have their column's type (number, date, yes or no)",
         "data/outcomes.csv: 1 error: Required values are present",
-        "data/organisations.csv: 1 warning: Organisations based in the borough have a ward",
+        "data/organisations.csv: 1 warning: Organisations based in the area have a ward",
         "Invalid: 5 errors in 3 files, 1 warning. Fix them and run the command again.",
     ]
 

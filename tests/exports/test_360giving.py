@@ -480,7 +480,7 @@ def test_command_writes_our_files_and_merges_again(tmp_path, capsys):
         "- organisations.csv: 1 added",
         f"Not mapped or changed ({sum(line.startswith('- ') for line in lines) - 2} notes):",
     ]
-    assert lines[-1] == "Next: check the notes, then run python -m generator validate."
+    assert lines[-1] == f"Next: run python -m generator validate --data {out}"
     grants = read_csv(out / "grants.csv")
     assert grants[0] == our_columns("grants")
     assert grants[1][our_columns("grants").index("department_id")] == "SWK-PH"

@@ -112,7 +112,7 @@ def test_merging_into_a_project(project, capsys):
         "- commissioners.csv: 1 added",
         f"Not mapped or changed ({len(out) - 8} notes):",
     ]
-    assert out[-1] == "Next: check the notes, then run python -m generator validate."
+    assert out[-1] == "Next: run python -m generator validate"
     grants = {g["grant_id"]: g for g in rows(project / "data" / "grants.csv")}
     assert list(grants) == ["360G-exampleborough-G1", "360G-exampleborough-G9", "360G-exampleborough-G2"]
     assert (grants["360G-exampleborough-G1"]["title"], grants["360G-exampleborough-G1"]["department_id"]) == \
@@ -281,7 +281,7 @@ def test_an_unknown_department_option_is_pointed_out(project, capsys):
     assert out[-2:] == [
         f"Note: --department HOUSING is not a commissioner_id in {Path('data') / 'commissioners.csv'}: add it there "
         "(with its name and type), or `validate` will report every grant that names it.",
-        "Next: check the notes, then run python -m generator validate."]
+        "Next: run python -m generator validate"]
     status, out, _ = run(capsys, "grants.json", "--out", "data", "--department", "CHILDRENS-SERVICES")
     assert not any(line.startswith("Note: --department") for line in out)
 

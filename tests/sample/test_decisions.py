@@ -172,8 +172,8 @@ def test_contract_over_100000_without_an_award_decision_is_a_warning(data, confi
     assert [f.as_tuple() for f in found] == [(line, "contract_id", "contract-without-award-decision")]
     assert str(found[0]) == (
         f'warning: data/contracts.csv, row {line}, column "contract_id": "{contract}" is worth £250,000 but no '
-        "contract award (Gateway 2) decision is linked to it (expected a row in decision_links.csv with its "
-        "contract_id and gateway 2 for every contract over £100,000)")
+        "contract award decision (Gateway 2: contract award approval) is linked to it (expected a row in "
+        "decision_links.csv with its contract_id and gateway 2 for every contract over £100,000)")
     assert findings(data, config) == []  # a warning, not an error
     # £100,000 exactly needs no award decision.
     set_cell(data, "contracts", line, "total_value_gbp", "100000")
@@ -189,8 +189,8 @@ def test_contract_starting_before_its_award_decision(data, config):
     found = findings(data, config)
     assert [f.as_tuple() for f in found] == [(line, "start_date", "start-before-award-decision")]
     assert str(found[0]) == (
-        f'data/contracts.csv, row {line}, column "start_date": "{start}" is before the contract award (Gateway 2) '
-        f"decision {decision} of {later} (expected a contract to start on or after the decision that awarded it: "
+        f'data/contracts.csv, row {line}, column "start_date": "{start}" is before the contract award decision '
+        f"(Gateway 2: contract award approval) {decision} of {later} (expected a contract to start on or after the decision that awarded it: "
         "correct the start date or the decision's date)")
     # On the day of the decision is fine.
     set_cell(data, "decisions", row_of(data, "decisions", decision_id=decision), "decision_date", start)
