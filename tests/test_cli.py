@@ -152,9 +152,11 @@ def test_import_360giving_command(tmp_path):
 def test_import_360giving_in_a_project_folder(tmp_path):
     """`python -m generator import-360giving grants.csv --out data` in a council's folder: its config.yml
     and data/, not the tool's."""
-    (tmp_path / "config.yml").write_text((PROJECT_DIR / "config.yml").read_text(encoding="utf-8")
-                                         .replace("GB-LAE-SWK", "GB-LAE-EXB")
-                                         .replace("360G-southwarkcouncil-", "360G-exampleborough-"), encoding="utf-8")
+    (tmp_path / "config.yml").write_text(
+        "publisher:\n  name: Example Borough Council\n  org_id: GB-LAE-EXB\n"
+        "  grant_id_prefix: 360G-exampleborough-\n  ocid_prefix: ocds-exampl\n"
+        "site:\n  title: Example grants\n  url: \"\"\n  contact_email: opendata@example.gov.uk\n"
+        "data:\n  illustrative: false\n", encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "grants.csv").write_text(
         "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,"
