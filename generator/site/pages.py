@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from ..config import PROJECT_DIR
 from ..exports import catalogue
@@ -143,8 +144,8 @@ def explore_links(site) -> list[tuple[dict, str]]:
 def about_text(config) -> str:
     """The council's own Markdown for the About page (config.yml site.about), as written."""
     if config.about is None:
-        return ""
-    return config.about.read_text(encoding="utf-8").strip()
+        return Markup("")
+    return Markup(config.about.read_text(encoding="utf-8").strip())  # the council's own Markdown, as written
 
 
 def contract_span(contracts: pd.DataFrame) -> tuple[str, str] | None:
