@@ -231,7 +231,7 @@ def render(site, docs_dir: Path):
                                  for w in q.warnings[:QUALITY_ROWS]],
                    **common)
 
-    write_page(env, docs_dir, "search.md", "search.md.j2", **common)
+    write_page(env, docs_dir, "search.md", "search.md.j2", explore=explore_links(site), **common)
 
     explore = entity_pages.writer(env, docs_dir, common, site.tables, site.raw, site.entities, site.today)
     entity_pages.render_markdown(explore)
