@@ -99,7 +99,7 @@ def test_an_empty_project_validates_and_builds(empty_project):
         assert "Southwark" not in page.read_text(encoding="utf-8"), page
     assert broken_links(site) == []
     catalogue = json.loads((site / "downloads" / "catalog.jsonld").read_text(encoding="utf-8"))
-    assert catalogue["dcat:dataset"] == []
+    assert [d["dct:identifier"] for d in catalogue["dcat:dataset"]] == ["example-borough-council-commissioning.zip"]
 
 
 def broken_links(site: Path) -> list[tuple[str, str]]:
