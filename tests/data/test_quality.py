@@ -110,7 +110,7 @@ def test_github_annotations_point_at_file_lines(data):
     outcome = next(line for line in lines if "outcomes.csv" in line)
     assert outcome.startswith("::error file=data/outcomes.csv,line=4,title=Required values are present::row 3,")
     assert lines[-2].startswith("::warning file=data/organisations.csv,line=2,title=Organisations based in the "
-                                "borough have a ward::row 2, column \"ward\": no ward is given")
+                                "area have a ward::row 2, column \"ward\": no ward is given")
 
 
 def test_json_report(data, tmp_path):
