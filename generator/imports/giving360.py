@@ -72,7 +72,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..config import PROJECT_DIR, TOOL_DIR
-from ..data.checks import REGISTER_FORMS, org_id_prefixes
+from ..data.checks import EMAIL, PHONE, POSTCODE, REGISTER_FORMS, org_id_prefixes
 from ..findings import plural, show
 from ..model.values import blank
 from .giving360_standard import FUNDING_TYPE_TITLES, load_json, number_value, plain_number, schema_titles, title_key
@@ -616,15 +616,25 @@ class _Mapper:
         return grant_id
 
     def title_and_description(self, grant: dict, grant_id: str) -> tuple[str, str]:
-        """The title (required) and the description (the title when missing)."""
-        title = _text(grant.get("title"))
+        """The title (required) and the description (the title when missing), without personal data."""
+        title = self.scrub(_text(grant.get("title")), grant_id)
         if not title:
             raise _Skip("it has no Title")
-        description = _text(grant.get("description"))
+        description = self.scrub(_text(grant.get("description")), grant_id)
         if not description:
             self.change("no-description", grant_id)
             description = title
         return title, description
+
+    def scrub(self, text: str, grant_id: str) -> str:
+        """Text without the personal data validation refuses: a full postcode keeps only its first half
+        (M33 5HF -> M33), e-mail addresses and telephone numbers are replaced by a note in brackets."""
+        cleaned = POSTCODE.sub(lambda m: re.sub(r"\s+", "", m.group(0))[:-3].upper(), text)
+        cleaned = EMAIL.sub("[e-mail address removed]", cleaned)
+        cleaned = PHONE.sub("[telephone number removed]", cleaned)
+        if cleaned != text:
+            self.change("personal-data", grant_id)
+        return cleaned
 
     def amount(self, grant: dict, grant_id: str) -> float:
         """The amount awarded: GBP (or no currency), a number above zero."""
@@ -846,6 +856,9 @@ CHANGE_NOTES = {
                      "or company identifiers where the organisation has one"),
     "org-id-normalised": "Recipient identifiers rewritten in their register's form",
     "no-description": "Grants with no Description, given their title as the description",
+    "personal-data": ("Titles or descriptions with personal data, which validation refuses: full postcodes "
+                      "shortened to their first half (M33 5HF became M33), e-mail addresses and telephone numbers "
+                      "replaced by [e-mail address removed] and [telephone number removed]; check the wording"),
     "no-currency": "Grants with no Currency, taken to be GBP",
     "amount-cleaned": "Amounts written with \"£\" or commas, which were removed",
     "date-dayfirst": "Grants with dates written day/month/year, read as UK dates",

@@ -292,3 +292,13 @@ def test_a_folder_that_cannot_be_written_is_one_clear_line(project, capsys):
     status, out, err = run(capsys, "grants.json", "--out", "afile", "--department", "CHILDRENS-SERVICES")
     assert (status, out) == (1, [])
     assert err == "error: afile: is a file (expected the project's data folder for --out)\n"
+
+
+def test_personal_data_in_text_is_removed(tmp_path):
+    path = package(tmp_path / "g.json", [grant(1, FOUNDATION, [COUNCIL], description=(
+        "Meets at the hall, Sale M33 5HF; call 0161 912 3456 or write to jo.bloggs@example.org."))])
+    result = giving360.import_360giving(path, "CHILDRENS-SERVICES", wards=[], council_id="GB-LAE-EXB")
+    assert result.grants[0]["description"] == ("Meets at the hall, Sale M33; call [telephone number removed] or "
+                                               "write to [e-mail address removed].")
+    assert any(n.startswith("Titles or descriptions with personal data") and n.endswith(
+        ": 1 (360G-exampleborough-G1).") for n in result.unmapped)
