@@ -228,57 +228,96 @@ def cmd_sample(args) -> int:
 
 
 def _import_360giving_parser() -> argparse.ArgumentParser:
-    from .imports import giving360
-
     parser = argparse.ArgumentParser(
         prog="python -m generator import-360giving",
-        description="Turn a funder's 360Giving file (CSV, XLSX or JSON; column titles matched ignoring case and "
-                    "spaces) into our grants.csv and organisations.csv, and list what could not be mapped.")
+        description="Import a funder's 360Giving file (CSV, XLSX or JSON; column titles matched ignoring case and "
+                    "spaces) into a project's data folder: grants with a new grant_id are added and those with "
+                    "the same grant_id replaced; organisations and departments are merged by id, existing values "
+                    "kept. Lists what could not be mapped. Run it in the project's folder (beside config.yml).")
     parser.add_argument("file", type=Path, metavar="FILE", help="the 360Giving file: .csv, .xlsx or .json")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="folder to write grants.csv and organisations.csv to (they must not exist yet)")
-    parser.add_argument("--department", default=giving360.DEFAULT_DEPARTMENT, metavar="ID",
-                        help=f"commissioner_id recorded as the department of every grant (default: "
-                             f"{giving360.DEFAULT_DEPARTMENT})")
-    parser.add_argument("--data", type=Path, default=PROJECT_DIR / "data", metavar="DIR",
-                        help="data folder whose wards.csv names the wards (default: data/)")
-    parser.add_argument("--config", type=Path, default=PROJECT_DIR / "config.yml", metavar="FILE",
-                        help="settings file: publisher.org_id starts local recipient identifiers (default: "
-                             "config.yml)")
+                        help="the project's data folder to import into, e.g. data (created when missing)")
+    parser.add_argument("--department", metavar="ID",
+                        help="commissioner_id of the department that made the grants whose Funding Org has no "
+                             "Department (the file's Funding Org:Department wins where it is given); required "
+                             "when the file names no department")
+    parser.add_argument("--in-borough", action="store_true",
+                        help="mark every recipient as based in the borough (based_in_borough yes); otherwise "
+                             "based_in_borough is left empty (not stated)")
+    parser.add_argument("--data", type=Path, default=Path("data"), metavar="DIR",
+                        help="data folder whose wards.csv names the wards and commissioners.csv the departments "
+                             "(default: data)")
+    parser.add_argument("--config", type=Path, default=Path("config.yml"), metavar="FILE",
+                        help="settings file: publisher.org_id is the council's funder id and starts local "
+                             "recipient identifiers (default: config.yml)")
     return parser
 
 
-def cmd_import_360giving(argv: list[str]) -> int:
-    """import-360giving FILE --out DIR [--department ID] (its own options, parsed here): 0 imported,
-    1 unreadable input, 2 usage error."""
+def _column_values(path: Path, *columns: str) -> list[tuple[str, ...]]:
+    """The values of some columns of a project CSV file ([] when the file is missing)."""
+    from .imports.giving360 import Import360Error
+
+    if not path.is_file():
+        return []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [tuple(row.get(c) or "" for c in columns) for row in csv.DictReader(handle)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise Import360Error(f"{path}: cannot be read ({exc}); fix it and run the command again") from None
+
+
+def _project_departments(args) -> tuple[dict[str, str], set[str]]:
+    """The project's departments (commissioners.csv in --data and --out): name -> commissioner_id, and
+    every commissioner_id."""
+    departments, ids = {}, set()
+    for folder in dict.fromkeys([args.data, args.out]):
+        for ident, name in _column_values(folder / "commissioners.csv", "commissioner_id", "name"):
+            ids.add(ident)
+            if name:
+                departments[name] = ident
+    return departments, ids
+
+
+def _run_import_360giving(args):
+    """Read, map and merge: the settings, the import's result, what happened to each file, and the
+    project's commissioner_ids before the import."""
     from .imports import giving360
+
+    config = load_config(args.config)
+    wards = [w for (w,) in _column_values(args.data / "wards.csv", "ward_name") if w]
+    departments, ids = _project_departments(args)
+    result = giving360.import_360giving(args.file, args.department, wards=wards, council_id=config.publisher_org_id,
+                                        departments=departments, in_borough=args.in_borough)
+    return config, result, giving360.write_import(result, args.out), ids
+
+
+def cmd_import_360giving(argv: list[str]) -> int:
+    """import-360giving FILE --out DIR [--department ID] [--in-borough] (its own options, parsed here):
+    0 imported, 1 unreadable input or a missing department (no file changed), 2 usage error."""
+    from .imports import giving360
+    from .imports.project import describe
 
     try:
         args = _import_360giving_parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
         return int(exc.code or 0)
     try:
-        config = load_config(args.config)
-        wards_file = args.data / "wards.csv"
-        wards = None
-        if wards_file.is_file():
-            try:
-                with wards_file.open(encoding="utf-8-sig", newline="") as handle:
-                    wards = [r["ward_name"] for r in csv.DictReader(handle) if r.get("ward_name")]
-            except (OSError, UnicodeDecodeError, csv.Error) as exc:
-                raise giving360.Import360Error(f"{wards_file}: cannot be read for the ward names ({exc})") from None
-        result = giving360.import_360giving(args.file, args.department, wards=wards, local_org_prefix=config.publisher_org_id)
-        written = giving360.write_import(result, args.out)
+        config, result, merged, known = _run_import_360giving(args)
     except giving360.Import360Error as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except ConfigError as exc:
         print(f"{exc.finding} (see \"Settings\" in README.md)", file=sys.stderr)
         return 1
+    grants = merged["grants"]
     skipped = result.read - len(result.grants)
     print(f"Read {plural(result.read, 'grant')} from {args.file}.")
-    print(f"Imported {plural(len(result.grants), 'grant')} and {plural(len(result.organisations), 'organisation')}"
-          f"{f'; skipped {skipped:,}' if skipped else ''}: wrote {', '.join(str(p) for p in written)}.")
+    print(f"Imported {plural(len(result.grants), 'grant')} ({grants.added:,} added, {grants.replaced:,} replaced, "
+          f"{grants.unchanged:,} unchanged); skipped {skipped:,}" + (" (why: the \"Skipped\" notes below)" if skipped
+                                                                     else "") + ".")
+    print(f"Wrote into {args.out}:")
+    for name, counts in merged.items():
+        print(f"- {describe(name, counts)}")
     if result.unmapped:
         print(f"Not mapped or changed ({plural(len(result.unmapped), 'note')}):")
         for note in result.unmapped:
@@ -289,8 +328,12 @@ def cmd_import_360giving(argv: list[str]) -> int:
               f"this publisher's prefix {config.grant_id_prefix} (config.yml, publisher.grant_id_prefix), and `validate` accepts only "
               "that prefix: publish another funder's grants from its own copy of this tool, with its prefix "
               "in config.yml.")
-    print("Next: check the notes, add the rows to data/grants.csv and data/organisations.csv, and run "
-          "python -m generator validate.")
+    used = {g["department_id"] for g in result.grants}
+    if args.department in used and args.department not in known:
+        print(f"Note: --department {args.department} is not a commissioner_id in {args.out / 'commissioners.csv'}: "
+              "add it there (with its name and type), or `validate` will report every grant that names it.")
+    default = args.out.resolve() == Path("data").resolve()
+    print("Next: run python -m generator validate" + ("" if default else f" --data {args.out}"))
     return 0
 
 

@@ -208,17 +208,24 @@ def test_illustrative_notice_follows_the_setting(built_site, config, small_data,
         return [bool(BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one(".notice-illustrative"))
                 for html in site.rglob("index.html")]
 
+    from generator import new
+    from generator.config import load_config
+
     assert all(notices(built_site)) == config.illustrative
-    real = dataclasses.replace(config, illustrative=False)
-    build.build(small_data, tmp_path / "real", real, docs_dir=None)
-    assert not any(notices(tmp_path / "real"))
+    # Real data (a council's own project: the sample itself is refused as real data).
+    new.new_project(tmp_path / "council", name="Example Borough Council", org_id="GB-LAE-EXB",
+                    grant_prefix="360G-exampleborough-")
+    real = load_config(tmp_path / "council" / "config.yml")
+    assert real.illustrative is False
+    build.build(tmp_path / "council" / "data", tmp_path / "real", real, docs_dir=None)
+    assert notices(tmp_path / "real") and not any(notices(tmp_path / "real"))
 
 
 def test_about_names_the_decision(built_site):
     soup = page(built_site, "about")
     link = soup.find("a", string="Strategic Coordination of Council Commissioning")
     assert link["href"] == "../decisions/swk-dec-0001.html"  # the seed: the first decision record
-    assert "This site exists because of a decision" in link.parent.get_text()
+    assert "This site exists because of a decision" in link.parent.get_text()  # about.md, the council's own
     source = soup.find("a", string="the decision on the council's website")
     assert source["href"] == "https://moderngov.southwark.gov.uk/ieDecisionDetails.aspx?Id=6007"
     commissioners = soup.find("caption", string="Commissioners").find_parent("table")

@@ -172,12 +172,41 @@ def test_readme_documents_every_check():
 
 def test_import_360giving_command(tmp_path):
     fixture = PROJECT_DIR / "tests" / "fixtures" / "external" / "360giving-cp1252.csv"
-    result = run("import-360giving", str(fixture), "--out", str(tmp_path / "imported"))
+    result = run("import-360giving", str(fixture), "--out", str(tmp_path / "imported"), "--department", "SWK-CFS",
+                 cwd=PROJECT_DIR)  # the bundled project: its config.yml and data/
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Read 2 grants from {fixture}.")
     assert (tmp_path / "imported" / "grants.csv").read_text(encoding="utf-8").startswith("grant_id,title,")
     assert "Note: 1 imported grant id does not start with this publisher's prefix 360G-southwarkcouncil- " in result.stdout
     bad = run("import-360giving", str(PROJECT_DIR / "tests" / "fixtures" / "external" / "360giving-malformed.json"),
-              "--out", str(tmp_path / "x"))
+              "--out", str(tmp_path / "x"), cwd=PROJECT_DIR)
     assert bad.returncode == 1
     assert bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
+
+
+def test_import_360giving_in_a_project_folder(tmp_path):
+    """`python -m generator import-360giving grants.csv --out data` in a council's folder: its config.yml
+    and data/, not the tool's."""
+    (tmp_path / "config.yml").write_text(
+        "publisher:\n  name: Example Borough Council\n  org_id: GB-LAE-EXB\n"
+        "  grant_id_prefix: 360G-exampleborough-\n  ocid_prefix: ocds-exampl\n"
+        "site:\n  title: Example grants\n  url: \"\"\n  contact_email: opendata@example.gov.uk\n"
+        "data:\n  illustrative: false\n", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "grants.csv").write_text(
+        "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,"
+        "Recipient Org:Name,Funding Org:Identifier,Funding Org:Name,Funding Org:Department\n"
+        "360G-exampleborough-1,A grant,For things.,GBP,500,2024-05-01,360G-exampleborough-group,A Group,"
+        "GB-LAE-EXB,Example Borough,Children's Services\n", encoding="utf-8")
+    result = run("import-360giving", "grants.csv", "--out", "data", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[:6] == ["Read 1 grant from grants.csv.", "Imported 1 grant (1 added, 0 replaced, 0 unchanged); skipped 0.",
+                         "Wrote into data:", "- grants.csv: 1 added", "- organisations.csv: 1 added",
+                         "- commissioners.csv: 1 added"]
+    assert lines[-1] == "Next: run python -m generator validate"
+    assert "GB-LAE-EXB-360G-exampleborough-group" in (tmp_path / "data" / "organisations.csv").read_text()
+    assert "SWK" not in result.stdout + "".join(p.read_text() for p in (tmp_path / "data").iterdir())
+
+    missing = run("import-360giving", "nothing.csv", "--out", "data", cwd=tmp_path)
+    assert (missing.returncode, missing.stdout, missing.stderr) == (1, "", "error: nothing.csv: file not found\n")

@@ -97,6 +97,30 @@ def test_an_empty_project_validates_and_builds(empty_project):
     assert "360Giving Not published: there are no grants yet." in standards
     for page in site.rglob("*.html"):
         assert "Southwark" not in page.read_text(encoding="utf-8"), page
+    assert broken_links(site) == []
+    catalogue = json.loads((site / "downloads" / "catalog.jsonld").read_text(encoding="utf-8"))
+    assert [d["dct:identifier"] for d in catalogue["dcat:dataset"]] == ["example-borough-council-commissioning.zip"]
+
+
+def broken_links(site: Path) -> list[tuple[str, str]]:
+    """Relative links (and assets) in the site's pages whose target is not there."""
+    from urllib.parse import unquote
+
+    bad = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":  # its links are from the site's root
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(["a", "link", "script", "img"]):
+            target = tag.get("href") or tag.get("src")
+            if not target or target.startswith(("http:", "https:", "mailto:", "#", "data:")):
+                continue
+            path = page.parent / unquote(target.split("#")[0].split("?")[0])
+            if target.endswith("/") or path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                bad.append((page.relative_to(site).as_posix(), target))
+    return bad
 
 
 def test_new_refuses_what_validate_would_refuse(tmp_path):

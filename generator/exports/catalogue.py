@@ -103,5 +103,6 @@ def dcat_catalogue(infos, config, extra_downloads) -> dict:
 def write_catalogue(site, path: Path) -> None:
     """A DCAT catalogue (JSON-LD) of every dataset and download."""
     extra = [d for d in site.standards] + ([site.package_zip] if site.package_zip else [])
-    path.write_text(json.dumps(dcat_catalogue(site.datasets, site.config, extra), indent=2, ensure_ascii=False)
+    published = [d for d in site.datasets if d.rows]  # an empty dataset has no page: not in the catalogue
+    path.write_text(json.dumps(dcat_catalogue(published, site.config, extra), indent=2, ensure_ascii=False)
                     + "\n", encoding="utf-8")

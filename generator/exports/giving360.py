@@ -6,7 +6,7 @@ Export
 ``id`` (our grant_id, already ``360G-<prefix>-...``), ``title``, ``description``, ``currency`` "GBP",
 ``amountAwarded``, ``awardDate`` (YYYY-MM-DD), ``plannedDates`` (start and end dates when present), the
 recipient, ``fundingOrganization`` (the council from config.yml, with the department's name from the
-commissioners table; a commissioner with another org_id, such as an NHS body, is the funder itself, and one
+commissioners table, then the grant's co_funders; a commissioner with another org_id, such as an NHS body, is the funder itself, and one
 with no org_id is taken to be part of the council), ``grantProgramme``, ``beneficiaryLocation`` (the ward; its ONS code with geoCodeType
 ``WD`` only where the wards table has one), ``classifications`` (our funding_type, in the vocabulary
 ``<grant prefix>funding-type``) and ``dataSource`` (site.url, when set).
@@ -29,7 +29,11 @@ The CSV file
 - Column titles are the standard's spreadsheet titles, exactly as the schema spells them and as publishers
   such as Trafford use them ("Amount Awarded", "Recipient Org:Identifier", ...): ``CSV_COLUMNS``. The set of
   columns is always the same, so a column can be empty (Recipient Ind when every recipient is an
-  organisation).
+  organisation), but for co-funded grants (our optional co_funders column): then flattentool's numbered
+  columns "Funding Org:1:Identifier", "Funding Org:1:Name", ... follow the first funder's, as many as the
+  grant with the most co-funders needs (``csv_columns``). A co-funder is written "Name (identifier)" in
+  co_funders; one without an identifier is left out (360Giving requires one). The JSON lists them all in
+  fundingOrganization, after the council.
 - Encoding: UTF-8 **with** a byte-order mark, lines ending CRLF (RFC 4180). Excel on Windows reads UTF-8
   CSV without a BOM as a legacy code page (ward names such as Queen's Road and £ signs in text would be
   garbled), and this file is meant to be opened by people. Machine readers cope: Frictionless detects the
@@ -49,6 +53,7 @@ The import (imports/giving360.py) reads such files back into our rows.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -141,7 +146,20 @@ def _location_part(ward, wards: dict) -> dict:
     return {"beneficiaryLocation": [location]}
 
 
-def _funder_part(department_id, commissioners: dict, config) -> dict:
+def co_funder_entries(text) -> list[dict]:
+    """A grant's co_funders ("Name (identifier)" joined by "; ") as Funding Org entries; one without an
+    identifier in brackets is left out (360Giving requires an id)."""
+    entries = []
+    for part in ("" if blank(text) else str(text)).split(";"):
+        match = re.fullmatch(r"\s*(.*?)\s*\(([^()\s]+)\)\s*", part)
+        if match and match.group(1):
+            entries.append({"id": match.group(2), "name": match.group(1)})
+    return entries
+
+
+def _funder_part(department_id, commissioners: dict, config, co_funders=None) -> dict:
+    """The grant's Funding Org entries: the council (with the department's name; a commissioner with
+    another org_id is the funder itself), then each co-funder not already listed."""
     funder = {"id": config.publisher_org_id, "name": config.publisher_name}
     commissioner = commissioners.get(department_id)
     if commissioner:
@@ -149,7 +167,11 @@ def _funder_part(department_id, commissioners: dict, config) -> dict:
             funder["department"] = commissioner["name"]
         else:  # another body (such as the NHS partner) made the grant
             funder = {"id": commissioner["org_id"], "name": commissioner["name"]}
-    return {"fundingOrganization": [funder]}
+    funders = [funder]
+    for entry in co_funder_entries(co_funders):
+        if entry["id"] not in {f["id"] for f in funders}:
+            funders.append(entry)
+    return {"fundingOrganization": funders}
 
 
 def _programme_part(programme) -> dict:
@@ -199,7 +221,7 @@ def grants_to_360(tables: dict[str, pd.DataFrame], config) -> list[dict]:
         grant.update(recipient)
         if "recipientIndividual" not in recipient:  # no ward for individuals
             grant.update(_location_part(row.get("beneficiary_ward"), wards))
-        grant.update(_funder_part(row.get("department_id"), commissioners, config))
+        grant.update(_funder_part(row.get("department_id"), commissioners, config, row.get("co_funders")))
         grant.update(_programme_part(row.get("programme")))
         grant.update(_classification_part(row.get("funding_type"), config))
         grant.update(_source_part(config))
@@ -257,9 +279,34 @@ def csv_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def grants_to_rows(grants: list[dict]) -> list[list[str]]:
+def csv_columns(co_funders: int = 0) -> list[str]:
+    """CSV_COLUMNS, with flattentool's numbered Funding Org columns for the co-funders after the first
+    funder's ("Funding Org:1:Identifier", "Funding Org:1:Name", ...) when any grant has them."""
+    columns = list(CSV_COLUMNS)
+    at = columns.index("Funding Org:Department") + 1
+    columns[at:at] = [f"Funding Org:{n}:{field}" for n in range(1, co_funders + 1) for field in ("Identifier", "Name")]
+    return columns
+
+
+def csv_columns_for(grants: list[dict]) -> list[str]:
+    """The CSV columns for these 360Giving grants (csv_columns for the most funders a grant has)."""
+    return csv_columns(max((len(g.get("fundingOrganization") or []) for g in grants), default=1) - 1)
+
+
+def _column_paths(columns: list[str]) -> dict[str, tuple]:
+    """Each CSV column's JSON path: the schema's titles, and the numbered Funding Org columns."""
     titles = schema_titles()
-    paths = [titles[title][0] for title in CSV_COLUMNS]
+    paths = {}
+    for title in columns:
+        numbered = re.fullmatch(r"Funding Org:(\d+):(Identifier|Name)", title)
+        paths[title] = (("fundingOrganization", int(numbered.group(1)), "id" if numbered.group(2) == "Identifier"
+                         else "name") if numbered else titles[title][0])
+    return paths
+
+
+def grants_to_rows(grants: list[dict]) -> list[list[str]]:
+    """The grants as CSV rows, cells in csv_columns_for(grants) order."""
+    paths = list(_column_paths(csv_columns_for(grants)).values())
     return [[csv_cell(_get(grant, path)) for path in paths] for grant in grants]
 
 
@@ -416,6 +463,30 @@ def _recipient_columns(grants: pd.DataFrame, organisations: pd.DataFrame | None,
     return _Recipients(recipient_index, org_json, org_csv, pc.take(individual, recipient_index))
 
 
+_KEY_SEPARATOR = "\x1f"  # between a grant's department_id and co_funders in its funder key
+
+
+def _funder_keys(grants: pd.DataFrame, rows: int) -> pa.Array:
+    """Each grant's funder key: department_id and co_funders (null when both are missing)."""
+    department, co_funders = _texts(grants, "department_id", rows), _texts(grants, "co_funders", rows)
+    keys = pc.binary_join_element_wise(department, co_funders, _KEY_SEPARATOR, null_handling="replace")
+    return pc.if_else(pc.and_(pc.is_null(department), pc.is_null(co_funders)), pa.scalar(None, pa.string()), keys)
+
+
+def _funder_of_key(key, commissioners: dict, config) -> dict:
+    """_funder_part for a funder key (_funder_keys)."""
+    department, co_funders = (key or _KEY_SEPARATOR).split(_KEY_SEPARATOR, 1)
+    return _funder_part(department or None, commissioners, config, co_funders or None)
+
+
+def _most_co_funders(grants: pd.DataFrame, rows: int, commissioners: dict, config) -> int:
+    """The most co-funders a grant's Funding Org entries have (the numbered CSV columns needed)."""
+    if "co_funders" not in grants or not grants["co_funders"].notna().any():
+        return 0
+    keys = pc.unique(_funder_keys(grants, rows)).to_pylist()
+    return max(len(_funder_of_key(k, commissioners, config)["fundingOrganization"]) for k in keys) - 1
+
+
 def _keyed_parts(grants: pd.DataFrame, rows: int, wards: dict, commissioners: dict, config,
                  paths: dict[str, tuple]) -> list[_Keyed]:
     """The parts made once per key, in the grant's key order: the location (ward), the funder
@@ -423,7 +494,7 @@ def _keyed_parts(grants: pd.DataFrame, rows: int, wards: dict, commissioners: di
     return [
         _Keyed(_texts(grants, "beneficiary_ward", rows), lambda w: _location_part(w, wards), "beneficiaryLocation",
                paths),
-        _Keyed(_texts(grants, "department_id", rows), lambda d: _funder_part(d, commissioners, config),
+        _Keyed(_funder_keys(grants, rows), lambda k: _funder_of_key(k, commissioners, config),
                "fundingOrganization", paths),
         _Keyed(_texts(grants, "programme", rows), _programme_part, "grantProgramme", paths),
         _Keyed(_texts(grants, "funding_type", rows), lambda f: _classification_part(f, config), "classifications",
@@ -486,15 +557,15 @@ def _json_grants(chunk: dict[str, pa.Array], recipient_json: pa.Array, recipient
     return joined(grant_json)[2 if first else 0:]  # no comma before the first
 
 
-def _csv_header() -> bytes:
+def _csv_header(columns: list[str]) -> bytes:
     """The CSV file's byte-order mark and title row."""
     return b"\xef\xbb\xbf" + bytes(joined(csv_lines([csv_fields(pa.array([c], pa.string()), "\r\n")
-                                                     for c in CSV_COLUMNS], "\r\n")))
+                                                     for c in columns], "\r\n")))
 
 
 def _csv_rows(chunk: dict[str, pa.Array], n: int, recipient_csv: dict[str, pa.Array], recipient: pa.Array,
               keyed: list[_Keyed], here: list[pa.Array], source: dict, paths: dict[str, tuple]) -> memoryview:
-    """A chunk of grants as CSV lines, cells in CSV_COLUMNS order."""
+    """A chunk of grants as CSV lines, cells in the order of paths (the file's columns)."""
     cells = {
         "Identifier": _formula_safe(chunk["ids"]),
         "Title": _formula_safe(chunk["title"]),
@@ -508,12 +579,12 @@ def _csv_rows(chunk: dict[str, pa.Array], n: int, recipient_csv: dict[str, pa.Ar
     cells.update({k: pc.take(v, recipient) for k, v in recipient_csv.items()})
     for k, i in zip(keyed, here):
         cells.update({title: pc.take(v, i) for title, v in k.csv.items() if title not in cells})
-    for title in CSV_COLUMNS:
+    for title in paths:
         if title not in cells and paths[title][0] in source:  # dataSource
             cells[title] = pa.array([csv_cell(_get(source, paths[title]))] * n, pa.string())
         elif title not in cells:
             cells[title] = pa.array([""] * n, pa.string())
-    return joined(csv_lines([csv_fields(cells[t], "\r\n") for t in CSV_COLUMNS], "\r\n"))
+    return joined(csv_lines([csv_fields(cells[t], "\r\n") for t in paths], "\r\n"))
 
 
 def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | None = None,
@@ -525,8 +596,7 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
     rows = len(grants)
     wards = {w["ward_name"]: w.get("ons_code") for w in _records(tables.get("wards"))}
     commissioners = {c["commissioner_id"]: c for c in _records(tables.get("commissioners"))}
-    titles = schema_titles()
-    paths = {title: titles[title][0] for title in CSV_COLUMNS}
+    paths = _column_paths(csv_columns(_most_co_funders(grants, rows, commissioners, config)))
     columns = _grant_columns(grants, rows)
     recipients = _recipient_columns(grants, tables.get("organisations"), rows, config, paths)
     keyed = _keyed_parts(grants, rows, wards, commissioners, config, paths)
@@ -538,7 +608,7 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
         if json_out:
             json_out.write(_json_start(package, shell, rows))
         if csv_out:
-            csv_out.write(_csv_header())
+            csv_out.write(_csv_header(list(paths)))
         for start in range(0, rows, CHUNK_ROWS):
             n = min(CHUNK_ROWS, rows - start)
             chunk = {name: column.slice(start, n) for name, column in columns.items()}

@@ -41,6 +41,8 @@ framework call-off                          selective     only suppliers admitte
                                                           "most often 'selective'"
 direct award                                direct        one supplier, no competition
 spot purchase                               direct        one supplier, no competition
+invitation to quote                         limited       the council asks a few suppliers
+                                                          of its choosing for quotes
 light-touch regime                          (omitted)     the council designs its own
                                                           procedure, open or selective: our
                                                           data does not say which
@@ -92,6 +94,7 @@ PROCUREMENT_METHOD = {
     "framework call-off": "selective",
     "direct award": "direct",
     "spot purchase": "direct",
+    "invitation to quote": "limited",
     "light-touch regime": None,
     "grant agreement": None,
 }

@@ -60,11 +60,23 @@ DATE_HOW = {"dayfirst": "dates written day/month/year, read as UK dates", "words
 
 
 def column_key(title) -> str:
-    """A column title compared ignoring case, spaces and punctuation."""
-    return re.sub(r"[^a-z0-9]", "", text_of(title).casefold())
+    """A column title compared ignoring case, spaces, punctuation, a note in brackets ("SME (Y/N)",
+    "Value (£)") and the words and/or ("Description of goods / services")."""
+    text = re.sub(r"\([^)]*\)", " ", text_of(title).casefold())
+    text = re.sub(r"\b(?:and|or)\b|[&/]", " ", text)
+    return re.sub(r"[^a-z0-9]", "", text)
 
 
-KEYS = {column_key(title): name for name, titles in COLUMN_TITLES.items() for title in titles}
+def _keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for name, titles in COLUMN_TITLES.items():
+        for title in titles:
+            if keys.setdefault(column_key(title), name) != name:  # pragma: no cover - a mistake in the table
+                raise AssertionError(f"column title {title!r} is listed for both {keys[column_key(title)]} and {name}")
+    return keys
+
+
+KEYS = _keys()
 
 
 # --- reading the table -------------------------------------------------------------------

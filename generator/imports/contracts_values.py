@@ -127,7 +127,7 @@ def parse_yes_no(value) -> tuple[str, str]:
 
 
 ROUTES = ["open procedure", "restricted procedure", "competitive procedure with negotiation", "framework call-off",
-          "direct award", "light-touch regime", "grant agreement", "spot purchase"]
+          "direct award", "light-touch regime", "invitation to quote", "grant agreement", "spot purchase"]
 # A register's words -> our route, matched on the value with anything but letters removed; only
 # values that clearly name one route. "Tender" or "ITT" alone (open or restricted?) map to none.
 ROUTE_WORDS = {
@@ -144,6 +144,10 @@ ROUTE_WORDS = {
     "lighttouch": "light-touch regime", "lighttouchregime": "light-touch regime",
     "grant": "grant agreement", "grantagreement": "grant agreement", "spotpurchase": "spot purchase",
     "spot": "spot purchase",
+    "quotation": "invitation to quote", "quotations": "invitation to quote", "quote": "invitation to quote",
+    "quotes": "invitation to quote", "invitationtoquote": "invitation to quote", "itq": "invitation to quote",
+    "rfq": "invitation to quote", "requestforquotation": "invitation to quote",
+    "requestforquotations": "invitation to quote", "threequotes": "invitation to quote",
 }
 # OCDS 1.1 tender.procurementMethod -> our route (the brief's rules; "direct" is the 1.1 code).
 OCDS_METHODS = {"open": "open procedure", "selective": "restricted procedure", "limited": "direct award",

@@ -1,10 +1,10 @@
 """360Giving import: a funder's 360Giving file as our rows.
 
-``import_360giving(path)`` reads a 360Giving file (CSV, XLSX or JSON package) and returns our ``grants``
-and ``organisations`` rows (dicts with exactly our schemas' field names, values as strings as they appear
+``import_360giving(path, department_id)`` reads a 360Giving file (CSV, XLSX or JSON package) and returns our
+``grants``, ``organisations`` and (departments new to the project) ``commissioners`` rows (dicts with exactly our schemas' field names, values as strings as they appear
 in our CSV files) and ``unmapped``: plain-English notes on every column ignored, every grant skipped (and
 why) and every value changed or guessed. Spreadsheet column titles are matched ignoring case and
-whitespace, as flattentool does; CSV files are read as UTF-8 (with or without a BOM), else as Windows-1252.
+whitespace, as flattentool does, with its item numbers for several entries ("Funding Org:1:Name"); CSV files are read as UTF-8 (with or without a BOM), else as Windows-1252.
 XLSX files: the sheet called "grants" (any case), otherwise the first sheet; other sheets are reported.
 
 Mapping rules, for what our data needs and 360Giving does not say:
@@ -15,36 +15,47 @@ Mapping rules, for what our data needs and 360Giving does not say:
 - funding_type: a classification whose code is one of ours (our own export) wins; otherwise
   "short-term innovation" when the planned duration (Planned Dates:Duration, or start to end date) is under
   12 months, else "longer-term" (also when there are no planned dates).
-- department_id: the ``department_id`` argument (default "SWK-CFS"): 360Giving names the funder's
-  department only as text. Every grant is imported as the council's own (config.yml's publisher): the file's
-  Funding Org is reported, not kept.
+- department_id: the file's Funding Org:Department (of this council's Funding Org entry, whose identifier is
+  config.yml's publisher.org_id; when the council is not among the funders, of the first funder naming one),
+  as the commissioner of that name in the project's commissioners.csv, else a new commissioners row whose id
+  is made from the name ("Children's Services" -> CHILDRENS-SERVICES). Grants whose file names no department
+  take the ``department_id`` argument (--department); when there is none either, the import stops with an
+  error naming the file and the first such grant. Nothing in the code names a council's department.
+- co_funders: every Funding Org other than this council, as "Name (identifier)" joined by "; " (";" in a
+  name becomes ","); empty when the council funded the grant alone. The grants are recorded as the council's.
 - beneficiary_ward: the first Beneficiary Location whose name is one of our ward names (ignoring case,
   "&" / "and" and a trailing "ward"), else empty.
 - recipients: org_id is the Recipient Org:Identifier when it is an org-id.guide identifier our schema and
   the council checks accept (a registered prefix; GB-CHC, GB-COH, GB-SC and GB-NIC numbers in their
   register's form, Companies House numbers padded to 8 characters). Any other identifier (such as a
   funder-issued ``360G-trafford-...``) becomes a local one, ``<council org id>-<the identifier with other
-  characters as ->``, for example ``GB-LAE-SWK-360G-trafford-be-active``, and is reported. A grant with no
+  characters as ->``, for example ``GB-LAE-EXB-360G-trafford-be-active``, and is reported. A grant with no
   recipient identifier or name is skipped. Recipient Ind grants get an anonymous ``<council org id>-IND-0001``
   style id, the name "Individual recipient" and organisation_type "individual"; the file's individual name is
   never imported.
 - organisation_type from the identifier: GB-CHC, GB-SC, GB-NIC "registered charity"; GB-COH "company
   limited by guarantee" (or "community interest company" when the name says CIC, "charitable incorporated
   organisation" for CE/CS company numbers); GB-MPR "community benefit society"; GB-EDU "school"; GB-NHS
-  "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; anything else "unregistered community group".
+  "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; a local identifier (no register)
+  "unregistered community group"; another register's identifier: empty (not stated), or "registered charity"
+  with a charity number.
 - charity_number and company_number: from the GB-CHC / GB-COH identifier, else from Recipient Org:Charity
   Number / Company Number when they have our form (6-7 digits; 8 characters); other values (Scottish SC
   numbers, notes in the cell) are left out and reported.
-- is_vcs "yes" for charities (charity identifier or number), CIOs, CICs and community benefit societies,
-  otherwise "no"; is_sme and based_in_borough "no", ward empty: 360Giving does not say (reported).
+- is_vcs "yes" for charities (charity identifier or number), CIOs, CICs, community benefit societies and
+  unregistered community groups; "no" for private limited companies, NHS bodies, local authorities, schools
+  and individuals; empty (not stated) for any other or unknown type, such as a company with no charity
+  number. is_sme is always empty and based_in_borough empty unless ``in_borough`` (--in-borough) marks every
+  recipient "yes": 360Giving does not say, and no "no" is ever guessed. ward is empty. All reported.
 - Dates become YYYY-MM-DD (date-times keep their date; DD/MM/YYYY is read day first, as in the UK, and
   reported); amounts must be GBP numbers above zero (a "£" or thousands commas are removed and reported).
 - Text longer than our schema allows is shortened with "…" and reported; a missing description becomes the
   title (reported). Every row is finally checked against our schemas' required, pattern, enum and maxLength
   rules, and a grant that still fails is skipped with the reason.
 
-``write_import(result, out_dir)`` writes grants.csv and organisations.csv (UTF-8, no BOM, our schemas' column
-order); cli.py's ``import-360giving FILE --out DIR [--department ID]`` command runs both.
+``write_import(result, out_dir)`` merges the rows into a project's data folder with imports/project.py
+(grants added or replaced by grant_id; organisations and commissioners merged by id, existing values kept) and
+returns the counts; cli.py's ``import-360giving FILE --out DIR [--department ID] [--in-borough]`` runs both.
 """
 
 
@@ -60,15 +71,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..config import PROJECT_DIR
-from ..data.checks import REGISTER_FORMS, org_id_prefixes
+from ..config import PROJECT_DIR, TOOL_DIR
+from ..data.checks import EMAIL, PHONE, POSTCODE, REGISTER_FORMS, org_id_prefixes
 from ..findings import plural, show
 from ..model.values import blank
 from .giving360_standard import FUNDING_TYPE_TITLES, load_json, number_value, plain_number, schema_titles, title_key
+from .project import Merged, ProjectError, commissioner_id, commissioner_row, write_into
 
-DEFAULT_DEPARTMENT = "SWK-CFS"
-DEFAULT_LOCAL_PREFIX = "GB-LAE-SWK"
-SCHEMAS = PROJECT_DIR / "schemas"
+SCHEMAS = TOOL_DIR / "schemas"
 EXAMPLES = 5  # values shown in a note before "and N more"
 
 
@@ -83,6 +93,7 @@ class Import360Error(Exception):
 class ImportResult:
     grants: list[dict] = field(default_factory=list)  # our grants rows: field name -> text
     organisations: list[dict] = field(default_factory=list)  # our organisations rows
+    commissioners: list[dict] = field(default_factory=list)  # departments named in the file, new to the project
     unmapped: list[str] = field(default_factory=list)  # plain-English notes
     read: int = 0  # grants in the file
     source: str = ""  # the file, as given
@@ -155,17 +166,18 @@ def _unflatten(rows: list[list], shown: str, notes: list[str]) -> tuple[list[dic
     labels: dict[str, str] = {}  # JSON path (with [] for indexes) -> the file's own column title
     seen = set()
     for title in header:
-        entry = known.get(title_key(title))
-        if not title.strip() or title_key(title) in seen:
+        entry = known.get(title_key(title)) or _indexed_title(title, known)
+        where = entry[1] if entry else title_key(title)
+        if not title.strip() or where in seen:
             if title.strip():
                 notes.append(f"Ignored the column {show(title.strip())}: a column with the same title comes before "
                              "it.")
             columns.append(None)
             continue
-        seen.add(title_key(title))
+        seen.add(where)
         if entry:
             columns.append((entry[1], entry[2]))
-            labels[_label_path(entry[1])] = title.strip()
+            labels.setdefault(_label_path(entry[1]), title.strip())
         else:  # not a 360Giving field: kept under its own title, as flattentool does
             columns.append(((title.strip(),), "string"))
             labels[title.strip()] = title.strip()
@@ -188,6 +200,33 @@ def _unflatten(rows: list[list], shown: str, notes: list[str]) -> tuple[list[dic
             _set(grant, path, value)
         grants.append(grant)
     return grants, labels
+
+
+def _indexed_title(title: str, known: dict) -> tuple | None:
+    """A title with item numbers, as flattentool writes several items of an array ("Funding Org:1:Name" for
+    the second funder's name): (title, JSON path with those indexes, kind), or None when it is not one."""
+    names: list[str] = []
+    indexes: list[int | None] = []
+    for segment in title.split(":"):
+        if segment.strip().isdigit() and names and indexes[-1] is None:
+            indexes[-1] = int(segment)
+        else:
+            names.append(segment)
+            indexes.append(None)
+    if all(i is None for i in indexes):
+        return None
+    entry = known.get(title_key(":".join(names)))
+    if not entry:
+        return None
+    path, name_number = [], -1
+    for step in entry[1]:
+        if isinstance(step, int):
+            given = indexes[name_number] if 0 <= name_number < len(indexes) else None
+            path.append(step if given is None else given)
+        else:
+            name_number += 1
+            path.append(step)
+    return entry[0], tuple(path), entry[2]
 
 
 def _set(target: dict, path: tuple, value) -> None:
@@ -345,12 +384,41 @@ class _Skip(Exception):
         self.reason = reason
 
 
-class _Mapper:
-    def __init__(self, department_id: str, wards: list[str], local_prefix: str):
+@dataclass
+class Options:
+    """How to import: the council (config.yml's publisher.org_id: its funder id, and the start of local
+    recipient identifiers), the department for grants whose file names none, the existing departments
+    (name, ignoring case -> commissioner_id) and whether every recipient is based in the borough."""
+    council_id: str
+    department_id: str | None = None
+    departments: dict[str, str] = field(default_factory=dict)
+    in_borough: bool = False
 
-        self.department_id = department_id
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+# is_vcs by organisation_type: types not listed (company limited by guarantee, or none) are not stated.
+VCS_BY_TYPE = {
+    "registered charity": "yes", "charitable incorporated organisation": "yes",
+    "community interest company": "yes", "community benefit society": "yes",
+    "unregistered community group": "yes", "private limited company": "no", "NHS body": "no",
+    "local authority": "no", "school": "no", "individual": "no",
+}
+
+
+class _Mapper:
+    def __init__(self, options: Options, wards: list[str]):
+        self.options = options
+        self.department_id = options.department_id
         self.wards = {_ward_key(w): w for w in wards}
-        self.local_prefix = local_prefix
+        self.local_prefix = options.council_id
+        self.council_key = re.sub(r"\s+", "", options.council_id).upper()
+        self.commissioners: dict[str, dict] = {}  # departments named in the file, new to the project
+        self.department_sources = {"file": 0, "option": 0}
+        self.co_funded = 0
+        self.pending_department: tuple[str, dict | None] = ("option", None)
         self.known_prefixes = org_id_prefixes()
         self.register_forms = REGISTER_FORMS
         self.grants_schema = _schema("grants")
@@ -453,8 +521,8 @@ class _Mapper:
                 self.change("individual-name", ident)
             return {
                 "org_id": self.individuals[key], "name": "Individual recipient", "organisation_type": "individual",
-                "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "no",
-                "based_in_borough": "no", "ward": "",
+                "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "",
+                "based_in_borough": self.in_borough(), "ward": "",
             }, ""
         if not orgs:
             return None, "it has no recipient (no Recipient Org or Recipient Ind)"
@@ -495,24 +563,27 @@ class _Mapper:
             if given_company:
                 self.change("company-number", f"{show(given_company)} ({org_id})")
         org_type = self.organisation_type(register, name, company_number, bool(charity))
-        vcs = bool(charity) or register in ("GB-CHC", "GB-SC", "GB-NIC") or org_type in (
-            "registered charity", "charitable incorporated organisation", "community interest company",
-            "community benefit society")
         row = {
             "org_id": org_id,
             "name": self.shorten(name, self.field(self.orgs_schema, "name"), "name", org_id),
             "organisation_type": org_type,
             "charity_number": charity,
             "company_number": company_number,
-            "is_vcs": "yes" if vcs else "no",
-            "is_sme": "no",
-            "based_in_borough": "no",
+            "is_vcs": "yes" if charity else VCS_BY_TYPE.get(org_type, ""),
+            "is_sme": "",  # 360Giving does not say
+            "based_in_borough": self.in_borough(),
             "ward": "",
         }
         return row, ""
 
+    def in_borough(self) -> str:
+        """based_in_borough: "yes" with --in-borough, else not stated (360Giving does not say)."""
+        return "yes" if self.options.in_borough else ""
+
     @staticmethod
     def organisation_type(register: str, name: str, company_number: str, charity: bool) -> str:
+        """The legal form the identifier (or a charity number) shows; "unregistered community group" for a
+        local identifier (no register), "" for a register we cannot place."""
         if register in ("GB-CHC", "GB-SC", "GB-NIC"):
             return "registered charity"
         if register == "GB-COH":
@@ -529,7 +600,7 @@ class _Mapper:
             "GB-LAS": "local authority",
             "GB-LANI": "local authority",
             "GB-PLA": "local authority",
-        }.get(register, "registered charity" if charity else "unregistered community group")
+        }.get(register, "registered charity" if charity else "" if register else "unregistered community group")
 
     def identifier(self, raw_id: str) -> str:
         """Our grant_id for the grant's Identifier; skips a grant with none, one not 360G-, or a repeat."""
@@ -545,15 +616,25 @@ class _Mapper:
         return grant_id
 
     def title_and_description(self, grant: dict, grant_id: str) -> tuple[str, str]:
-        """The title (required) and the description (the title when missing)."""
-        title = _text(grant.get("title"))
+        """The title (required) and the description (the title when missing), without personal data."""
+        title = self.scrub(_text(grant.get("title")), grant_id)
         if not title:
             raise _Skip("it has no Title")
-        description = _text(grant.get("description"))
+        description = self.scrub(_text(grant.get("description")), grant_id)
         if not description:
             self.change("no-description", grant_id)
             description = title
         return title, description
+
+    def scrub(self, text: str, grant_id: str) -> str:
+        """Text without the personal data validation refuses: a full postcode keeps only its first half
+        (M33 5HF -> M33), e-mail addresses and telephone numbers are replaced by a note in brackets."""
+        cleaned = POSTCODE.sub(lambda m: re.sub(r"\s+", "", m.group(0))[:-3].upper(), text)
+        cleaned = EMAIL.sub("[e-mail address removed]", cleaned)
+        cleaned = PHONE.sub("[telephone number removed]", cleaned)
+        if cleaned != text:
+            self.change("personal-data", grant_id)
+        return cleaned
 
     def amount(self, grant: dict, grant_id: str) -> float:
         """The amount awarded: GBP (or no currency), a number above zero."""
@@ -635,16 +716,36 @@ class _Mapper:
                 return _text(item.get("title")) or _text(item.get("code"))
         return ""
 
-    def count_funder(self, grant: dict, used: set) -> None:
-        """Count the grant's first Funding Org for the note (it is not imported)."""
-        for funder in grant.get("fundingOrganization") or []:
-            if isinstance(funder, dict):
-                used.update({"fundingOrganization/[]/id", "fundingOrganization/[]/name"})
-                name = " ".join(_text(funder.get("name")).split()) or "(no name)"
-                ident = "".join(_text(funder.get("id")).split())
-                key = f"{name} ({ident})" if ident else name
-                self.funders[key] = self.funders.get(key, 0) + 1
-                return
+    def co_funders(self, grant: dict, used: set) -> list[str]:
+        """Every funder of the grant other than this council, as "Name (identifier)" in the file's order
+        (";" in a name becomes ","); each funder is counted for the notes."""
+        others = []
+        for funder in _funders(grant):
+            used.update({"fundingOrganization/[]/id", "fundingOrganization/[]/name"})
+            name = " ".join(_text(funder.get("name")).replace(";", ",").split()) or "(no name)"
+            ident = "".join(_text(funder.get("id")).split())
+            shown_as = f"{name} ({ident})" if ident else name
+            self.funders[shown_as] = self.funders.get(shown_as, 0) + 1
+            if ident.upper() != self.council_key and shown_as not in others:
+                others.append(shown_as)
+        return others
+
+    def department(self, grant: dict, used: set) -> str:
+        """The department that made the grant: the file's Funding Org:Department (_department_name), made a
+        commissioner when the project has none by that name; else --department."""
+        name = _department_name(_funders(grant), self.council_key)
+        if not name:
+            self.pending_department = ("option", None)
+            return self.department_id or ""
+        used.add("fundingOrganization/[]/department")
+        known = self.options.departments.get(_name_key(name))
+        if known:
+            self.pending_department = ("file", None)
+            return known
+        ident = commissioner_id(name)
+        self.pending_department = ("file", commissioner_row(name, ident, note="Added by import-360giving from "
+                                                                          "the file's Funding Org:Department."))
+        return ident
 
     def check_rows(self, row: dict, org: dict) -> None:
         """Skip the grant when its row or its organisation's breaks our schemas' rules."""
@@ -672,7 +773,8 @@ class _Mapper:
             funding_type = self.funding_type(grant, planned, dates, used)
             ward = self.ward(grant, org, used)
             programme = self.programme(grant, used)
-            self.count_funder(grant, used)
+            others = self.co_funders(grant, used)
+            department = self.department(grant, used)
             fields = self.grants_schema
             row = {
                 "grant_id": grant_id,
@@ -687,7 +789,8 @@ class _Mapper:
                 "planned_start_date": dates["startDate"],
                 "planned_end_date": dates["endDate"],
                 "beneficiary_ward": ward,
-                "department_id": self.department_id,
+                "department_id": department,
+                "co_funders": "; ".join(others),
             }
             self.check_rows(row, org)
         except _Skip as skipped:
@@ -695,10 +798,22 @@ class _Mapper:
             self.pending = []
             return None, None, set()
         self.grant_ids.add(grant_id)
+        self.co_funded += bool(others)
+        source, commissioner = self.pending_department
+        self.department_sources[source] += 1
+        if commissioner:
+            self.commissioners.setdefault(commissioner["commissioner_id"], commissioner)
         for kind, example in self.pending:
             self.changes.setdefault(kind, []).append(example)
         self.pending = []
         return row, org, used
+
+
+def _funders(grant: dict) -> list[dict]:
+    """The grant's Funding Org entries (a JSON object for one is read as a list of it)."""
+    funders = grant.get("fundingOrganization")
+    funders = [funders] if isinstance(funders, dict) else funders if isinstance(funders, list) else []
+    return [f for f in funders if isinstance(f, dict) and any(not blank(v) for v in f.values())]
 
 
 def _row_problem(schema: dict, row: dict) -> str:
@@ -741,6 +856,9 @@ CHANGE_NOTES = {
                      "or company identifiers where the organisation has one"),
     "org-id-normalised": "Recipient identifiers rewritten in their register's form",
     "no-description": "Grants with no Description, given their title as the description",
+    "personal-data": ("Titles or descriptions with personal data, which validation refuses: full postcodes "
+                      "shortened to their first half (M33 5HF became M33), e-mail addresses and telephone numbers "
+                      "replaced by [e-mail address removed] and [telephone number removed]; check the wording"),
     "no-currency": "Grants with no Currency, taken to be GBP",
     "amount-cleaned": "Amounts written with \"£\" or commas, which were removed",
     "date-dayfirst": "Grants with dates written day/month/year, read as UK dates",
@@ -767,15 +885,57 @@ def _change_note(kind: str, examples: list[str]) -> str:
     return f"{CHANGE_NOTES[kind]}: {len(unique):,} ({_examples(unique)})."
 
 
-def import_360giving(path: Path, department_id: str = DEFAULT_DEPARTMENT, *, wards: Iterable[str] | None = None,
-                     local_org_prefix: str = DEFAULT_LOCAL_PREFIX) -> ImportResult:
-    """A funder's 360Giving file (CSV, XLSX or JSON package) as our grants and organisations rows.
+def _department_name(funders: list[dict], council_key: str) -> str:
+    """The department that made a grant: its Funding Org:Department of this council's entry when the
+    council is among the funders, else of the first funder that names one; "" when none does."""
+    council = [f for f in funders if "".join(_text(f.get("id")).split()).upper() == council_key]
+    for funder in council[:1] or funders:
+        name = " ".join(_text(funder.get("department")).split())
+        if name:
+            return name
+    return ""
 
-    `wards` are our ward names (default: data/wards.csv); `local_org_prefix` starts the identifiers given to
-    recipients without an org-id.guide identifier we accept (the council's own org id). Raises
-    Import360Error, with a one-line message, when the file cannot be read."""
+
+def _check_departments(grants: list[dict], department_id: str | None, council_key: str, shown: str) -> None:
+    """Stop, before anything is mapped, when a grant has no Funding Org:Department and no --department
+    was given: nothing in the tool knows a council's departments."""
+    if department_id:
+        return
+    missing = []
+    for index, grant in enumerate(grants, start=1):
+        if not _department_name(_funders(grant), council_key):
+            missing.append(f"grant {index}" + (f" ({show(_text(grant.get('id')))})" if _text(grant.get("id")) else ""))
+    if missing:
+        more = f" and {plural(len(missing) - 1, 'other grant')}" if len(missing) > 1 else ""
+        raise Import360Error(
+            f"{shown}: {missing[0]}{more} {'have' if more else 'has'} no Funding Org:Department, and no --department "
+            "was given (expected "
+            "the department that made each grant: pass --department ID with a commissioner_id from "
+            "data/commissioners.csv, or fill the file's Funding Org:Department column)")
+
+
+def import_360giving(path: Path, department_id: str | None = None, *, wards: Iterable[str] | None = None,
+                     council_id: str | None = None, departments: dict[str, str] | None = None,
+                     in_borough: bool = False) -> ImportResult:
+    """A funder's 360Giving file (CSV, XLSX or JSON package) as our grants, organisations and (new
+    departments) commissioners rows.
+
+    `department_id` is the department of grants whose file names none (the file's Funding Org:Department wins
+    where it is given); `wards` are our ward names (default: data/wards.csv); `council_id` is the council's
+    org id (config.yml's publisher.org_id, the default): its Funding Org entry is the council's, other funders
+    are co-funders, and it starts the local identifiers of recipients without an org-id.guide identifier we
+    accept; `departments` maps existing departments' names to their commissioner_id; `in_borough` marks every
+    recipient based in the borough. Raises Import360Error, with a one-line message, when the file cannot be
+    read or a grant's department is unknown."""
     grants, labels, notes = read_360giving(path)
-    mapper = _Mapper(department_id, list(_default_wards() if wards is None else wards), local_org_prefix)
+    if council_id is None:
+        from ..config import load_config
+
+        council_id = load_config().publisher_org_id
+    _check_departments(grants, department_id, re.sub(r"\s+", "", council_id).upper(), str(path))
+    options = Options(council_id, department_id, {_name_key(k): v for k, v in (departments or {}).items()},
+                      in_borough)
+    mapper = _Mapper(options, list(_default_wards() if wards is None else wards))
     result = ImportResult(read=len(grants), source=str(path))
     ignored: dict[str, int] = {}  # in the order first seen
     for index, grant in enumerate(grants, start=1):
@@ -788,72 +948,109 @@ def import_360giving(path: Path, department_id: str = DEFAULT_DEPARTMENT, *, war
             if leaf not in used:
                 ignored[leaf] = ignored.get(leaf, 0) + 1
     result.organisations = list(mapper.orgs.values())
+    result.commissioners = list(mapper.commissioners.values())
+    result.unmapped = notes + _column_notes(ignored, labels) + _funder_notes(mapper, result) + mapper.skipped \
+        + [_change_note(kind, examples) for kind, examples in mapper.changes.items()] \
+        + _guess_notes(mapper, result)
+    return result
 
-    unmapped = list(notes)
+
+def _column_notes(ignored: dict[str, int], labels: dict[str, str]) -> list[str]:
+    """One note per column (or JSON field) the import has no place for."""
     titles = {_label_path(p): t for t, (p, _) in schema_titles().items()}
+    notes = []
     for leaf, count in ignored.items():
         if leaf.startswith("fundingOrganization/"):
-            continue  # reported with the funders below
+            continue  # reported with the funders
         name = labels.get(leaf) or titles.get(leaf) or leaf
         kind = "column" if labels else "field"
-        unmapped.append(f"Ignored the {kind} {show(name)} (a value in {plural(count, 'grant')}): our grants and "
-                        "organisations data have no place for it.")
+        notes.append(f"Ignored the {kind} {show(name)} (a value in {plural(count, 'grant')}): our grants and "
+                     "organisations data have no place for it.")
+    return notes
+
+
+def _funder_notes(mapper: _Mapper, result: ImportResult) -> list[str]:
+    """The funders the file names, where each grant's department came from, and the co-funded grants."""
+    notes = []
     if mapper.funders:
         funders = "; ".join(f"{name}: {plural(n, 'grant')}" for name, n in mapper.funders.items())
-        unmapped.append(f"Funding Org is not imported: every grant is recorded as the council's own, made by "
-                        f"department {department_id} (the file names {funders}).")
-    unmapped.extend(mapper.skipped)
-    for kind, examples in mapper.changes.items():
-        unmapped.append(_change_note(kind, examples))
-    if result.grants:
-        counts = mapper.funding_types
-        parts = []
-        if counts["classification"]:
-            parts.append(f"{plural(counts['classification'], 'grant')} from the file's own funding-type "
-                         "classification")
-        if counts["longer-term"]:
-            parts.append(f"{plural(counts['longer-term'], 'grant')} longer-term (no planned duration, or 12 "
-                         "months or more)")
-        if counts["short-term innovation"]:
-            parts.append(f"{plural(counts['short-term innovation'], 'grant')} short-term innovation (planned "
-                         "for under 12 months)")
-        if counts["longer-term"] or counts["short-term innovation"]:
-            unmapped.append("funding_type is not in 360Giving: " + "; ".join(parts) + ". Check them.")
-        unmatched = sum(1 for r in result.grants if not r["beneficiary_ward"])
-        if unmatched:
-            unmapped.append(f"beneficiary_ward is empty for {plural(unmatched, 'grant')}: no Beneficiary Location "
-                            "names one of our wards.")
-        unmapped.append(f"is_sme and based_in_borough are \"no\" and ward is empty for every organisation "
-                        f"({len(result.organisations):,}): 360Giving does not say; is_vcs is "
-                        "\"yes\" only for charities, CIOs, CICs and community benefit societies, and "
-                        "organisation_type is guessed from the identifier. Check them.")
-    result.unmapped = unmapped
-    return result
+        notes.append(f"Funding Org: the file names {funders}.")
+    sources = mapper.department_sources
+    if sources["file"]:
+        added = ", ".join(c["commissioner_id"] for c in result.commissioners)
+        notes.append(f"department_id from the file's Funding Org:Department for {plural(sources['file'], 'grant')}"
+                     + (f"; departments new to the project added to commissioners.csv: {added} (check their "
+                        "commissioner_type, org_id and dates)" if added else "") + ".")
+    if sources["option"] and mapper.department_id:
+        notes.append(f"department_id {mapper.department_id} (from --department) for "
+                     f"{plural(sources['option'], 'grant')} whose Funding Org has no Department.")
+    if mapper.co_funded:
+        notes.append(f"Co-funded grants (a Funding Org other than this council, {mapper.options.council_id}): "
+                     f"{mapper.co_funded:,}; their other funders are in co_funders.")
+    return notes
+
+
+def _guess_notes(mapper: _Mapper, result: ImportResult) -> list[str]:
+    """What 360Giving does not say and the import had to decide: funding types, wards, organisation flags."""
+    if not result.grants:
+        return []
+    notes = []
+    counts = mapper.funding_types
+    parts = []
+    if counts["classification"]:
+        parts.append(f"{plural(counts['classification'], 'grant')} from the file's own funding-type classification")
+    if counts["longer-term"]:
+        parts.append(f"{plural(counts['longer-term'], 'grant')} longer-term (no planned duration, or 12 months or "
+                     "more)")
+    if counts["short-term innovation"]:
+        parts.append(f"{plural(counts['short-term innovation'], 'grant')} short-term innovation (planned for "
+                     "under 12 months)")
+    if counts["longer-term"] or counts["short-term innovation"]:
+        notes.append("funding_type is not in 360Giving: " + "; ".join(parts) + ". Check them.")
+    unmatched = sum(1 for r in result.grants if not r["beneficiary_ward"])
+    if unmatched:
+        notes.append(f"beneficiary_ward is empty for {plural(unmatched, 'grant')}: no Beneficiary Location names one "
+                     "of our wards.")
+    orgs = result.organisations
+    unknown = sum(1 for o in orgs if not o["is_vcs"])
+    borough = ("based_in_borough is \"yes\" for every organisation (--in-borough)" if mapper.options.in_borough
+               else "based_in_borough is empty (not stated; pass --in-borough when every recipient is based in "
+                    "the borough)")
+    notes.append(f"Organisations ({len(orgs):,}): organisation_type is guessed from the identifier; is_vcs is "
+                 "\"yes\" for charities, CIOs, CICs, community benefit societies and unregistered community groups, "
+                 "\"no\" for NHS bodies, local authorities, schools and individuals"
+                 + (f", empty (not stated) for {plural(unknown, 'organisation')} of another or unknown type"
+                    if unknown else "")
+                 + f"; is_sme is empty (360Giving does not say); {borough}; ward is empty. Check them.")
+    return notes
 
 
 def _columns(name: str) -> list[str]:
     return [f["name"] for f in _schema(name)["fields"]]
 
 
-def write_import(result: ImportResult, out_dir: Path, *, overwrite: bool = False) -> list[Path]:
-    """Write grants.csv and organisations.csv (UTF-8 without a BOM, our schemas' column order) into out_dir.
-    Refuses to replace existing files unless overwrite is set."""
+def write_import(result: ImportResult, out_dir: Path) -> dict[str, Merged]:
+    """Merge the imported rows into out_dir's grants.csv, organisations.csv and (for departments new to the
+    project) commissioners.csv, creating the folder and files when missing (imports/project.py: grants
+    replace those with the same grant_id; existing organisations and commissioners keep their values and only
+    have empty cells filled). A grants.csv without a co_funders column still takes grants that have none.
+    Returns what happened to each file; raises Import360Error (nothing changed) when a file cannot take them."""
     out_dir = Path(out_dir)
-    targets = {"grants": out_dir / "grants.csv", "organisations": out_dir / "organisations.csv"}
-    if not overwrite:
-        existing = [str(p) for p in targets.values() if p.exists()]
-        if existing:
-            raise Import360Error(f"{existing[0]}: already exists (expected an empty folder for --out, so no data "
-                                 "is overwritten)")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise Import360Error(f"{out_dir}: is a file (expected a folder for --out)")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, path in targets.items():
-        columns = _columns(name)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for row in getattr(result, name):
-            writer.writerow([row.get(c, "") for c in columns])
-        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-    return list(targets.values())
+    grants = result.grants
+    existing = out_dir / "grants.csv"
+    if existing.is_file() and not any(g.get("co_funders") for g in grants):
+        with existing.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        if "co_funders" not in header:
+            grants = [{k: v for k, v in g.items() if k != "co_funders"} for g in grants]
+    datasets = {"grants": grants, "organisations": result.organisations}
+    if result.commissioners:
+        datasets["commissioners"] = result.commissioners
+    try:
+        return write_into(out_dir, datasets)
+    except ProjectError as exc:
+        raise Import360Error(str(exc)) from None
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise Import360Error(f"{where}: cannot be written ({exc.strerror or exc}); check the folder and its "
+                             "permissions, then run the command again") from None

@@ -108,13 +108,25 @@ def _files(path: Path):
                 yield child
 
 
+def _config_files(config_path: Path) -> list[Path]:
+    """The files config.yml names that the site shows (site.about)."""
+    import yaml
+
+    try:
+        tree = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+        about = (tree.get("site") or {}).get("about")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        return []
+    return [config_path.parent / about] if isinstance(about, str) and about else []
+
+
 def build_key(data_dir: Path, config_path: Path) -> str | None:
     """The key of a build of `data_dir` with `config_path`; None when the package cannot be
     read (the build then runs, and reports why)."""
     data_dir = Path(data_dir)
     try:
         descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-        inputs = [data_dir / "datapackage.json", Path(config_path)]
+        inputs = [data_dir / "datapackage.json", Path(config_path), *_config_files(Path(config_path))]
         for res in descriptor["resources"]:
             inputs.append(data_dir / res["path"])
             if isinstance(res.get("schema"), str):

@@ -802,6 +802,7 @@ def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.Da
             "planned_end_date": _dates(end[order]),
             "beneficiary_ward": ward[order],
             "department_id": dept[order],
+            "co_funders": "",  # the sample's grants are the council's alone
         }
     )
     return df, prog[order]

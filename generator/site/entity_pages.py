@@ -504,7 +504,7 @@ class Writer:
         sections = self.sections(page, "every decision", [
             ("decisions", "page", "Decisions", order, "Newest first.")])
         write_page(self.env, self.docs, page, "decisions.md.j2", sections=sections, filters=links,
-                   real=real, total=len(d), seed=self.entities.get("decision", d["decision_id"].iloc[0]) if len(d) else None,
+                   real=real, total=len(d),
                    **self.common)
 
     # -- live now and forward plan ----------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from ..config import PROJECT_DIR
 from ..exports import catalogue
@@ -143,8 +144,8 @@ def explore_links(site) -> list[tuple[dict, str]]:
 def about_text(config) -> str:
     """The council's own Markdown for the About page (config.yml site.about), as written."""
     if config.about is None:
-        return ""
-    return config.about.read_text(encoding="utf-8").strip()
+        return Markup("")
+    return Markup(config.about.read_text(encoding="utf-8").strip())  # the council's own Markdown, as written
 
 
 def contract_span(contracts: pd.DataFrame) -> tuple[str, str] | None:
@@ -230,7 +231,7 @@ def render(site, docs_dir: Path):
                                  for w in q.warnings[:QUALITY_ROWS]],
                    **common)
 
-    write_page(env, docs_dir, "search.md", "search.md.j2", **common)
+    write_page(env, docs_dir, "search.md", "search.md.j2", explore=explore_links(site), **common)
 
     explore = entity_pages.writer(env, docs_dir, common, site.tables, site.raw, site.entities, site.today)
     entity_pages.render_markdown(explore)

@@ -140,7 +140,7 @@ EXPECTED = {
         'data/grants.csv, row 2, column "title": the value is missing (expected a value, such as Youth club summer programme: this column is required)',
     ],
     'id-trailing-space': [
-        'data/grants.csv, row 2, column "grant_id": "360G-southwarkcouncil-G0000001 " is not in the expected form: it has a space or line break at the start or end (expected something like 360G-southwarkcouncil-G000123)',
+        'data/grants.csv, row 2, column "grant_id": "360G-southwarkcouncil-G0000001 " is not in the expected form: it has a space or line break at the start or end (expected something like 360G-exampleborough-G000123)',
         'data/funding_outcomes.csv, row 11, column "grant_id": "360G-southwarkcouncil-G0000001" does not match any grant_id in grants.csv (expected a grant_id listed there: add it there first, or correct this one)',
     ],
     'reference-with-line-break': [

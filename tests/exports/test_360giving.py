@@ -72,7 +72,7 @@ def amounts(grants: list[dict]) -> dict[str, Decimal]:
 
 def test_csv_titles_are_the_standards_exact_titles():
     titles = giving360_standard.schema_titles()
-    assert giving360.CSV_COLUMNS == EXPECTED_COLUMNS
+    assert giving360.CSV_COLUMNS == giving360.csv_columns() == EXPECTED_COLUMNS
     assert [t for t in EXPECTED_COLUMNS if t not in titles] == []  # each is the schema's own title, exactly
     if TRAFFORD_CSV.exists():  # and as a real publisher spells it
         trafford = read_csv(TRAFFORD_CSV)[0]
@@ -243,7 +243,7 @@ def package_with(result: giving360_import.ImportResult, small_data: Path, tmp_pa
 
 @pytest.mark.parametrize("path", [TRAFFORD_CSV, TRAFFORD_JSON, ABCT_XLSX, ABCT_JSON], ids=lambda p: p.name)
 def test_real_files_import_and_export_again(path, small_data, config, tmp_path):
-    result = giving360_import.import_360giving(need(path))
+    result = giving360_import.import_360giving(need(path), "SWK-CFS")  # ABCT's file names no department
     source = json.loads(need(path.with_suffix(".json")).read_text(encoding="utf-8"))["grants"]
     assert result.read == len(source)
     assert len(result.grants) == len(source)  # none skipped
@@ -265,7 +265,8 @@ def test_real_files_import_and_export_again(path, small_data, config, tmp_path):
 
 
 def test_trafford_mapping_details():
-    result = giving360_import.import_360giving(need(TRAFFORD_CSV), "SWK-PH", wards=["Trafford"])
+    result = giving360_import.import_360giving(need(TRAFFORD_CSV), "SWK-PH", wards=["Trafford"],
+                                               council_id="GB-LAE-TRF")
     first = result.grants[0]
     assert first == {
         "grant_id": "360G-traffordmbc-VSG1342",
@@ -275,33 +276,39 @@ def test_trafford_mapping_details():
                        "performances",
         "programme": "Voluntary Sector Grants",
         "funding_type": "longer-term",  # 12 months planned
-        "recipient_org_id": "GB-LAE-SWK-360G-trafford-altrincham-childrens-choir",
+        "recipient_org_id": "GB-LAE-TRF-360G-trafford-altrincham-childrens-choir",
         "amount_awarded": "2266",
         "award_date": "2013-01-18",
         "planned_start_date": "",
         "planned_end_date": "",
         "beneficiary_ward": "Trafford",  # matches one of the wards given
-        "department_id": "SWK-PH",
+        "department_id": "PARTNERSHIPS-AND-COMMUNITIES",  # the file's Funding Org:Department wins over --department
+        "co_funders": "",  # Trafford is this council
     }
     orgs = {o["org_id"]: o for o in result.organisations}
     assert orgs["GB-COH-07962245"] == {
         "org_id": "GB-COH-07962245", "name": "Cyril Flint Befrienders",
         "organisation_type": "company limited by guarantee", "charity_number": "1146179",
-        "company_number": "07962245", "is_vcs": "yes", "is_sme": "no", "based_in_borough": "no", "ward": "",
+        "company_number": "07962245", "is_vcs": "yes", "is_sme": "", "based_in_borough": "", "ward": "",
     }
     assert orgs[first["recipient_org_id"]]["organisation_type"] == "unregistered community group"
     assert [o for o in result.organisations if list(o) != our_columns("organisations")] == []
     assert [g for g in result.grants if list(g) != our_columns("grants")] == []
     assert 'Ignored the column "Beneficiary Location:Geographic Code" (a value in 555 grants): our grants and ' \
            "organisations data have no place for it." in result.unmapped
-    assert "Funding Org is not imported: every grant is recorded as the council's own, made by department " \
-           "SWK-PH (the file names Trafford Metropolitan Borough Council (GB-LAE-TRF): 555 grants)." \
-           in result.unmapped
+    assert "Funding Org: the file names Trafford Metropolitan Borough Council (GB-LAE-TRF): 555 grants." \
+        in result.unmapped
+    assert [c["commissioner_id"] for c in result.commissioners] == ["PARTNERSHIPS-AND-COMMUNITIES",
+                                                                   "INCLUSIVE-ECONOMY-COMMUNITIES"]
+    assert "department_id from the file's Funding Org:Department for 555 grants; departments new to the project " \
+           "added to commissioners.csv: PARTNERSHIPS-AND-COMMUNITIES, INCLUSIVE-ECONOMY-COMMUNITIES (check their " \
+           "commissioner_type, org_id and dates)." in result.unmapped
+    assert not any(n.startswith("Co-funded") for n in result.unmapped)
     assert any(n.startswith("Recipient identifiers that are not org-id.guide identifiers") for n in result.unmapped)
 
 
 def test_abct_charity_numbers():
-    result = giving360_import.import_360giving(need(ABCT_XLSX))
+    result = giving360_import.import_360giving(need(ABCT_XLSX), "SWK-CFS")
     orgs = {o["org_id"]: o for o in result.organisations}
     scottish = orgs["GB-SC-SC049135"]
     assert (scottish["organisation_type"], scottish["charity_number"], scottish["is_vcs"]) == \
@@ -321,8 +328,8 @@ TITLE_VARIANTS = [
 
 @pytest.mark.parametrize("name", TITLE_VARIANTS)
 def test_title_variants_import_the_same_grants(name):
-    normal = giving360_import.import_360giving(FIXTURES / "fundingproviders-grants_2_grants.xlsx")
-    variant = giving360_import.import_360giving(FIXTURES / name)
+    normal = giving360_import.import_360giving(FIXTURES / "fundingproviders-grants_2_grants.xlsx", "SWK-CFS")
+    variant = giving360_import.import_360giving(FIXTURES / name, "SWK-CFS")
     assert normal.grants == [{
         "grant_id": "360G-fundingproviders-000002-X-00-X",  # "/" is not allowed in our grant_id
         "title": "Title B",
@@ -335,13 +342,14 @@ def test_title_variants_import_the_same_grants(name):
         "planned_start_date": "",
         "planned_end_date": "",
         "beneficiary_ward": "",
-        "department_id": "SWK-CFS",
+        "department_id": "SWK-CFS",  # --department: the file names no department
+        "co_funders": "Funding Providers UK (GB-CHC-000000)",  # not this council (GB-LAE-SWK)
     }]
     assert variant.grants == normal.grants
     assert variant.organisations == normal.organisations == [{
         "org_id": "GB-COH-RC000000", "name": "University of UK", "organisation_type": "company limited by guarantee",
-        "charity_number": "", "company_number": "RC000000", "is_vcs": "no", "is_sme": "no",
-        "based_in_borough": "no", "ward": "",
+        "charity_number": "", "company_number": "RC000000", "is_vcs": "", "is_sme": "",  # not stated
+        "based_in_borough": "", "ward": "",
     }]
     assert 'Skipped grant 1 ("360G-fundingproviders-000001/X/00/X"): it has no Recipient Org:Identifier.' \
         in variant.unmapped
@@ -354,7 +362,7 @@ def test_title_variants_import_the_same_grants(name):
 
 def test_cp1252_csv_imports(tmp_path, capsys):
     path = EXTERNAL / "360giving-cp1252.csv"
-    result = giving360_import.import_360giving(path)
+    result = giving360_import.import_360giving(path, "SWK-CFS")
     assert result.unmapped[0] == ("The file is not UTF-8: it was read as Windows-1252 (Excel's \"CSV\" on Windows); "
                                   "check accented letters and symbols such as £ and € in the imported text.")
     assert [g["grant_id"] for g in result.grants] == ["360G-funding-providers-000002-X-00-X"]
@@ -363,23 +371,27 @@ def test_cp1252_csv_imports(tmp_path, capsys):
     assert '("360G-<~>€funding±Áproviders-000002/X/00/X" → "360G-funding-providers-000002-X-00-X")' \
         in "\n".join(result.unmapped)
 
-    assert cli.cmd_import_360giving([str(path), "--out", str(tmp_path / "out")]) == 0
+    assert cli.cmd_import_360giving([str(path), "--out", str(tmp_path / "out"), "--department", "SWK-CFS"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Read 2 grants from {path}.\nImported 1 grant and 1 organisation; skipped 1: wrote ")
+    assert out.startswith(f"Read 2 grants from {path}.\nImported 1 grant (1 added, 0 replaced, 0 unchanged); "
+                          'skipped 1 (why: the "Skipped" notes below).\n')
     assert read_csv(tmp_path / "out" / "grants.csv")[1][0] == "360G-funding-providers-000002-X-00-X"
 
 
 def test_our_own_export_imports_back_unchanged(small_tables, small_data, config, tmp_path):
-    """Every grant field we publish survives export and import (department aside: 360Giving has only its name)."""
+    """Every grant field we publish survives export and import (the department by its name, matched against
+    the project's commissioners)."""
     conformance.write_360_csv(small_tables, config, tmp_path / "grants.csv")
     conformance.write_360_json(small_tables, config, tmp_path / "grants.json")
     original = read_csv(small_data / "grants.csv")
     header = original[0]
+    departments = {r[1]: r[0] for r in read_csv(small_data / "commissioners.csv")[1:]}
     for name in ("grants.csv", "grants.json"):
-        result = giving360_import.import_360giving(tmp_path / name)
+        result = giving360_import.import_360giving(tmp_path / name, departments=departments)
         assert [n for n in result.unmapped if n.startswith("Skipped")] == []
-        back = [[row[c] for c in header if c != "department_id"] for row in result.grants]
-        assert back == [[v for c, v in zip(header, r) if c != "department_id"] for r in original[1:]]
+        assert result.commissioners == []  # the departments' names are the project's commissioners'
+        back = [[row[c] for c in header] for row in result.grants]
+        assert back == original[1:]
         orgs = {r[0]: r for r in read_csv(small_data / "organisations.csv")[1:]}
         for org in result.organisations:
             assert [org["org_id"], org["name"]] == orgs[org["org_id"]][:2]
@@ -410,7 +422,7 @@ def test_awkward_values(tmp_path):
     ]
     path = tmp_path / "awkward.json"
     path.write_text(json.dumps({"grants": grants}), encoding="utf-8")
-    result = giving360_import.import_360giving(path, wards=["Nunhead & Queen's Road", "Peckham"])
+    result = giving360_import.import_360giving(path, "SWK-CFS", wards=["Nunhead & Queen's Road", "Peckham"])
     by_id = {g["grant_id"]: g for g in result.grants}
     assert list(by_id) == ["360G-f-1", "360G-f-2", "360G-f-10", "360G-f-9"]
     first, person, broken, long = by_id.values()
@@ -425,7 +437,7 @@ def test_awkward_values(tmp_path):
     assert orgs["GB-COH-01234567"]["is_vcs"] == "yes"
     assert orgs["GB-LAE-SWK-IND-0001"] == {
         "org_id": "GB-LAE-SWK-IND-0001", "name": "Individual recipient", "organisation_type": "individual",
-        "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "no", "based_in_borough": "no",
+        "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "", "based_in_borough": "",
         "ward": ""}
     assert "Bloggs" not in json.dumps([result.grants, result.organisations])
     skipped = [n for n in result.unmapped if n.startswith("Skipped")]
@@ -453,27 +465,37 @@ def test_awkward_values(tmp_path):
 # --- the command -----------------------------------------------------------------
 
 
-def test_command_writes_our_files_and_refuses_to_overwrite(tmp_path, capsys):
+def test_command_writes_our_files_and_merges_again(tmp_path, capsys):
     source = FIXTURES / "fundingproviders-grants_2_grants.xlsx"
     out = tmp_path / "imported"
     assert cli.cmd_import_360giving([str(source), "--out", str(out), "--department", "SWK-PH"]) == 0
     printed = capsys.readouterr()
     assert printed.err == ""
     lines = printed.out.splitlines()
-    assert lines[:3] == [
+    assert lines[:6] == [
         f"Read 2 grants from {source}.",
-        f"Imported 1 grant and 1 organisation; skipped 1: wrote {out / 'grants.csv'}, {out / 'organisations.csv'}.",
-        f"Not mapped or changed ({sum(line.startswith('- ') for line in lines)} notes):",
+        'Imported 1 grant (1 added, 0 replaced, 0 unchanged); skipped 1 (why: the "Skipped" notes below).',
+        f"Wrote into {out}:",
+        "- grants.csv: 1 added",
+        "- organisations.csv: 1 added",
+        f"Not mapped or changed ({sum(line.startswith('- ') for line in lines) - 2} notes):",
     ]
-    assert lines[-1].startswith("Next: check the notes")
+    assert lines[-1] == f"Next: run python -m generator validate --data {out}"
     grants = read_csv(out / "grants.csv")
     assert grants[0] == our_columns("grants")
-    assert grants[1][-1] == "SWK-PH"
+    assert grants[1][our_columns("grants").index("department_id")] == "SWK-PH"
     assert not (out / "grants.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
-    assert cli.cmd_import_360giving([str(source), "--out", str(out)]) == 1
-    assert capsys.readouterr().err == (f"error: {out / 'grants.csv'}: already exists (expected an empty folder for "
-                                       "--out, so no data is overwritten)\n")
+    # Again: the same rows are already there, nothing changes.
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert cli.cmd_import_360giving([str(source), "--out", str(out), "--department", "SWK-PH"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:5] == [
+        'Imported 1 grant (0 added, 0 replaced, 1 unchanged); skipped 1 (why: the "Skipped" notes below).',
+        f"Wrote into {out}:",
+        "- grants.csv: 0 added, 1 already there and unchanged",
+        "- organisations.csv: 0 added, 1 already there and unchanged",
+    ]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_malformed_json_is_one_clear_line(tmp_path, capsys):

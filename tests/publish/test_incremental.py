@@ -126,3 +126,13 @@ def test_odd_package_folders_do_not_break_the_key(tmp_path, monkeypatch):
     assert incremental.build_key(data, config) == before
     monkeypatch.setattr(sys, "version", sys.version + " (another build)")
     assert incremental.build_key(data, config) != before
+
+
+def test_the_councils_about_text_is_in_the_key(data):
+    """config.yml's site.about names a file the site shows: changing it changes the key."""
+    from generator.publish import incremental
+
+    config = data.parent / "config.yml"  # the data fixture's project folder has config.yml and about.md
+    before = incremental.build_key(data, config)
+    (data.parent / "about.md").write_text("Our own words.\n", encoding="utf-8")
+    assert incremental.build_key(data, config) != before

@@ -92,7 +92,7 @@ def test_two_builds_are_byte_identical(small_data, tmp_path):
         folder.mkdir()
         env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), SOURCE_DATE_EPOCH=EPOCH, PYTHONHASHSEED=seed)
         result = subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(small_data),
-                                 "--out", str(tmp_path / name)], cwd=folder, env=env, capture_output=True,
+                                 "--config", str(PROJECT_DIR / "config.yml"), "--out", str(tmp_path / name)], cwd=folder, env=env, capture_output=True,
                                 text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         time.sleep(1.1)  # a different wall-clock second must not matter

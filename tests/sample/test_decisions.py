@@ -264,7 +264,7 @@ def test_real_decisions_give_their_source_and_illustrative_ones_none(data, confi
     set_cell(data, "decisions", made_up, "source_url", "https://example.org/decision")
     assert texts(data, config) == [
         'data/decisions.csv, row 2, column "source_url": a real decision has no source (expected the address of '
-        "the council's decision page, such as https://moderngov.southwark.gov.uk/ieDecisionDetails.aspx?Id=6007)",
+        "the council's decision page, such as https://democracy.example.gov.uk/ieDecisionDetails.aspx?Id=6007)",
         f'data/decisions.csv, row {made_up}, column "source_url": "https://example.org/decision" is given as the '
         "source of an illustrative decision (expected no source for a decision made up for the sample data; if "
         "the decision is real, set its provenance to real)",
@@ -272,17 +272,18 @@ def test_real_decisions_give_their_source_and_illustrative_ones_none(data, confi
 
 
 def test_decision_schema_rules(data, config):
-    set_cell(data, "decisions", 3, "decision_id", "DEC-2")
+    set_cell(data, "decisions", 3, "decision_id", "DEC 2")
     set_cell(data, "decisions", 4, "provenance", "fictional")
     set_cell(data, "decisions", 5, "key_decision", "Yes")
     set_cell(data, "decision_links", 2, "gateway", "4")
     assert texts(data, config) == [
-        'data/decisions.csv, row 3, column "decision_id": "DEC-2" is not in the expected form (expected something '
-        "like SWK-DEC-0001)",
+        'data/decisions.csv, row 3, column "decision_id": "DEC 2" is not in the expected form (expected something '
+        "like DEC-0001)",
         'data/decisions.csv, row 4, column "provenance": "fictional" is not one of the allowed values (expected '
         "one of: real; illustrative)",
         'data/decisions.csv, row 5, column "key_decision": "Yes" is not yes or no (expected yes or no)',
-        'data/decision_links.csv, row 2, column "gateway": "4" is more than 3 (expected 3 or less)',
+        'data/decision_links.csv, row 2, column "gateway": "4" is not an approval stage (expected one of 0, 1, 2, 3, '
+        "the stages named in config.yml (approval.stages))",
     ]
 
 
