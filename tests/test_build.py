@@ -200,7 +200,6 @@ def test_no_request_to_another_origin(built_site):
 
 
 def test_illustrative_notice_follows_the_setting(built_site, config, small_data, tmp_path):
-    import dataclasses
 
     from generator import build
 

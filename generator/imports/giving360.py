@@ -14,7 +14,8 @@ Mapping rules, for what our data needs and 360Giving does not say:
   not start with ``360G-`` skips the grant.
 - funding_type: a classification whose code is one of ours (our own export) wins; otherwise
   "short-term innovation" when the planned duration (Planned Dates:Duration, or start to end date) is under
-  12 months, else "longer-term" (also when there are no planned dates).
+  12 months, "longer-term" when it is 12 months or more, and empty (not stated) when there are no planned
+  dates or duration to tell by.
 - department_id: the file's Funding Org:Department (of this council's Funding Org entry, whose identifier is
   config.yml's publisher.org_id; when the council is not among the funders, of the first funder naming one),
   as the commissioner of that name in the project's commissioners.csv, else a new commissioners row whose id
@@ -436,7 +437,7 @@ class _Mapper:
         self.skipped: list[str] = []
         self.funders: dict[str, int] = {}
         self.types: dict[str, int] = {}
-        self.funding_types = {"classification": 0, "longer-term": 0, "short-term innovation": 0}
+        self.funding_types = {"classification": 0, "longer-term": 0, "short-term innovation": 0, "not stated": 0}
 
     def change(self, kind: str, example: str) -> None:
         """A value changed or guessed; kept only if the grant is imported."""
@@ -694,7 +695,10 @@ class _Mapper:
             used.add("plannedDates/[]/duration")
         else:
             duration = _months(dates["startDate"], dates["endDate"])
-        funding_type = "short-term innovation" if duration is not None and duration < 12 else "longer-term"
+        if duration is None:  # nothing to tell longer-term from short-term by: not stated, never guessed
+            self.funding_types["not stated"] += 1
+            return ""
+        funding_type = "short-term innovation" if duration < 12 else "longer-term"
         self.funding_types[funding_type] += 1
         return funding_type
 
@@ -1000,12 +1004,14 @@ def _guess_notes(mapper: _Mapper, result: ImportResult) -> list[str]:
     if counts["classification"]:
         parts.append(f"{plural(counts['classification'], 'grant')} from the file's own funding-type classification")
     if counts["longer-term"]:
-        parts.append(f"{plural(counts['longer-term'], 'grant')} longer-term (no planned duration, or 12 months or "
-                     "more)")
+        parts.append(f"{plural(counts['longer-term'], 'grant')} longer-term (planned for 12 months or more)")
     if counts["short-term innovation"]:
         parts.append(f"{plural(counts['short-term innovation'], 'grant')} short-term innovation (planned for "
                      "under 12 months)")
-    if counts["longer-term"] or counts["short-term innovation"]:
+    if counts["not stated"]:
+        parts.append(f"{plural(counts['not stated'], 'grant')} left empty (not stated: no planned duration or dates "
+                     "to tell by)")
+    if counts["longer-term"] or counts["short-term innovation"] or counts["not stated"]:
         notes.append("funding_type is not in 360Giving: " + "; ".join(parts) + ". Check them.")
     unmatched = sum(1 for r in result.grants if not r["beneficiary_ward"])
     if unmatched:

@@ -21,6 +21,7 @@ class YearFigures:
     grant_recipients: int = 0
     longer_term_total: float = 0.0
     short_term_total: float = 0.0
+    unstated_term_total: float = 0.0  # grants whose funding type is not stated
     contracts_count: int = 0
     contracts_total: float = 0.0
     share_vcs: float | None = None  # share of grants + contracts value, 0..1
@@ -65,6 +66,7 @@ def year_figures(year: str, grants: pd.DataFrame, contracts: pd.DataFrame, orgs:
         grant_recipients=int(g["recipient_org_id"].nunique()),
         longer_term_total=float(g.loc[g["funding_type"] == "longer-term", "amount_awarded"].sum()),
         short_term_total=float(g.loc[g["funding_type"] == "short-term innovation", "amount_awarded"].sum()),
+        unstated_term_total=float(g.loc[g["funding_type"].isna(), "amount_awarded"].sum()),
         contracts_count=len(c),
         contracts_total=float(c["total_value_gbp"].sum()),
     )

@@ -302,3 +302,18 @@ def test_personal_data_in_text_is_removed(tmp_path):
                                                "write to [e-mail address removed].")
     assert any(n.startswith("Titles or descriptions with personal data") and n.endswith(
         ": 1 (360G-exampleborough-G1).") for n in result.unmapped)
+
+
+def test_funding_type_is_never_guessed(tmp_path):
+    """Planned for under 12 months: short-term innovation; 12 months or more: longer-term; no planned
+    dates or duration: empty (not stated), and the notes say how many."""
+    path = package(tmp_path / "g.json", [
+        grant(1, FOUNDATION, [COUNCIL], plannedDates=[{"duration": 6}]),
+        grant(2, FOUNDATION, [COUNCIL], plannedDates=[{"startDate": "2024-06-01", "endDate": "2026-05-31"}]),
+        grant(3, FOUNDATION, [COUNCIL]),
+    ])
+    result = giving360.import_360giving(path, "CHILDRENS-SERVICES", wards=[], council_id="GB-LAE-EXB")
+    assert [g["funding_type"] for g in result.grants] == ["short-term innovation", "longer-term", ""]
+    assert ("funding_type is not in 360Giving: 1 grant longer-term (planned for 12 months or more); 1 grant "
+            "short-term innovation (planned for under 12 months); 1 grant left empty (not stated: no planned "
+            "duration or dates to tell by). Check them.") in result.unmapped
