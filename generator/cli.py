@@ -421,21 +421,18 @@ def cmd_import_contracts(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"new": cmd_new, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample,
-            "import-360giving": cmd_import_360giving}
+COMMANDS = {"new": cmd_new, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve, "sample": cmd_sample}
+
+
+OWN_OPTIONS = {"import-360giving": cmd_import_360giving,  # _import_360giving_parser
+               "import-contracts": cmd_import_contracts}  # _import_contracts_parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["import-360giving"]:  # its own options: see _import_360giving_parser
+    if argv[:1] and argv[0] in OWN_OPTIONS:  # the importers parse their own options
         try:
-            return cmd_import_360giving(argv[1:])
-        except Exception as exc:  # noqa: BLE001 - no traceback for users
-            print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return 1
-    if argv[:1] == ["import-contracts"]:  # its own options: see _import_contracts_parser
-        try:
-            return cmd_import_contracts(argv[1:])
+            return OWN_OPTIONS[argv[0]](argv[1:])
         except Exception as exc:  # noqa: BLE001 - no traceback for users
             print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import COMMANDS
+from generator.cli import COMMANDS, OWN_OPTIONS
 from generator.config import PROJECT_DIR, SETTINGS
 
 from conftest import set_cell
@@ -134,13 +134,13 @@ def test_unknown_setting_is_named(tmp_path):
 def test_help_lists_every_command():
     result = run("--help")
     assert result.returncode == 0
-    for command in COMMANDS:
+    for command in {**COMMANDS, **OWN_OPTIONS}:
         assert command in result.stdout
 
 
 def test_readme_documents_every_command_and_setting():
     readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
-    for command in COMMANDS:
+    for command in {**COMMANDS, **OWN_OPTIONS}:
         assert f"python -m generator {command}" in readme
         assert f"| `{command}` |" in readme
     for key in SETTINGS:
