@@ -185,3 +185,50 @@ def test_search_finds_an_organisation_by_its_identifier(page, server):
     first = results.first.get_attribute("href")
     assert first.endswith(f"organisations/{slugify(org['org_id'])}.html")
     assert page.foreign == [] and settle(page) == []
+
+
+@pytest.mark.parametrize("url", ["", f"organisations/{slugify(_busiest_org()['org_id'])}.html",
+                                 "programmes/neighbourhoods-fund.html", "commissioners/", "contracts/"])
+def test_no_page_scrolls_sideways_on_a_phone(browser, server, url):
+    """At 375 px, a chart or table scrolls inside its own box: nothing in the page's content runs
+    past the screen's edge (Material clips the page sideways, so it would be cut off, not scrolled)."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(server + url, wait_until="networkidle")
+    cut_off = page.evaluate("""() => [...document.querySelectorAll('article *')].filter(e => {
+        if (e.getBoundingClientRect().right <= window.innerWidth + 1) return false;
+        for (let a = e.parentElement; a && a.tagName !== 'ARTICLE'; a = a.parentElement) {
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false;
+        }
+        return true;
+    }).map(e => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 40))""")
+    assert cut_off == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def empty_site(tmp_path_factory):
+    """A council's new project, with no rows yet, built and served."""
+    from generator import build, new
+    from generator.config import load_config
+
+    root = tmp_path_factory.mktemp("empty-council")
+    new.new_project(root / "council", name="Example Borough Council", org_id="GB-LAE-EXB",
+                    grant_prefix="360G-exampleborough-")
+    build.build(root / "council" / "data", root / "site", load_config(root / "council" / "config.yml"), docs_dir=None)
+    url, httpd = serve(root / "site")
+    yield url
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("url", ["", "about/", "datasets/", "standards/", "quality/", "search/", "changes/",
+                                 "accessibility/"])
+def test_an_empty_councils_site_passes_axe(browser, empty_site, url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(empty_site + url, wait_until="networkidle")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert [v["id"] for v in results.response["violations"]] == []
+    context.close()
