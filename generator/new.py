@@ -116,8 +116,8 @@ def about_text(name: str) -> str:
 of commissioning intentions, its grants to voluntary and community sector organisations, and its
 outcomes framework with the results it measures.
 
-*Edit this paragraph in `about.md`: say why the council publishes this data, which decision set up
-its approach to commissioning, and who to contact.*
+<!-- Add here, in Markdown: why the council publishes this data, which decision set up its approach
+to commissioning (with a link to it), and who to contact. This note is not shown on the site. -->
 """
 
 

@@ -6,6 +6,7 @@ and contract, name the council, and say nothing of Southwark or of any officer's
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.config import PROJECT_DIR
+from generator.model.dates import financial_year, financial_year_end
 
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
 GRANTS = FIXTURES / "360giving" / "trafford-grants-150.csv"  # a metropolitan borough's real 360Giving file
@@ -104,3 +106,28 @@ def test_unknown_values_are_not_stated_never_invented(route):
     listing = BeautifulSoup((site / "contracts" / "index.html").read_text(encoding="utf-8"), "html.parser")
     row = next(tr for tr in listing.select("tbody tr") if tr.th.get_text(strip=True) == open_ended["title"])
     assert [td.get_text(strip=True) for td in row.find_all("td")][3] == "not stated"
+
+
+def test_real_data_is_described_as_it_is(route):
+    """The last year in the data is over but its data is partial; shares nobody stated are not 0%;
+    grants with no planned dates are not counted as not running; one row is one row."""
+    site = route["site"]
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    years = [tr.th.get_text(strip=True) for tr in home.select("table tbody tr")]
+    data = route["project"] / "data"
+    latest = max([g["award_date"] for g in rows(data / "grants.csv")] +
+                 [c["start_date"] for c in rows(data / "contracts.csv")])
+    day = dt.date.fromisoformat(latest)
+    # The premise: that financial year ended before the build's date (SOURCE_DATE_EPOCH, 4 December 2025).
+    assert financial_year_end(financial_year(day)) <= dt.date(2025, 12, 4)
+    assert years[-1].endswith(f"(data to {day.day} {day:%B %Y})")
+    figures = [li.get_text(" ", strip=True) for li in home.select("ul.figures li")]
+    assert ("not stated how much went to organisations based in the area: the data does not say for any of the "
+            "money") in figures
+    live = BeautifulSoup((site / "live" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert ("not stated how many grants are running: no grant in the data has planned start and end dates"
+            in [li.get_text(" ", strip=True) for li in live.select("ul.figures li")])
+    single = [p.get_text(strip=True) for page in (site / "organisations").glob("*.html")
+              for p in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("p.table-download")]
+    assert any(t.startswith("Download this row (CSV") for t in single)
+    assert not any(t.startswith("Download these 1 rows") for t in single)

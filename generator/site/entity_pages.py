@@ -523,9 +523,12 @@ class Writer:
             ("contracts", "ending", "Contracts ending in the next six months", ending,
              "Coming up for review: the commissioner decides whether to extend, re-commission or end them."),
         ])
-        c = self.tables["contracts"]
+        c, g = self.tables["contracts"], self.tables["grants"]
+        annual = c["annual_value_gbp"].to_numpy(dtype=float)[contracts]
+        undated = int((g["planned_start_date"].isna() | g["planned_end_date"].isna()).sum())
         write_page(self.env, self.docs, page, "live.md.j2", sections=sections, review=review,
-                   today=self.today, contracts_value=float(c["annual_value_gbp"].to_numpy()[contracts].sum()),
+                   today=self.today, contracts_value=float(np.nansum(annual)), unvalued=int(np.isnan(annual).sum()),
+                   undated_grants=undated, grant_total=len(g),
                    counts=(len(contracts), len(grants), len(ending)), **self.common)
 
     def forward_plan_page(self) -> None:

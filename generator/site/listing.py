@@ -258,8 +258,9 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
     html = (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n'
             f'<table data-sortable>\n<caption>{label}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n'
             f'<tbody>\n{body}\n</tbody>\n</table>\n</div>\n'
-            f'<p class="table-download">{note}<a href="{escape(csv_name)}" download>Download these '
-            f'{number(len(positions))} rows (CSV, {file_size(size)})</a></p>\n')
+            f'<p class="table-download">{note}<a href="{escape(csv_name)}" download>'
+            f'{"Download this row" if len(positions) == 1 else f"Download these {number(len(positions))} rows"} '
+            f'(CSV, {file_size(size)})</a></p>\n')
     return Listing(Markup(html), csv_path, csv_text)
 
 

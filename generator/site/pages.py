@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..config import PROJECT_DIR
 from ..exports import catalogue
-from ..model.dates import financial_year, previous_financial_year
+from ..model.dates import financial_year, financial_year_end, previous_financial_year
 from ..model.datasets import DatasetInfo, QualityInfo
 from ..model.figures import Model, year_breakdown
 from ..model.values import missing
@@ -83,9 +83,13 @@ def preview_rows(frame: pd.DataFrame, fields: list[dict]) -> list[list[str]]:
 def write_dashboards(env, docs_dir: Path, site, common: dict) -> None:
     """The home page (the latest complete financial year) and one page per financial year."""
     by_year = sorted(site.model.by_year.items())
+    # The last year in the data is incomplete: still running ("so far"), or over but with data
+    # only to the latest date in it.
+    over = bool(by_year) and financial_year_end(by_year[-1][0]) <= site.today
+    partial = f"data to {long_date(site.model.as_of)}" if over else "so far"
 
     def year_links(page: str, current: str) -> list:
-        return [(y if f.complete else f"{y} (so far)", href(page, f"years/{y}/"), y == current) for y, f in by_year]
+        return [(y if f.complete else f"{y} ({partial})", href(page, f"years/{y}/"), y == current) for y, f in by_year]
 
     points = [(y, f.total) for y, f in by_year]
     whole = lambda v: gbp(v, False)  # noqa: E731
@@ -95,7 +99,7 @@ def write_dashboards(env, docs_dir: Path, site, common: dict) -> None:
         summary=charts.describe_series([y for y, _ in points], [v for _, v in points], whole),
         caption="Contracts and grants by financial year",
         headers=["Financial year", "Contracts starting", "Contract value", "Grants awarded", "Grant value"],
-        rows=[[y if f.complete else f"{y} (so far)", number(f.contracts_count), gbp(f.contracts_total, False)]
+        rows=[[y if f.complete else f"{y} ({partial})", number(f.contracts_count), gbp(f.contracts_total, False)]
               + ([number(f.grants_count), gbp(f.grants_total, False)] if f.grants_covered else ["not in the data"] * 2)
               for y, f in by_year],
         numeric=(1, 2, 3, 4),
@@ -105,13 +109,13 @@ def write_dashboards(env, docs_dir: Path, site, common: dict) -> None:
     tables = site.tables
     for year, figures in by_year:
         previous = site.model.by_year.get(previous_financial_year(year))
-        if previous is not None and not previous.grants_covered:
-            previous = None
+        if previous is not None and not (previous.grants_covered and figures.complete):
+            previous = None  # a part of a year is not compared with a whole one
         by_client_group, by_programme = year_breakdown(tables, site.entities, year)
         groups = [[k[:1].upper() + k[1:], number(count), gbp(total, False)] for k, count, total in by_client_group]
         programmes = [[k, number(count), gbp(total, False)] for k, count, total in by_programme]
         page = f"years/{year}.md"
-        write_page(env, docs_dir, page, "year.md.j2", h=figures, p=previous, year_links=year_links(page, year),
+        write_page(env, docs_dir, page, "year.md.j2", h=figures, p=previous, year_over=over, year_links=year_links(page, year),
                    groups=groups, programmes=programmes, **common)
 
 
