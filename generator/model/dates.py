@@ -32,3 +32,13 @@ def financial_year_end(name: str) -> dt.date:
 def previous_financial_year(name: str) -> str:
     start = int(name[:4]) - 1
     return f"{start}-{(start + 1) % 100:02d}"
+
+
+def financial_year_range(years) -> list[str]:
+    """Every financial year from the first to the last of `years` (names like 2024-25; anything
+    else, such as the name of a missing date, is left out), oldest first, with none skipped:
+    ["2014-15", "2016-17"] -> ["2014-15", "2015-16", "2016-17"]."""
+    starts = [int(y[:4]) for y in years if isinstance(y, str) and len(y) == 7 and y[:4].isdigit() and y[4] == "-"]
+    if not starts:
+        return []
+    return [f"{start}-{(start + 1) % 100:02d}" for start in range(min(starts), max(starts) + 1)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .dates import financial_years
+from .dates import financial_year_range, financial_years
 
 EMPTY = np.array([], dtype=np.int64)
 
@@ -73,7 +73,10 @@ class Entity:
     contracts_total: float = 0.0
     grants_total: float = 0.0
     intentions_total: float = 0.0
-    by_year: list[tuple[str, float, float]] = field(default_factory=list)  # (year, contracts, grants)
+    # (year, contracts, grants): every financial year from its first to its latest, a year with
+    # nothing recorded as (year, 0.0, 0.0)
+    by_year: list[tuple[str, float, float]] = field(default_factory=list)
+    empty_years: tuple[str, ...] = ()  # the years in by_year with no contract or grant of its recorded
     outcomes: list[tuple[str, float]] = field(default_factory=list)  # (outcome key, value aligned)
 
     @property
@@ -150,7 +153,7 @@ def _sums_by_label(positions: np.ndarray, values: np.ndarray, labels: np.ndarray
 
 
 def _totals(entity: Entity, contract_value: np.ndarray, grant_value: np.ndarray, intention_value: np.ndarray,
-            contract_year: np.ndarray, grant_year: np.ndarray) -> None:
+            contract_year: np.ndarray, grant_year: np.ndarray, all_years: list[str], year_index: dict[str, int]) -> None:
     entity.contracts_total = float(contract_value[entity.contracts].sum()) if len(entity.contracts) else 0.0
     entity.grants_total = float(grant_value[entity.grants].sum()) if len(entity.grants) else 0.0
     entity.intentions_total = float(intention_value[entity.intentions].sum()) if len(entity.intentions) else 0.0
@@ -160,7 +163,17 @@ def _totals(entity: Entity, contract_value: np.ndarray, grant_value: np.ndarray,
         if len(positions):
             for year, value in _sums_by_label(positions, values, labels).items():
                 years.setdefault(str(year), [0.0, 0.0])[slot] += float(value)
-    entity.by_year = [(y, v[0], v[1]) for y, v in sorted(years.items())]
+    # Its years from the first to the latest, none skipped: a slice of every year in the data.
+    known = [year_index[y] for y in years if y in year_index]
+    if not known:
+        entity.by_year = []
+        return
+    span = all_years[min(known):max(known) + 1]
+    if len(span) == len(years):
+        entity.by_year = [(y, v[0], v[1]) for y, v in sorted(years.items())]
+        return
+    entity.by_year = [(y, *years.get(y, (0.0, 0.0))) for y in span]
+    entity.empty_years = tuple(y for y in span if y not in years)
 
 
 def _aligned(contracts: pd.DataFrame, grants: pd.DataFrame, links: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -188,9 +201,11 @@ def _add_totals(by_kind: dict[str, dict[str, Entity]], contracts: pd.DataFrame, 
     grant_value = grants["amount_awarded"].to_numpy(dtype=float, na_value=0.0)
     intention_value = intentions["estimated_value_gbp"].to_numpy(dtype=float, na_value=0.0)
     cy, gy = contract_year.to_numpy(dtype=object), grant_year.to_numpy(dtype=object)
+    all_years = financial_year_range(set(cy.tolist()) | set(gy.tolist()))
+    year_index = {y: i for i, y in enumerate(all_years)}
     for kind in ("organisation", "outcome", "commissioner", "client-group", "programme", "ward"):
         for entity in by_kind[kind].values():
-            _totals(entity, contract_value, grant_value, intention_value, cy, gy)
+            _totals(entity, contract_value, grant_value, intention_value, cy, gy, all_years, year_index)
     return contract_value, grant_value
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .dates import financial_year, financial_year_end, financial_years, previous_financial_year
+from .dates import financial_year, financial_year_end, financial_year_range, financial_years, previous_financial_year
 
 
 @dataclass
@@ -38,12 +38,17 @@ class YearFigures:
     def total(self) -> float:
         return self.grants_total + self.contracts_total
 
+    @property
+    def empty(self) -> bool:
+        """No contracts or grants recorded in the year (a year inside the data's range)."""
+        return self.grants_count == 0 and self.contracts_count == 0
+
 
 @dataclass
 class Model:
     as_of: dt.date  # the latest award or start date in the data
     latest_year: str  # the latest complete financial year
-    years: list[str]  # financial years with data, oldest first
+    years: list[str]  # every financial year from the first in the data to the latest, oldest first (none skipped)
     by_year: dict[str, YearFigures] = field(default_factory=dict)
 
     @property
@@ -92,11 +97,15 @@ def build_model(tables: dict[str, pd.DataFrame]) -> Model:
     contracts["financial_year"] = financial_years(contracts["start_date"])
     dates = pd.concat([grants["award_date"], contracts["start_date"]]).dropna()
     as_of = dates.max().date() if len(dates) else dt.date(1970, 1, 1)
-    years = sorted(set(grants["financial_year"]) | set(contracts["financial_year"]))
+    # Every year from the first to the latest, a year with nothing recorded included (as zero):
+    # a year left out would put its neighbours side by side, as if the series were continuous.
+    years = financial_year_range(set(grants["financial_year"]) | set(contracts["financial_year"]))
     complete = [y for y in years if financial_year_end(y) <= as_of]
     latest = complete[-1] if complete else (years[-1] if years else financial_year(as_of))
     model = Model(as_of=as_of, latest_year=latest, years=years)
-    grant_years = sorted(set(grants["financial_year"]))
+    # Years outside the grants data's range are not covered ("not in the data"); a year inside
+    # it with no grants is covered, with none.
+    grant_years = financial_year_range(set(grants["financial_year"]))
     for year in years:
         figures = year_figures(year, grants, contracts, tables["organisations"])
         figures.complete = financial_year_end(year) <= as_of

@@ -246,11 +246,12 @@ def bar_chart(title: str, rows: list[tuple[str, float]], *, value_label=_whole, 
 
 
 def column_chart(title: str, rows: list[tuple[str, float]], *, value_label=_whole, chart_id: str,
-                 width: int = 640, height: int = 240) -> Markup:
+                 width: int = 640, height: int = 240, notes: dict[str, str] | None = None) -> Markup:
     """Vertical columns for a time series, in the given order: the y axis from 0 with 3 to 5
     round gridlines, the category under each column and its value above it (values left out
     when there are more than 12 columns or they would overlap: the tooltips and the page's
-    table have them). A zero or negative value has no column."""
+    table have them). A zero or negative value has no column. `notes` gives some categories a
+    tooltip text instead of their value (a year with nothing recorded: "none recorded")."""
     if not rows:
         return Markup("")
     cid = safe_id(chart_id)
@@ -278,7 +279,7 @@ def column_chart(title: str, rows: list[tuple[str, float]], *, value_label=_whol
         y = y_of(max(value, 0))
         parts += [
             '<g class="chart-column">',
-            f"<title>{_e(label)}: {_e(text)}</title>",
+            f"<title>{_e(label)}: {_e((notes or {}).get(label, text))}</title>",
             f'<rect class="chart-bar" x="{_num(x_of(i) - column_w / 2)}" y="{_num(y)}" width="{_num(column_w)}" '
             f'height="{_num(bottom - y)}" fill="{BAR}"/>',
         ]

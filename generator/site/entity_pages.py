@@ -26,7 +26,7 @@ from ..model.indicators import indicator_results
 from ..model.values import missing
 from . import charts, listing
 from .charts import Chart
-from .format import gbp, long_date, number
+from .format import NONE_RECORDED, gbp, long_date, none_recorded, number
 from .listing import Listing, RowSet, pages_of
 from .templating import write_page
 from .urls import beside, href, url_of
@@ -62,17 +62,29 @@ def _gbp0(value: float) -> str:
     return gbp(value, False)
 
 
+# What an entity's chart by year counts, in "No ... recorded in 2015-16".
+FUNDING = {"programme": "grants", "ward": "grants", "client-group": "contracts"}
+
+
 def year_chart(entity: Entity, chart_id: str) -> Chart | None:
+    """Its contracts and grants by financial year, from its first year to its latest: a year
+    between with nothing recorded is there, at £0, and said."""
     if not entity.by_year:
         return None
     points = [(y, c + g) for y, c, g in entity.by_year]
+    empty = set(entity.empty_years)
     title = f"Contracts and grants by financial year: {entity.name}"
+    summary = charts.describe_series([p[0] for p in points], [p[1] for p in points], _gbp0)
+    if empty:
+        summary = f"{summary} {none_recorded(entity.empty_years, FUNDING.get(entity.kind, 'contracts or grants'))}"
     return Chart(
-        svg=charts.column_chart(title, points, value_label=_gbp0, chart_id=chart_id),
-        summary=charts.describe_series([p[0] for p in points], [p[1] for p in points], _gbp0),
+        svg=charts.column_chart(title, points, value_label=_gbp0, chart_id=chart_id,
+                                notes={y: f"{_gbp0(0)}, {NONE_RECORDED}" for y in empty} if empty else None),
+        summary=summary,
         caption=f"Contract and grant value by financial year: {entity.name}",
         headers=["Financial year", "Contracts starting", "Grants awarded", "Total"],
-        rows=[[y, _gbp0(c), _gbp0(g), _gbp0(c + g)] for y, c, g in entity.by_year],
+        rows=[[f"{y} ({NONE_RECORDED})" if y in empty else y, _gbp0(c), _gbp0(g), _gbp0(c + g)]
+              for y, c, g in entity.by_year],
         numeric=(1, 2, 3),
     )
 

@@ -97,3 +97,16 @@ def cell(value, spec: dict) -> str:
     if ftype in ("number", "integer"):
         return number(value)
     return str(value)
+
+
+NONE_RECORDED = "none recorded"  # a year in the data's range with no contract or grant: its label in lists
+
+
+def none_recorded(years, what: str = "contracts or grants") -> str:
+    """The sentence for years inside the data's range with nothing in them: "No contracts or
+    grants recorded in 2015-16 and 2017-18."; "" for no years."""
+    years = list(years)
+    if not years:
+        return ""
+    listed = years[0] if len(years) == 1 else f"{', '.join(years[:-1])} and {years[-1]}"
+    return f"No {what} recorded in {listed}."

@@ -25,7 +25,7 @@ from ..model.figures import Model, year_breakdown
 from ..model.values import missing
 from . import charts, entity_pages
 from .charts import Chart
-from .format import file_size, gbp, link, long_date, number, shorten, cell
+from .format import NONE_RECORDED, file_size, gbp, link, long_date, none_recorded, number, shorten, cell
 from .templating import environment, write_page
 from .urls import href
 
@@ -88,18 +88,25 @@ def write_dashboards(env, docs_dir: Path, site, common: dict) -> None:
     over = bool(by_year) and financial_year_end(by_year[-1][0]) <= site.today
     partial = f"data to {long_date(site.model.as_of)}" if over else "so far"
 
+    def label(y, f) -> str:
+        """A year's name in lists: with "(so far)" or "(data to ...)" when it is the incomplete last
+        year, "(none recorded)" when nothing is recorded in it."""
+        return y if f.complete and not f.empty else f"{y} ({partial if not f.complete else NONE_RECORDED})"
+
     def year_links(page: str, current: str) -> list:
-        return [(y if f.complete else f"{y} ({partial})", href(page, f"years/{y}/"), y == current) for y, f in by_year]
+        return [(label(y, f), href(page, f"years/{y}/"), y == current) for y, f in by_year]
 
     points = [(y, f.total) for y, f in by_year]
+    empty = [y for y, f in by_year if f.empty]
     whole = lambda v: gbp(v, False)  # noqa: E731
     chart = Chart(
         svg=charts.column_chart("Contracts and grants by financial year", points, value_label=whole,
-                                chart_id="years-total"),
-        summary=charts.describe_series([y for y, _ in points], [v for _, v in points], whole),
+                                chart_id="years-total", notes={y: f"{whole(0)}, {NONE_RECORDED}" for y in empty}),
+        summary=" ".join(filter(None, [charts.describe_series([y for y, _ in points], [v for _, v in points], whole),
+                                       none_recorded(empty)])),
         caption="Contracts and grants by financial year",
         headers=["Financial year", "Contracts starting", "Contract value", "Grants awarded", "Grant value"],
-        rows=[[y if f.complete else f"{y} ({partial})", number(f.contracts_count), gbp(f.contracts_total, False)]
+        rows=[[label(y, f), number(f.contracts_count), gbp(f.contracts_total, False)]
               + ([number(f.grants_count), gbp(f.grants_total, False)] if f.grants_covered else ["not in the data"] * 2)
               for y, f in by_year],
         numeric=(1, 2, 3, 4),
