@@ -100,18 +100,20 @@ def build_model(tables: dict[str, pd.DataFrame]) -> Model:
     # Every year from the first to the latest, a year with nothing recorded included (as zero):
     # a year left out would put its neighbours side by side, as if the series were continuous.
     years = financial_year_range(set(grants["financial_year"]) | set(contracts["financial_year"]))
-    complete = [y for y in years if financial_year_end(y) <= as_of]
-    latest = complete[-1] if complete else (years[-1] if years else financial_year(as_of))
-    model = Model(as_of=as_of, latest_year=latest, years=years)
     # Years outside the grants data's range are not covered ("not in the data"); a year inside
     # it with no grants is covered, with none.
     grant_years = financial_year_range(set(grants["financial_year"]))
+    by_year = {}
     for year in years:
         figures = year_figures(year, grants, contracts, tables["organisations"])
         figures.complete = financial_year_end(year) <= as_of
         figures.grants_covered = bool(grant_years) and grant_years[0] <= year <= grant_years[-1]
-        model.by_year[year] = figures
-    return model
+        by_year[year] = figures
+    # The headline: the latest year that is over with something recorded in it (a year with
+    # nothing has its own page saying so, but is no headline).
+    complete = [y for y in years if by_year[y].complete and not by_year[y].empty]
+    latest = complete[-1] if complete else (years[-1] if years else financial_year(as_of))
+    return Model(as_of=as_of, latest_year=latest, years=years, by_year=by_year)
 
 
 def year_breakdown(tables: dict[str, pd.DataFrame], entities, year: str) -> tuple[list[tuple], list[tuple]]:

@@ -162,3 +162,26 @@ def test_financial_year_range_skips_none():
     assert financial_year_range({"2016-17", "2014-15", "<NA>-<NA>"}) == ["2014-15", "2015-16", "2016-17"]
     assert financial_year_range(["1999-00"]) == ["1999-00"]
     assert financial_year_range([]) == []
+
+
+def test_the_headline_is_the_latest_year_over_with_something_recorded():
+    import pandas as pd
+
+    from generator.model.figures import build_model
+
+    grants = pd.DataFrame({"award_date": pd.to_datetime(["2020-05-01", "2022-06-01"]), "amount_awarded": [10.0, 20.0],
+                           "recipient_org_id": ["A", "A"], "funding_type": ["longer-term", "longer-term"]})
+    contracts = pd.DataFrame({"start_date": pd.to_datetime(["2023-04-02"]), "total_value_gbp": [5.0],
+                              "supplier_org_id": ["A"]})
+    orgs = pd.DataFrame({"org_id": ["A"], "is_vcs": [True], "is_sme": [True], "based_in_borough": [True]})
+    model = build_model({"grants": grants, "contracts": contracts, "organisations": orgs})
+    assert model.years == ["2020-21", "2021-22", "2022-23", "2023-24"]
+    gap = model.by_year["2021-22"]
+    assert gap.empty and gap.total == 0 and gap.grants_covered and gap.complete
+    assert model.latest_year == "2022-23"  # 2023-24 is not over
+
+    contracts["start_date"] = pd.to_datetime(["2024-04-02"])  # 2023-24 over, and empty
+    model = build_model({"grants": grants, "contracts": contracts, "organisations": orgs})
+    assert model.by_year["2023-24"].empty and model.by_year["2023-24"].complete
+    assert not model.by_year["2023-24"].grants_covered  # after the grants' range: "not in the data"
+    assert model.latest_year == "2022-23"
