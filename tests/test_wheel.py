@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from importlib import metadata
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -46,9 +47,10 @@ def _ignore(folder: str, names: list[str]) -> set[str]:
 
 def _can_build_here() -> bool:
     """Whether this environment's setuptools writes wheels (70.1 and later do; older need `wheel`)."""
-    import setuptools
-
-    version = tuple(int(p) for p in setuptools.__version__.split(".")[:2] if p.isdigit())
+    try:
+        version = tuple(int(p) for p in metadata.version("setuptools").split(".")[:2] if p.isdigit())
+    except metadata.PackageNotFoundError:
+        return False
     return version >= (70, 1) or importlib.util.find_spec("wheel") is not None
 
 
