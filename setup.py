@@ -2,7 +2,8 @@
 
 The generator reads files that live at the top of the repository (the team's layout keeps
 them there): the Table Schemas in schemas/, mkdocs.yml, the theme's overrides and assets in
-site_src/ and the example project's datapackage.json (for `sample`). A wheel has no repository beside it, so building one
+site_src/, the example project's datapackage.json (for `sample`) and constraints.txt (which
+`new` copies into a project as tool-constraints.txt). A wheel has no repository beside it, so building one
 copies them into the package as generator/_tool/, in the same layout (mkdocs.yml's relative
 custom_dir and datapackage.json's relative schema paths resolve there as they do here);
 generator/config.py's TOOL_DIR points at generator/_tool/ when it exists, else at the
@@ -17,7 +18,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-TOOL_FILES = ["schemas", "mkdocs.yml", "site_src/overrides", "site_src/assets", "data/datapackage.json"]
+TOOL_FILES = ["schemas", "mkdocs.yml", "site_src/overrides", "site_src/assets", "data/datapackage.json",
+              "constraints.txt"]
 
 
 class BuildWithToolFiles(build_py):

@@ -13,9 +13,11 @@ import yaml
 from .findings import Finding
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # generator/: the code, templates and reference files
-# The tool's own files (schemas/, mkdocs.yml, site_src/overrides and assets, data/datapackage.json): the
+# The tool's own files (schemas/, mkdocs.yml, site_src/overrides and assets, data/datapackage.json,
+# constraints.txt): the
 # repository's top folder, or in an installed wheel their copy in the package (setup.py puts it there).
-TOOL_DIR = PACKAGE_DIR / "_tool" if (PACKAGE_DIR / "_tool").is_dir() else PACKAGE_DIR.parent
+BUNDLED = (PACKAGE_DIR / "_tool").is_dir()  # installed from a wheel: no repository (and no git history) of the tool
+TOOL_DIR = PACKAGE_DIR / "_tool" if BUNDLED else PACKAGE_DIR.parent
 # The bundled example project (data/, config.yml), beside the tool's files in the repository; a wheel
 # holds only its datapackage.json. A council's own project is the working folder.
 PROJECT_DIR = TOOL_DIR

@@ -98,10 +98,16 @@ def test_the_wheel_installs_in_a_fresh_venv_and_builds_a_council_site(tmp_path):
     assert len(json.loads((work / "sample" / "datapackage.json").read_text())["resources"]) >= 10
 
     # A council's project, and its history: the new project, then two commits that change data.
-    generator("new", "council", "--name", "Example Borough Council", "--org-id", "GB-LAE-EXB",
-              "--grant-prefix", "360G-exampleborough-")
+    who = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
+           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_AUTHOR_DATE": DATES[0], "GIT_COMMITTER_DATE": DATES[0]}
+    run([python, "-m", "generator", "new", "council", "--name", "Example Borough Council", "--org-id", "GB-LAE-EXB",
+         "--grant-prefix", "360G-exampleborough-"], work, {**env, **who})
     project = work / "council"
-    if not (project / ".git").exists():  # `new` may make the repository itself
+    # Installed from a wheel, `new` pins the tool by its installed version, with the wheel's constraints.
+    if (project / "tool-requirements.txt").exists():
+        assert "\ncommissioning-transparency==0.1.0\n" in (project / "tool-requirements.txt").read_text()
+        assert (REPO / "constraints.txt").read_text() in (project / "tool-constraints.txt").read_text()
+    if not (project / ".git").exists():  # `new` makes the repository itself when git is installed
         run(["git", "init", "--quiet"], project, env)
     run(["git", "config", "user.name", "Test"], project, env)
     run(["git", "config", "user.email", "test@example.org"], project, env)
@@ -110,8 +116,9 @@ def test_the_wheel_installs_in_a_fresh_venv_and_builds_a_council_site(tmp_path):
 
     def commit(message: str, date: str) -> None:
         run(["git", "add", "-A"], project, env)
-        run(["git", "commit", "--quiet", "-m", message], project,
-            {**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+        if run(["git", "status", "--porcelain"], project, env).stdout:  # `new` may have committed its files
+            run(["git", "commit", "--quiet", "-m", message], project,
+                {**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
         commits.append(run(["git", "rev-parse", "HEAD"], project, env).stdout.strip())
 
     def append(name: str, line: str) -> None:
@@ -119,6 +126,7 @@ def test_the_wheel_installs_in_a_fresh_venv_and_builds_a_council_site(tmp_path):
             handle.write(line + "\n")
 
     commit("The new project", DATES[0])
+    assert len(commits) == 1
     append("wards.csv", "Borough & Bankside,E05011095")
     commit("A ward", DATES[1])
     append("wards.csv", "Camberwell Green,E05011096")
