@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--url", default="", help="the site's public address, once known (default: none)")
     p.add_argument("--contact-email", metavar="EMAIL",
                    help="where residents report problems (default: none yet; the site then says so)")
+    p.add_argument("--tool-source", metavar="REQUIREMENT",
+                   help="the pip requirement the publishing workflow installs the tool from, such as "
+                        "'commissioning-transparency @ git+https://github.com/OWNER/REPO@v0.1.0' (default: this "
+                        "copy's git origin at its commit, else the installed version)")
+    p.add_argument("--no-git", action="store_true",
+                   help="do not run git init and make a first commit (by default they run when DIR is not "
+                        "in a git repository yet)")
     p = sub.add_parser("validate", help="check the data against its schemas and the council's rules",
                        description="Check the data against its schemas and the council's rules. "
                                    "Exit 0 when valid (warnings allowed), 1 when invalid.")
@@ -191,7 +198,8 @@ def cmd_new(args) -> int:
     try:
         written = new.new_project(args.dir, name=args.name, org_id=args.org_id, grant_prefix=args.grant_prefix,
                                   ocid_prefix=args.ocid_prefix, area=args.area, title=args.title, url=args.url,
-                                  contact=args.contact_email)
+                                  contact=args.contact_email, tool_source=args.tool_source)
+        history = "Not made a git repository (--no-git)." if args.no_git else new.start_history(args.dir, args.name)
     except new.NewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -200,7 +208,9 @@ def cmd_new(args) -> int:
         return 1
     datasets = sum(1 for p in written if p.suffix == ".csv")
     print(f"Started {args.name}'s project in {args.dir}: config.yml, about.md, README.md and data/ "
-          f"({datasets} datasets, empty).")
+          f"({datasets} datasets, empty), with a publishing workflow (.github/workflows/publish.yml) and the "
+          "tool's version pinned in tool-requirements.txt.")
+    print(history)
     print(f"Next: cd {args.dir}, then python -m generator validate, import your registers "
           "(import-360giving, import-contracts) and build. README.md there lists the steps.")
     return 0

@@ -12,9 +12,16 @@ import yaml
 
 from .findings import Finding
 
-TOOL_DIR = Path(__file__).resolve().parent.parent  # the tool's own files: schemas/, mkdocs.yml, site_src/
-PROJECT_DIR = TOOL_DIR  # the bundled example project (data/, config.yml); a council's own is the working folder
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"  # third-party lists and schemas, with their sources
+PACKAGE_DIR = Path(__file__).resolve().parent  # generator/: the code, templates and reference files
+# The tool's own files (schemas/, mkdocs.yml, site_src/overrides and assets, data/datapackage.json,
+# constraints.txt): the
+# repository's top folder, or in an installed wheel their copy in the package (setup.py puts it there).
+BUNDLED = (PACKAGE_DIR / "_tool").is_dir()  # installed from a wheel: no repository (and no git history) of the tool
+TOOL_DIR = PACKAGE_DIR / "_tool" if BUNDLED else PACKAGE_DIR.parent
+# The bundled example project (data/, config.yml), beside the tool's files in the repository; a wheel
+# holds only its datapackage.json. A council's own project is the working folder.
+PROJECT_DIR = TOOL_DIR
+REFERENCE_DIR = PACKAGE_DIR / "reference"  # third-party lists and schemas, with their sources
 
 # key -> (type, required). Every key here is documented in README.md ("Settings").
 SETTINGS = {

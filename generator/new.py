@@ -8,7 +8,13 @@ Writes what a council edits and keeps in its own repository:
 - ``data/datapackage.json``: every dataset, each with its schema written inline (a copy of the
   tool's schemas at the time: the project is a complete Frictionless data package on its own);
 - ``data/*.csv``: every dataset's CSV with its header only (an empty project is valid and builds);
-- ``README.md``: the next steps.
+- ``README.md``: the next steps;
+- ``.github/workflows/publish.yml``: validates every pull request (with annotations) and builds and
+  publishes the site to GitHub Pages on every push to main, with the tool installed at the version
+  pinned in ``tool-requirements.txt`` (and its dependencies at ``tool-constraints.txt``);
+- ``.gitignore`` for the built site;
+- and, when the folder is not in a git repository yet, ``git init`` and a first commit, so the
+  site's releases ("What changed", the Atom feed) start at once.
 
 The site's templates, theme and reference lists stay in the tool: they are not the council's
 to edit, and an upgrade of the tool brings their fixes.
@@ -20,6 +26,7 @@ import json
 import re
 from pathlib import Path
 
+from . import git
 from .config import TOOL_DIR
 
 # Each dataset's title and description in a council's own datapackage.json: nothing in them
@@ -147,6 +154,143 @@ ever invented: where your registers do not say something, the site says "not sta
 """
 
 
+WORKFLOW = """\
+# Validate every pull request; build and publish the site to GitHub Pages from main.
+# Written by `python -m generator new`. The tool is installed at the version pinned in
+# tool-requirements.txt, its dependencies at tool-constraints.txt: change them to upgrade.
+# To turn publishing on: Settings > Pages > Build and deployment > Source: GitHub Actions.
+name: Publish
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+concurrency:
+  group: publish-${{ github.ref }}
+  cancel-in-progress: false
+
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0            # the data's history gives its last-updated dates and releases
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install the tool at its pinned version
+        run: pip install -r tool-requirements.txt -c tool-constraints.txt
+      - name: Validate the data (problems appear as annotations on the pull request)
+        run: python -m generator validate --format github --report validation-report.json
+      - name: Upload the validation report
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: validation-report
+          path: validation-report.json
+          if-no-files-found: ignore
+
+  build:
+    needs: validate
+    if: github.ref == 'refs/heads/main' && github.event_name != 'pull_request'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install the tool at its pinned version
+        run: pip install -r tool-requirements.txt -c tool-constraints.txt
+      - name: "Build the site (reproducible: dated by the last commit)"
+        run: SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)" python -m generator build --out site
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+GITIGNORE = """\
+# The built site (python -m generator build --out site): published by the workflow, not committed.
+site/
+# A validation report (python -m generator validate --report ...).
+validation-report.json
+"""
+
+
+def tool_requirement(source: str | None = None) -> tuple[str, str]:
+    """The pip requirement that installs this version of the tool, and how it was found:
+    `source` when given; else this checkout's origin at its current commit; else the
+    package's name and version."""
+    if source:
+        return source, "as given (--tool-source)"
+    origin = git.output(["remote", "get-url", "origin"], TOOL_DIR)
+    commit = git.output(["rev-parse", "HEAD"], TOOL_DIR)
+    clean = git.run(["status", "--porcelain", "--untracked-files=no"], TOOL_DIR).stdout.strip() == b""
+    if origin and re.fullmatch(r"[0-9a-f]{40}", commit or "") and clean:
+        url = origin if "://" in origin or origin.startswith("git@") else f"file://{origin}"
+        return f"commissioning-transparency @ git+{url}@{commit}", "this copy of the tool's repository and commit"
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"commissioning-transparency=={version('commissioning-transparency')}", "the installed version"
+    except PackageNotFoundError:
+        return "commissioning-transparency", "the package name only"
+
+
+def _requirements_text(requirement: str, how: str) -> str:
+    return (f"# The tool that builds this site, pinned ({how}). Written by `python -m generator new`;\n"
+            "# change it to upgrade, for example to a release tag:\n"
+            "#   commissioning-transparency @ git+https://github.com/OWNER/REPOSITORY@v0.2.0\n"
+            "# or to a wheel kept in this repository: ./vendor/commissioning_transparency-0.2.0-py3-none-any.whl\n"
+            f"{requirement}\n")
+
+
+def _constraints_text() -> str:
+    pinned = TOOL_DIR / "constraints.txt"
+    body = pinned.read_text(encoding="utf-8") if pinned.is_file() else ""
+    return ("# The versions of the tool's dependencies its tests passed with (its constraints.txt), so a\n"
+            "# build is the same on every machine. Written by `python -m generator new`.\n" + body)
+
+
+def start_history(folder: Path, name: str) -> str:
+    """`git init` and a first commit when `folder` is not in a repository yet. Returns what was
+    done, as a sentence."""
+    inside = git.run(["rev-parse", "--is-inside-work-tree"], folder)
+    if inside.returncode == git.NOT_INSTALLED:
+        return "git is not installed: the site has no history until the project is in a git repository."
+    if inside.returncode == 0:
+        return "The folder is already in a git repository: commit the new files there."
+    if git.run(["init", "--quiet", "--initial-branch=main"], folder).returncode != 0 and \
+            git.run(["init", "--quiet"], folder).returncode != 0:
+        return "git init failed: run it yourself, then commit the files."
+    git.run(["add", "--all"], folder)
+    committed = git.run(["commit", "--quiet", "-m", f"Start {name}'s commissioning data project"], folder)
+    if committed.returncode != 0:
+        return ("Made a git repository, but could not commit (git needs your name and email: git config "
+                "user.name and user.email); commit the files yourself so the releases start.")
+    return "Made a git repository with a first commit, so the site's releases start at once."
+
+
 def descriptor(name: str, schemas_dir: Path | None = None) -> dict:
     """The project's datapackage.json: every dataset with its schema inline."""
     schemas_dir = schemas_dir or TOOL_DIR / "schemas"
@@ -172,8 +316,9 @@ def descriptor(name: str, schemas_dir: Path | None = None) -> dict:
 
 def new_project(folder: Path, *, name: str, org_id: str, grant_prefix: str, ocid_prefix: str | None = None,
                 area: str | None = None, title: str | None = None, url: str = "",
-                contact: str | None = None) -> list[Path]:
-    """Write a council's project into `folder` (new or empty). Returns the files written."""
+                contact: str | None = None, tool_source: str | None = None) -> list[Path]:
+    """Write a council's project into `folder` (new or empty). Returns the files written
+    (start_history then makes it a git repository)."""
     folder = Path(folder)
     check_options(org_id=org_id, grant_prefix=grant_prefix, ocid_prefix=ocid_prefix)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -193,10 +338,15 @@ def new_project(folder: Path, *, name: str, org_id: str, grant_prefix: str, ocid
         folder / "about.md": about_text(name),
         folder / "README.md": readme_text(name, folder.name),
         data / "datapackage.json": json.dumps(package, indent=2, ensure_ascii=False) + "\n",
+        folder / ".github" / "workflows" / "publish.yml": WORKFLOW,
+        folder / ".gitignore": GITIGNORE,
+        folder / "tool-requirements.txt": _requirements_text(*tool_requirement(tool_source)),
+        folder / "tool-constraints.txt": _constraints_text(),
     }
     for resource in package["resources"]:
         header = ",".join(f["name"] for f in resource["schema"]["fields"])
         files[data / resource["path"]] = header + "\n"
     for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
     return list(files)

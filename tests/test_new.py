@@ -5,6 +5,7 @@ as real data."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,12 @@ NEW = ["new", "mycouncil", "--name", "Example Borough Council", "--org-id", "GB-
 def run(*args, cwd):
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=600, env={"PYTHONPATH": str(PROJECT_DIR), "PATH": "/usr/bin:/bin",
-                                            "SOURCE_DATE_EPOCH": "1764806400"})
+                                            "SOURCE_DATE_EPOCH": "1764806400", **GIT_IDENTITY})
+
+
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Open data team", "GIT_AUTHOR_EMAIL": "opendata@example.gov.uk",
+                "GIT_COMMITTER_NAME": "Open data team", "GIT_COMMITTER_EMAIL": "opendata@example.gov.uk",
+                "GIT_AUTHOR_DATE": "2025-12-01T12:00:00Z", "GIT_COMMITTER_DATE": "2025-12-01T12:00:00Z"}
 
 
 def text_of(page: Path) -> str:
@@ -42,7 +48,9 @@ def empty_project(tmp_path_factory) -> Path:
     assert made.returncode == 0, made.stderr
     assert made.stdout.splitlines() == [
         "Started Example Borough Council's project in mycouncil: config.yml, about.md, README.md and data/ "
-        "(12 datasets, empty).",
+        "(12 datasets, empty), with a publishing workflow (.github/workflows/publish.yml) and the tool's version "
+        "pinned in tool-requirements.txt.",
+        "Made a git repository with a first commit, so the site's releases start at once.",
         "Next: cd mycouncil, then python -m generator validate, import your registers (import-360giving, "
         "import-contracts) and build. README.md there lists the steps.",
     ]
@@ -50,11 +58,13 @@ def empty_project(tmp_path_factory) -> Path:
 
 
 def test_new_writes_a_project(empty_project):
-    names = sorted(p.relative_to(empty_project).as_posix() for p in empty_project.rglob("*") if p.is_file())
+    names = sorted(p.relative_to(empty_project).as_posix() for p in empty_project.rglob("*")
+                   if p.is_file() and ".git" not in p.parts)
     datasets = ["commissioners", "commissioning_intentions", "contracts", "decision_links", "decisions",
                 "funding_outcomes", "grants", "indicators", "measurements", "organisations", "outcomes", "wards"]
     assert [n for n in names if not n.startswith("site/")] == sorted(
-        ["README.md", "about.md", "config.yml", "data/datapackage.json"] + [f"data/{d}.csv" for d in datasets])
+        [".github/workflows/publish.yml", ".gitignore", "README.md", "about.md", "config.yml", "data/datapackage.json",
+         "tool-constraints.txt", "tool-requirements.txt"] + [f"data/{d}.csv" for d in datasets])
     config = load_config(empty_project / "config.yml")
     assert (config.publisher_name, config.publisher_org_id, config.grant_id_prefix, config.illustrative) == (
         "Example Borough Council", "GB-LAE-EXB", "360G-exampleborough-", False)
@@ -68,7 +78,7 @@ def test_new_writes_a_project(empty_project):
         header = (empty_project / "data" / resource["path"]).read_text(encoding="utf-8")
         assert header == ",".join(f["name"] for f in tool["fields"]) + "\n"
     everything = "".join(p.read_text(encoding="utf-8") for p in empty_project.rglob("*")
-                         if p.is_file() and "site" not in p.parts)
+                         if p.is_file() and "site" not in p.parts and ".git" not in p.parts)
     assert "Southwark" not in everything and "SWK" not in everything
 
 
@@ -261,3 +271,42 @@ def test_empty_project_build_in_process(empty_project, tmp_path):
     result = build.build(empty_project / "data", tmp_path / "site", config, docs_dir=None)
     assert result.findings == []
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_new_sets_up_publishing(empty_project):
+    """A workflow that installs the pinned tool, validates pull requests with annotations and
+    builds and publishes main; the built site ignored; a first commit made."""
+    import yaml
+
+    workflow = yaml.safe_load((empty_project / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    assert workflow[True] == {"pull_request": None, "push": {"branches": ["main"]}, "workflow_dispatch": None}  # "on"
+    steps = {job: [step.get("run", step.get("uses", "")) for step in spec["steps"]]
+             for job, spec in workflow["jobs"].items()}
+    install = "pip install -r tool-requirements.txt -c tool-constraints.txt"
+    assert install in steps["validate"] and install in steps["build"]
+    assert "python -m generator validate --format github --report validation-report.json" in steps["validate"]
+    assert ('SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)" python -m generator build --out site'
+            in steps["build"])
+    assert workflow["jobs"]["build"]["if"] == "github.ref == 'refs/heads/main' && github.event_name != 'pull_request'"
+    assert steps["deploy"] == ["actions/deploy-pages@v4"]
+    pinned = [line for line in (empty_project / "tool-requirements.txt").read_text(encoding="utf-8").splitlines()
+              if line and not line.startswith("#")]
+    assert len(pinned) == 1 and ("==" in pinned[0] or re.search(r"@[0-9a-f]{40}$", pinned[0])), pinned
+    constraints = (empty_project / "tool-constraints.txt").read_text(encoding="utf-8")
+    assert "pandas==" in constraints and "mkdocs==" in constraints
+    assert "site/" in (empty_project / ".gitignore").read_text(encoding="utf-8").splitlines()
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=empty_project, capture_output=True, text=True)
+    assert log.stdout.splitlines() == ["Start Example Borough Council's commissioning data project"]
+    tracked = subprocess.run(["git", "ls-files"], cwd=empty_project, capture_output=True, text=True).stdout
+    assert "data/grants.csv" in tracked.splitlines() and not any(f.startswith("site/") for f in tracked.splitlines())
+
+
+def test_new_inside_a_repository_makes_no_second_one(tmp_path):
+    subprocess.run(["git", "init", "--quiet"], cwd=tmp_path, check=True)
+    made = run("new", "council", "--name", "X Council", "--org-id", "GB-LAE-X", "--grant-prefix", "360G-x-",
+               "--tool-source", "commissioning-transparency @ git+https://example.org/tool@v9", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.splitlines()[1] == "The folder is already in a git repository: commit the new files there."
+    assert not (tmp_path / "council" / ".git").exists()
+    requirement = (tmp_path / "council" / "tool-requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert requirement == "commissioning-transparency @ git+https://example.org/tool@v9"

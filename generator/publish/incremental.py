@@ -27,11 +27,14 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import git
-from ..config import PROJECT_DIR, today
+from ..config import PACKAGE_DIR, TOOL_DIR, today
 from .swap import MARKER
 
 KEY_FILE = ".build-key"
-SOURCES = [PROJECT_DIR / "generator", PROJECT_DIR / "site_src" / "overrides", PROJECT_DIR / "site_src" / "assets", PROJECT_DIR / "mkdocs.yml"]
+# (folder the files are named from, file or folder): the code, and the tool's own files that
+# the site is made with (in the repository, or in an installed wheel the package's copy of them)
+SOURCES = [(PACKAGE_DIR.parent, PACKAGE_DIR), (TOOL_DIR, TOOL_DIR / "site_src" / "overrides"),
+           (TOOL_DIR, TOOL_DIR / "site_src" / "assets"), (TOOL_DIR, TOOL_DIR / "mkdocs.yml")]
 PROJECT = "commissioning-transparency"  # the distribution name in pyproject.toml
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -75,13 +78,14 @@ def _requires(folder: Path | None, name: str) -> list[str]:
 
 def runtime_packages() -> dict[str, str]:
     """name -> installed version ("" when missing) of every package the build runs on: the
-    dependencies in pyproject.toml (or, installed without the source tree, the project's own
-    metadata) and, recursively, theirs. Test tools are not among them."""
-    try:
-        wanted = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        wanted = _requires(None, PROJECT)
+    dependencies in pyproject.toml (or, installed from a wheel without the source tree, the
+    project's own metadata, read from its *.dist-info folder as the others are) and, recursively,
+    theirs. Test tools are not among them."""
     installed = _installed()
+    try:
+        wanted = tomllib.loads((TOOL_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        wanted = _requires(installed.get(PROJECT, ("", None))[1], PROJECT)
     versions: dict[str, str] = {}
     stack = [match.group(0) for match in map(_NAME.match, wanted) if match]
     while stack:
@@ -143,9 +147,9 @@ def build_key(data_dir: Path, config_path: Path) -> str | None:
             add(path.name, path.read_bytes())
         except OSError:
             return None
-    for source in SOURCES:
+    for root, source in SOURCES:
         for path in _files(source):
-            add(path.relative_to(PROJECT_DIR).as_posix(), path.read_bytes())
+            add(path.relative_to(root).as_posix(), path.read_bytes())
     for package, version in runtime_packages().items():
         add(package, version.encode())
     add("python", sys.version.encode())  # the interpreter, and the zlib that deflates the ZIP and XLSX files

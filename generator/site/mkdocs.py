@@ -18,10 +18,10 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from ..config import PROJECT_DIR
+from ..config import TOOL_DIR
 from ..findings import Finding
 
-MKDOCS_YML = PROJECT_DIR / "mkdocs.yml"
+MKDOCS_YML = TOOL_DIR / "mkdocs.yml"  # its custom_dir (the theme overrides) is relative to it
 
 
 class SiteError(Exception):
