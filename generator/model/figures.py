@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .dates import financial_year, financial_year_end, financial_year_range, financial_years, previous_financial_year
+from .dates import (
+    financial_year,
+    financial_year_end,
+    financial_year_range,
+    financial_years,
+    previous_financial_year,
+)
 
 
 @dataclass
