@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import read_rows, tables_of, write_rows
 
 from generator import build
 from generator.model.entities import build_entities
-from tests.conftest import read_rows, tables_of, write_rows
 
 GAP = "2023-24"  # the small sample's busiest grants year, emptied: its grants move a year back, its contracts a year on
 BEFORE, AFTER = "2022-23", "2024-25"
