@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 
 from . import git
-from .config import TOOL_DIR
+from .config import BUNDLED, TOOL_DIR
 
 # Each dataset's title and description in a council's own datapackage.json: nothing in them
 # names a council.
@@ -243,12 +243,18 @@ def tool_requirement(source: str | None = None) -> tuple[str, str]:
     package's name and version."""
     if source:
         return source, "as given (--tool-source)"
+    if BUNDLED:  # installed from a wheel: TOOL_DIR is inside the package, not a checkout
+        return _installed_requirement()
     origin = git.output(["remote", "get-url", "origin"], TOOL_DIR)
     commit = git.output(["rev-parse", "HEAD"], TOOL_DIR)
     clean = git.run(["status", "--porcelain", "--untracked-files=no"], TOOL_DIR).stdout.strip() == b""
     if origin and re.fullmatch(r"[0-9a-f]{40}", commit or "") and clean:
         url = origin if "://" in origin or origin.startswith("git@") else f"file://{origin}"
         return f"commissioning-transparency @ git+{url}@{commit}", "this copy of the tool's repository and commit"
+    return _installed_requirement()
+
+
+def _installed_requirement() -> tuple[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
