@@ -164,7 +164,7 @@ class Writer:
 
     # -- lists -------------------------------------------------------------------
 
-    def sections(self, page: str, name: str, lists: list[tuple]) -> list[Section]:
+    def sections(self, page: str, name: str, lists: list[tuple], named: bool = True) -> list[Section]:
         """Sections for the lists of one page. Each list is (row set, file stem, heading,
         positions, intro). Its CSV and, for a list longer than one table page, its further
         pages <stem>-2, <stem>-3 ... are named by beside(): beside an HTML page
@@ -174,7 +174,8 @@ class Writer:
             if not len(positions):
                 continue
             chunks = pages_of(positions)
-            first = listing.table(page, f"{heading}: {name}", self.rows[key], chunks[0],
+            label = f"{heading}: {name}" if named else heading  # the table's caption
+            first = listing.table(page, label, self.rows[key], chunks[0],
                                   beside(page, stem) + ".csv")
             self.csv(first)
             section = Section(heading, intro, first)
@@ -186,8 +187,8 @@ class Writer:
                     span = f"rows {number(start)} to {number(start + len(chunk) - 1)} of {number(len(positions))}"
                     section.more.append((span, href(page, url_of(sub))))
                     self.deferred.append(dict(
-                        page=sub, caption=f"{heading}: {name}, {span}", key=key, positions=chunk,
-                        csv=beside(page, f"{stem}-{n}") + ".csv", title=f"{heading}: {name}, {span}",
+                        page=sub, caption=f"{label}, {span}", key=key, positions=chunk,
+                        csv=beside(page, f"{stem}-{n}") + ".csv", title=f"{label}, {span}",
                         back=(name, href(sub, url_of(page))),
                         previous=href(sub, url_of(pages[n - 2])),
                         next=href(sub, url_of(pages[n])) if n < len(pages) else None))
@@ -530,11 +531,11 @@ class Writer:
              "(contracts terminated early are left out)."),
             ("grants", "grants", "Grants running today", grants,
              "Grants whose planned start date has passed and planned end date has not, soonest ending first."),
-        ])
-        review = self.sections(page, "ending in the next six months", [
+        ], named=False)  # the headings say what the list is: no page name in its caption
+        review = self.sections(page, "live now", [
             ("contracts", "ending", "Contracts ending in the next six months", ending,
              "Coming up for review: the commissioner decides whether to extend, re-commission or end them."),
-        ])
+        ], named=False)  # the headings say what the list is: no page name in its caption
         c, g = self.tables["contracts"], self.tables["grants"]
         annual = c["annual_value_gbp"].to_numpy(dtype=float)[contracts]
         undated = int((g["planned_start_date"].isna() | g["planned_end_date"].isna()).sum())
@@ -548,12 +549,12 @@ class Writer:
         upcoming, passed = forward_plan(self.tables["commissioning_intentions"], self.today)
         sections = self.sections(page, "forward plan", [
             ("intentions", "upcoming", "Planned to start from today", upcoming, "Soonest first."),
-        ])
+        ], named=False)  # the headings say what the list is: no page name in its caption
         earlier = self.sections(page, "forward plan", [
             ("intentions", "earlier", "Planned start date passed", passed,
              "Intentions whose planned start date has passed, most recent first: they may be awarded, "
              "still in procurement or deferred."),
-        ])
+        ], named=False)  # the headings say what the list is: no page name in its caption
         write_page(self.env, self.docs, page, "forward_plan.md.j2", sections=sections, earlier=earlier,
                    today=self.today, **self.common)
 
