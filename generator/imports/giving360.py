@@ -795,6 +795,10 @@ class _Mapper:
                 "beneficiary_ward": ward,
                 "department_id": department,
                 "co_funders": "; ".join(others),
+                "actual_start_date": "",
+                "actual_end_date": "",
+                "data_source": "",
+                "last_modified": "",
             }
             self.check_rows(row, org)
         except _Skip as skipped:

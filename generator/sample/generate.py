@@ -805,6 +805,12 @@ def _grants(rng: np.random.Generator, n: int, orgs: pd.DataFrame) -> tuple[pd.Da
             "beneficiary_ward": ward[order],
             "department_id": dept[order],
             "co_funders": "",  # the sample's grants are the council's alone
+            "actual_start_date": "",  # not recorded in the sample
+            "actual_end_date": "",
+            "data_source": "",  # recorded here first: the export gives the site's or the council's address
+            # The record's last change: up to six weeks after the award (spread without drawing from
+            # the generator, so the other columns stay as they were), never after the reference date.
+            "last_modified": _dates(np.minimum(award[order] + (np.arange(n) * 7919) % 43, _day(REFERENCE_DATE))),
         }
     )
     return df, prog[order]
