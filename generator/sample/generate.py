@@ -32,9 +32,10 @@ import pathlib
 import numpy as np
 import pandas as pd
 
+from ..data.wards import district_wards
 from .decisions import _decisions
 from .draw import _add_months, _alloc, _dates, _day, _first_of_month, _money, _norm, _num, _obj, _pick, _unique_from_ranges, _weekday, _write, _yesno, _zfill
-from .vocabulary import OT, AREA_SUFFIXES, BIG_BUSINESS, CATALOGUE, CBS_NOUNS, CHARITY_FOCUS, CHARITY_FORMS, CIC_NOUNS, CIO_FORMS, CLG_NOUNS, COMMISSIONERS, COMMUNITIES, COMPANY_SUFFIX, COUNCIL_DEPARTMENTS, GRANT_EXTRAS, GROUP_NOUNS, INDICATORS, INTENTION_REASONS, LOCAL_PLACES, NHS_BODIES, NHS_CHANGEOVER, OUTCOMES, OUTSIDE_PLACES, P_NO_PROGRAMME, PARK_SUFFIX, PROGRAMMES, REFERENCE_DATE, ROUTES, SCHOOL_FORMS, SME_BUSINESS, SOCIAL_VALUE, STREETS, WARD_NEED, WARD_ONS_CODES, WARD_PLACES, WARDS
+from .vocabulary import OT, SAMPLE_DISTRICT, AREA_SUFFIXES, BIG_BUSINESS, CATALOGUE, CBS_NOUNS, CHARITY_FOCUS, CHARITY_FORMS, CIC_NOUNS, CIO_FORMS, CLG_NOUNS, COMMISSIONERS, COMMUNITIES, COMPANY_SUFFIX, COUNCIL_DEPARTMENTS, GRANT_EXTRAS, GROUP_NOUNS, INDICATORS, INTENTION_REASONS, LOCAL_PLACES, NHS_BODIES, NHS_CHANGEOVER, OUTCOMES, OUTSIDE_PLACES, P_NO_PROGRAMME, PARK_SUFFIX, PROGRAMMES, REFERENCE_DATE, ROUTES, SCHOOL_FORMS, SME_BUSINESS, SOCIAL_VALUE, STREETS, WARD_NEED, WARD_PLACES, WARDS
 
 
 # ---------------------------------------------------------------------------
@@ -65,7 +66,8 @@ def sizes(grants: int) -> dict[str, int]:
 
 def _wards() -> pd.DataFrame:
     names = sorted(WARDS)
-    return pd.DataFrame({"ward_name": names, "ons_code": [WARD_ONS_CODES.get(w, "") for w in names]})
+    codes = district_wards(SAMPLE_DISTRICT)  # the ONS lookup in generator/reference/ons/
+    return pd.DataFrame({"ward_name": names, "ons_code": [codes.get(w, "") for w in names]})
 
 
 def _commissioners() -> pd.DataFrame:

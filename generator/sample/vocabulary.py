@@ -41,7 +41,8 @@ WARDS: list[str] = [
 ]
 
 #: ONS codes that have been checked.  Others are left empty on purpose.
-WARD_ONS_CODES: dict[str, str] = {"Borough & Bankside": "E05011095"}
+#: The district whose wards (and their ONS codes) the sample uses, as named in the ONS ward lookup.
+SAMPLE_DISTRICT = "Southwark"
 
 #: An illustrative relative-need score per ward (-1 least, +1 most), used only
 #: to give the fictional figures a plausible geographic pattern.

@@ -139,8 +139,10 @@ def test_one_grant_in_full(small_tables, config):
 def test_ward_codes_only_where_known_and_individuals_anonymous(small_tables, config):
     tables = {name: frame.copy() for name, frame in small_tables.items()}
     grants, orgs = tables["grants"], tables["organisations"]
-    known = "Borough & Bankside"  # the one ward whose ONS code is listed
+    known = "Borough & Bankside"
     assert tables["wards"].set_index("ward_name").loc[known, "ons_code"] == "E05011095"
+    wards = tables["wards"]
+    wards.loc[wards["ward_name"] == "Peckham", "ons_code"] = None  # a ward whose code the council has not given
     grants.loc[0, "beneficiary_ward"] = known
     grants.loc[1, "beneficiary_ward"] = "Peckham"
     # Grant 3's recipient becomes an individual (with a name, as a careless entry might have).
