@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from generator.exports import giving360
 from generator.data import validate
-from generator.config import PROJECT_DIR
+from generator.config import PROJECT_DIR, ConfigError, load_config
 
 from conftest import SHARED, tables_of
 from generator.data import package as datapackage
@@ -34,15 +36,17 @@ ABCT_JSON = REAL / "ABCT_a001p00000zgyHZAAY.json"
 
 EXPECTED_COLUMNS = [
     "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
-    "Planned Dates:Start Date", "Planned Dates:End Date",
+    "Planned Dates:Start Date", "Planned Dates:End Date", "Actual Dates:Start Date", "Actual Dates:End Date",
     "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Charity Number", "Recipient Org:Company Number",
+    "Recipient Org:Location:0:Name", "Recipient Org:Location:0:Country Code",
+    "Recipient Org:Location:0:Geographic Code", "Recipient Org:Location:0:Geographic Code Type",
     "Recipient Ind:Identifier", "Recipient Ind:Name",
     "Beneficiary Location:Name", "Beneficiary Location:Country Code", "Beneficiary Location:Geographic Code",
     "Beneficiary Location:Geographic Code Type",
     "Funding Org:Identifier", "Funding Org:Name", "Funding Org:Department",
     "Grant Programme:Title",
     "Classifications:Vocabulary", "Classifications:Code", "Classifications:Title",
-    "Data Source",
+    "Data Source", "Last Modified",
 ]
 
 
@@ -73,12 +77,16 @@ def amounts(grants: list[dict]) -> dict[str, Decimal]:
 def test_csv_titles_are_the_standards_exact_titles():
     titles = giving360_standard.schema_titles()
     assert giving360.CSV_COLUMNS == giving360.csv_columns() == EXPECTED_COLUMNS
-    assert [t for t in EXPECTED_COLUMNS if t not in titles] == []  # each is the schema's own title, exactly
+    # Each is the schema's own title, exactly; the recipient's location, a list inside a list that the schema
+    # does not roll up, with flattentool's item number (0) as 360Giving's own files spell it.
+    assert [t for t in EXPECTED_COLUMNS if t.replace(":0:", ":") not in titles] == []
+    assert [t for t in EXPECTED_COLUMNS if ":0:" in t] == [t for t in EXPECTED_COLUMNS if "Location:0:" in t] != []
     if TRAFFORD_CSV.exists():  # and as a real publisher spells it
         trafford = read_csv(TRAFFORD_CSV)[0]
         shared = [t for t in EXPECTED_COLUMNS if t.casefold() in {h.casefold() for h in trafford}]
         assert len(shared) >= 18
-        assert [t for t in shared if t not in trafford] == []
+        # Trafford writes "Last modified"; we keep the schema's "Last Modified" (flattentool ignores case).
+        assert [t for t in shared if t not in trafford] == ["Last Modified"]
 
 
 def test_local_schemas_are_the_reference_copies():
@@ -165,6 +173,101 @@ def test_ward_codes_only_where_known_and_individuals_anonymous(small_tables, con
     rows = giving360.grants_to_rows(exported[:3])
     assert rows[2][EXPECTED_COLUMNS.index("Recipient Ind:Identifier")] == "360G-southwarkcouncil-IND-0001"
     assert rows[2][EXPECTED_COLUMNS.index("Recipient Org:Identifier")] == ""
+
+
+def test_recipient_locations_only_where_the_data_places_them(small_tables, config):
+    """A recipient organisation's location: its ward with the ward's ONS code; the council's district when it is
+    based in the area with no coded ward; nothing otherwise (never guessed), and never for individuals."""
+    tables = {name: frame.copy() for name, frame in small_tables.items()}
+    grants, orgs, wards = tables["grants"], tables["organisations"], tables["wards"]
+    wards.loc[wards["ward_name"] == "Peckham", "ons_code"] = None
+    first = list(dict.fromkeys(grants["recipient_org_id"]))[:6]
+    cases = [("Borough & Bankside", True), ("Peckham", True), (None, True), (None, False), (None, None),
+             ("Borough & Bankside", True)]
+    for org_id, (ward, based) in zip(first, cases):
+        orgs.loc[orgs["org_id"] == org_id, ["ward", "based_in_borough", "organisation_type"]] = \
+            [ward, based, "registered charity"]
+    orgs.loc[orgs["org_id"] == first[5], "organisation_type"] = "individual"
+    ward = {"name": "Borough & Bankside", "countryCode": "GB", "geoCode": "E05011095", "geoCodeType": "WD"}
+    district = {"name": "Southwark", "countryCode": "GB", "geoCode": "E09000028", "geoCodeType": "LAD"}
+
+    def locations(config):
+        exported = {g.get("recipientOrganization", [{}])[0].get("id"): g for g in giving360.grants_to_360(tables, config)}
+        return [exported[o]["recipientOrganization"][0].get("location") if o in exported else None for o in first[:5]]
+
+    assert config.area == "Southwark"
+    assert locations(config) == [[ward], [district], [district], None, None]
+    # A council whose area the ONS lookup does not know gets no district location (its wards still do).
+    assert locations(dataclasses.replace(config, area="London Borough of Southwark")) == [[ward], None, None, None,
+                                                                                           None]
+    individual = [g for g in giving360.grants_to_360(tables, config) if "recipientIndividual" in g]
+    assert individual and all("location" not in json.dumps(g) for g in individual)
+    package = giving360.package_360(tables, config)
+    assert conformance.validate_360(package) == []
+    # The CSV's columns hold the first location, in flattentool's numbered form.
+    rows = giving360.grants_to_rows(package["grants"])
+    at = [EXPECTED_COLUMNS.index(f"Recipient Org:Location:0:{t}") for t in
+          ("Name", "Country Code", "Geographic Code", "Geographic Code Type")]
+    shown = {tuple(row[i] for i in at) for row in rows}
+    assert {("Borough & Bankside", "GB", "E05011095", "WD"), ("Southwark", "GB", "E09000028", "LAD"),
+            ("", "", "", "")} <= shown
+
+
+def test_dates_modified_actual_dates_and_data_source(small_tables, config):
+    tables = {name: frame.copy() for name, frame in small_tables.items()}
+    grants = tables["grants"]
+    grants.loc[0, ["actual_start_date", "actual_end_date"]] = [pd.Timestamp("2024-04-02"), pd.Timestamp("2025-03-30")]
+    grants.loc[1, "actual_end_date"] = pd.Timestamp("2025-01-31")
+    grants.loc[0, "data_source"] = "https://example.org/grants.xlsx"
+    grants.loc[0, "last_modified"] = pd.Timestamp("2024-05-06")
+    grants.loc[1, "last_modified"] = pd.NaT
+    website = dataclasses.replace(config, site_url="", publisher_website="https://www.example.gov.uk/")
+    exported = giving360.grants_to_360(tables, website)
+    assert exported[0]["actualDates"] == [{"startDate": "2024-04-02", "endDate": "2025-03-30"}]
+    assert exported[1]["actualDates"] == [{"endDate": "2025-01-31"}]
+    assert "actualDates" not in exported[2]
+    assert exported[0]["dateModified"] == "2024-05-06T00:00:00+00:00"  # the day's start, in UTC
+    assert "dateModified" not in exported[1]
+    # dataSource: the grant's own, else site.url, else the council's website, else none.
+    assert [g["dataSource"] for g in exported[:2]] == ["https://example.org/grants.xlsx", "https://www.example.gov.uk/"]
+    site = dataclasses.replace(website, site_url="https://data.example.gov.uk/")
+    assert [g["dataSource"] for g in giving360.grants_to_360(tables, site)[:2]] == \
+        ["https://example.org/grants.xlsx", "https://data.example.gov.uk/"]
+    neither = giving360.grants_to_360(tables, dataclasses.replace(website, publisher_website=""))
+    assert neither[0]["dataSource"] == "https://example.org/grants.xlsx" and "dataSource" not in neither[1]
+    assert conformance.validate_360({"grants": exported}) == []
+    row = giving360.grants_to_rows(exported[:1])[0]
+    assert {c: row[EXPECTED_COLUMNS.index(c)] for c in ("Actual Dates:Start Date", "Actual Dates:End Date",
+                                                         "Data Source", "Last Modified")} == {
+        "Actual Dates:Start Date": "2024-04-02", "Actual Dates:End Date": "2025-03-30",
+        "Data Source": "https://example.org/grants.xlsx", "Last Modified": "2024-05-06T00:00:00+00:00"}
+
+
+def test_publisher_website_setting(config, tmp_path):
+    assert config.publisher_website == "https://www.southwark.gov.uk/"  # the bundled config.yml
+    package = giving360.package_360(None, config)
+    assert package["publisher"]["website"] == "https://www.southwark.gov.uk/"
+    assert "accessURL" not in package  # site.url is not set
+    # Until publisher.website is set, the site's address stands for it, as before; the council's own website wins.
+    assert giving360.package_360(None, dataclasses.replace(config, publisher_website="", site_url="https://d.example/"))[
+        "publisher"]["website"] == "https://d.example/"
+    assert "website" not in giving360.package_360(None, dataclasses.replace(config, publisher_website=""))["publisher"]
+    base = (PROJECT_DIR / "config.yml").read_text(encoding="utf-8")
+    assert "  website: https://www.southwark.gov.uk/" in base
+    path = tmp_path / "config.yml"
+    shutil.copyfile(PROJECT_DIR / "about.md", tmp_path / "about.md")
+    for value in ("www.example.gov.uk", "ftp://example.gov.uk/", "https://", "https://example .gov.uk/"):
+        path.write_text(base.replace("  website: https://www.southwark.gov.uk/", f"  website: {value}"), encoding="utf-8")
+        with pytest.raises(ConfigError) as error:
+            load_config(path)
+        assert str(error.value) == (f'{path}: setting "publisher.website" is {value!r} (expected the council\'s own '
+                                    "website, a web address starting http:// or https://, such as "
+                                    "https://www.example.gov.uk/)")
+    path.write_text(base.replace("  website: https://www.southwark.gov.uk/", "  website: http://council.example"),
+                    encoding="utf-8")
+    assert load_config(path).publisher_website == "http://council.example"
+    path.write_text(base.replace("  website: https://www.southwark.gov.uk/", ""), encoding="utf-8")
+    assert load_config(path).publisher_website == ""  # optional
 
 
 def test_the_format_checker_catches_impossible_dates(small_tables, config):
