@@ -192,7 +192,8 @@ def test_recipient_locations_only_where_the_data_places_them(small_tables, confi
     district = {"name": "Southwark", "countryCode": "GB", "geoCode": "E09000028", "geoCodeType": "LAD"}
 
     def locations(config):
-        exported = {g.get("recipientOrganization", [{}])[0].get("id"): g for g in giving360.grants_to_360(tables, config)}
+        exported = {g.get("recipientOrganization", [{}])[0].get("id"): g
+                    for g in giving360.grants_to_360(tables, config)}
         return [exported[o]["recipientOrganization"][0].get("location") if o in exported else None for o in first[:5]]
 
     assert config.area == "Southwark"
@@ -249,15 +250,16 @@ def test_publisher_website_setting(config, tmp_path):
     assert package["publisher"]["website"] == "https://www.southwark.gov.uk/"
     assert "accessURL" not in package  # site.url is not set
     # Until publisher.website is set, the site's address stands for it, as before; the council's own website wins.
-    assert giving360.package_360(None, dataclasses.replace(config, publisher_website="", site_url="https://d.example/"))[
-        "publisher"]["website"] == "https://d.example/"
+    site_only = dataclasses.replace(config, publisher_website="", site_url="https://d.example/")
+    assert giving360.package_360(None, site_only)["publisher"]["website"] == "https://d.example/"
     assert "website" not in giving360.package_360(None, dataclasses.replace(config, publisher_website=""))["publisher"]
     base = (PROJECT_DIR / "config.yml").read_text(encoding="utf-8")
     assert "  website: https://www.southwark.gov.uk/" in base
     path = tmp_path / "config.yml"
     shutil.copyfile(PROJECT_DIR / "about.md", tmp_path / "about.md")
     for value in ("www.example.gov.uk", "ftp://example.gov.uk/", "https://", "https://example .gov.uk/"):
-        path.write_text(base.replace("  website: https://www.southwark.gov.uk/", f"  website: {value}"), encoding="utf-8")
+        path.write_text(base.replace("  website: https://www.southwark.gov.uk/", f"  website: {value}"),
+                        encoding="utf-8")
         with pytest.raises(ConfigError) as error:
             load_config(path)
         assert str(error.value) == (f'{path}: setting "publisher.website" is {value!r} (expected the council\'s own '
