@@ -38,7 +38,7 @@ def district_wards(district: str) -> dict[str, str]:
 
 
 def district_code(district: str) -> str | None:
-    """The GSS code of the local authority district named (LAD22CD, e.g. E09000028 for Southwark), matched
+    """The GSS code of the local authority district named (its LAD22CD, such as E08000009), matched
     ignoring case and punctuation as district_wards does; None when the lookup has no such district."""
     key = name_key(district)
     found = {code for _, _, code, d in _rows() if key and name_key(d) == key}
