@@ -1,17 +1,46 @@
 """360Giving import: a funder's 360Giving file as our rows.
 
 ``import_360giving(path, department_id)`` reads a 360Giving file (CSV, XLSX or JSON package) and returns our
-``grants``, ``organisations`` and (departments new to the project) ``commissioners`` rows (dicts with exactly our schemas' field names, values as strings as they appear
-in our CSV files) and ``unmapped``: plain-English notes on every column ignored, every grant skipped (and
-why) and every value changed or guessed. Spreadsheet column titles are matched ignoring case and
-whitespace, as flattentool does, with its item numbers for several entries ("Funding Org:1:Name"); CSV files are read as UTF-8 (with or without a BOM), else as Windows-1252.
-XLSX files: the sheet called "grants" (any case), otherwise the first sheet; other sheets are reported.
+``grants``, ``organisations`` and (departments new to the project) ``commissioners`` rows (dicts with exactly
+our schemas' field names, values as strings as they appear in our CSV files) and ``unmapped``: plain-English
+notes on every column ignored and every value kept with a problem, left empty, changed or guessed.
+Spreadsheet column titles are matched ignoring case and whitespace, as flattentool does, with its item
+numbers for several entries ("Funding Org:1:Name"); CSV files are read as UTF-8 (with or without a BOM),
+else as Windows-1252. XLSX files: the sheet called "grants" (any case), otherwise the first sheet; other
+sheets are reported.
+
+The importer converts, ``validate`` judges. Every grant in the file is written, even a £0 one or one with an
+impossible date: a value with a problem is kept as it appears (so that ``validate`` reports it, with file,
+row and column), or left empty with a note where keeping it would be wrong (an amount in dollars); every
+such value is also listed in the notes. Nothing is shortened, and no grant is skipped. A file that cannot be
+read, or a grant with no department and no ``department_id``, stops the import with nothing written.
 
 Mapping rules, for what our data needs and 360Giving does not say:
 
-- grant_id: the 360Giving identifier. Characters our grant_id does not allow (anything but letters, digits,
-  ``-`` and ``_``, such as ``/``) are replaced by ``-``, and each change is reported; an identifier that does
-  not start with ``360G-`` skips the grant.
+- grant_id: the 360Giving identifier without whitespace. In a ``360G-`` identifier, characters our
+  grant_id does not allow (anything but letters, digits, ``-`` and ``_``, such as ``/``) are replaced by
+  ``-``, and each change is reported. Any other identifier (not ``360G-``) is kept as given, a repeated one
+  too (every copy is written), and a missing one is left empty: ``validate`` reports the pattern, the
+  duplicate or the missing value.
+- title: kept as given, however long (``validate`` reports one over the schema's maxLength); a missing title
+  is left empty. description: kept as given; a missing one becomes the title (reported; ``validate``'s
+  title-is-description warning shows it).
+- Personal data in titles and descriptions: a full postcode keeps only its first half (M33 5HF -> M33),
+  e-mail addresses and telephone numbers are replaced by the markers ``EMAIL_REMOVED`` ("[e-mail address
+  removed]") and ``PHONE_REMOVED`` ("[telephone number removed]"). The markers are stable: ``validate``'s
+  removed-by-import check looks for them. Individuals' names are never imported.
+- amount_awarded: a number as our CSV writes it (a "£" or thousands commas removed and reported); a value
+  that is not a number, or not above zero ("abc", "0", "-50"), is kept as given; a missing one is left
+  empty. An amount in another currency than GBP is left empty with a note ("amount in USD, not GBP"), and
+  ``validate`` reports the required amount missing. No Currency is taken to be GBP (reported).
+- Dates (award_date, planned_start_date, planned_end_date, actual_start_date, actual_end_date) become
+  YYYY-MM-DD (date-times keep their date; DD/MM/YYYY is read day first, as in the UK; Excel serial numbers
+  are converted; both reported). A value that is not a full date (30 February, only a year) is kept as
+  given; a missing one is left empty. The planned and actual dates are the first plannedDates and
+  actualDates entries.
+- last_modified: dateModified's date (a date-time such as 2019-03-12T10:00:00+00:00 becomes 2019-03-12,
+  reported once as a kind of change); anything else is treated as the dates above. data_source: dataSource
+  as given (``validate`` checks it is a web link).
 - funding_type: a classification whose code is one of ours (our own export) wins; otherwise
   "short-term innovation" when the planned duration (Planned Dates:Duration, or start to end date) is under
   12 months, "longer-term" when it is 12 months or more, and empty (not stated) when there are no planned
@@ -22,41 +51,46 @@ Mapping rules, for what our data needs and 360Giving does not say:
   is made from the name ("Children's Services" -> CHILDRENS-SERVICES). Grants whose file names no department
   take the ``department_id`` argument (--department); when there is none either, the import stops with an
   error naming the file and the first such grant. Nothing in the code names a council's department.
-- co_funders: every Funding Org other than this council, as "Name (identifier)" joined by "; " (";" in a
-  name becomes ","); empty when the council funded the grant alone. The grants are recorded as the council's.
+- co_funders: every Funding Org of the grant other than this council (all of them, from a JSON list or the
+  spreadsheet's numbered "Funding Org:0:...", "Funding Org:1:..." columns), as "Name (identifier)" in the
+  file's order joined by "; " (";" in a name becomes ","); empty when the council funded the grant alone.
+  The grants are recorded as the council's.
 - beneficiary_ward: the first Beneficiary Location whose name is one of our ward names (ignoring case,
   "&" / "and" and a trailing "ward"), else empty.
-- recipients: org_id is the Recipient Org:Identifier when it is an org-id.guide identifier our schema and
-  the council checks accept (a registered prefix; GB-CHC, GB-COH, GB-SC and GB-NIC numbers in their
-  register's form, Companies House numbers padded to 8 characters). Any other identifier (such as a
-  funder-issued ``360G-trafford-...``) becomes a local one, ``<council org id>-<the identifier with other
-  characters as ->``, for example ``GB-LAE-EXB-360G-trafford-be-active``, and is reported. A grant with no
-  recipient identifier or name is skipped. Recipient Ind grants get an anonymous ``<council org id>-IND-0001``
-  style id, the name "Individual recipient" and organisation_type "individual"; the file's individual name is
-  never imported.
-- organisation_type from the identifier: GB-CHC, GB-SC, GB-NIC "registered charity"; GB-COH "company
-  limited by guarantee" (or "community interest company" when the name says CIC, "charitable incorporated
-  organisation" for CE/CS company numbers); GB-MPR "community benefit society"; GB-EDU "school"; GB-NHS
-  "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; a local identifier (no register)
-  "unregistered community group"; another register's identifier: empty (not stated), or "registered charity"
-  with a charity number.
-- charity_number and company_number: from the GB-CHC / GB-COH identifier, else from Recipient Org:Charity
-  Number / Company Number when they have our form (6-7 digits; 8 characters); other values (Scottish SC
-  numbers, notes in the cell) are left out and reported.
+- recipients: an identifier of the form CC-REGISTER-number (two letters, a register code, then the rest) is
+  kept, only normalised: whitespace removed and the prefix in capitals; for GB-CHC, GB-COH, GB-SC and GB-NIC
+  the number in capitals too, a Companies House number padded to 8 characters, a 6-digit GB-SC number given
+  its "SC". It is kept even when its prefix is not on org-id.guide (GB-UNKNOW-123) or its number is not in
+  the register's form (GB-CHC-00001): ``validate``'s org-id-prefix and registration-number checks report it,
+  and the notes list it. Any other identifier (such as a funder-issued ``360G-trafford-...``, or free text)
+  becomes a local one, ``<council org id>-<the identifier with other characters as ->``, for example
+  ``GB-LAE-EXB-360G-trafford-be-active``, and is reported. A recipient organisation with no identifier is
+  written with an empty org_id (and its name), the grant with an empty recipient_org_id; a grant with no
+  recipient, or naming both an organisation and an individual (360Giving allows one), gets an empty
+  recipient_org_id and no organisations row. Only the first of several recipient organisations is imported
+  (reported). Recipient Ind grants get an anonymous ``<council org id>-IND-0001`` style id, the name
+  "Individual recipient" and organisation_type "individual"; the file's individual name is never imported.
+- organisation_type from the identifier's prefix: GB-CHC, GB-SC, GB-NIC "registered charity"; GB-COH
+  "company limited by guarantee" (or "community interest company" when the name says CIC, "charitable
+  incorporated organisation" for CE/CS company numbers); GB-MPR "community benefit society"; GB-EDU "school";
+  GB-NHS "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; a local identifier "unregistered
+  community group"; another org-id.guide register's identifier: empty (not stated), or "registered charity"
+  with a charity number. A prefix not on org-id.guide, or no identifier: empty, with is_vcs empty too.
+- charity_number and company_number: from the GB-CHC / GB-COH identifier when its number is in the
+  register's form, else from Recipient Org:Charity Number / Company Number when they have our form (6-7
+  digits; 8 characters); other values (Scottish SC numbers, notes in the cell) are left out and reported. A
+  Charity Number that differs from the GB-CHC identifier's is reported, and the identifier's kept.
 - is_vcs "yes" for charities (charity identifier or number), CIOs, CICs, community benefit societies and
   unregistered community groups; "no" for private limited companies, NHS bodies, local authorities, schools
   and individuals; empty (not stated) for any other or unknown type, such as a company with no charity
   number. is_sme is always empty and based_in_borough empty unless ``in_borough`` (--in-borough) marks every
   recipient "yes": 360Giving does not say, and no "no" is ever guessed. ward is empty. All reported.
-- Dates become YYYY-MM-DD (date-times keep their date; DD/MM/YYYY is read day first, as in the UK, and
-  reported); amounts must be GBP numbers above zero (a "£" or thousands commas are removed and reported).
-- Text longer than our schema allows is shortened with "…" and reported; a missing description becomes the
-  title (reported). Every row is finally checked against our schemas' required, pattern, enum and maxLength
-  rules, and a grant that still fails is skipped with the reason.
 
-``write_import(result, out_dir)`` merges the rows into a project's data folder with imports/project.py
-(grants added or replaced by grant_id; organisations and commissioners merged by id, existing values kept) and
-returns the counts; cli.py's ``import-360giving FILE --out DIR [--department ID] [--in-borough]`` runs both.
+``write_import(result, out_dir)`` merges the rows into a project's data folder with imports/project.py (a
+grant replaces the one with the same grant_id already in the file; grants with an empty or repeated
+grant_id, and organisations with an empty org_id, are all written, never merged into each other;
+organisations and commissioners merged by id, existing values kept) and returns the counts; cli.py's
+``import-360giving FILE --out DIR [--department ID] [--in-borough]`` runs both.
 """
 
 
