@@ -986,10 +986,11 @@ def import_360giving(path: Path, department_id: str | None = None, *, wards: Ite
     `department_id` is the department of grants whose file names none (the file's Funding Org:Department wins
     where it is given); `wards` are our ward names (default: data/wards.csv); `council_id` is the council's
     org id (config.yml's publisher.org_id, the default): its Funding Org entry is the council's, other funders
-    are co-funders, and it starts the local identifiers of recipients without an org-id.guide identifier we
-    accept; `departments` maps existing departments' names to their commissioner_id; `in_borough` marks every
-    recipient based in the borough. Raises Import360Error, with a one-line message, when the file cannot be
-    read or a grant's department is unknown."""
+    are co-funders, and it starts the local identifiers of recipients whose identifier is not of the form
+    country-register-number; `departments` maps existing departments' names to their commissioner_id; `in_borough` marks every
+    recipient based in the borough. Every grant in the file is returned (none is skipped). Raises
+    Import360Error, with a one-line message, when the file cannot be read or a grant's department is
+    unknown."""
     grants, labels, notes = read_360giving(path)
     if council_id is None:
         from ..config import load_config
