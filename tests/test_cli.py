@@ -177,7 +177,7 @@ def test_import_360giving_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Read 2 grants from {fixture}.")
     assert (tmp_path / "imported" / "grants.csv").read_text(encoding="utf-8").startswith("grant_id,title,")
-    assert "Note: 1 imported grant id does not start with this publisher's prefix 360G-southwarkcouncil- " in result.stdout
+    assert "Note: 2 imported grant ids do not start with this publisher's prefix 360G-southwarkcouncil- " in result.stdout
     bad = run("import-360giving", str(PROJECT_DIR / "tests" / "fixtures" / "external" / "360giving-malformed.json"),
               "--out", str(tmp_path / "x"), cwd=PROJECT_DIR)
     assert bad.returncode == 1
