@@ -201,7 +201,8 @@ def test_import_360giving_in_a_project_folder(tmp_path):
     result = run("import-360giving", "grants.csv", "--out", "data", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
-    assert lines[:6] == ["Read 1 grant from grants.csv.", "Imported 1 grant (1 added, 0 replaced, 0 unchanged); skipped 0.",
+    assert lines[:6] == ["Read 1 grant from grants.csv.", "Imported 1 grant (1 added, 0 replaced, 0 unchanged): every grant in the file, with its "
+                         "values as given; `validate` reports any that need fixing.",
                          "Wrote into data:", "- grants.csv: 1 added", "- organisations.csv: 1 added",
                          "- commissioners.csv: 1 added"]
     assert lines[-1] == "Next: run python -m generator validate"

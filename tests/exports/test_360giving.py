@@ -526,8 +526,8 @@ def test_cp1252_csv_imports(tmp_path, capsys):
 
     assert cli.cmd_import_360giving([str(path), "--out", str(tmp_path / "out"), "--department", "SWK-CFS"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Read 2 grants from {path}.\nImported 2 grants (2 added, 0 replaced, 0 unchanged); "
-                          "skipped 0.\n")
+    assert out.startswith(f"Read 2 grants from {path}.\nImported 2 grants (2 added, 0 replaced, 0 unchanged): "
+                          "every grant in the file, with its values as given; `validate` reports any that need fixing.\n")
     assert [r[0] for r in read_csv(tmp_path / "out" / "grants.csv")[1:]] == [
         "360G-funding-providers-000001-X-00-X", "360G-funding-providers-000002-X-00-X"]
 
@@ -654,7 +654,8 @@ def test_command_writes_our_files_and_merges_again(tmp_path, capsys):
     lines = printed.out.splitlines()
     assert lines[:6] == [
         f"Read 2 grants from {source}.",
-        "Imported 2 grants (2 added, 0 replaced, 0 unchanged); skipped 0.",
+        "Imported 2 grants (2 added, 0 replaced, 0 unchanged): every grant in the file, with its values as given; `validate` "
+        "reports any that need fixing.",
         f"Wrote into {out}:",
         "- grants.csv: 2 added",
         "- organisations.csv: 2 added",  # one with no identifier: org_id empty
@@ -670,7 +671,8 @@ def test_command_writes_our_files_and_merges_again(tmp_path, capsys):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert cli.cmd_import_360giving([str(source), "--out", str(out), "--department", "SWK-PH"]) == 0
     assert capsys.readouterr().out.splitlines()[1:5] == [
-        "Imported 2 grants (0 added, 0 replaced, 2 unchanged); skipped 0.",
+        "Imported 2 grants (0 added, 0 replaced, 2 unchanged): every grant in the file, with its values as given; `validate` "
+        "reports any that need fixing.",
         f"Wrote into {out}:",
         "- grants.csv: 0 added, 2 already there and unchanged",
         "- organisations.csv: 0 added, 2 already there and unchanged",  # the one with no org_id: the same row

@@ -68,7 +68,8 @@ def test_every_grant_is_written_and_validate_reports_each_problem(project, capsy
     assert cli.main(["import-360giving", str(PROBLEMS), "--out", "data"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == [f"Read 8 grants from {PROBLEMS}.",
-                       "Imported 8 grants (8 added, 0 replaced, 0 unchanged); skipped 0."]
+                       "Imported 8 grants (8 added, 0 replaced, 0 unchanged): every grant in the file, with its values as given; `validate` "
+        "reports any that need fixing."]
     grants = rows(project / "data" / "grants.csv")
     assert [(g["grant_id"], g["amount_awarded"], g["award_date"], g["recipient_org_id"]) for g in grants] == [
         ("360G-exampleborough-P1", "0", "2019-04-01", "GB-CHC-1123456"),  # £0: kept
