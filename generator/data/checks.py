@@ -882,6 +882,11 @@ CHECKS: list[Check] = [
 ]
 
 
+# The equality lens's checks (DEI codes, never about individuals): checks_dei adds them to CHECKS when it
+# loads. It reads the helpers above, so it is imported here, last (and works imported first too).
+from . import checks_dei  # noqa: E402,F401
+
+
 def checks_for(dataset: str, package: DataPackage) -> list[Check]:
     names = [r.name for r in package.resources]
     return [c for c in CHECKS if dataset in (c.datasets or names)]
