@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..config import REFERENCE_DIR, Config, today
 from ..findings import ERROR, WARNING, Finding, show
+from . import checks_dei
 from .package import DataPackage, Resource, sort_findings
 
 PREFIXES_FILE = REFERENCE_DIR / "org-id-prefixes.json"
@@ -863,6 +864,12 @@ CHECKS: list[Check] = [
     Check("duplicate-link", ("decision_links",), ERROR, "No decision link is listed twice", check_duplicate_links),
     Check("provenance-source", ("decisions",), ERROR,
           "Real decisions give their source; illustrative ones have none", check_decision_source),
+    # The equality lens (checks_dei.py): DEI codes from 360Giving's list, never about individuals.
+    Check("dei-code", ("organisations",), ERROR,
+          "Led-by and serving values are DEI Data Standard codes from 360Giving's code list, each once",
+          checks_dei.check_codes),
+    Check("dei-individual", ("organisations",), ERROR,
+          "Equality data (led by, serving, size) is never about individuals", checks_dei.check_individuals),
     Check("same-name-several-ids", ("organisations",), WARNING,
           "One organisation, one identifier: no name or registration number under several ids",
           check_one_name_one_id),
@@ -879,12 +886,12 @@ CHECKS: list[Check] = [
     Check("contract-without-award-decision", ("contracts",), WARNING,
           "Contracts over £100,000 have a contract award decision (when approval.award_stage is set)",
           check_award_decision),
+    Check("dei-one-per-group", ("organisations",), WARNING,
+          "Led-by and serving values have at most one code of each DEI population group",
+          checks_dei.check_one_per_group),
+    Check("dei-no-date", ("organisations",), WARNING,
+          "Led-by and serving answers say when the organisation gave them", checks_dei.check_declared_on),
 ]
-
-
-# The equality lens's checks (DEI codes, never about individuals): checks_dei adds them to CHECKS when it
-# loads. It reads the helpers above, so it is imported here, last (and works imported first too).
-from . import checks_dei  # noqa: E402,F401
 
 
 def checks_for(dataset: str, package: DataPackage) -> list[Check]:

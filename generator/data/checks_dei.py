@@ -13,18 +13,37 @@
   cannot say whether they were asked for before or after each award.
 
 A project whose own schema has none of these columns (made before they were added) is not checked for them.
-This module adds its checks to checks.CHECKS when it loads; checks.py imports it last.
+checks.py registers these functions in its CHECKS (with their codes, severities and titles); this module does
+not import checks.py, so the two form no import cycle (tests/test_layout.py), and has its own copies of the
+two small helpers it needs.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..findings import ERROR, WARNING, Finding, show
+from ..findings import Finding, show
 from . import dei
-from .checks import CHECKS, Check, Context, _finding, _rows
 
 EXAMPLE = "DEI010100 or DEI060000;DEI090000"
+
+
+def _rows(mask: pd.Series) -> list[int]:
+    """Positions where mask is true, as spreadsheet rows (the header is row 1); as checks._rows."""
+    return [int(i) + 2 for i in mask[mask.fillna(False).astype(bool)].index]
+
+
+def _finding(ctx, check, dataset: str, row: int, column: str, message: str, example: str | None = None) -> Finding:
+    """A finding on one cell, with its value and the column's example; as checks._finding."""
+    res = ctx.res(dataset)
+    value = ctx.tables[dataset].at[row - 2, column]
+    if isinstance(value, pd.Timestamp):
+        value = value.strftime("%Y-%m-%d")
+    value = "" if value is None or value is pd.NA or value is pd.NaT else str(value)
+    if example is None:
+        example = res.field(column).get("example")
+    return Finding(res.shown, row, column, check.code, message, severity=check.severity, dataset=dataset,
+                   value=value, example=example)
 
 
 def _filled(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -44,7 +63,7 @@ def _listed(values: list[str]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def check_codes(ctx: Context, check: Check) -> list[Finding]:
+def check_codes(ctx, check) -> list[Finding]:
     """Unknown, empty or repeated parts of led_by and serving."""
     frame = ctx.tables["organisations"]
     known = dei.taxonomy()
@@ -78,7 +97,7 @@ def _individual_rows(frame: pd.DataFrame) -> pd.Series:
             | pd.Series(ident, index=frame.index).fillna(False).astype(bool))
 
 
-def check_individuals(ctx: Context, check: Check) -> list[Finding]:
+def check_individuals(ctx, check) -> list[Finding]:
     """No equality value on an individual's row: never about individuals."""
     frame = ctx.tables["organisations"]
     individual = _individual_rows(frame)
@@ -97,7 +116,7 @@ def check_individuals(ctx: Context, check: Check) -> list[Finding]:
     return sorted(found)
 
 
-def check_one_per_group(ctx: Context, check: Check) -> list[Finding]:
+def check_one_per_group(ctx, check) -> list[Finding]:
     """At most one code of each population group in a cell."""
     frame = ctx.tables["organisations"]
     known = dei.taxonomy()
@@ -122,7 +141,7 @@ def check_one_per_group(ctx: Context, check: Check) -> list[Finding]:
     return found
 
 
-def check_declared_on(ctx: Context, check: Check) -> list[Finding]:
+def check_declared_on(ctx, check) -> list[Finding]:
     """led_by or serving with no dei_declared_on (individuals apart: dei-individual reports them)."""
     frame = ctx.tables["organisations"]
     columns = _columns(frame, dei.DEI_COLUMNS)
@@ -138,17 +157,3 @@ def check_declared_on(ctx: Context, check: Check) -> list[Finding]:
                      "asks whether they were asked for before or after each award)")
             for row in _rows(undated)]
 
-
-DEI_CHECKS = [
-    Check("dei-code", ("organisations",), ERROR,
-          "Led-by and serving values are DEI Data Standard codes from 360Giving's code list, each once",
-          check_codes),
-    Check("dei-individual", ("organisations",), ERROR,
-          "Equality data (led by, serving, size) is never about individuals", check_individuals),
-    Check("dei-one-per-group", ("organisations",), WARNING,
-          "Led-by and serving values have at most one code of each DEI population group", check_one_per_group),
-    Check("dei-no-date", ("organisations",), WARNING,
-          "Led-by and serving answers say when the organisation gave them", check_declared_on),
-]
-
-CHECKS.extend(c for c in DEI_CHECKS if c.code not in {existing.code for existing in CHECKS})
