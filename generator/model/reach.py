@@ -51,7 +51,7 @@ class YearReach:
 class Reach:
     years: list[YearReach]  # every financial year from the grants' first to their last, oldest first
     first_year: str  # the data's first financial year: everyone is first-time in it
-    size_recorded: bool  # any recipient organisation has an income band
+    size_recorded: bool  # any organisation that received a grant has an income band
     led_by_recorded: bool  # any has led_by codes
     serving_recorded: bool  # any has serving codes
 
@@ -83,13 +83,11 @@ def _recipients(organisations: pd.DataFrame) -> pd.DataFrame:
     individual = (orgs["organisation_type"] == "individual").fillna(False).astype(bool) \
         | orgs["org_id"].astype(str).str.contains("-IND-", regex=False)
     out = pd.DataFrame({"individual": individual}, index=orgs.index)
-    out["income_band"] = orgs[dei.INCOME_BAND] if dei.INCOME_BAND in orgs else None
+    band = orgs[dei.INCOME_BAND] if dei.INCOME_BAND in orgs else pd.Series(None, index=orgs.index, dtype=object)
+    out["income_band"] = band.where(~individual)  # never about individuals, whatever the data says
     for column in dei.DEI_COLUMNS:
-        out[column] = orgs[column].map(dei.codes) if column in orgs else [[] for _ in range(len(orgs))]
-    out.loc[out["individual"], "income_band"] = None
-    for column in dei.DEI_COLUMNS:
-        out.loc[out["individual"], column] = pd.Series([[]] * int(out["individual"].sum()),
-                                                       index=out.index[out["individual"]], dtype=object)
+        codes = orgs[column].map(dei.codes) if column in orgs else pd.Series([[]] * len(orgs), index=orgs.index)
+        out[column] = [[] if person else c for c, person in zip(codes, individual)]
     return out[~out.index.duplicated()]
 
 
@@ -139,11 +137,11 @@ def grants_reach(tables: dict[str, pd.DataFrame]) -> Reach | None:
         here.led_by = _code_rows(g, "led_by", n, money)
         here.serving = _code_rows(g, "serving", n, money)
         result.append(here)
-    organisations = recipients[~recipients["individual"]]
+    recorded = frame[~frame["individual"]]  # the grants' recipient organisations
     return Reach(
         years=result,
         first_year=first_year,
-        size_recorded=bool(organisations["income_band"].notna().any()),
-        led_by_recorded=bool(organisations["led_by"].map(bool).any()),
-        serving_recorded=bool(organisations["serving"].map(bool).any()),
+        size_recorded=bool(recorded["income_band"].notna().any()),
+        led_by_recorded=bool(recorded["led_by"].map(lambda v: isinstance(v, list) and bool(v)).any()),
+        serving_recorded=bool(recorded["serving"].map(lambda v: isinstance(v, list) and bool(v)).any()),
     )
