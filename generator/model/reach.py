@@ -77,27 +77,32 @@ def _rows(frame: pd.DataFrame, key: str, categories: list[str], total_grants: in
     return rows
 
 
-def _recipients(organisations: pd.DataFrame) -> pd.DataFrame:
-    """Per org_id: whether it is an individual, its income band and its DEI codes (lists)."""
-    orgs = organisations.set_index("org_id", drop=False)
+def _recipients(organisations: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Per org_id: whether it is an individual, its income band and whether it has led_by and serving codes;
+    and for each DEI column its (org_id, code) pairs. Nothing of the kind for individuals, whatever the data
+    says."""
+    orgs = organisations.drop_duplicates("org_id", keep="last").set_index("org_id", drop=False)
     individual = (orgs["organisation_type"] == "individual").fillna(False).astype(bool) \
         | orgs["org_id"].astype(str).str.contains("-IND-", regex=False)
     out = pd.DataFrame({"individual": individual}, index=orgs.index)
     band = orgs[dei.INCOME_BAND] if dei.INCOME_BAND in orgs else pd.Series(None, index=orgs.index, dtype=object)
-    out["income_band"] = band.where(~individual)  # never about individuals, whatever the data says
+    out["income_band"] = band.where(~individual)
+    pairs = {}
     for column in dei.DEI_COLUMNS:
-        codes = orgs[column].map(dei.codes) if column in orgs else pd.Series([[]] * len(orgs), index=orgs.index)
-        out[column] = [[] if person else c for c, person in zip(codes, individual)]
-    return out[~out.index.duplicated()]
+        values = orgs.loc[~individual, column].dropna() if column in orgs else pd.Series(dtype=object)
+        codes = values.map(dei.codes).explode().dropna()
+        pairs[column] = pd.DataFrame({"recipient": codes.index.astype(str), "code": codes.to_numpy()})
+        out[f"has_{column}"] = out.index.isin(pairs[column]["recipient"])
+    return out, pairs
 
 
-def _code_rows(year_grants: pd.DataFrame, column: str, total_grants: int, total_amount: float) -> list[ReachRow]:
+def _code_rows(year_grants: pd.DataFrame, pairs: pd.DataFrame, column: str, total_grants: int,
+               total_amount: float) -> list[ReachRow]:
     """Rows per DEI code declared by the year's recipients, then not recorded, then individuals."""
-    lists = year_grants[column].map(lambda v: v if isinstance(v, list) and v else None)
+    coded = year_grants[["recipient", "amount_awarded"]].merge(pairs, on="recipient")
     state = pd.Series(NOT_RECORDED, index=year_grants.index)
     state[year_grants["individual"]] = INDIVIDUALS
-    coded = year_grants.assign(code=lists).dropna(subset=["code"]).explode("code")
-    other = year_grants.assign(code=state)[lists.isna()]
+    other = year_grants.assign(code=state)[~year_grants[f"has_{column}"]]
     both = pd.concat([coded[["code", "amount_awarded"]], other[["code", "amount_awarded"]]])
     categories = sorted(set(coded["code"])) + [NOT_RECORDED]
     if year_grants["individual"].any():
@@ -110,15 +115,16 @@ def grants_reach(tables: dict[str, pd.DataFrame]) -> Reach | None:
     grants = tables["grants"]
     if not len(grants):
         return None
-    recipients = _recipients(tables["organisations"])
+    recipients, pairs = _recipients(tables["organisations"])
     frame = pd.DataFrame({
-        "recipient": grants["recipient_org_id"],
+        "recipient": grants["recipient_org_id"].astype(object),
         "amount_awarded": grants["amount_awarded"].astype(float),
         "year": financial_years(grants["award_date"]),
         "first": first_time(grants),
     }, index=grants.index)
     frame = frame.join(recipients, on="recipient")
-    frame["individual"] = frame["individual"].fillna(False).astype(bool)
+    for flag in ("individual", *(f"has_{c}" for c in dei.DEI_COLUMNS)):
+        frame[flag] = frame[flag].fillna(False).astype(bool)
     frame["band"] = frame["income_band"].where(frame["income_band"].notna(), NOT_RECORDED)
     frame.loc[frame["individual"], "band"] = INDIVIDUALS
     years = financial_year_range(set(frame["year"].dropna()))
@@ -134,14 +140,14 @@ def grants_reach(tables: dict[str, pd.DataFrame]) -> Reach | None:
             here.first_time = _rows(which, "kind", ["first-time", "returning"], n, money)
         here.by_size = _rows(g, "band", band_categories + ([INDIVIDUALS] if g["individual"].any() else []), n,
                              money)
-        here.led_by = _code_rows(g, "led_by", n, money)
-        here.serving = _code_rows(g, "serving", n, money)
+        here.led_by = _code_rows(g, pairs["led_by"], "led_by", n, money)
+        here.serving = _code_rows(g, pairs["serving"], "serving", n, money)
         result.append(here)
     recorded = frame[~frame["individual"]]  # the grants' recipient organisations
     return Reach(
         years=result,
         first_year=first_year,
         size_recorded=bool(recorded["income_band"].notna().any()),
-        led_by_recorded=bool(recorded["led_by"].map(lambda v: isinstance(v, list) and bool(v)).any()),
-        serving_recorded=bool(recorded["serving"].map(lambda v: isinstance(v, list) and bool(v)).any()),
+        led_by_recorded=bool(recorded["has_led_by"].any()),
+        serving_recorded=bool(recorded["has_serving"].any()),
     )
