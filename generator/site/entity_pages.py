@@ -124,6 +124,8 @@ class Writer:
                 self._records[table] = self.tables[table].to_dict("records")
         self.by_contract("aligned", None)
         self.by_contract("successors", None)
+        for rows in self.rows.values():  # the rows' lengths, that split the lists into pages
+            rows.lengths()
 
     def by_contract(self, what: str, key) -> list:
         """The outcomes a contract is aligned to ("aligned", by row position) or the intentions
