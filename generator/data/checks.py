@@ -8,7 +8,8 @@ title (listed on the site's data quality pages). Severity:
 
 Drawn from 360Giving's data quality tool and the Local Government Transparency
 Code 2015. Checks only run once the data has passed its schemas, so every value
-already has the right type.
+already has the right type. The counterparts of the rest of 360Giving's data quality
+tool are in checks_360.py, which adds them to CHECKS (it is imported at the end).
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ PREFIXES_FILE = REFERENCE_DIR / "org-id-prefixes.json"
 EARLIEST_YEAR = 1990  # no date in the data can be older than this
 LATEST_YEARS_AHEAD = 25  # or further ahead of today than this
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An email address: any letters (zoë@example.org, info@café.example), and typed slips such as
+# bob@example..org, as 360Giving's data quality tool finds them (its pattern is [\w.-]+@[\w.-]+\.[\w.-]+);
+# the domain ends in a dot and two or more letters.
+EMAIL = re.compile(r"[\w.%+'-]+@[\w-][\w.-]*\.[^\W\d_]{2,}")
 # UK telephone numbers: 0 or +44 then 9-10 more digits, with spaces, dashes or brackets.
 PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)44[\s\-.]*(?:\(0\)[\s\-.]*)?|\(?0)\d(?:[\s\-.()]{0,3}\d){8,9}(?!\d)")
 # A full UK postcode (outward and inward code), e.g. SE1 2QH; an outward code alone (SE1) is not personal.
@@ -62,6 +66,7 @@ class Context:
     today: dt.date
     texts: dict = field(default_factory=dict)  # (dataset, column) -> its non-empty values, for the text checks
     postcodes: list | None = None  # every full postcode in the text, classified once for two checks
+    cache: dict = field(default_factory=dict)  # what several checks read, made once (checks_360: the funders)
 
     def res(self, dataset: str) -> Resource:
         return self.package.resource(dataset)
@@ -169,7 +174,8 @@ def check_positive(ctx: Context, check: Check) -> list[Finding]:
 
 DATE_PAIRS = {
     "contracts": [("start_date", "end_date"), ("start_date", "review_date")],
-    "grants": [("planned_start_date", "planned_end_date"), ("award_date", "planned_end_date")],
+    "grants": [("planned_start_date", "planned_end_date"), ("award_date", "planned_end_date"),
+               ("actual_start_date", "actual_end_date")],
     "commissioners": [("active_from", "active_to")],
 }
 
@@ -179,6 +185,8 @@ def check_date_order(ctx: Context, check: Check) -> list[Finding]:
     for dataset in _applies(ctx, check):
         frame = ctx.tables[dataset]
         for start, end in DATE_PAIRS.get(dataset, []):
+            if not {start, end} <= set(frame.columns):  # a package may leave out the optional columns
+                continue
             for row in _rows(frame[end] < frame[start]):
                 found.append(_finding(
                     ctx, check, dataset, row, end,
@@ -818,7 +826,7 @@ CHECKS: list[Check] = [
     Check("not-positive", ("contracts", "grants", "commissioning_intentions"), ERROR,
           "Amounts are more than zero", check_positive),
     Check("end-before-start", ("contracts", "grants", "commissioners"), ERROR,
-          "End, review and planned end dates are not before their start dates", check_date_order),
+          "End, review, planned and actual end dates are not before their start dates", check_date_order),
     Check("implausible-date", (), ERROR,
           f"Dates are after {EARLIEST_YEAR} and less than {LATEST_YEARS_AHEAD} years ahead", check_plausible_dates),
     Check("award-in-future", ("grants",), ERROR, "Award dates are not in the future", check_award_not_in_future),
@@ -882,6 +890,11 @@ CHECKS: list[Check] = [
 ]
 
 
+# The counterparts of 360Giving's data quality tool checks: checks_360 adds them to CHECKS when it
+# loads. It reads the helpers above, so it is imported here, last (and works imported first too).
+from . import checks_360  # noqa: E402,F401
+
+
 def checks_for(dataset: str, package: DataPackage) -> list[Check]:
     names = [r.name for r in package.resources]
     return [c for c in CHECKS if dataset in (c.datasets or names)]
@@ -889,7 +902,7 @@ def checks_for(dataset: str, package: DataPackage) -> list[Check]:
 
 # Checks that only read text, so they also run on files whose other columns failed their
 # schema: personal data is reported in the same run as a type error.
-TEXT_CHECKS = ("personal-data", "building-postcode", "html-in-text", "formula-like")
+TEXT_CHECKS = ("personal-data", "building-postcode", "html-in-text", "formula-like", "removed-by-import")
 
 
 def run_text_checks(raw: dict[str, pd.DataFrame], package: DataPackage, config: Config) -> list[Finding]:
