@@ -9,24 +9,24 @@ title (listed on the site's data quality pages). Severity:
 Drawn from 360Giving's data quality tool and the Local Government Transparency
 Code 2015. Checks only run once the data has passed its schemas, so every value
 already has the right type. The counterparts of the rest of 360Giving's data quality
-tool are in checks_360.py, which adds them to CHECKS (it is imported at the end).
+tool are in checks_360.py (CHECKS lists them last); what both share is in checks_base.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from dataclasses import dataclass, field, replace
-from typing import Callable
+from dataclasses import replace
 
 import pandas as pd
 
-from ..config import REFERENCE_DIR, Config, today
+from ..config import Config, today
 from ..findings import ERROR, WARNING, Finding, show
-from .package import DataPackage, Resource, sort_findings
-
-PREFIXES_FILE = REFERENCE_DIR / "org-id-prefixes.json"
+from .checks_360 import CHECKS_360
+# Shared with checks_360.py; also imported from here by other modules and tests (so re-exported).
+from .checks_base import (PREFIXES_FILE, Check, Context, TextColumn, _a, _applies, _finding,  # noqa: F401
+                          _free_text, _free_text_columns, _has, _individuals, _rows, _text, org_id_prefixes)
+from .package import DataPackage, sort_findings
 
 EARLIEST_YEAR = 1990  # no date in the data can be older than this
 LATEST_YEARS_AHEAD = 25  # or further ahead of today than this
@@ -56,102 +56,6 @@ ABOUT_ORG = {"grants": "recipient_org_id", "contracts": "supplier_org_id", "orga
 HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?\s*>|<!--|javascript:", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ANONYMISED = re.compile(r"^(Individual|Individual recipient)$")
-
-
-@dataclass
-class Context:
-    tables: dict[str, pd.DataFrame]
-    package: DataPackage
-    config: Config
-    today: dt.date
-    texts: dict = field(default_factory=dict)  # (dataset, column) -> its non-empty values, for the text checks
-    postcodes: list | None = None  # every full postcode in the text, classified once for two checks
-    cache: dict = field(default_factory=dict)  # what several checks read, made once (checks_360: the funders)
-
-    def res(self, dataset: str) -> Resource:
-        return self.package.resource(dataset)
-
-
-@dataclass(frozen=True)
-class Check:
-    code: str
-    datasets: tuple[str, ...]  # empty: every dataset
-    severity: str
-    title: str  # what the check makes sure of, in plain English
-    run: Callable[[Context, "Check"], list[Finding]]
-
-
-def org_id_prefixes() -> set[str]:
-    data = json.loads(PREFIXES_FILE.read_text(encoding="utf-8"))
-    return {p["code"] for p in data["prefixes"]}
-
-
-# --- helpers -----------------------------------------------------------------
-
-
-def _rows(mask: pd.Series) -> list[int]:
-    """DataFrame positions where mask is true, as spreadsheet rows (the header is row 1)."""
-    return [int(i) + 2 for i in mask[mask.fillna(False).astype(bool)].index]
-
-
-def _text(value) -> str:
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None or value is pd.NA else str(value)
-
-
-def _finding(ctx: Context, check: Check, dataset: str, row: int, column: str | None, message: str,
-             example: str | None = None) -> Finding:
-    res = ctx.res(dataset)
-    value = _text(ctx.tables[dataset].at[row - 2, column]) if column else None
-    if example is None and column:
-        example = res.field(column).get("example")
-    return Finding(res.shown, row, column, check.code, message, severity=check.severity, dataset=dataset,
-                   value=value, example=example)
-
-
-def _applies(ctx: Context, check: Check) -> list[str]:
-    names = [r.name for r in ctx.package.resources]
-    return [d for d in (check.datasets or names) if d in ctx.tables]
-
-
-def _free_text(ctx: Context, check: Check):
-    """(dataset, column, its non-empty values as a TextColumn) for every free-text column the check covers."""
-    for dataset in _applies(ctx, check):
-        frame = ctx.tables[dataset]
-        for column in _free_text_columns(ctx.res(dataset)):
-            if (dataset, column) not in ctx.texts:
-                ctx.texts[dataset, column] = TextColumn(frame[column].dropna())
-            yield dataset, column, ctx.texts[dataset, column]
-
-
-@dataclass
-class TextColumn:
-    """A column's non-empty text, with its pyarrow copy made once for all the text checks."""
-
-    values: pd.Series
-    _arrow: object = None  # pyarrow array; False when the values are not all text
-
-    def arrow(self):
-        if self._arrow is None:
-            import pyarrow as pa
-
-            try:
-                self._arrow = pa.array(self.values.to_numpy(dtype=object), type=pa.large_string())
-            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-                self._arrow = False
-        return self._arrow
-
-
-def _free_text_columns(res: Resource) -> list[str]:
-    """Text columns people type into: strings with no enum or pattern that are not references."""
-    references = {f for fk in res.schema.get("foreignKeys", []) for f in
-                  (fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])}
-    return [f["name"] for f in res.fields
-            if f.get("type", "string") == "string" and f["name"] not in references
-            and not {"enum", "pattern"} & set(f.get("constraints", {}))]
 
 
 # --- the checks --------------------------------------------------------------
@@ -452,15 +356,6 @@ def _postcode_reason(ctx: Context, dataset: str, column: str, i: int, text: str,
     return "building" if (dataset, column) in BUILDING_TEXT else "text"
 
 
-def _individuals(ctx: Context) -> set[str]:
-    """The org_ids of individuals, where organisations.csv could be read."""
-    frame = ctx.tables.get("organisations")
-    if frame is None or not {"org_id", "organisation_type"} <= set(frame.columns):
-        return set()
-    individual = (frame["organisation_type"] == "individual").fillna(False).astype(bool)
-    return set(frame.loc[individual, "org_id"].dropna().astype(str))
-
-
 def check_individuals(ctx: Context, check: Check) -> list[Finding]:
     """Individuals (by type, or by an individual's -IND- identifier) must be anonymised."""
     frame = ctx.tables["organisations"]
@@ -494,10 +389,6 @@ VCS_BY_TYPE = {
     "private limited company": False, "NHS body": False, "local authority": False, "school": False,
     "individual": False,
 }
-
-
-def _a(noun: str) -> str:
-    return f"{'an' if noun[:1].lower() in 'aeiou' or noun.startswith('NHS') else 'a'} {noun}"
 
 
 def check_type_and_vcs(ctx: Context, check: Check) -> list[Finding]:
@@ -621,11 +512,6 @@ def check_title_not_description(ctx: Context, check: Check) -> list[Finding]:
 
 LINK_TARGETS = ("contract_id", "intention_id", "programme")
 AWARD_DECISION_OVER = 100_000  # contracts over this value need an award decision
-
-
-def _has(ctx: Context, needs: dict[str, tuple[str, ...]]) -> bool:
-    """Every dataset a cross-dataset check reads passed its schema and has the columns it reads."""
-    return all(d in ctx.tables and set(columns) <= set(ctx.tables[d].columns) for d, columns in needs.items())
 
 
 def _gbp(value: float) -> str:
@@ -887,12 +773,8 @@ CHECKS: list[Check] = [
     Check("contract-without-award-decision", ("contracts",), WARNING,
           "Contracts over £100,000 have a contract award decision (when approval.award_stage is set)",
           check_award_decision),
+    *CHECKS_360,  # the counterparts of 360Giving's data quality tool's checks (checks_360.py)
 ]
-
-
-# The counterparts of 360Giving's data quality tool checks: checks_360 adds them to CHECKS when it
-# loads. It reads the helpers above, so it is imported here, last (and works imported first too).
-from . import checks_360  # noqa: E402,F401
 
 
 def checks_for(dataset: str, package: DataPackage) -> list[Check]:

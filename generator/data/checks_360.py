@@ -12,8 +12,8 @@ A grant's funders are those the 360Giving export (generator/exports/giving360.py
 when that commissioner has an org_id other than the council's; then each co-funder in co_funders,
 written "Name (identifier)" and joined by "; ".
 
-"Today" is the context's (SOURCE_DATE_EPOCH when set). This module adds its checks to checks.CHECKS when
-it loads; checks.py imports it last, so that every check is registered whichever is imported first.
+"Today" is the context's (SOURCE_DATE_EPOCH when set). checks.py adds CHECKS_360 to its CHECKS, after
+the council's own checks; both modules share checks_base.py.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ import pandas as pd
 
 from ..findings import WARNING, Finding, show
 from . import wards as ons
-from .checks import (CHECKS, PREFILTER_FROM, Check, Context, _a, _finding, _free_text, _has, _individuals, _rows,
-                     _text, org_id_prefixes)
+from .checks_base import (Check, Context, _a, _finding, _free_text, _has, _individuals, _rows, _text,
+                          org_id_prefixes)
+
+ARROW_FROM = 1000  # values in a column from which pyarrow's substring search is worth its set-up
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -582,7 +584,7 @@ def check_removed_by_import(ctx: Context, check: Check) -> list[Finding]:
     found = []
     for dataset, column, cells in _free_text(ctx, check):
         values = cells.values
-        array = cells.arrow() if len(values) > PREFILTER_FROM else False
+        array = cells.arrow() if len(values) > ARROW_FROM else False
         if array is not False:
             import pyarrow.compute as pc
 
@@ -638,5 +640,3 @@ CHECKS_360: list[Check] = [
     Check("removed-by-import", ("grants", "organisations", "contracts"), WARNING,
           "Text where an import removed an email address, telephone number or name reads well", check_removed_by_import),
 ]
-
-CHECKS.extend(check for check in CHECKS_360 if check.code not in {c.code for c in CHECKS})

@@ -565,16 +565,6 @@ def test_dqt_recipient_360g_and_unexpected_characters_are_schema_errors(data, co
     assert ("grants.csv", 2, "grant_id", "constraint-pattern") in found
 
 
-def test_checks_360_imported_first_still_registers_every_check():
-    import subprocess
-    import sys
-
-    code = ("import generator.data.checks_360 as m; from generator.data.checks import CHECKS; "
-            "print(sum(c.code in {x.code for x in m.CHECKS_360} for c in CHECKS), len(m.CHECKS_360))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_DIR, check=True)
-    assert done.stdout.split() == [str(len(NEW_CODES))] * 2
-
-
 def test_many_grants_without_a_source_are_found_column_at_once(small_tables, config):
     """no-data-source can flag every grant: its findings are made from the column, with the values."""
     grants = pd.concat([small_tables["grants"]] * 50, ignore_index=True)
