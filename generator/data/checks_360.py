@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from ..findings import WARNING, Finding, show
@@ -38,7 +39,9 @@ def _value(value) -> str:
 
 
 def _texts(values: pd.Series) -> list[str]:
-    """Cells as findings show them, column at once for dates."""
+    """Cells as findings show them, column at once for dates and for wholly missing ones."""
+    if values.isna().all():
+        return [""] * len(values)
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.strftime("%Y-%m-%d").fillna("").tolist()
     return [_value(v) for v in values.tolist()]
@@ -144,14 +147,33 @@ def _recognised(ids: pd.Series) -> pd.Series:
     return found
 
 
+def _grant_findings(ctx: Context, check: Check, cells: list[tuple[int, str]], messages: list[str]) -> list[Finding]:
+    """_finding for grants' cells (position, column), made in bulk: the funder checks can flag many grants."""
+    res, frame = ctx.res("grants"), ctx.tables["grants"]
+    columns = {column for _, column in cells}
+    examples = {column: res.field(column).get("example") for column in columns}
+    values = {column: frame[column].to_numpy(dtype=object) for column in columns}
+    return [Finding(res.shown, pos + 2, column, check.code, message, severity=check.severity, dataset="grants",
+                    value=_value(values[column][pos]), example=examples[column])
+            for (pos, column), message in zip(cells, messages)]
+
+
 def _per_grant(ctx: Context, check: Check, entries: pd.DataFrame, message) -> list[Finding]:
-    """One finding per grant cell (co_funders or department_id) with flagged funder entries;
-    message(the cell's entries) says what is wrong with them."""
-    found = []
-    frame = ctx.tables["grants"]
-    for (pos, column), cell in entries.groupby(["pos", "column"], sort=True):
-        found.append(_finding(ctx, check, "grants", int(pos) + 2, column, message(cell, _value(frame.at[pos, column]))))
-    return found
+    """One finding per grant cell (co_funders or department_id) with flagged funder entries, in row order;
+    message(the cell's entries, as dicts in the export's order) says what is wrong with them. Only the
+    flagged entries are looped over."""
+    if entries.empty:
+        return []
+    entries = entries.sort_values(["pos", "order"], kind="mergesort")
+    cells: dict[tuple[int, str], list[dict]] = {}
+    for record in entries.to_dict("records"):
+        cells.setdefault((int(record["pos"]), record["column"]), []).append(record)
+    return _grant_findings(ctx, check, list(cells), [message(records) for records in cells.values()])
+
+
+def _ids(records: list[dict]) -> list[str]:
+    """The distinct identifiers of a cell's funder entries, in order."""
+    return list(dict.fromkeys(record["id"] for record in records))
 
 
 def _commissioner_ids(ctx: Context) -> pd.Series | None:
@@ -168,9 +190,9 @@ def check_funder_prefix(ctx: Context, check: Check) -> list[Finding]:
     if _has(ctx, {"grants": ("co_funders",)}):
         co = _co_funders(ctx)
         bad = co[~_recognised(co["id"]).to_numpy()]
-        found += _per_grant(ctx, check, bad, lambda cell, value: (
-            f"{_listed(list(dict.fromkeys(cell['id'])))} in co_funders "
-            f"{'does' if cell['id'].nunique() == 1 else 'do'} not start with a prefix listed on org-id.guide "
+        found += _per_grant(ctx, check, bad, lambda cell: (
+            f"{_listed(_ids(cell))} in co_funders {'does' if len(_ids(cell)) == 1 else 'do'} not start with a prefix "
+            "listed on org-id.guide "
             "(expected each co-funder's identifier from its register, such as GB-CHC-1123456 for a charity or "
             "GB-COH-08123456 for a company: the 360Giving export lists co-funders as funders)"))
     ids = _commissioner_ids(ctx)
@@ -229,8 +251,8 @@ def check_funder_id_invalid(ctx: Context, check: Check) -> list[Finding]:
         co = _co_funders(ctx).copy()
         co["reason"] = _invalid_ids(co["id"]).to_numpy()
         bad = co[co["reason"] != ""]
-        found += _per_grant(ctx, check, bad, lambda cell, value: "; ".join(
-            _invalid_message(org_id, kind) for org_id, kind in dict(zip(cell["id"], cell["reason"])).items()))
+        found += _per_grant(ctx, check, bad, lambda cell: "; ".join(
+            _invalid_message(org_id, kind) for org_id, kind in {r["id"]: r["reason"] for r in cell}.items()))
     ids = _commissioner_ids(ctx)
     if ids is not None:
         reasons = _invalid_ids(ids)
@@ -247,10 +269,9 @@ def check_funder_360g(ctx: Context, check: Check) -> list[Finding]:
     if _has(ctx, {"grants": ("co_funders",)}):
         co = _co_funders(ctx)
         bad = co[co["id"].str.lower().str.startswith("360g").to_numpy()]
-        found += _per_grant(ctx, check, bad, lambda cell, value: (
-            f"{_listed(list(dict.fromkeys(cell['id'])))} in co_funders "
-            f"{'starts' if cell['id'].nunique() == 1 else 'start'} with 360G (expected the co-funder's identifier "
-            f"from its register, such as GB-CHC-1123456, where it has one: {advice})"))
+        found += _per_grant(ctx, check, bad, lambda cell: (
+            f"{_listed(_ids(cell))} in co_funders {'starts' if len(_ids(cell)) == 1 else 'start'} with 360G (expected "
+            f"the co-funder's identifier from its register, such as GB-CHC-1123456, where it has one: {advice})"))
     ids = _commissioner_ids(ctx)
     if ids is not None:
         for i in ids.index[ids.str.lower().str.startswith("360g").to_numpy()]:
@@ -267,37 +288,39 @@ def _funders_shown(entries: list[tuple[str, str]]) -> str:
 def check_several_funders(ctx: Context, check: Check) -> list[Finding]:
     """DQT MoreThanOneFundingOrg (a file with more than one funder identifier): here, each grant whose
     funders in the export are more than the council alone."""
-    council = ctx.config.publisher_org_id
+    council, council_name = ctx.config.publisher_org_id, ctx.config.publisher_name
     co = _co_funders(ctx) if _has(ctx, {"grants": ("co_funders",)}) else _co_funders_none()
     other = _other_funders(ctx)
     frame = ctx.tables["grants"]
-    main_id = pd.Series(council, index=frame.index, dtype=object)
-    main_name = pd.Series(ctx.config.publisher_name, index=frame.index, dtype=object)
-    if len(other):
-        main_id.loc[other["pos"].to_numpy()] = other["id"].to_numpy()
-        main_name.loc[other["pos"].to_numpy()] = other["name"].to_numpy()
-    adds = co[co["id"].to_numpy() != main_id.to_numpy()[co["pos"].to_numpy().astype(int)]] if len(co) else co
+    main_id = np.full(len(frame), council, dtype=object)
+    main_name = np.full(len(frame), council_name, dtype=object)
+    main_id[other["pos"].to_numpy(dtype=int)] = other["id"].to_numpy()
+    main_name[other["pos"].to_numpy(dtype=int)] = other["name"].to_numpy()
+    adds = co[co["id"].to_numpy() != main_id[co["pos"].to_numpy(dtype=int)]] if len(co) else co
     adds = adds.drop_duplicates(["pos", "id"])  # the export lists each funder once
-    flagged = set(adds["pos"].astype(int)) | set(other["pos"].astype(int))
-    by_grant = {int(pos): list(zip(cell["name"], cell["id"])) for pos, cell in adds.groupby("pos")}
-    found = []
-    for pos in sorted(flagged):
+    by_grant: dict[int, list[tuple[str, str]]] = {}
+    for pos, name, org_id in zip(adds["pos"].tolist(), adds["name"].tolist(), adds["id"].tolist()):
+        by_grant.setdefault(int(pos), []).append((name, org_id))
+    flagged = sorted(set(by_grant) | set(other["pos"].astype(int).tolist()))
+    co_funders = frame["co_funders"].to_numpy(dtype=object) if "co_funders" in frame.columns else None
+    department = frame["department_id"].to_numpy(dtype=object) if "department_id" in frame.columns else None
+    cells, messages = [], []
+    for pos in flagged:
         funders = [(main_name[pos], main_id[pos])] + by_grant.get(pos, [])
         if pos in by_grant:
-            found.append(_finding(
-                ctx, check, "grants", pos + 2, "co_funders",
-                f"{show(frame.at[pos, 'co_funders'])} makes {len(funders)} funders of the grant in the 360Giving "
-                f"export: {_funders_shown(funders)} (expected the council alone, unless the grant really has "
-                "several funders: then this is fine; 360Giving's data quality tool notes every file with more than "
-                "one funder)"))
+            cells.append((pos, "co_funders"))
+            messages.append(
+                f"{show(_value(co_funders[pos]))} makes {len(funders)} funders of the grant in the 360Giving export: "
+                f"{_funders_shown(funders)} (expected the council alone, unless the grant really has several "
+                "funders: then this is fine; 360Giving's data quality tool notes every file with more than one funder)")
         else:
-            found.append(_finding(
-                ctx, check, "grants", pos + 2, "department_id",
-                f"{show(frame.at[pos, 'department_id'])} is {main_name[pos]} ({main_id[pos]}), a funder other than "
-                f"the council, which the 360Giving export lists as the grant's funder (expected only when it, not "
-                f"{ctx.config.publisher_name}, made the grant: then this is fine; otherwise give the commissioner "
-                "the council's org_id in commissioners.csv, or none)"))
-    return found
+            cells.append((pos, "department_id"))
+            messages.append(
+                f"{show(_value(department[pos]))} is {main_name[pos]} ({main_id[pos]}), a funder other than the council, "
+                f"which the 360Giving export lists as the grant's funder (expected only when it, not {council_name}, "
+                "made the grant: then this is fine; otherwise give the commissioner the council's org_id in "
+                "commissioners.csv, or none)")
+    return _grant_findings(ctx, check, cells, messages)
 
 
 def _co_funders_none() -> pd.DataFrame:
@@ -329,15 +352,15 @@ def check_funder_names(ctx: Context, check: Check) -> list[Finding]:
         pos = first_at[kind, key]
         return "the council's, in config.yml" if pos < 0 else f"grants.csv row {pos + 2}"
 
-    def message(cell: pd.DataFrame, value: str) -> str:
+    def message(cell: list[dict]) -> str:
         said = []
-        for entry in cell.itertuples():
-            if entry.other_name:
-                said.append(f"the identifier {entry.id} is named {show(entry.name)} here but {show(entry.first_name)} "
-                            f"first ({where('id', entry.id)})")
-            if entry.other_id:
-                said.append(f"the funder {show(entry.name)} has the identifier {entry.id} here but {entry.first_id} "
-                            f"first ({where('name', entry.name)})")
+        for entry in cell:
+            if entry["other_name"]:
+                said.append(f"the identifier {entry['id']} is named {show(entry['name'])} here but "
+                            f"{show(entry['first_name'])} first ({where('id', entry['id'])})")
+            if entry["other_id"]:
+                said.append(f"the funder {show(entry['name'])} has the identifier {entry['id']} here but "
+                            f"{entry['first_id']} first ({where('name', entry['name'])})")
         return (f"{'; '.join(dict.fromkeys(said))} (expected one name for each funder identifier and one identifier "
                 "for each funder name: correct whichever is wrong, here or where it first appears)")
 
@@ -516,8 +539,11 @@ def check_planned_dates(ctx: Context, check: Check) -> list[Finding]:
 
 
 def _district_codes(ctx: Context) -> dict[str, str]:
-    """{name_key(ward name): its code} for the council's area in the ONS lookup."""
-    return {ons.name_key(name): code for name, code in ons.district_wards(ctx.config.area).items()}
+    """{name_key(ward name): its code} for the council's area in the ONS lookup (read once a run)."""
+    if "district_codes" not in ctx.cache:
+        wards = ons.district_wards(ctx.config.area)
+        ctx.cache["district_codes"] = {ons.name_key(name): code for name, code in wards.items()}
+    return ctx.cache["district_codes"]
 
 
 def check_ward_code_given(ctx: Context, check: Check) -> list[Finding]:
