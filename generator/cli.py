@@ -320,11 +320,10 @@ def cmd_import_360giving(argv: list[str]) -> int:
         print(f"{exc.finding} (see \"Settings\" in README.md)", file=sys.stderr)
         return 1
     grants = merged["grants"]
-    skipped = result.read - len(result.grants)
     print(f"Read {plural(result.read, 'grant')} from {args.file}.")
     print(f"Imported {plural(len(result.grants), 'grant')} ({grants.added:,} added, {grants.replaced:,} replaced, "
-          f"{grants.unchanged:,} unchanged); skipped {skipped:,}" + (" (why: the \"Skipped\" notes below)" if skipped
-                                                                     else "") + ".")
+          f"{grants.unchanged:,} unchanged): every grant in the file, with its values as given; `validate` "
+          "reports any that need fixing.")
     print(f"Wrote into {args.out}:")
     for name, counts in merged.items():
         print(f"- {describe(name, counts)}")

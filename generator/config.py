@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -30,6 +31,7 @@ SETTINGS = {
     "publisher.grant_id_prefix": (str, True),
     "publisher.ocid_prefix": (str, False),
     "publisher.area": (str, False),
+    "publisher.website": (str, False),
     "site.title": (str, True),
     "site.url": (str, False),
     "site.contact_email": (str, False),
@@ -62,6 +64,7 @@ class Config:
     about: Path | None = None  # the council's own Markdown for the About page (site.about)
     approval_stages: dict = field(default_factory=dict)  # stage number -> its name (approval.stages)
     award_stage: int | None = None  # the stage that approves a contract award (approval.award_stage)
+    publisher_website: str = ""  # the council's own website (publisher.website): 360Giving's fallback dataSource
 
     def stage_name(self, stage) -> str:
         """A stage's name from approval.stages, or "Stage N" for a number the council has not named."""
@@ -113,6 +116,10 @@ def load_config(path: Path | None = None) -> Config:
     if award is not None and award not in stages:
         raise fail(f'setting "approval.award_stage" is {award} (expected one of the numbers in approval.stages: '
                    f'{", ".join(map(str, stages)) or "none is set"})')
+    website = flat.get("publisher.website") or ""
+    if website and not _web_address(website):
+        raise fail(f'setting "publisher.website" is {website!r} (expected the council\'s own website, a web address '
+                   "starting http:// or https://, such as https://www.example.gov.uk/)")
     about = flat.get("site.about") or None
     if about and not (path.parent / about).is_file():
         raise fail(f'setting "site.about" is {about!r}, but {path.parent / about} is not a file (expected a Markdown '
@@ -122,6 +129,7 @@ def load_config(path: Path | None = None) -> Config:
         about=(path.parent / about) if about else None,
         approval_stages=stages,
         award_stage=award,
+        publisher_website=website,
         publisher_name=flat["publisher.name"],
         publisher_org_id=flat["publisher.org_id"],
         grant_id_prefix=flat["publisher.grant_id_prefix"],
@@ -132,6 +140,17 @@ def load_config(path: Path | None = None) -> Config:
         illustrative=flat["data.illustrative"],
         path=path,
     )
+
+
+def _web_address(text: str) -> bool:
+    """An http(s) address with a host and no spaces (360Giving's dataSource and publisher.website are URIs)."""
+    if any(c.isspace() for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _stages(value: dict, fail) -> dict[int, str]:

@@ -103,6 +103,8 @@ publisher:
   org_id: {org_id}                # the council's org-id.guide identifier (the 360Giving funder id)
   grant_id_prefix: {grant_prefix}   # every grant_id starts with it
 {ocid}  area: {_yaml_text(area)}          # the council's area as named in measurements.csv
+  # website: https://www.example.gov.uk/   # the council's own website (360Giving's publisher website and
+  #                                         # the grants' data source while site.url is not set)
 site:
   title: {_yaml_text(title)}
   url: {_yaml_text(url)}                       # the public address, once published

@@ -189,7 +189,7 @@ def test_import_360giving_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Read 2 grants from {fixture}.")
     assert (tmp_path / "imported" / "grants.csv").read_text(encoding="utf-8").startswith("grant_id,title,")
-    assert "Note: 1 imported grant id does not start with this publisher's prefix 360G-southwarkcouncil- " in result.stdout
+    assert "Note: 2 imported grant ids do not start with this publisher's prefix 360G-southwarkcouncil- " in result.stdout
     bad = run("import-360giving", str(PROJECT_DIR / "tests" / "fixtures" / "external" / "360giving-malformed.json"),
               "--out", str(tmp_path / "x"), cwd=PROJECT_DIR)
     assert bad.returncode == 1
@@ -213,7 +213,8 @@ def test_import_360giving_in_a_project_folder(tmp_path):
     result = run("import-360giving", "grants.csv", "--out", "data", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
-    assert lines[:6] == ["Read 1 grant from grants.csv.", "Imported 1 grant (1 added, 0 replaced, 0 unchanged); skipped 0.",
+    assert lines[:6] == ["Read 1 grant from grants.csv.", "Imported 1 grant (1 added, 0 replaced, 0 unchanged): every grant in the file, with its "
+                         "values as given; `validate` reports any that need fixing.",
                          "Wrote into data:", "- grants.csv: 1 added", "- organisations.csv: 1 added",
                          "- commissioners.csv: 1 added"]
     assert lines[-1] == "Next: run python -m generator validate"

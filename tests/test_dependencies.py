@@ -15,7 +15,7 @@ from generator.config import PROJECT_DIR
 PYPROJECT = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 # Modules that come with a distribution we declare under another name and are not packages of
 # their own on PyPI.
-HELPERS = {"conftest", "conformance", "corpus_cases"}
+HELPERS = {"conftest", "conformance", "corpus_cases", "dqt"}
 
 
 def _normal(name: str) -> str:

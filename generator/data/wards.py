@@ -1,7 +1,8 @@
 """The ONS ward lookup (generator/reference/ons/, December 2022): each UK ward's GSS code, by district.
 
 Used to fill a council's wards.csv (``new --area``, the bundled sample) and by the ``ward-code`` check,
-so that 360Giving exports carry each ward's geoCode. See reference/ons/SOURCE.md for source and licence.
+so that 360Giving exports carry each ward's geoCode; ``district_code`` gives the council's own district code
+(the 360Giving export's recipient location for organisations based in the area with no ward). See reference/ons/SOURCE.md for source and licence.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ def district_wards(district: str) -> dict[str, str]:
     """{ward name: code} of the district named (ignoring case and punctuation; "" matches none)."""
     key = name_key(district)
     return {name: code for code, name, _, d in _rows() if key and name_key(d) == key}
+
+
+def district_code(district: str) -> str | None:
+    """The GSS code of the local authority district named (its LAD22CD, such as E08000009), matched
+    ignoring case and punctuation as district_wards does; None when the lookup has no such district."""
+    key = name_key(district)
+    found = {code for _, _, code, d in _rows() if key and name_key(d) == key}
+    return found.pop() if len(found) == 1 else None
 
 
 @functools.lru_cache(maxsize=1)

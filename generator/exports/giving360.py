@@ -4,18 +4,27 @@ Export
 ------
 ``grants_to_360(tables, config)`` turns each row of the typed grants table into a 360Giving grant:
 ``id`` (our grant_id, already ``360G-<prefix>-...``), ``title``, ``description``, ``currency`` "GBP",
-``amountAwarded``, ``awardDate`` (YYYY-MM-DD), ``plannedDates`` (start and end dates when present), the
+``amountAwarded``, ``awardDate`` (YYYY-MM-DD), ``plannedDates`` and ``actualDates`` (``[{startDate, endDate}]``
+with the dates present: planned_/actual_start_date and _end_date), the
 recipient, ``fundingOrganization`` (the council from config.yml, with the department's name from the
 commissioners table, then the grant's co_funders; a commissioner with another org_id, such as an NHS body, is the funder itself, and one
 with no org_id is taken to be part of the council), ``grantProgramme``, ``beneficiaryLocation`` (the ward; its ONS code with geoCodeType
 ``WD`` only where the wards table has one), ``classifications`` (our funding_type, in the vocabulary
-``<grant prefix>funding-type``) and ``dataSource`` (site.url, when set).
+``<grant prefix>funding-type``), ``dataSource`` (the grant's data_source; else site.url; else publisher.website, the
+council's own website, which 360Giving's definition allows; else none) and ``dateModified`` (last_modified, a date,
+as the date-time 360Giving asks for: the day's start in UTC, ``YYYY-MM-DDT00:00:00+00:00``).
+
+A recipient organisation's ``location`` (one entry, ``countryCode`` GB) is what the organisations table says
+and no more: its ward with the ward's ONS code (geoCodeType ``WD``) when the wards table has the code; else,
+when it is based in the area (based_in_borough yes), the council's district, ``publisher.area`` with its code
+from the ONS lookup (``LAD``; only when the lookup knows the district); else none: an organisation based
+elsewhere has no address in our data, and none is guessed.
 
 Recipients whose organisation_type is "individual" are published as ``recipientIndividual`` (never
 ``recipientOrganization``), as 360Giving's guidance for grants to individuals asks: the identifier is
 ``<grant prefix>IND-<our anonymous reference>`` and the name always "Individual Recipient", whatever the
 organisations table says; no ward is given for them (a small area plus a date and an amount can identify a
-person), and no registration numbers.
+person), no location and no registration numbers.
 
 ``package_360`` wraps the grants in a 360Giving package with the metadata 360Giving recommends (title,
 description, publisher, licence, version "1.4"); the tests check it against the official schemas copied into
@@ -31,9 +40,11 @@ The CSV file
   columns is always the same, so a column can be empty (Recipient Ind when every recipient is an
   organisation), but for co-funded grants (our optional co_funders column): then flattentool's numbered
   columns "Funding Org:1:Identifier", "Funding Org:1:Name", ... follow the first funder's, as many as the
-  grant with the most co-funders needs (``csv_columns``). A co-funder is written "Name (identifier)" in
-  co_funders; one without an identifier is left out (360Giving requires one). The JSON lists them all in
-  fundingOrganization, after the council.
+  grant with the most co-funders needs (``csv_columns``). The recipient's location, a list inside the
+  recipient that the schema does not roll up, is numbered as flattentool and 360Giving's own files number it:
+  "Recipient Org:Location:0:Name", "...:0:Country Code", "...:0:Geographic Code", "...:0:Geographic Code
+  Type". A co-funder is written "Name (identifier)" in co_funders; one without an identifier is left out
+  (360Giving requires one). The JSON lists them all in fundingOrganization, after the council.
 - Encoding: UTF-8 **with** a byte-order mark, lines ending CRLF (RFC 4180). Excel on Windows reads UTF-8
   CSV without a BOM as a legacy code page (ward names such as Queen's Road and £ signs in text would be
   garbled), and this file is meant to be opened by people. Machine readers cope: Frictionless detects the
@@ -63,6 +74,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..data.checks import FORMULA_START
+from ..data.wards import district_code
 from ..imports.giving360_standard import FUNDING_TYPE_TITLES, number_value, plain_number, schema_titles
 from ..model.values import blank
 from .columns import CHUNK_ROWS, any_true, csv_fields, csv_lines, iso_dates, joined, json_strings, number_text
@@ -76,6 +88,7 @@ GRANT_SCHEMA_URLS = (
 SCHEMA_VERSION = "1.4"
 OGL_V3 = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 INDIVIDUAL_NAME = "Individual Recipient"  # what 360Giving's guidance suggests for recipientIndividual/name
+MODIFIED_TIME = "T00:00:00+00:00"  # dateModified is a date-time; last_modified a day: its start, in UTC
 
 # The CSV export's columns: the standard's spreadsheet titles (the schema's titles joined by ":").
 CSV_COLUMNS = [
@@ -87,10 +100,16 @@ CSV_COLUMNS = [
     "Award Date",
     "Planned Dates:Start Date",
     "Planned Dates:End Date",
+    "Actual Dates:Start Date",
+    "Actual Dates:End Date",
     "Recipient Org:Identifier",
     "Recipient Org:Name",
     "Recipient Org:Charity Number",
     "Recipient Org:Company Number",
+    "Recipient Org:Location:0:Name",
+    "Recipient Org:Location:0:Country Code",
+    "Recipient Org:Location:0:Geographic Code",
+    "Recipient Org:Location:0:Geographic Code Type",
     "Recipient Ind:Identifier",
     "Recipient Ind:Name",
     "Beneficiary Location:Name",
@@ -105,6 +124,7 @@ CSV_COLUMNS = [
     "Classifications:Code",
     "Classifications:Title",
     "Data Source",
+    "Last Modified",
 ]
 
 
@@ -124,8 +144,32 @@ def _individual_id(org_id: str, config) -> str:
     return f"{prefix}IND-{reference}"
 
 
-def _recipient_part(org_id: str, org: dict | None, config) -> dict:
-    """The grant's recipient keys: recipientIndividual for an individual, else recipientOrganization."""
+_DISTRICT = "\x1f"  # the location key of an organisation placed in the council's district (no coded ward)
+
+
+def _location_key(org: dict, wards: dict, config) -> str | None:
+    """Which location a recipient organisation is given: its ward (when the wards table has the ward's code),
+    _DISTRICT (based in the area, no coded ward, and the ONS lookup knows the district), or None."""
+    if org.get("ward") is not None and wards.get(org["ward"]):
+        return org["ward"]
+    if org.get("based_in_borough") is True and district_code(config.area):
+        return _DISTRICT
+    return None
+
+
+def _recipient_location(key: str | None, wards: dict, config) -> list[dict] | None:
+    """recipientOrganization/0/location for a location key (_location_key); None for no key."""
+    if key is None:
+        return None
+    if key == _DISTRICT:
+        return [{"name": config.area, "countryCode": "GB", "geoCode": district_code(config.area),
+                 "geoCodeType": "LAD"}]
+    return [{"name": key, "countryCode": "GB", "geoCode": wards[key], "geoCodeType": "WD"}]
+
+
+def _recipient_part(org_id: str, org: dict | None, config, wards: dict | None = None) -> dict:
+    """The grant's recipient keys: recipientIndividual for an individual, else recipientOrganization (with
+    its location where the organisations table places it: _location_key)."""
     org = org or {"org_id": org_id, "name": org_id}
     if org.get("organisation_type") == "individual":
         return {"recipientIndividual": {"id": _individual_id(org_id, config), "name": INDIVIDUAL_NAME}}
@@ -134,6 +178,9 @@ def _recipient_part(org_id: str, org: dict | None, config) -> dict:
         recipient["charityNumber"] = org["charity_number"]
     if org.get("company_number") is not None:
         recipient["companyNumber"] = org["company_number"]
+    location = _recipient_location(_location_key(org, wards or {}, config), wards or {}, config)
+    if location:
+        recipient["location"] = location
     return {"recipientOrganization": [recipient]}
 
 
@@ -189,8 +236,33 @@ def _classification_part(funding_type, config) -> dict:
     }]}
 
 
-def _source_part(config) -> dict:
-    return {"dataSource": config.site_url} if getattr(config, "site_url", "") else {}
+def default_source(config) -> str:
+    """A grant's dataSource when its data_source is empty: site.url, else publisher.website, else none."""
+    return getattr(config, "site_url", "") or getattr(config, "publisher_website", "")
+
+
+def _source_part(data_source, config) -> dict:
+    source = data_source or default_source(config)
+    return {"dataSource": source} if source else {}
+
+
+def modified_text(day) -> str:
+    """A last_modified date as 360Giving's dateModified, a date-time: the day's start in UTC."""
+    return _iso(day) + MODIFIED_TIME
+
+
+def _modified_part(last_modified) -> dict:
+    return {} if last_modified is None else {"dateModified": modified_text(last_modified)}
+
+
+def _dates_part(row: dict, key: str, start: str, end: str) -> dict:
+    """plannedDates or actualDates: [{startDate, endDate}] with the dates given (nothing when neither is)."""
+    dates = {}
+    if row.get(start) is not None:
+        dates["startDate"] = _iso(row[start])
+    if row.get(end) is not None:
+        dates["endDate"] = _iso(row[end])
+    return {key: [dates]} if dates else {}
 
 
 def grants_to_360(tables: dict[str, pd.DataFrame], config) -> list[dict]:
@@ -209,22 +281,18 @@ def grants_to_360(tables: dict[str, pd.DataFrame], config) -> list[dict]:
             "amountAwarded": number_value(row["amount_awarded"]),
             "awardDate": _iso(row["award_date"]),
         }
-        planned = {}
-        if row.get("planned_start_date") is not None:
-            planned["startDate"] = _iso(row["planned_start_date"])
-        if row.get("planned_end_date") is not None:
-            planned["endDate"] = _iso(row["planned_end_date"])
-        if planned:
-            grant["plannedDates"] = [planned]
+        grant.update(_dates_part(row, "plannedDates", "planned_start_date", "planned_end_date"))
+        grant.update(_dates_part(row, "actualDates", "actual_start_date", "actual_end_date"))
         org_id = row["recipient_org_id"]
-        recipient = _recipient_part(org_id, organisations.get(org_id), config)
+        recipient = _recipient_part(org_id, organisations.get(org_id), config, wards)
         grant.update(recipient)
         if "recipientIndividual" not in recipient:  # no ward for individuals
             grant.update(_location_part(row.get("beneficiary_ward"), wards))
         grant.update(_funder_part(row.get("department_id"), commissioners, config, row.get("co_funders")))
         grant.update(_programme_part(row.get("programme")))
         grant.update(_classification_part(row.get("funding_type"), config))
-        grant.update(_source_part(config))
+        grant.update(_source_part(row.get("data_source"), config))
+        grant.update(_modified_part(row.get("last_modified")))
         grants.append(grant)
     return grants
 
@@ -239,6 +307,9 @@ def package_360(tables: dict[str, pd.DataFrame] | None, config, *, license: str 
         description += (" ILLUSTRATIVE SAMPLE DATA: the organisations, grants and figures are fictional; "
                         "do not use them as facts.")
     publisher = {"identifier": config.publisher_org_id, "name": config.publisher_name}
+    website = getattr(config, "publisher_website", "") or getattr(config, "site_url", "")
+    if website:  # the council's own website; the site's address until publisher.website is set
+        publisher["website"] = website
     package: dict = {
         "title": f"{config.publisher_name}: grants" + (" (illustrative sample)" if config.illustrative else ""),
         "description": description,
@@ -247,7 +318,6 @@ def package_360(tables: dict[str, pd.DataFrame] | None, config, *, license: str 
         "version": SCHEMA_VERSION,
     }
     if getattr(config, "site_url", ""):
-        publisher["website"] = config.site_url
         package["accessURL"] = config.site_url
     if modified:
         package["modified"] = modified
@@ -293,15 +363,31 @@ def csv_columns_for(grants: list[dict]) -> list[str]:
     return csv_columns(max((len(g.get("fundingOrganization") or []) for g in grants), default=1) - 1)
 
 
+def _column_path(title: str, titles: dict) -> tuple:
+    """A CSV column's JSON path: the schema's title, with flattentool's item numbers where the title has
+    them ("Funding Org:1:Name" is fundingOrganization/1/name, "Recipient Org:Location:0:Name" is
+    recipientOrganization/0/location/0/name)."""
+    names, numbers = [], []
+    for segment in title.split(":"):
+        if segment.isdigit() and names and numbers[-1] is None:
+            numbers[-1] = int(segment)
+        else:
+            names.append(segment)
+            numbers.append(None)
+    path, at = [], -1
+    for step in titles[":".join(names)][0]:
+        if isinstance(step, int):
+            path.append(step if numbers[at] is None else numbers[at])
+        else:
+            at += 1
+            path.append(step)
+    return tuple(path)
+
+
 def _column_paths(columns: list[str]) -> dict[str, tuple]:
-    """Each CSV column's JSON path: the schema's titles, and the numbered Funding Org columns."""
+    """Each CSV column's JSON path (_column_path)."""
     titles = schema_titles()
-    paths = {}
-    for title in columns:
-        numbered = re.fullmatch(r"Funding Org:(\d+):(Identifier|Name)", title)
-        paths[title] = (("fundingOrganization", int(numbered.group(1)), "id" if numbered.group(2) == "Identifier"
-                         else "name") if numbered else titles[title][0])
-    return paths
+    return {title: _column_path(title, titles) for title in columns}
 
 
 def grants_to_rows(grants: list[dict]) -> list[list[str]]:
@@ -322,10 +408,11 @@ def grants_to_rows(grants: list[dict]) -> list[list[str]]:
 _GRANT = "\n      "  # a grant's keys are indented by 6 spaces in the package
 
 
-def _members(part: dict) -> str:
-    """Keys of a grant as they follow earlier keys in the package's JSON text."""
-    return "".join(f",{_GRANT}{json.dumps(k, ensure_ascii=False)}: "
-                   + json.dumps(v, indent=2, ensure_ascii=False).replace("\n", _GRANT) for k, v in part.items())
+def _members(part: dict, indent: str = _GRANT) -> str:
+    """Keys of a grant (or of an object at another indent) as they follow earlier keys in the package's
+    JSON text."""
+    return "".join(f",{indent}{json.dumps(k, ensure_ascii=False)}: "
+                   + json.dumps(v, indent=2, ensure_ascii=False).replace("\n", indent) for k, v in part.items())
 
 
 def _texts(frame: pd.DataFrame | None, name: str, rows: int | None = None) -> pa.Array:
@@ -355,13 +442,13 @@ class _Keyed:
     """Parts of a grant that depend on one key (a ward, a department ...): made once per
     distinct key (and once for no key); rows take its JSON text and CSV cells by index."""
 
-    def __init__(self, keys: pa.Array, make, top: str, paths: dict[str, tuple]):
+    def __init__(self, keys: pa.Array, make, top: str, paths: dict[str, tuple], indent: str = _GRANT):
         encoded = pc.dictionary_encode(keys)
         uniques = encoded.dictionary.to_pylist() + [None]
         self.none = len(uniques) - 1  # the index of the part for no key
         self.indices = pc.fill_null(encoded.indices, self.none)
         parts = [make(k) for k in uniques]
-        self.json = pa.array([_members(p) for p in parts], pa.string())
+        self.json = pa.array([_members(p, indent) for p in parts], pa.string())
         self.csv = {title: pa.array([csv_cell(_get(p, path)) for p in parts], pa.string())
                     for title, path in paths.items() if path[0] == top}
 
@@ -380,13 +467,19 @@ def _json_text(values: pa.Array) -> pa.Array:
     return pc.fill_null(json_strings(values), "null")
 
 
-def _grant_columns(grants: pd.DataFrame, rows: int) -> dict[str, pa.Array]:
-    """The per-grant columns: identifier, title, description, amount and dates (ISO text)."""
+def _grant_columns(grants: pd.DataFrame, rows: int, config) -> dict[str, pa.Array]:
+    """The per-grant columns: identifier, title, description, amount, dates (ISO text), dateModified and
+    dataSource (null where the grant has none)."""
     columns = {"ids": _texts(grants, "grant_id", rows), "title": _texts(grants, "title", rows),
                "description": _texts(grants, "description", rows),
                "amounts": pa.array(grants["amount_awarded"].astype("float64"))}
     columns.update(awarded=_dates(grants, "award_date"), starts=_dates(grants, "planned_start_date"),
-                   ends=_dates(grants, "planned_end_date"))
+                   ends=_dates(grants, "planned_end_date"), actual_starts=_dates(grants, "actual_start_date"),
+                   actual_ends=_dates(grants, "actual_end_date"),
+                   modified=pc.binary_join_element_wise(_dates(grants, "last_modified"), MODIFIED_TIME, ""),
+                   sources=_texts(grants, "data_source", rows))
+    if default_source(config):
+        columns["sources"] = pc.fill_null(columns["sources"], default_source(config))
     if columns["awarded"].null_count:
         raise ValueError("a grant has no award date (the grants schema requires one)")
     return columns
@@ -394,37 +487,57 @@ def _grant_columns(grants: pd.DataFrame, rows: int) -> dict[str, pa.Array]:
 
 def _organisation_fields(recipients: pa.Array, organisations: pd.DataFrame | None) -> tuple[pa.Array, ...]:
     """For each distinct recipient: its row in the organisations table (null when absent), name, charity
-    number, company number and organisation type."""
+    number, company number, organisation type, ward and based_in_borough."""
     if organisations is not None and len(organisations):
         org_ids = _texts(organisations, "org_id")
         at = pc.index_in(recipients, value_set=org_ids)
-        name, charity, company, kind = (pc.take(_texts(organisations, c, len(organisations)), at) for c in
-                                        ("name", "charity_number", "company_number", "organisation_type"))
+        name, charity, company, kind, ward = (pc.take(_texts(organisations, c, len(organisations)), at) for c in
+                                              ("name", "charity_number", "company_number", "organisation_type",
+                                               "ward"))
+        based = pc.take(pa.array(organisations["based_in_borough"], pa.bool_()) if "based_in_borough" in
+                        organisations else pa.nulls(len(organisations), pa.bool_()), at)
     else:
         at = pa.nulls(len(recipients), pa.int32())
-        name = charity = company = kind = pa.nulls(len(recipients), pa.string())
-    return at, name, charity, company, kind
+        name = charity = company = kind = ward = pa.nulls(len(recipients), pa.string())
+        based = pa.nulls(len(recipients), pa.bool_())
+    return at, name, charity, company, kind, ward, based
 
 
-def _organisation_parts(recipients: pa.Array, name: pa.Array, charity: pa.Array,
-                        company: pa.Array) -> tuple[pa.Array, dict[str, pa.Array]]:
-    """The recipientOrganization JSON text and CSV cells of each distinct recipient, from templates."""
+def _location_keys(ward: pa.Array, based: pa.Array, wards: dict, config) -> pa.Array:
+    """_location_key of each distinct recipient, column by column."""
+    coded = pa.array([w for w, code in wards.items() if code], pa.string())
+    keys = pc.if_else(pc.is_in(ward, value_set=coded), ward, pa.scalar(None, pa.string()))
+    if district_code(config.area):
+        in_district = pc.and_(pc.is_null(keys), pc.fill_null(based, False))
+        keys = pc.if_else(in_district, pa.scalar(_DISTRICT, pa.string()), keys)
+    return keys
+
+
+_RECIPIENT = _GRANT + "    "  # a recipient organisation's keys are indented by 10 spaces
+
+
+def _organisation_parts(recipients: pa.Array, name: pa.Array, charity: pa.Array, company: pa.Array,
+                        locations: _Keyed) -> tuple[pa.Array, dict[str, pa.Array]]:
+    """The recipientOrganization JSON text and CSV cells of each distinct recipient, from templates (the
+    location's made once per location key)."""
     org_json = pc.binary_join_element_wise(
-        f",{_GRANT}\"recipientOrganization\": [{_GRANT}  {{{_GRANT}    \"id\": ", _json_text(recipients),
-        f",{_GRANT}    \"name\": ", _json_text(name),
-        pc.binary_join_element_wise(f",{_GRANT}    \"charityNumber\": ", json_strings(charity), ""),
-        pc.binary_join_element_wise(f",{_GRANT}    \"companyNumber\": ", json_strings(company), ""),
+        f",{_GRANT}\"recipientOrganization\": [{_GRANT}  {{{_RECIPIENT}\"id\": ", _json_text(recipients),
+        f",{_RECIPIENT}\"name\": ", _json_text(name),
+        pc.binary_join_element_wise(f",{_RECIPIENT}\"charityNumber\": ", json_strings(charity), ""),
+        pc.binary_join_element_wise(f",{_RECIPIENT}\"companyNumber\": ", json_strings(company), ""),
+        pc.take(locations.json, locations.indices),
         f"{_GRANT}  }}{_GRANT}]", "", null_handling="replace")
     org_csv = {"Recipient Org:Identifier": recipients, "Recipient Org:Name": name,
-               "Recipient Org:Charity Number": charity, "Recipient Org:Company Number": company,
-               "Recipient Ind:Identifier": pa.nulls(len(recipients), pa.string()),
-               "Recipient Ind:Name": pa.nulls(len(recipients), pa.string())}
+               "Recipient Org:Charity Number": charity, "Recipient Org:Company Number": company}
     org_csv = {k: pc.fill_null(_formula_safe(v), "") for k, v in org_csv.items()}
+    org_csv.update({k: pc.take(v, locations.indices) for k, v in locations.csv.items()})
+    org_csv.update({k: pa.array([""] * len(recipients), pa.string())
+                    for k in ("Recipient Ind:Identifier", "Recipient Ind:Name")})
     return org_json, org_csv
 
 
 def _special_recipients(recipients: pa.Array, special: pa.Array, organisations: pd.DataFrame | None,
-                        org_json: pa.Array, org_csv: dict[str, pa.Array], config,
+                        org_json: pa.Array, org_csv: dict[str, pa.Array], config, wards: dict,
                         paths: dict[str, tuple]) -> tuple[pa.Array, dict[str, pa.Array], pa.Array]:
     """Recipients missing from the organisations table, and individuals: their parts made by
     _recipient_part in place of the templates'; also which recipients are individuals."""
@@ -436,7 +549,7 @@ def _special_recipients(recipients: pa.Array, special: pa.Array, organisations: 
         np.zeros(len(recipients), dtype=bool)
     for i in where:
         org_id = recipients[int(i)].as_py()
-        part = _recipient_part(org_id, records.get(org_id), config)
+        part = _recipient_part(org_id, records.get(org_id), config, wards)
         json_fix[i] = _members(part)
         ind_fix[i] = "recipientIndividual" in part
         for k in csv_fix:
@@ -447,19 +560,29 @@ def _special_recipients(recipients: pa.Array, special: pa.Array, organisations: 
     return org_json, org_csv, pa.array(ind_fix)
 
 
+def _location_member(key, wards: dict, config) -> dict:
+    """A recipient organisation's location as the key it adds (nothing for no location)."""
+    location = _recipient_location(key, wards, config)
+    return {"location": location} if location else {}
+
+
 def _recipient_columns(grants: pd.DataFrame, organisations: pd.DataFrame | None, rows: int, config,
-                       paths: dict[str, tuple]) -> _Recipients:
+                       wards: dict, paths: dict[str, tuple]) -> _Recipients:
     """The recipient columns: templates for organisations, _recipient_part for the others."""
     recipient_keys = pc.dictionary_encode(_texts(grants, "recipient_org_id", rows))
     recipients = recipient_keys.dictionary
     recipient_index = recipient_keys.indices
-    at, name, charity, company, kind = _organisation_fields(recipients, organisations)
+    at, name, charity, company, kind, ward, based = _organisation_fields(recipients, organisations)
     special = pc.or_kleene(pc.is_null(at), pc.fill_null(pc.equal(kind, "individual"), False))
-    org_json, org_csv = _organisation_parts(recipients, name, charity, company)
+    locations = _Keyed(_location_keys(ward, based, wards, config), lambda k: _location_member(k, wards, config),
+                       "location", {title: path[2:] for title, path in paths.items()
+                                    if path[:3] == ("recipientOrganization", 0, "location")},
+                       indent=_RECIPIENT)
+    org_json, org_csv = _organisation_parts(recipients, name, charity, company, locations)
     individual = pa.array(np.zeros(len(recipients), dtype=bool))
     if any_true(special):
         org_json, org_csv, individual = _special_recipients(recipients, special, organisations, org_json, org_csv,
-                                                            config, paths)
+                                                            config, wards, paths)
     return _Recipients(recipient_index, org_json, org_csv, pc.take(individual, recipient_index))
 
 
@@ -528,8 +651,8 @@ def _json_start(package: dict, shell: str, rows: int) -> bytes:
     return (json.dumps({**package, "grants": []}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _planned_json(s: pa.Array, e: pa.Array) -> pa.Array:
-    """The plannedDates member of each grant (null when it has neither date)."""
+def _dates_json(s: pa.Array, e: pa.Array, key: str) -> pa.Array:
+    """The plannedDates or actualDates member of each grant (null when it has neither date)."""
     both = pc.and_(pc.is_valid(s), pc.is_valid(e))
     planned = pc.binary_join_element_wise(  # (null_handling="skip" drops all-null rows)
         pc.binary_join_element_wise('          "startDate": ', json_strings(s), ""),
@@ -537,12 +660,12 @@ def _planned_json(s: pa.Array, e: pa.Array) -> pa.Array:
         pc.binary_join_element_wise('          "endDate": ', json_strings(e), ""),
         "", null_handling="replace")
     return pc.if_else(pc.and_(pc.is_null(s), pc.is_null(e)), pa.scalar(None, pa.string()),
-                      pc.binary_join_element_wise(f",{_GRANT}\"plannedDates\": [\n        {{\n",
+                      pc.binary_join_element_wise(f",{_GRANT}\"{key}\": [\n        {{\n",
                                                   planned, "\n        }\n      ]", ""))
 
 
 def _json_grants(chunk: dict[str, pa.Array], recipient_json: pa.Array, recipient: pa.Array,
-                 keyed: list[_Keyed], here: list[pa.Array], source: dict, first: bool) -> memoryview:
+                 keyed: list[_Keyed], here: list[pa.Array], first: bool) -> memoryview:
     """A chunk of grants as the package's JSON text (each after ",\n", but for the very first)."""
     grant_json = pc.binary_join_element_wise(
         ',\n    {\n      "id": ', _json_text(chunk["ids"]),
@@ -550,10 +673,13 @@ def _json_grants(chunk: dict[str, pa.Array], recipient_json: pa.Array, recipient
         f',{_GRANT}"description": ', _json_text(chunk["description"]),
         f',{_GRANT}"currency": "GBP",{_GRANT}"amountAwarded": ', number_text(chunk["amounts"]),
         f',{_GRANT}"awardDate": ', json_strings(chunk["awarded"]),
-        _planned_json(chunk["starts"], chunk["ends"]),
+        _dates_json(chunk["starts"], chunk["ends"], "plannedDates"),
+        _dates_json(chunk["actual_starts"], chunk["actual_ends"], "actualDates"),
         pc.take(recipient_json, recipient),
         *[pc.take(k.json, i) for k, i in zip(keyed, here)],
-        _members(source) + "\n    }", "", null_handling="replace")
+        pc.binary_join_element_wise(f',{_GRANT}"dataSource": ', json_strings(chunk["sources"]), ""),
+        pc.binary_join_element_wise(f',{_GRANT}"dateModified": ', json_strings(chunk["modified"]), ""),
+        "\n    }", "", null_handling="replace")
     return joined(grant_json)[2 if first else 0:]  # no comma before the first
 
 
@@ -564,7 +690,7 @@ def _csv_header(columns: list[str]) -> bytes:
 
 
 def _csv_rows(chunk: dict[str, pa.Array], n: int, recipient_csv: dict[str, pa.Array], recipient: pa.Array,
-              keyed: list[_Keyed], here: list[pa.Array], source: dict, paths: dict[str, tuple]) -> memoryview:
+              keyed: list[_Keyed], here: list[pa.Array], paths: dict[str, tuple]) -> memoryview:
     """A chunk of grants as CSV lines, cells in the order of paths (the file's columns)."""
     cells = {
         "Identifier": _formula_safe(chunk["ids"]),
@@ -575,14 +701,17 @@ def _csv_rows(chunk: dict[str, pa.Array], n: int, recipient_csv: dict[str, pa.Ar
         "Award Date": chunk["awarded"],
         "Planned Dates:Start Date": chunk["starts"],
         "Planned Dates:End Date": chunk["ends"],
+        "Actual Dates:Start Date": chunk["actual_starts"],
+        "Actual Dates:End Date": chunk["actual_ends"],
+        "Data Source": _formula_safe(chunk["sources"]),
+        "Last Modified": chunk["modified"],
     }
+    cells = {k: pc.fill_null(v, "") for k, v in cells.items()}
     cells.update({k: pc.take(v, recipient) for k, v in recipient_csv.items()})
     for k, i in zip(keyed, here):
         cells.update({title: pc.take(v, i) for title, v in k.csv.items() if title not in cells})
     for title in paths:
-        if title not in cells and paths[title][0] in source:  # dataSource
-            cells[title] = pa.array([csv_cell(_get(source, paths[title]))] * n, pa.string())
-        elif title not in cells:
+        if title not in cells:
             cells[title] = pa.array([""] * n, pa.string())
     return joined(csv_lines([csv_fields(cells[t], "\r\n") for t in paths], "\r\n"))
 
@@ -597,10 +726,9 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
     wards = {w["ward_name"]: w.get("ons_code") for w in _records(tables.get("wards"))}
     commissioners = {c["commissioner_id"]: c for c in _records(tables.get("commissioners"))}
     paths = _column_paths(csv_columns(_most_co_funders(grants, rows, commissioners, config)))
-    columns = _grant_columns(grants, rows)
-    recipients = _recipient_columns(grants, tables.get("organisations"), rows, config, paths)
+    columns = _grant_columns(grants, rows, config)
+    recipients = _recipient_columns(grants, tables.get("organisations"), rows, config, wards, paths)
     keyed = _keyed_parts(grants, rows, wards, commissioners, config, paths)
-    source = _source_part(config)
     package, shell = _package_shell(config, options)
     json_out = Path(json_path).open("wb") if json_path else None
     csv_out = Path(csv_path).open("wb") if csv_path else None
@@ -615,9 +743,9 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
             recipient = recipients.index.slice(start, n)
             here = _keyed_indices(keyed, recipients.individual.slice(start, n), start, n)
             if json_out:
-                json_out.write(_json_grants(chunk, recipients.json, recipient, keyed, here, source, start == 0))
+                json_out.write(_json_grants(chunk, recipients.json, recipient, keyed, here, start == 0))
             if csv_out:
-                csv_out.write(_csv_rows(chunk, n, recipients.csv, recipient, keyed, here, source, paths))
+                csv_out.write(_csv_rows(chunk, n, recipients.csv, recipient, keyed, here, paths))
         if json_out:
             if rows:
                 json_out.write(b"\n  ]\n}\n")

@@ -1,17 +1,46 @@
 """360Giving import: a funder's 360Giving file as our rows.
 
 ``import_360giving(path, department_id)`` reads a 360Giving file (CSV, XLSX or JSON package) and returns our
-``grants``, ``organisations`` and (departments new to the project) ``commissioners`` rows (dicts with exactly our schemas' field names, values as strings as they appear
-in our CSV files) and ``unmapped``: plain-English notes on every column ignored, every grant skipped (and
-why) and every value changed or guessed. Spreadsheet column titles are matched ignoring case and
-whitespace, as flattentool does, with its item numbers for several entries ("Funding Org:1:Name"); CSV files are read as UTF-8 (with or without a BOM), else as Windows-1252.
-XLSX files: the sheet called "grants" (any case), otherwise the first sheet; other sheets are reported.
+``grants``, ``organisations`` and (departments new to the project) ``commissioners`` rows (dicts with exactly
+our schemas' field names, values as strings as they appear in our CSV files) and ``unmapped``: plain-English
+notes on every column ignored and every value kept with a problem, left empty, changed or guessed.
+Spreadsheet column titles are matched ignoring case and whitespace, as flattentool does, with its item
+numbers for several entries ("Funding Org:1:Name"); CSV files are read as UTF-8 (with or without a BOM),
+else as Windows-1252. XLSX files: the sheet called "grants" (any case), otherwise the first sheet; other
+sheets are reported.
+
+The importer converts, ``validate`` judges. Every grant in the file is written, even a £0 one or one with an
+impossible date: a value with a problem is kept as it appears (so that ``validate`` reports it, with file,
+row and column), or left empty with a note where keeping it would be wrong (an amount in dollars); every
+such value is also listed in the notes. Nothing is shortened, and no grant is skipped. A file that cannot be
+read, or a grant with no department and no ``department_id``, stops the import with nothing written.
 
 Mapping rules, for what our data needs and 360Giving does not say:
 
-- grant_id: the 360Giving identifier. Characters our grant_id does not allow (anything but letters, digits,
-  ``-`` and ``_``, such as ``/``) are replaced by ``-``, and each change is reported; an identifier that does
-  not start with ``360G-`` skips the grant.
+- grant_id: the 360Giving identifier without whitespace. In a ``360G-`` identifier, characters our
+  grant_id does not allow (anything but letters, digits, ``-`` and ``_``, such as ``/``) are replaced by
+  ``-``, and each change is reported. Any other identifier (not ``360G-``) is kept as given, a repeated one
+  too (every copy is written), and a missing one is left empty: ``validate`` reports the pattern, the
+  duplicate or the missing value.
+- title: kept as given, however long (``validate`` reports one over the schema's maxLength); a missing title
+  is left empty. description: kept as given; a missing one becomes the title (reported; ``validate``'s
+  title-is-description warning shows it).
+- Personal data in titles and descriptions: a full postcode keeps only its first half (M33 5HF -> M33),
+  e-mail addresses and telephone numbers are replaced by the markers ``EMAIL_REMOVED`` ("[e-mail address
+  removed]") and ``PHONE_REMOVED`` ("[telephone number removed]"). The markers are stable: ``validate``'s
+  removed-by-import check looks for them. Individuals' names are never imported.
+- amount_awarded: a number as our CSV writes it (a "£" or thousands commas removed and reported); a value
+  that is not a number, or not above zero ("abc", "0", "-50"), is kept as given; a missing one is left
+  empty. An amount in another currency than GBP is left empty with a note ("amount in USD, not GBP"), and
+  ``validate`` reports the required amount missing. No Currency is taken to be GBP (reported).
+- Dates (award_date, planned_start_date, planned_end_date, actual_start_date, actual_end_date) become
+  YYYY-MM-DD (date-times keep their date; DD/MM/YYYY is read day first, as in the UK; Excel serial numbers
+  are converted; both reported). A value that is not a full date (30 February, only a year) is kept as
+  given; a missing one is left empty. The planned and actual dates are the first plannedDates and
+  actualDates entries.
+- last_modified: dateModified's date (a date-time such as 2019-03-12T10:00:00+00:00 becomes 2019-03-12,
+  reported once as a kind of change); anything else is treated as the dates above. data_source: dataSource
+  as given (``validate`` checks it is a web link).
 - funding_type: a classification whose code is one of ours (our own export) wins; otherwise
   "short-term innovation" when the planned duration (Planned Dates:Duration, or start to end date) is under
   12 months, "longer-term" when it is 12 months or more, and empty (not stated) when there are no planned
@@ -22,41 +51,46 @@ Mapping rules, for what our data needs and 360Giving does not say:
   is made from the name ("Children's Services" -> CHILDRENS-SERVICES). Grants whose file names no department
   take the ``department_id`` argument (--department); when there is none either, the import stops with an
   error naming the file and the first such grant. Nothing in the code names a council's department.
-- co_funders: every Funding Org other than this council, as "Name (identifier)" joined by "; " (";" in a
-  name becomes ","); empty when the council funded the grant alone. The grants are recorded as the council's.
+- co_funders: every Funding Org of the grant other than this council (all of them, from a JSON list or the
+  spreadsheet's numbered "Funding Org:0:...", "Funding Org:1:..." columns), as "Name (identifier)" in the
+  file's order joined by "; " (";" in a name becomes ","); empty when the council funded the grant alone.
+  The grants are recorded as the council's.
 - beneficiary_ward: the first Beneficiary Location whose name is one of our ward names (ignoring case,
   "&" / "and" and a trailing "ward"), else empty.
-- recipients: org_id is the Recipient Org:Identifier when it is an org-id.guide identifier our schema and
-  the council checks accept (a registered prefix; GB-CHC, GB-COH, GB-SC and GB-NIC numbers in their
-  register's form, Companies House numbers padded to 8 characters). Any other identifier (such as a
-  funder-issued ``360G-trafford-...``) becomes a local one, ``<council org id>-<the identifier with other
-  characters as ->``, for example ``GB-LAE-EXB-360G-trafford-be-active``, and is reported. A grant with no
-  recipient identifier or name is skipped. Recipient Ind grants get an anonymous ``<council org id>-IND-0001``
-  style id, the name "Individual recipient" and organisation_type "individual"; the file's individual name is
-  never imported.
-- organisation_type from the identifier: GB-CHC, GB-SC, GB-NIC "registered charity"; GB-COH "company
-  limited by guarantee" (or "community interest company" when the name says CIC, "charitable incorporated
-  organisation" for CE/CS company numbers); GB-MPR "community benefit society"; GB-EDU "school"; GB-NHS
-  "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; a local identifier (no register)
-  "unregistered community group"; another register's identifier: empty (not stated), or "registered charity"
-  with a charity number.
-- charity_number and company_number: from the GB-CHC / GB-COH identifier, else from Recipient Org:Charity
-  Number / Company Number when they have our form (6-7 digits; 8 characters); other values (Scottish SC
-  numbers, notes in the cell) are left out and reported.
+- recipients: an identifier of the form CC-REGISTER-number (two letters, a register code, then the rest) is
+  kept, only normalised: whitespace removed and the prefix in capitals; for GB-CHC, GB-COH, GB-SC and GB-NIC
+  the number in capitals too, a Companies House number padded to 8 characters, a 6-digit GB-SC number given
+  its "SC". It is kept even when its prefix is not on org-id.guide (GB-UNKNOW-123) or its number is not in
+  the register's form (GB-CHC-00001): ``validate``'s org-id-prefix and registration-number checks report it,
+  and the notes list it. Any other identifier (such as a funder-issued ``360G-trafford-...``, or free text)
+  becomes a local one, ``<council org id>-<the identifier with other characters as ->``, for example
+  ``GB-LAE-EXB-360G-trafford-be-active``, and is reported. A recipient organisation with no identifier is
+  written with an empty org_id (and its name), the grant with an empty recipient_org_id; a grant with no
+  recipient, or naming both an organisation and an individual (360Giving allows one), gets an empty
+  recipient_org_id and no organisations row. Only the first of several recipient organisations is imported
+  (reported). Recipient Ind grants get an anonymous ``<council org id>-IND-0001`` style id, the name
+  "Individual recipient" and organisation_type "individual"; the file's individual name is never imported.
+- organisation_type from the identifier's prefix: GB-CHC, GB-SC, GB-NIC "registered charity"; GB-COH
+  "company limited by guarantee" (or "community interest company" when the name says CIC, "charitable
+  incorporated organisation" for CE/CS company numbers); GB-MPR "community benefit society"; GB-EDU "school";
+  GB-NHS "NHS body"; GB-LAE, GB-LAS, GB-LANI, GB-PLA "local authority"; a local identifier "unregistered
+  community group"; another org-id.guide register's identifier: empty (not stated), or "registered charity"
+  with a charity number. A prefix not on org-id.guide, or no identifier: empty, with is_vcs empty too.
+- charity_number and company_number: from the GB-CHC / GB-COH identifier when its number is in the
+  register's form, else from Recipient Org:Charity Number / Company Number when they have our form (6-7
+  digits; 8 characters); other values (Scottish SC numbers, notes in the cell) are left out and reported. A
+  Charity Number that differs from the GB-CHC identifier's is reported, and the identifier's kept.
 - is_vcs "yes" for charities (charity identifier or number), CIOs, CICs, community benefit societies and
   unregistered community groups; "no" for private limited companies, NHS bodies, local authorities, schools
   and individuals; empty (not stated) for any other or unknown type, such as a company with no charity
   number. is_sme is always empty and based_in_borough empty unless ``in_borough`` (--in-borough) marks every
   recipient "yes": 360Giving does not say, and no "no" is ever guessed. ward is empty. All reported.
-- Dates become YYYY-MM-DD (date-times keep their date; DD/MM/YYYY is read day first, as in the UK, and
-  reported); amounts must be GBP numbers above zero (a "£" or thousands commas are removed and reported).
-- Text longer than our schema allows is shortened with "…" and reported; a missing description becomes the
-  title (reported). Every row is finally checked against our schemas' required, pattern, enum and maxLength
-  rules, and a grant that still fails is skipped with the reason.
 
-``write_import(result, out_dir)`` merges the rows into a project's data folder with imports/project.py
-(grants added or replaced by grant_id; organisations and commissioners merged by id, existing values kept) and
-returns the counts; cli.py's ``import-360giving FILE --out DIR [--department ID] [--in-borough]`` runs both.
+``write_import(result, out_dir)`` merges the rows into a project's data folder with imports/project.py (a
+grant replaces the one with the same grant_id already in the file; grants with an empty or repeated
+grant_id, and organisations with an empty org_id, are all written, never merged into each other;
+organisations and commissioners merged by id, existing values kept) and returns the counts; cli.py's
+``import-360giving FILE --out DIR [--department ID] [--in-borough]`` runs both.
 """
 
 
@@ -81,6 +115,10 @@ from .project import Merged, ProjectError, commissioner_id, commissioner_row, wr
 
 SCHEMAS = TOOL_DIR / "schemas"
 EXAMPLES = 5  # values shown in a note before "and N more"
+# What replaces personal data in imported text (Mapper.scrub). Stable: validate's removed-by-import check
+# looks for them, so that text the import changed is pointed out before it is published.
+EMAIL_REMOVED = "[e-mail address removed]"
+PHONE_REMOVED = "[telephone number removed]"
 
 
 # --- import: reading a file ----------------------------------------------------
@@ -377,14 +415,6 @@ def _examples(items: list[str]) -> str:
     return shown + (f" and {len(items) - EXAMPLES:,} more" if len(items) > EXAMPLES else "")
 
 
-class _Skip(Exception):
-    """Raised while mapping a grant that is not imported; the reason ends "Skipped grant N: ..."."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass
 class Options:
     """How to import: the council (config.yml's publisher.org_id: its funder id, and the start of local
@@ -429,19 +459,18 @@ class _Mapper:
         self.org_pattern = re.compile(next(f for f in self.orgs_schema["fields"]
                                            if f["name"] == "org_id")["constraints"]["pattern"])
         self.individuals: dict[str, str] = {}
-        self.orgs: dict[str, dict] = {}
+        # Organisations by org_id; those with none (a recipient with a name but no identifier) by their name.
+        self.orgs: dict[str | tuple[str, str], dict] = {}
         self.grant_ids: set[str] = set()
         # Notes grouped by kind: kind -> list of examples
         self.changes: dict[str, list[str]] = {}
-        self.pending: list[tuple[str, str]] = []
-        self.skipped: list[str] = []
         self.funders: dict[str, int] = {}
         self.types: dict[str, int] = {}
         self.funding_types = {"classification": 0, "longer-term": 0, "short-term innovation": 0, "not stated": 0}
 
     def change(self, kind: str, example: str) -> None:
-        """A value changed or guessed; kept only if the grant is imported."""
-        self.pending.append((kind, example))
+        """A value changed, guessed, kept with a problem or left empty: one example for the notes."""
+        self.changes.setdefault(kind, []).append(example)
 
     # identifiers ---------------------------------------------------------------
 
@@ -449,133 +478,151 @@ class _Mapper:
         parts = org_id.split("-")
         return any("-".join(parts[:n]) in self.known_prefixes for n in range(2, len(parts)))
 
-    def org_id(self, raw: str) -> tuple[str, str]:
-        """Our org_id for a recipient identifier, and the register prefix it uses ("" for a local one)."""
+    def org_id(self, raw: str) -> tuple[str, str, bool]:
+        """Our org_id for a recipient identifier, its register prefix ("" when it has none) and whether it is
+        a local one, made here.
+
+        An identifier of the form CC-REGISTER-number is kept, only normalised (no whitespace, the prefix in
+        capitals; for GB-CHC, GB-COH, GB-SC and GB-NIC the number in capitals too, a Companies House number
+        padded to 8 characters, a GB-SC number of 6 digits given its SC), whether or not its prefix is on
+        org-id.guide and its number in the register's form: `validate` judges those. Any other identifier
+        becomes a local one, <council org id>-<the identifier with other characters as ->."""
         ident = re.sub(r"\s+", "", raw)  # identifiers never hold spaces or line breaks
         match = re.fullmatch(r"([A-Za-z]{2})-([A-Za-z0-9]+)-(.+)", ident)
         if match:
             country, register, number = match.groups()
-            ident = f"{country.upper()}-{register.upper()}-{number.strip()}"
             prefix = f"{country.upper()}-{register.upper()}"
             if prefix in self.register_forms:
-                number = number.strip().upper().replace(" ", "")
+                number = number.upper()
                 if prefix == "GB-COH" and number.isdigit() and len(number) < 8:
                     number = number.zfill(8)
                 if prefix == "GB-SC" and re.fullmatch(r"\d{6}", number):
                     number = "SC" + number
-                fixed = f"{prefix}-{number}"
-                if self.register_forms[prefix][0].fullmatch(number):
-                    if fixed != raw:
-                        self.change("org-id-normalised", f"{show(raw.strip())} → {show(fixed)}")
-                    return fixed, prefix
-            elif self.org_pattern.fullmatch(ident) and self.registered(ident):
-                if ident != raw:
-                    self.change("org-id-normalised", f"{show(raw)} → {show(ident)}")
-                return ident, prefix
+            fixed = f"{prefix}-{number}"
+            if fixed != raw:
+                self.change("org-id-normalised", f"{show(raw.strip())} → {show(fixed)}")
+            form = self.register_forms.get(prefix)
+            if form and not form[0].fullmatch(number):
+                self.change("org-id-kept", f"{show(fixed)} (not a {prefix} number: expected {form[1]})")
+            elif not self.org_pattern.fullmatch(fixed):
+                self.change("org-id-kept", f"{show(fixed)} (characters other than letters, digits and -)")
+            elif not self.registered(fixed):
+                self.change("org-id-kept", f"{show(fixed)} (prefix {prefix} is not on org-id.guide)")
+            return fixed, prefix, False
         local = re.sub(r"[^A-Za-z0-9]+", "-", ident).strip("-")
-        if not local:
-            return "", ""
+        if not local:  # no letters or digits at all: kept as given, for validate to report
+            self.change("org-id-kept", f"{show(ident)} (no letters or digits)")
+            return ident, "", False
         org_id = f"{self.local_prefix}-{local}"
         self.change("org-id-local", f"{show(raw.strip())} → {show(org_id)}")
-        return org_id, ""
+        return org_id, "", True
 
-    def grant_id(self, raw: str) -> str | None:
-        ident = re.sub(r"\s+", "", raw)  # identifiers never hold spaces or line breaks
-        if self.grant_pattern.fullmatch(ident):
-            if ident != raw:
-                self.change("grant-id", f"{show(raw)} → {show(ident)}")
-            return ident
-        if not ident.startswith("360G-"):
-            return None
-        fixed = "360G-" + re.sub(r"[^A-Za-z0-9_-]+", "-", ident[5:]).strip("-")
-        if not self.grant_pattern.fullmatch(fixed):
-            return None
-        self.change("grant-id", f"{show(raw)} → {show(fixed)}")
-        return fixed
+    def identifier(self, raw_id: str) -> str:
+        """Our grant_id for the grant's Identifier: without whitespace, a 360G- identifier with characters our
+        grant_id does not allow replaced by "-"; any other (not 360G-, or a repeat) kept as given, and an empty
+        one left empty, for validate to report."""
+        if not raw_id:
+            return ""
+        ident = re.sub(r"\s+", "", raw_id)  # identifiers never hold spaces or line breaks
+        grant_id = ident
+        if not self.grant_pattern.fullmatch(ident) and ident.startswith("360G-"):
+            fixed = "360G-" + re.sub(r"[^A-Za-z0-9_-]+", "-", ident[5:]).strip("-")
+            if self.grant_pattern.fullmatch(fixed):
+                grant_id = fixed
+        if grant_id != raw_id:
+            self.change("grant-id", f"{show(raw_id)} → {show(grant_id)}")
+        if not self.grant_pattern.fullmatch(grant_id):
+            self.change("grant-id-kept", show(grant_id))
+        if grant_id in self.grant_ids:
+            self.change("repeated-id", show(grant_id))
+        self.grant_ids.add(grant_id)
+        return grant_id
 
     # one grant -----------------------------------------------------------------
 
-    def shorten(self, text: str, spec: dict, what: str, ident: str) -> str:
-        limit = spec.get("constraints", {}).get("maxLength")
-        if limit and len(text) > limit:
-            self.change(f"long-{what}", ident)
-            return text[: limit - 1].rstrip() + "…"
-        return text
-
-    def field(self, schema: dict, name: str) -> dict:
-        return next(f for f in schema["fields"] if f["name"] == name)
-
-    def organisation(self, grant: dict, used: set, ident: str) -> tuple[dict | None, str]:
-        """Our organisations row for the grant's recipient, or None and why not."""
+    def organisation(self, grant: dict, used: set, label: str) -> dict | None:
+        """Our organisations row for the grant's recipient, or None (noted) when it names no recipient or
+        both an organisation and an individual: the grant's recipient_org_id is then left empty."""
         orgs = grant.get("recipientOrganization")
         person = grant.get("recipientIndividual")
         orgs = [orgs] if isinstance(orgs, dict) else orgs
         orgs = [o for o in orgs if isinstance(o, dict)] if isinstance(orgs, list) else []
         if orgs and isinstance(person, dict) and person:
-            return None, "it names both a recipient organisation and an individual (360Giving allows one)"
+            used.update({"recipientIndividual/id", "recipientIndividual/name", "recipientOrganization/[]/id",
+                         "recipientOrganization/[]/name"})  # neither imported: noted here
+            self.change("both-recipients", label)
+            return None
         if isinstance(person, dict) and person:
             used.update({"recipientIndividual/id", "recipientIndividual/name"})
             key = _text(person.get("id")) or f"row-{len(self.individuals) + 1}"
             if key not in self.individuals:
                 self.individuals[key] = f"{self.local_prefix}-IND-{len(self.individuals) + 1:04d}"
             if _text(person.get("name")):
-                self.change("individual-name", ident)
+                self.change("individual-name", label)
             return {
                 "org_id": self.individuals[key], "name": "Individual recipient", "organisation_type": "individual",
                 "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "",
                 "based_in_borough": self.in_borough(), "ward": "",
-            }, ""
+            }
         if not orgs:
-            return None, "it has no recipient (no Recipient Org or Recipient Ind)"
+            self.change("no-recipient", label)
+            return None
         if len(orgs) > 1:
-            self.change("several-recipients", ident)
+            self.change("several-recipients", label)
         org = orgs[0]
         used.update({"recipientOrganization/[]/id", "recipientOrganization/[]/name",
                      "recipientOrganization/[]/charityNumber", "recipientOrganization/[]/companyNumber"})
         raw_id, name = _text(org.get("id")), _text(org.get("name"))
-        if not raw_id:
-            return None, "it has no Recipient Org:Identifier"
         if not name:
-            return None, "it has no Recipient Org:Name"
+            self.change("no-recipient-name", label)
         given_charity, given_company = _text(org.get("charityNumber")), _text(org.get("companyNumber"))
         company = given_company.upper().replace(" ", "")
         if company.isdigit() and len(company) < 8:
             company = company.zfill(8)
-        org_id, register = self.org_id(raw_id)
-        if not org_id:
-            return None, f"its Recipient Org:Identifier {show(raw_id)} has no letters or digits"
+        if raw_id:
+            org_id, register, local = self.org_id(raw_id)
+        else:
+            self.change("no-recipient-id", f"{label}: {show(name)}" if name else label)
+            org_id, register, local = "", "", False
         number = org_id[len(register) + 1:] if register else ""
+        # A number from the identifier only when it is in its register's form (else validate reports the
+        # identifier, and our charity_number or company_number, which the schema checks, stays empty).
+        form = self.register_forms.get(register)
+        number_ok = bool(form and form[0].fullmatch(number))
         charity = ""
         if register == "GB-CHC":
-            charity = number
+            charity = number if number_ok else ""
             if given_charity and given_charity != number:
                 self.change("charity-number-conflict", f"{show(given_charity)} ({org_id})")
         elif given_charity:
             if re.fullmatch(r"[0-9]{6,7}", given_charity):
                 charity = given_charity
             else:
-                self.change("charity-number", f"{show(given_charity)} ({org_id})")
+                self.change("charity-number", f"{show(given_charity)} ({org_id or show(name)})")
         if register == "GB-COH":
-            company_number = number
+            company_number = number if number_ok else ""
         elif company and re.fullmatch(r"[A-Z0-9]{8}", company):
             company_number = company
         else:
             company_number = ""
             if given_company:
-                self.change("company-number", f"{show(given_company)} ({org_id})")
-        org_type = self.organisation_type(register, name, company_number, bool(charity))
-        row = {
+                self.change("company-number", f"{show(given_company)} ({org_id or show(name)})")
+        if local or (register and self.registered(org_id)):
+            org_type = self.organisation_type(register, name, company_number, bool(charity))
+            is_vcs = "yes" if charity else VCS_BY_TYPE.get(org_type, "")
+        else:  # a prefix not on org-id.guide, or no usable identifier: nothing is guessed
+            org_type = is_vcs = ""
+        return {
             "org_id": org_id,
-            "name": self.shorten(name, self.field(self.orgs_schema, "name"), "name", org_id),
+            "name": name,
             "organisation_type": org_type,
             "charity_number": charity,
             "company_number": company_number,
-            "is_vcs": "yes" if charity else VCS_BY_TYPE.get(org_type, ""),
+            "is_vcs": is_vcs,
             "is_sme": "",  # 360Giving does not say
             "based_in_borough": self.in_borough(),
             "ward": "",
         }
-        return row, ""
 
     def in_borough(self) -> str:
         """based_in_borough: "yes" with --in-borough, else not stated (360Giving does not say)."""
@@ -583,8 +630,8 @@ class _Mapper:
 
     @staticmethod
     def organisation_type(register: str, name: str, company_number: str, charity: bool) -> str:
-        """The legal form the identifier (or a charity number) shows; "unregistered community group" for a
-        local identifier (no register), "" for a register we cannot place."""
+        """The legal form the identifier's prefix (or a charity number) shows; "unregistered community
+        group" for a local identifier (no register), "" for a register we cannot place."""
         if register in ("GB-CHC", "GB-SC", "GB-NIC"):
             return "registered charity"
         if register == "GB-COH":
@@ -603,84 +650,104 @@ class _Mapper:
             "GB-PLA": "local authority",
         }.get(register, "registered charity" if charity else "" if register else "unregistered community group")
 
-    def identifier(self, raw_id: str) -> str:
-        """Our grant_id for the grant's Identifier; skips a grant with none, one not 360G-, or a repeat."""
-        if not raw_id:
-            raise _Skip("it has no Identifier")
-        grant_id = self.grant_id(raw_id)
-        if grant_id is None:
-            raise _Skip("its Identifier does not start with 360G- (expected a 360Giving grant identifier such "
-                        "as 360G-examplefunder-123)")
-        if grant_id in self.grant_ids:
-            made = f" (made {grant_id})" if grant_id != raw_id else ""
-            raise _Skip(f"its Identifier{made} is the same as an earlier grant's (expected each grant once)")
-        return grant_id
-
-    def title_and_description(self, grant: dict, grant_id: str) -> tuple[str, str]:
-        """The title (required) and the description (the title when missing), without personal data."""
-        title = self.scrub(_text(grant.get("title")), grant_id)
+    def title_and_description(self, grant: dict, label: str) -> tuple[str, str]:
+        """The title and the description (the title when missing), without personal data; a missing title is
+        left empty, for validate to report."""
+        title = self.scrub(_text(grant.get("title")), label)
         if not title:
-            raise _Skip("it has no Title")
-        description = self.scrub(_text(grant.get("description")), grant_id)
-        if not description:
-            self.change("no-description", grant_id)
+            self.change("no-title", label)
+        description = self.scrub(_text(grant.get("description")), label)
+        if not description and title:
+            self.change("no-description", label)
             description = title
         return title, description
 
-    def scrub(self, text: str, grant_id: str) -> str:
+    def scrub(self, text: str, label: str) -> str:
         """Text without the personal data validation refuses: a full postcode keeps only its first half
-        (M33 5HF -> M33), e-mail addresses and telephone numbers are replaced by a note in brackets."""
+        (M33 5HF -> M33), e-mail addresses and telephone numbers are replaced by the markers EMAIL_REMOVED
+        and PHONE_REMOVED."""
         cleaned = POSTCODE.sub(lambda m: re.sub(r"\s+", "", m.group(0))[:-3].upper(), text)
-        cleaned = EMAIL.sub("[e-mail address removed]", cleaned)
-        cleaned = PHONE.sub("[telephone number removed]", cleaned)
+        cleaned = EMAIL.sub(EMAIL_REMOVED, cleaned)
+        cleaned = PHONE.sub(PHONE_REMOVED, cleaned)
         if cleaned != text:
-            self.change("personal-data", grant_id)
+            self.change("personal-data", label)
         return cleaned
 
-    def amount(self, grant: dict, grant_id: str) -> float:
-        """The amount awarded: GBP (or no currency), a number above zero."""
+    def amount(self, grant: dict, label: str) -> str:
+        """The amount awarded as our CSV writes it: a number (a "£" and thousands commas removed), else the
+        value as given ("abc", "0" and "-50" are kept, for validate to report); empty when missing or in
+        another currency than GBP."""
         currency = _text(grant.get("currency")).upper()
+        value = grant.get("amountAwarded")
         if currency and currency != "GBP":
-            raise _Skip(f"its amount is in {currency} (expected GBP: our amounts are in pounds)")
+            self.change("currency", f"{label}: amount in {currency}, not GBP")
+            return ""
         if not currency:
-            self.change("no-currency", grant_id)
-        amount, cleaned = _parse_amount(grant.get("amountAwarded"))
+            self.change("no-currency", label)
+        if blank(value):
+            self.change("no-amount", label)
+            return ""
+        amount, cleaned = _parse_amount(value)
         if amount is None:
-            shown = _text(grant.get("amountAwarded"))
-            raise _Skip(f"its Amount Awarded {show(shown)} is not a number" if shown else "it has no Amount Awarded")
-        if amount <= 0:
-            raise _Skip(f"its Amount Awarded {plain_number(amount)} is not more than zero")
+            shown = _text(value)
+            self.change("amount-kept", f"{label}: {show(shown)}")
+            return shown
         if cleaned:
-            self.change("amount-cleaned", grant_id)
-        return amount
+            self.change("amount-cleaned", label)
+        if amount <= 0:
+            self.change("amount-kept", f"{label}: {plain_number(amount)}")
+        return plain_number(amount)
 
-    def dates(self, grant: dict, grant_id: str, used: set) -> tuple[str, dict, dict[str, str]]:
-        """The award date (required), the first plannedDates entry, and its start and end dates
-        ("" when missing or not a full date)."""
-        award, how = _parse_date(grant.get("awardDate"))
-        if award is None:
-            shown = _text(grant.get("awardDate"))
-            raise _Skip(f"its Award Date {show(shown)} is not a date (expected YYYY-MM-DD)" if shown
-                        else "it has no Award Date")
+    def date(self, value, label: str, what: str) -> tuple[str, str | None]:
+        """A date as our CSV writes it (YYYY-MM-DD; a date-time keeps its date; DD/MM/YYYY read day first),
+        and the date when it is one; anything else (a year, 30 February) is kept as given, and noted."""
+        parsed, how = _parse_date(value)
+        if parsed is None:
+            shown = _text(value)
+            self.change("date-kept", f"{label}: {what} {show(shown)}")
+            return shown, None
         if how:
-            self.change(f"date-{how}", grant_id)
-        planned = grant.get("plannedDates")
-        planned = planned[0] if isinstance(planned, list) and planned and isinstance(planned[0], dict) else {}
-        dates = {}
-        for key in ("startDate", "endDate"):
-            if blank(planned.get(key)):
-                dates[key] = ""
-                continue
-            used.add(f"plannedDates/[]/{key}")
-            value, how = _parse_date(planned[key])
-            if value is None:
-                self.change("planned-date", f"{grant_id} ({show(_text(planned[key]))})")
-            elif how:
-                self.change(f"date-{how}", grant_id)
-            dates[key] = value or ""
-        return award, planned, dates
+            self.change(f"date-{how}", label)
+        return parsed, parsed
 
-    def funding_type(self, grant: dict, planned: dict, dates: dict[str, str], used: set) -> str:
+    def dates(self, grant: dict, label: str, used: set) -> tuple[str, dict, dict[str, str], dict[str, str | None]]:
+        """The award date, the first plannedDates entry, and the planned and actual start and end dates as
+        written ("" when missing), with the planned ones as dates (None when missing or not a date)."""
+        if blank(grant.get("awardDate")):
+            self.change("no-award-date", label)
+            award = ""
+        else:
+            award, _ = self.date(grant.get("awardDate"), label, "Award Date")
+        planned = _first(grant.get("plannedDates"))
+        actual = _first(grant.get("actualDates"))
+        written, parsed = {}, {}
+        for group, entry, title in (("planned", planned, "Planned Dates"), ("actual", actual, "Actual Dates")):
+            for key, name in (("startDate", "Start Date"), ("endDate", "End Date")):
+                used.add(f"{group}Dates/[]/{key}")
+                if blank(entry.get(key)):
+                    written[f"{group}_{key}"], parsed[f"{group}_{key}"] = "", None
+                    continue
+                written[f"{group}_{key}"], parsed[f"{group}_{key}"] = self.date(entry[key], label,
+                                                                                f"{title}:{name}")
+        return award, planned, written, parsed
+
+    def last_modified(self, grant: dict, label: str, used: set) -> str:
+        """dateModified as our last_modified: a date-time's date (reported), a date as it is, anything else
+        kept as given (validate reports it)."""
+        used.add("dateModified")
+        value = grant.get("dateModified")
+        if blank(value):
+            return ""
+        text = _text(value)
+        if isinstance(value, dt.datetime) or re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", text):
+            parsed, _ = _parse_date(value)
+            if parsed:
+                self.change("last-modified", label)
+                return parsed
+        written, _ = self.date(value, label, "Last Modified")
+        return written
+
+    def funding_type(self, grant: dict, planned: dict, dates: dict[str, str | None], used: set) -> str:
         """Our own classification when the grant has one, else from the planned duration."""
         for item in grant.get("classifications") or []:
             if isinstance(item, dict) and _text(item.get("code")).casefold() in FUNDING_TYPE_TITLES:
@@ -694,7 +761,7 @@ class _Mapper:
         if isinstance(duration, (int, float)) and not isinstance(duration, bool):
             used.add("plannedDates/[]/duration")
         else:
-            duration = _months(dates["startDate"], dates["endDate"])
+            duration = _months(dates["planned_startDate"], dates["planned_endDate"])
         if duration is None:  # nothing to tell longer-term from short-term by: not stated, never guessed
             self.funding_types["not stated"] += 1
             return ""
@@ -702,13 +769,13 @@ class _Mapper:
         self.funding_types[funding_type] += 1
         return funding_type
 
-    def ward(self, grant: dict, org: dict, used: set) -> str:
+    def ward(self, grant: dict, org: dict | None, used: set) -> str:
         """The first Beneficiary Location naming one of our wards (none for individuals)."""
         for location in grant.get("beneficiaryLocation") or []:
             if isinstance(location, dict) and _text(location.get("name")):
                 used.add("beneficiaryLocation/[]/name")
                 match = self.wards.get(_ward_key(_text(location["name"])))
-                if match and org["organisation_type"] != "individual":
+                if match and (org or {}).get("organisation_type") != "individual":
                     return match
         return ""
 
@@ -751,70 +818,56 @@ class _Mapper:
                                                                           "the file's Funding Org:Department."))
         return ident
 
-    def check_rows(self, row: dict, org: dict) -> None:
-        """Skip the grant when its row or its organisation's breaks our schemas' rules."""
-        for table, values in (("grants", row), ("organisations", org)):
-            problem = _row_problem(self.grants_schema if table == "grants" else self.orgs_schema, values)
-            if problem:
-                raise _Skip(f"{problem} (in our {table} data)")
-
-    def grant(self, grant: dict, index: int) -> tuple[dict | None, dict | None, set]:
-        """One 360Giving grant as (our grants row, its organisations row, the JSON paths used), or
-        (None, None, set()) when it is skipped (the reason noted in self.skipped)."""
-        used: set[str] = set()
+    def grant(self, grant: dict, index: int) -> tuple[dict, dict | None, set]:
+        """One 360Giving grant as (our grants row, its organisations row or None, the JSON paths used). Every
+        grant is mapped: a value with a problem is kept as given, or left empty, and noted."""
+        used: set[str] = {"id", "title", "description", "currency", "amountAwarded", "awardDate", "dataSource"}
         raw_id = _text(grant.get("id"))
-        label = f"grant {index}" + (f" ({show(raw_id)})" if raw_id else "")
-        self.pending = []
-        try:
-            grant_id = self.identifier(raw_id)
-            used.update({"id", "title", "description", "currency", "amountAwarded", "awardDate"})
-            title, description = self.title_and_description(grant, grant_id)
-            amount = self.amount(grant, grant_id)
-            award, planned, dates = self.dates(grant, grant_id, used)
-            org, reason = self.organisation(grant, used, grant_id)
-            if org is None:
-                raise _Skip(reason)
-            funding_type = self.funding_type(grant, planned, dates, used)
-            ward = self.ward(grant, org, used)
-            programme = self.programme(grant, used)
-            others = self.co_funders(grant, used)
-            department = self.department(grant, used)
-            fields = self.grants_schema
-            row = {
-                "grant_id": grant_id,
-                "title": self.shorten(title, self.field(fields, "title"), "title", grant_id),
-                "description": self.shorten(description, self.field(fields, "description"), "description",
-                                            grant_id),
-                "programme": self.shorten(programme, self.field(fields, "programme"), "programme", grant_id),
-                "funding_type": funding_type,
-                "recipient_org_id": org["org_id"],
-                "amount_awarded": plain_number(amount),
-                "award_date": award,
-                "planned_start_date": dates["startDate"],
-                "planned_end_date": dates["endDate"],
-                "beneficiary_ward": ward,
-                "department_id": department,
-                "co_funders": "; ".join(others),
-                "actual_start_date": "",
-                "actual_end_date": "",
-                "data_source": "",
-                "last_modified": "",
-            }
-            self.check_rows(row, org)
-        except _Skip as skipped:
-            self.skipped.append(f"Skipped {label}: {skipped.reason}.")
-            self.pending = []
-            return None, None, set()
-        self.grant_ids.add(grant_id)
+        grant_id = self.identifier(raw_id)
+        label = grant_id or f"grant {index}"
+        if not raw_id:
+            self.change("no-identifier", label)
+        title, description = self.title_and_description(grant, label)
+        amount = self.amount(grant, label)
+        award, planned, written, parsed = self.dates(grant, label, used)
+        org = self.organisation(grant, used, label)
+        funding_type = self.funding_type(grant, planned, parsed, used)
+        ward = self.ward(grant, org, used)
+        programme = self.programme(grant, used)
+        others = self.co_funders(grant, used)
+        department = self.department(grant, used)
+        row = {
+            "grant_id": grant_id,
+            "title": title,
+            "description": description,
+            "programme": programme,
+            "funding_type": funding_type,
+            "recipient_org_id": org["org_id"] if org else "",
+            "amount_awarded": amount,
+            "award_date": award,
+            "planned_start_date": written["planned_startDate"],
+            "planned_end_date": written["planned_endDate"],
+            "beneficiary_ward": ward,
+            "department_id": department,
+            "co_funders": "; ".join(others),
+            "actual_start_date": written["actual_startDate"],
+            "actual_end_date": written["actual_endDate"],
+            "data_source": _text(grant.get("dataSource")),
+            "last_modified": self.last_modified(grant, label, used),
+        }
         self.co_funded += bool(others)
         source, commissioner = self.pending_department
         self.department_sources[source] += 1
         if commissioner:
             self.commissioners.setdefault(commissioner["commissioner_id"], commissioner)
-        for kind, example in self.pending:
-            self.changes.setdefault(kind, []).append(example)
-        self.pending = []
+        if org is not None:
+            self.orgs.setdefault(org["org_id"] or ("", org["name"]), org)
         return row, org, used
+
+
+def _first(value) -> dict:
+    """The first entry of a list of objects (plannedDates, actualDates); {} when there is none."""
+    return value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
 
 
 def _funders(grant: dict) -> list[dict]:
@@ -822,24 +875,6 @@ def _funders(grant: dict) -> list[dict]:
     funders = grant.get("fundingOrganization")
     funders = [funders] if isinstance(funders, dict) else funders if isinstance(funders, list) else []
     return [f for f in funders if isinstance(f, dict) and any(not blank(v) for v in f.values())]
-
-
-def _row_problem(schema: dict, row: dict) -> str:
-    """The first way a row breaks its table schema's rules, in plain English; "" when it keeps them."""
-    for spec in schema["fields"]:
-        name, value = spec["name"], row.get(spec["name"], "")
-        rules = spec.get("constraints", {})
-        if not value:
-            if rules.get("required"):
-                return f"it has no value for {name}"
-            continue
-        if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
-            return f"its {name} {show(value)} is not in the expected form (such as {spec.get('example')})"
-        if "enum" in rules and value not in rules["enum"]:
-            return f"its {name} {show(value)} is not one of: {'; '.join(rules['enum'])}"
-        if "maxLength" in rules and len(value) > rules["maxLength"]:
-            return f"its {name} is longer than {rules['maxLength']:,} characters"
-    return ""
 
 
 def _leaves(value, prefix: str = "") -> Iterable[str]:
@@ -856,23 +891,47 @@ def _leaves(value, prefix: str = "") -> Iterable[str]:
         yield prefix
 
 
-# Values the import changed or guessed, by kind: what happened, then the count and examples.
+# What the import did, by kind: what happened, then the count and examples. First the values kept as given
+# or left empty, each of which `validate` then reports; then the values changed or guessed.
 CHANGE_NOTES = {
+    "no-identifier": "Grants with no Identifier, written with an empty grant_id (validate reports it)",
+    "grant-id-kept": ("Identifiers that do not fit our grant_id (360G- then letters, digits, - and _), kept as "
+                      "given (validate reports them)"),
+    "repeated-id": ("Identifiers the same as an earlier grant's, kept: every copy is written (validate reports "
+                    "the duplicates)"),
+    "no-title": "Grants with no Title, written with an empty title (validate reports it)",
+    "currency": ("Grants whose amount is not in pounds, written with amount_awarded empty (validate reports the "
+                 "missing amount)"),
+    "no-amount": "Grants with no Amount Awarded, written with amount_awarded empty (validate reports it)",
+    "amount-kept": "Amounts that are not a number above zero, kept as given (validate reports them)",
+    "no-award-date": "Grants with no Award Date, written with award_date empty (validate reports it)",
+    "date-kept": ("Dates that are not full dates (30 February, only a year or a month, or not a date), kept as "
+                  "given (validate reports them)"),
+    "no-recipient": ("Grants with no recipient (no Recipient Org or Recipient Ind), written with "
+                     "recipient_org_id empty (validate reports it)"),
+    "both-recipients": ("Grants naming both a recipient organisation and an individual (360Giving allows one), "
+                        "written with recipient_org_id empty and neither imported (validate reports it)"),
+    "no-recipient-id": ("Recipient organisations with no Identifier, written with an empty org_id and "
+                        "recipient_org_id (validate reports them; give their charity or company identifier)"),
+    "no-recipient-name": "Recipient organisations with no Name, written with an empty name (validate reports it)",
+    "org-id-kept": ("Recipient identifiers kept as given although their prefix is not on org-id.guide or their "
+                    "number is not in the register's form; organisation_type and is_vcs are not guessed for an "
+                    "unknown prefix (validate reports them)"),
     "grant-id": "Grant identifiers changed to fit our grant_id (letters, digits, - and _ only)",
-    "org-id-local": ("Recipient identifiers that are not org-id.guide identifiers our data accepts (such as a "
+    "org-id-local": ("Recipient identifiers that are not of the form country-register-number (such as a "
                      "funder's own 360G- reference), given a local identifier instead; replace them with charity "
                      "or company identifiers where the organisation has one"),
     "org-id-normalised": "Recipient identifiers rewritten in their register's form",
     "no-description": "Grants with no Description, given their title as the description",
     "personal-data": ("Titles or descriptions with personal data, which validation refuses: full postcodes "
                       "shortened to their first half (M33 5HF became M33), e-mail addresses and telephone numbers "
-                      "replaced by [e-mail address removed] and [telephone number removed]; check the wording"),
+                      f"replaced by {EMAIL_REMOVED} and {PHONE_REMOVED}; check the wording"),
     "no-currency": "Grants with no Currency, taken to be GBP",
     "amount-cleaned": "Amounts written with \"£\" or commas, which were removed",
     "date-dayfirst": "Grants with dates written day/month/year, read as UK dates",
     "date-serial": "Grants with dates stored as Excel serial numbers, converted",
-    "planned-date": ("Planned dates that are not full dates (only a year or a month, or not a date), left "
-                     "empty"),
+    "last-modified": ("Last Modified date-times given as their date, as last_modified is a date "
+                      "(2019-03-12T10:00:00+00:00 became 2019-03-12)"),
     "charity-number": ("Recipient Org:Charity Number values that are not Charity Commission numbers (6 or 7 "
                        "digits), such as Scottish SC numbers or notes, left out"),
     "charity-number-conflict": ("Recipient Org:Charity Number values that differ from the number in the "
@@ -881,10 +940,6 @@ CHANGE_NOTES = {
                        "numbers, left out"),
     "individual-name": "Recipient Ind:Name values not imported: individuals are shown as \"Individual recipient\"",
     "several-recipients": "Grants with several recipient organisations; only the first was imported",
-    "long-title": "Titles longer than 200 characters, shortened with …",
-    "long-description": "Descriptions longer than 4,000 characters, shortened with …",
-    "long-programme": "Programme titles longer than 200 characters, shortened with …",
-    "long-name": "Organisation names longer than 300 characters, shortened with …",
 }
 
 
@@ -931,10 +986,11 @@ def import_360giving(path: Path, department_id: str | None = None, *, wards: Ite
     `department_id` is the department of grants whose file names none (the file's Funding Org:Department wins
     where it is given); `wards` are our ward names (default: data/wards.csv); `council_id` is the council's
     org id (config.yml's publisher.org_id, the default): its Funding Org entry is the council's, other funders
-    are co-funders, and it starts the local identifiers of recipients without an org-id.guide identifier we
-    accept; `departments` maps existing departments' names to their commissioner_id; `in_borough` marks every
-    recipient based in the borough. Raises Import360Error, with a one-line message, when the file cannot be
-    read or a grant's department is unknown."""
+    are co-funders, and it starts the local identifiers of recipients whose identifier is not of the form
+    country-register-number; `departments` maps existing departments' names to their commissioner_id; `in_borough` marks every
+    recipient based in the borough. Every grant in the file is returned (none is skipped). Raises
+    Import360Error, with a one-line message, when the file cannot be read or a grant's department is
+    unknown."""
     grants, labels, notes = read_360giving(path)
     if council_id is None:
         from ..config import load_config
@@ -947,18 +1003,15 @@ def import_360giving(path: Path, department_id: str | None = None, *, wards: Ite
     result = ImportResult(read=len(grants), source=str(path))
     ignored: dict[str, int] = {}  # in the order first seen
     for index, grant in enumerate(grants, start=1):
-        row, org, used = mapper.grant(grant, index)
-        if row is None:
-            continue
+        row, _, used = mapper.grant(grant, index)
         result.grants.append(row)
-        mapper.orgs.setdefault(org["org_id"], org)
         for leaf in dict.fromkeys(_leaves(grant)):
             if leaf not in used:
                 ignored[leaf] = ignored.get(leaf, 0) + 1
     result.organisations = list(mapper.orgs.values())
     result.commissioners = list(mapper.commissioners.values())
-    result.unmapped = notes + _column_notes(ignored, labels) + _funder_notes(mapper, result) + mapper.skipped \
-        + [_change_note(kind, examples) for kind, examples in mapper.changes.items()] \
+    result.unmapped = notes + _column_notes(ignored, labels) + _funder_notes(mapper, result) \
+        + [_change_note(kind, mapper.changes[kind]) for kind in CHANGE_NOTES if kind in mapper.changes] \
         + _guess_notes(mapper, result)
     return result
 
@@ -1041,18 +1094,23 @@ def _columns(name: str) -> list[str]:
 
 def write_import(result: ImportResult, out_dir: Path) -> dict[str, Merged]:
     """Merge the imported rows into out_dir's grants.csv, organisations.csv and (for departments new to the
-    project) commissioners.csv, creating the folder and files when missing (imports/project.py: grants
-    replace those with the same grant_id; existing organisations and commissioners keep their values and only
-    have empty cells filled). A grants.csv without a co_funders column still takes grants that have none.
-    Returns what happened to each file; raises Import360Error (nothing changed) when a file cannot take them."""
+    project) commissioners.csv, creating the folder and files when missing (imports/project.py: a grant
+    replaces the one with the same grant_id already in the file; grants with an empty or repeated grant_id
+    are all written; existing organisations and commissioners keep their values and only have empty cells
+    filled). A grants.csv made before a column was added (co_funders, actual_start_date, actual_end_date,
+    data_source, last_modified) still takes grants with no value for it. Returns what happened to each
+    file; raises Import360Error (nothing changed) when a file cannot take them."""
     out_dir = Path(out_dir)
     grants = result.grants
     existing = out_dir / "grants.csv"
-    if existing.is_file() and not any(g.get("co_funders") for g in grants):
+    if existing.is_file():
         with existing.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), [])
-        if "co_funders" not in header:
-            grants = [{k: v for k, v in g.items() if k != "co_funders"} for g in grants]
+        if header:
+            unused = {c for c in grants[0] if c not in header and not any(g.get(c) for g in grants)} \
+                if grants else set()
+            if unused:
+                grants = [{k: v for k, v in g.items() if k not in unused} for g in grants]
     datasets = {"grants": grants, "organisations": result.organisations}
     if result.commissioners:
         datasets["commissioners"] = result.commissioners

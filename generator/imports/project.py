@@ -6,6 +6,9 @@ commissioners) and hands them here. Rows are merged by their dataset's primary k
 - a row whose id is new is added;
 - a row whose id is already there replaces it (grants, contracts: the register is the newer
   copy), and is counted as replaced only when a value changed;
+- rows are never merged into each other within one import: a repeated id or an empty one is
+  written as it is, for `validate` to report (merge_rows says how a second import of the same
+  file still changes nothing);
 - organisations and commissioners are merged by id: an existing row keeps its values, and only
   its empty cells are filled from the import (a council's own corrections survive a re-import).
 
@@ -85,34 +88,65 @@ def _text(value) -> str:
 
 def merge_rows(existing: list[dict], incoming: list[dict], name: str) -> tuple[list[dict], Merged]:
     """Merge incoming rows into existing ones by the dataset's key, keeping the existing order and
-    appending new rows in the import's order."""
+    appending new rows in the import's order.
+
+    A row whose id is already in the existing file replaces (or fills) that row. Rows are never merged
+    into each other within one import: a repeated id is written again each time (the n-th copy in the
+    import replacing the n-th copy in the file, so that importing the same file twice changes nothing),
+    and so is a row with an empty id, unless the file already holds one with exactly its values; the
+    duplicates and empty ids are then for `validate` to report."""
     key = KEYS[name]
     merged = Merged()
-    position = {row.get(key, ""): index for index, row in enumerate(existing)}
+    places: dict[str, list[int]] = {}  # id -> its rows in the existing file, in order
+    keyless: list[int] = []  # existing rows with an empty id
+    matched: set[int] = set()  # of those, the ones an incoming row was found the same as
+    by_values: dict[tuple, dict[tuple, list[int]]] = {}  # columns -> their values -> keyless rows
+    for index, row in enumerate(existing):
+        ident = _text(row.get(key))
+        if ident:
+            places.setdefault(ident, []).append(index)
+        else:
+            keyless.append(index)
+    copies: dict[str, int] = {}  # id -> copies of it seen so far in the import
     rows = [dict(row) for row in existing]
     for row in incoming:
         ident = _text(row.get(key))
         merged.ids.append(ident)
-        if ident in position:
-            current = rows[position[ident]]
-            if name in FILL_ONLY:
-                gaps = {c: _text(v) for c, v in row.items() if _text(v) and not _text(current.get(c))}
-                if gaps:
-                    current.update(gaps)
-                    merged.filled += 1
-                else:
-                    merged.unchanged += 1
+        new = {c: _text(v) for c, v in row.items()}
+        if not ident:
+            columns = tuple(new)
+            if columns not in by_values:
+                table: dict[tuple, list[int]] = {}
+                for i in keyless:
+                    table.setdefault(tuple(_text(rows[i].get(c)) for c in columns), []).append(i)
+                by_values[columns] = table
+            same = [i for i in by_values[columns].get(tuple(new.values()), []) if i not in matched]
+            if same:
+                matched.add(same[0])
+                merged.unchanged += 1
             else:
-                new = {c: _text(v) for c, v in row.items()}
-                if any(_text(current.get(c)) != v for c, v in new.items()):
-                    current.update(new)
-                    merged.replaced += 1
-                else:
-                    merged.unchanged += 1
-        else:
-            position[ident] = len(rows)
-            rows.append({c: _text(v) for c, v in row.items()})
+                rows.append(new)
+                merged.added += 1
+            continue
+        copy = copies.get(ident, 0)
+        copies[ident] = copy + 1
+        if copy >= len(places.get(ident, [])):
+            rows.append(new)
             merged.added += 1
+            continue
+        current = rows[places[ident][copy]]
+        if name in FILL_ONLY:
+            gaps = {c: v for c, v in new.items() if v and not _text(current.get(c))}
+            if gaps:
+                current.update(gaps)
+                merged.filled += 1
+            else:
+                merged.unchanged += 1
+        elif any(_text(current.get(c)) != v for c, v in new.items()):
+            current.update(new)
+            merged.replaced += 1
+        else:
+            merged.unchanged += 1
     return rows, merged
 
 

@@ -32,7 +32,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 
-from ..data.wards import district_wards
+from ..config import REFERENCE_DIR
 from .decisions import _decisions
 from .draw import _add_months, _alloc, _dates, _day, _first_of_month, _money, _norm, _num, _obj, _pick, _unique_from_ranges, _weekday, _write, _yesno, _zfill
 from .vocabulary import OT, SAMPLE_DISTRICT, AREA_SUFFIXES, BIG_BUSINESS, CATALOGUE, CBS_NOUNS, CHARITY_FOCUS, CHARITY_FORMS, CIC_NOUNS, CIO_FORMS, CLG_NOUNS, COMMISSIONERS, COMMUNITIES, COMPANY_SUFFIX, COUNCIL_DEPARTMENTS, GRANT_EXTRAS, GROUP_NOUNS, INDICATORS, INTENTION_REASONS, LOCAL_PLACES, NHS_BODIES, NHS_CHANGEOVER, OUTCOMES, OUTSIDE_PLACES, P_NO_PROGRAMME, PARK_SUFFIX, PROGRAMMES, REFERENCE_DATE, ROUTES, SCHOOL_FORMS, SME_BUSINESS, SOCIAL_VALUE, STREETS, WARD_NEED, WARD_PLACES, WARDS
@@ -64,9 +64,17 @@ def sizes(grants: int) -> dict[str, int]:
 # ---------------------------------------------------------------------------
 
 
+def _ons_ward_codes(district: str) -> dict[str, str]:
+    """{ward name: ONS code} of a district, from the ONS lookup in generator/reference/ons/ (read here
+    rather than through data/wards.py: the sample uses only config, findings and git)."""
+    lookup = pd.read_csv(REFERENCE_DIR / "ons" / "wards-2022.csv", dtype=str, keep_default_na=False)
+    lookup = lookup[lookup["LAD22NM"] == district]
+    return dict(zip(lookup["WD22NM"], lookup["WD22CD"]))
+
+
 def _wards() -> pd.DataFrame:
     names = sorted(WARDS)
-    codes = district_wards(SAMPLE_DISTRICT)  # the ONS lookup in generator/reference/ons/
+    codes = _ons_ward_codes(SAMPLE_DISTRICT)
     return pd.DataFrame({"ward_name": names, "ons_code": [codes.get(w, "") for w in names]})
 
 

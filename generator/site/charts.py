@@ -382,6 +382,54 @@ def line_chart(title: str, periods: list[str], series: list[tuple[str, list[floa
     return Markup("\n".join(parts))
 
 
+def sparkline(label: str, periods: list[str], values: list[float | None], targets: list[float | None] | None = None,
+              *, value_label=_whole, width: int = 120, height: int = 32) -> Markup:
+    """A small line of values over periods, for a table cell: no axes or labels, the last value
+    marked, the target (if any) as a dashed line. Its accessible name says every value:
+    "<label>: 2021-22 5.9%, 2022-23 6%, ...". Empty when no value is known."""
+    points = [_point(v) for v in values]
+    goals = [_point(v) for v in targets] if targets is not None else []
+    known = [v for v in points + goals if v is not None]
+    if not periods or not [v for v in points if v is not None]:
+        return Markup("")
+    lo, hi = min(known), max(known)
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    pad = 4
+    band = (width - 2 * pad) / max(1, len(periods) - 1)
+
+    def x_of(i: int) -> float:
+        return pad + i * band if len(periods) > 1 else width / 2
+
+    def y_of(v: float) -> float:
+        return height - pad - (v - lo) / (hi - lo) * (height - 2 * pad)
+
+    def path(series: list[float | None]) -> str:
+        out, previous = [], None
+        for i, v in enumerate(series):
+            if v is not None:
+                out.append(f"{'L' if previous is not None else 'M'}{_num(x_of(i))} {_num(y_of(v))}")
+            previous = v
+        return "".join(out)
+
+    said = ", ".join(f"{p} {value_label(v)}" for p, v in zip(periods, points) if v is not None)
+    name = f"{label}: {said}"
+    if goals and any(v is not None for v in goals):
+        name += "; target " + ", ".join(f"{p} {value_label(v)}" for p, v in zip(periods, goals) if v is not None)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" role="img" aria-label="{_e(name)}" '
+             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+             f"<title>{_e(name)}</title>"]
+    colour, (target_colour, dash, _) = SERIES[0][0], SERIES[1]
+    if goals and any(v is not None for v in goals):
+        parts.append(f'<path d="{path(goals)}" fill="none" stroke="{target_colour}" stroke-width="1.5" '
+                     f'stroke-dasharray="{dash}"/>')
+    parts.append(f'<path d="{path(points)}" fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>')
+    last = max(i for i, v in enumerate(points) if v is not None)
+    parts.append(f'<circle cx="{_num(x_of(last))}" cy="{_num(y_of(points[last]))}" r="3" fill="{colour}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 @dataclass
 class Chart:
     """A chart with its summary sentence and the same numbers as a table."""

@@ -22,7 +22,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, slugify
-from ..model.indicators import indicator_results
+from ..model.indicators import indicator_results, target_status
 from ..model.values import missing
 from . import charts, listing
 from .charts import Chart
@@ -96,8 +96,9 @@ class Writer:
     shells MkDocs built (mkdocs.Shell)."""
 
     def __init__(self, env, docs_dir: Path, common: dict, tables: dict, entities: Entities,
-                 rows: dict[str, RowSet], today: dt.date):
+                 rows: dict[str, RowSet], today: dt.date, raw: dict | None = None):
         self.env, self.docs, self.common = env, docs_dir, common
+        self.raw = raw or {}  # the source text of the tables, for the measurements CSVs
         self.tables, self.entities, self.rows, self.today = tables, entities, rows, today
         self.config = common["config"]
         self.site_dir: Path | None = None  # set for the second phase
@@ -107,6 +108,7 @@ class Writer:
         self._records: dict[str, list[dict]] = {}
         self._groups: dict[str, dict] = {}
         self._made: set[Path] = set()  # folders known to exist
+        self._measurement_lines: tuple | None = None  # (header, one CSV line per measurement)
 
     def record(self, table: str, row: int) -> dict:
         """One row as a dict (pandas' row access costs ~0.2 ms a call; this is made once per table)."""
@@ -122,6 +124,8 @@ class Writer:
                 self._records[table] = self.tables[table].to_dict("records")
         self.by_contract("aligned", None)
         self.by_contract("successors", None)
+        for rows in self.rows.values():  # the rows' lengths, that split the lists into pages
+            rows.lengths()
 
     def by_contract(self, what: str, key) -> list:
         """The outcomes a contract is aligned to ("aligned", by row position) or the intentions
@@ -164,16 +168,19 @@ class Writer:
 
     # -- lists -------------------------------------------------------------------
 
-    def sections(self, page: str, name: str, lists: list[tuple], named: bool = True) -> list[Section]:
+    def sections(self, page: str, name: str, lists: list[tuple], named: bool = True,
+                 preview: bool = False) -> list[Section]:
         """Sections for the lists of one page. Each list is (row set, file stem, heading,
         positions, intro). Its CSV and, for a list longer than one table page, its further
         pages <stem>-2, <stem>-3 ... are named by beside(): beside an HTML page
-        (x/y.stem.csv, x/y.stem-2.html), in a Markdown page's folder (x/y/stem.csv, x/y/stem-2.html)."""
+        (x/y.stem.csv, x/y.stem-2.html), in a Markdown page's folder (x/y/stem.csv, x/y/stem-2.html).
+        `preview`: the page shows the lists among other things (an entity page, Live now), so
+        it holds only the first rows of each (listing.FIRST_ROWS); else a list's page of rows."""
         out = []
         for key, stem, heading, positions, intro in lists:
             if not len(positions):
                 continue
-            chunks = pages_of(positions)
+            chunks = pages_of(positions, self.rows[key], *((listing.FIRST_ROWS, listing.FIRST_CHARS) if preview else ()))
             label = f"{heading}: {name}" if named else heading  # the table's caption
             first = listing.table(page, label, self.rows[key], chunks[0],
                                   beside(page, stem) + ".csv")
@@ -181,10 +188,11 @@ class Writer:
             section = Section(heading, intro, first)
             if len(chunks) > 1:
                 pages = [page] + [beside(page, f"{stem}-{n}") + ".html" for n in range(2, len(chunks) + 1)]
+                start = len(chunks[0]) + 1
                 for n, chunk in enumerate(chunks[1:], start=2):
                     sub = pages[n - 1]
-                    start = (n - 1) * listing.PAGE_ROWS + 1
                     span = f"rows {number(start)} to {number(start + len(chunk) - 1)} of {number(len(positions))}"
+                    start += len(chunk)
                     section.more.append((span, href(page, url_of(sub))))
                     self.deferred.append(dict(
                         page=sub, caption=f"{label}, {span}", key=key, positions=chunk,
@@ -244,6 +252,11 @@ class Writer:
             facts = [("Theme", row["theme"]), ("Identifier", entity.key)]
             extra["description"] = row["description"]
             extra["indicators"] = self.indicators(entity)
+            extra["measured"] = measured = self.measurements_page(entity, extra["indicators"])
+            extra["latest"] = [
+                [Markup('<a href="{}#{}">{}</a>').format(measured, ind["id"].lower(), ind["title"]) if measured
+                 else ind["title"], *(ind["latest"] or ["none", "", "", ""]), ind["spark"]]
+                for ind in extra["indicators"]]
             lists = [("contracts", "contracts", "Contracts aligned to this outcome", entity.contracts, contracts_intro),
                      ("grants", "grants", "Grants aligned to this outcome", entity.grants, grants_intro)]
         elif entity.kind == "commissioner":
@@ -275,11 +288,36 @@ class Writer:
                 facts = [("ONS code", row["ons_code"])]
             lists = [("grants", "grants", "Grants benefiting this ward", entity.grants, grants_intro),
                      ("organisations", "organisations", "Organisations based in this ward", entity.organisations, "")]
-        sections = self.sections(page, entity.name, lists)
+        sections = self.sections(page, entity.name, lists, preview=True)
         self.write_html(page, entity.name, "entity.html.j2", entity=entity, kind=kind, facts=facts,
                         chart=year_chart(entity, f"{entity.kind}-{entity.slug}"), sections=sections,
                         index=href(page, f"{kind.folder}/"), measurements=href(page, "datasets/measurements/"),
-                        **extra)
+                        area=self.config.area, **extra)
+
+    def measurements_page(self, entity: Entity, indicators: list[dict]) -> str | None:
+        """An outcome's measurements page (outcomes/x.measurements.html, beside its page): each
+        indicator's chart, its results for the area in every period and for every ward, and a
+        CSV of the measurements rows. Returns its link from the outcome's page (None: nothing
+        measured)."""
+        if not any(ind["rows"] or ind["wards"] for ind in indicators):
+            return None
+        page = beside(entity.page, "measurements") + ".html"
+        frame = self.tables["measurements"]
+        ids = {ind["id"] for ind in indicators}
+        positions = np.flatnonzero(frame["indicator_id"].isin(ids).to_numpy())
+        if self._measurement_lines is None:  # the source text's lines, made once
+            self._measurement_lines = listing.csv_lines(self.raw["measurements"])
+        header, lines = self._measurement_lines
+        csv_text = header + "".join(lines[positions])
+        path = beside(entity.page, "measurements") + ".csv"
+        target = self.csv_root() / path
+        self.folder(target.parent)
+        target.write_text(csv_text, encoding="utf-8", newline="")
+        self.write_html(page, f"Measurements: {entity.name}", "measurements.html.j2", entity=entity,
+                        indicators=indicators, back=href(page, url_of(entity.page)), area=self.config.area,
+                        csv=href(page, path), csv_rows=len(positions), csv_bytes=len(csv_text.encode("utf-8")),
+                        dataset=href(page, "datasets/measurements/"))
+        return href(entity.page, url_of(page))
 
     def indicators(self, entity: Entity) -> list[dict]:
         """An outcome's indicators, formatted and charted (model/indicators.py computes them)."""
@@ -301,6 +339,11 @@ class Writer:
             if result.targets is not None:
                 series.append(("Target", result.targets))
             chart_id = f"indicator-{row.indicator_id}".lower()
+            # The latest result: the area's latest year, else its latest period of any kind.
+            latest = None
+            if result.rows:
+                wanted = result.periods[-1] if result.periods else result.rows[-1][0]
+                latest = next(r for r in reversed(result.rows) if r[0] == wanted)
             out.append({
                 "id": row.indicator_id,
                 "title": row.title,
@@ -313,8 +356,36 @@ class Writer:
                 "rows": [[period, area, fmt(value), fmt(target), status]
                          for period, area, value, target, status in result.rows],
                 "areas": result.other_areas,
+                "latest": None if latest is None else
+                [latest[0], fmt(latest[2]), fmt(latest[3]) or "none", latest[4]],
+                "spark": charts.sparkline(f"{row.title}, {result.rows[0][1] if result.rows else ''} by year",
+                                          result.periods, result.values, result.targets, value_label=fmt)
+                if len(result.periods) > 1 else Markup(""),
+                "wards": self.ward_results(row, fmt),
             })
         return out
+
+    def ward_results(self, indicator, fmt) -> dict | None:
+        """An indicator's results for every area but the council's (its wards), by period:
+        {"periods": [...], "rows": [[area link, "61.8 (not met)", ...], ...]}; None when none."""
+        m = self.tables["measurements"]
+        m = m[(m["indicator_id"] == indicator.indicator_id) & (m["area"] != self.config.area)]
+        if not len(m):
+            return None
+        periods = sorted(set(m["period"]))
+        at = {p: i for i, p in enumerate(periods)}
+        better = bool(indicator.higher_is_better)
+        rows: dict[str, list] = {}
+        for area, period, value, target in zip(m["area"], m["period"], m["value"], m["target"]):
+            cells = rows.setdefault(area, [""] * len(periods))
+            status = target_status(value, target, better)
+            cells[at[period]] = fmt(value) + ("" if status == "no target" else f" ({status})")
+        page = beside(self._page_of_outcome(indicator.outcome_id), "measurements") + ".html"
+        return {"periods": periods,
+                "rows": [[self.link(page, "ward", area), *rows[area]] for area in sorted(rows)]}
+
+    def _page_of_outcome(self, outcome_id: str) -> str:
+        return self.entities.get("outcome", outcome_id).page
 
     def trail(self, page: str, kind: str, key: str) -> list[dict]:
         """The decisions behind a contract, intention or programme, oldest first."""
@@ -531,11 +602,11 @@ class Writer:
              "(contracts terminated early are left out)."),
             ("grants", "grants", "Grants running today", grants,
              "Grants whose planned start date has passed and planned end date has not, soonest ending first."),
-        ], named=False)  # the headings say what the list is: no page name in its caption
+        ], named=False, preview=True)  # the headings say what the list is: no page name in its caption
         review = self.sections(page, "live now", [
             ("contracts", "ending", "Contracts ending in the next six months", ending,
              "Coming up for review: the commissioner decides whether to extend, re-commission or end them."),
-        ], named=False)  # the headings say what the list is: no page name in its caption
+        ], named=False, preview=True)  # the headings say what the list is: no page name in its caption
         c, g = self.tables["contracts"], self.tables["grants"]
         annual = c["annual_value_gbp"].to_numpy(dtype=float)[contracts]
         undated = int((g["planned_start_date"].isna() | g["planned_end_date"].isna()).sum())
@@ -549,19 +620,19 @@ class Writer:
         upcoming, passed = forward_plan(self.tables["commissioning_intentions"], self.today)
         sections = self.sections(page, "forward plan", [
             ("intentions", "upcoming", "Planned to start from today", upcoming, "Soonest first."),
-        ], named=False)  # the headings say what the list is: no page name in its caption
+        ], named=False, preview=True)  # the headings say what the list is: no page name in its caption
         earlier = self.sections(page, "forward plan", [
             ("intentions", "earlier", "Planned start date passed", passed,
              "Intentions whose planned start date has passed, most recent first: they may be awarded, "
              "still in procurement or deferred."),
-        ], named=False)  # the headings say what the list is: no page name in its caption
+        ], named=False, preview=True)  # the headings say what the list is: no page name in its caption
         write_page(self.env, self.docs, page, "forward_plan.md.j2", sections=sections, earlier=earlier,
                    today=self.today, **self.common)
 
 
 def writer(env, docs_dir: Path, common: dict, tables: dict, raw: dict, entities: Entities,
            today: dt.date) -> Writer:
-    return Writer(env, docs_dir, common, tables, entities, listing.row_sets(tables, raw, entities), today)
+    return Writer(env, docs_dir, common, tables, entities, listing.row_sets(tables, raw, entities), today, raw)
 
 
 def render_markdown(w: Writer) -> None:

@@ -50,13 +50,19 @@ def number(value) -> str:
     return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def plural(count, word: str, words: str | None = None) -> str:
+    """A count and its noun, agreeing: "1 grant", "1,600 grants", "1 opportunity" (give `words`
+    when the plural is not the word and an s). findings.plural does the same for messages."""
+    return f"{number(count)} {word if count == 1 else (words or word + 's')}"
+
+
 def percent(value) -> str:
     return "" if value is None else f"{value * 100:.0f}%"
 
 
 def file_size(size: int) -> str:
     if size < 1024:
-        return f"{size} bytes"
+        return plural(size, "byte")
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / 1024 / 1024:.1f} MB"

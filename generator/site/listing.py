@@ -8,8 +8,11 @@ depth. Each row's CSV line is made once too, from the source file's text, so a
 page's CSV has the dataset's own columns and values exactly as published.
 
 Tables are sortable by keyboard (site_src/assets/tables.js adds a button to
-each column header) and split into pages of PAGE_ROWS rows, so no page's HTML
-grows without bound.
+each column header) and split into pages (pages_of): at most PAGE_ROWS rows and
+PAGE_CHARS characters of rows on a list's own pages, and FIRST_ROWS rows and
+FIRST_CHARS characters on a page that shows a list among other things (an entity
+page, Live now, the Forward plan), so no page's HTML grows with the data or with
+the length of its descriptions (tests/site/test_page_size.py: 120 KB at most).
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ from .format import file_size, gbp, long_date, number
 from .urls import href, root_of
 
 SITE_ROOT_MARK = "\ue000"  # replaced by the page's relative path to the site root
-PAGE_ROWS = 200  # rows per table page
+PAGE_ROWS = 100  # most rows in a table on a list's own page (an index page, a further page of a list)
+PAGE_CHARS = 64_000  # most characters of rows' HTML there (long descriptions make fewer rows)
+FIRST_ROWS = 20  # most rows of each list on a page that shows it among other things; the rest on further pages
+FIRST_CHARS = 24_000
 NUM = ' class="num"'
 
 
@@ -76,9 +82,15 @@ class RowSet:
     html: np.ndarray  # one "<tr>...</tr>" per row of the dataset, links starting with SITE_ROOT_MARK
     csv_header: str
     csv_lines: np.ndarray  # one CSV line per row, from the source text
+    sizes: np.ndarray | None = None  # the length of each row's HTML, made when first needed
+
+    def lengths(self) -> np.ndarray:
+        if self.sizes is None:
+            self.sizes = np.fromiter(map(len, self.html), dtype=np.int64, count=len(self.html))
+        return self.sizes
 
 
-def _csv_lines(raw: pd.DataFrame) -> tuple[str, np.ndarray]:
+def csv_lines(raw: pd.DataFrame) -> tuple[str, np.ndarray]:
     """The header and one CSV line per row. All rows are written by one writer ending each
     line with a mark, then split at the marks (a writer per row cost 1 s per 200k rows); if a
     value holds the mark itself, row by row instead."""
@@ -147,7 +159,7 @@ def _contract_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame]
     start, start_key = _dates(c["start_date"])
     end, end_key = _dates(c["end_date"], NOT_STATED)
     value, value_key = _money(c["total_value_gbp"])
-    header, lines = _csv_lines(raw["contracts"])
+    header, lines = csv_lines(raw["contracts"])
     return RowSet("contracts", [Heading("Contract"), Heading("Supplier"), Heading("Commissioner"),
                                 Heading("Starts", "date"), Heading("Ends", "date"),
                                 Heading("Total value", "number"), Heading("Status")],
@@ -169,7 +181,7 @@ def _grant_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], e
     ward = _link(_targets(g["beneficiary_ward"], ent["ward"], "wards"), _text(g["beneficiary_ward"]))
     awarded, awarded_key = _dates(g["award_date"])
     amount, amount_key = _money(g["amount_awarded"])
-    header, lines = _csv_lines(raw["grants"])
+    header, lines = csv_lines(raw["grants"])
     return RowSet("grants", [Heading("Grant"), Heading("Recipient"), Heading("Programme"), Heading("Ward"),
                              Heading("Awarded", "date"), Heading("Amount", "number")],
                   _assemble([("th", title, None, ""), ("td", recipient, None, ""),
@@ -186,7 +198,7 @@ def _intention_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame
                          _text(i["commissioner_id"].map(lambda k: ent["commissioner"][k].name if k in ent["commissioner"] else k)))
     planned, planned_key = _dates(i["planned_start_date"])
     value, value_key = _money(i["estimated_value_gbp"])
-    header, lines = _csv_lines(raw["commissioning_intentions"])
+    header, lines = csv_lines(raw["commissioning_intentions"])
     return RowSet("commissioning_intentions",
                   [Heading("Intention"), Heading("Commissioner"), Heading("Client group"),
                    Heading("Planned start", "date"), Heading("Estimated value", "number"), Heading("Status")],
@@ -204,7 +216,7 @@ def _decision_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame]
     decided, decided_key = _dates(d["decision_date"])
     key = np.array(["" if pd.isna(v) else ("yes" if v else "no") for v in d["key_decision"]], dtype=object)
     gateway = np.array(["" if pd.isna(v) else str(int(v)) for v in d["gateway"]], dtype=object)
-    header, lines = _csv_lines(raw["decisions"])
+    header, lines = csv_lines(raw["decisions"])
     return RowSet("decisions",
                   [Heading("Decision"), Heading("Decision maker"), Heading("Decided", "date"),
                    Heading("Key decision"), Heading("Gateway"), Heading("Record")],
@@ -223,7 +235,7 @@ def _organisation_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFr
     grants_total = np.array([orgs[k].grants_total for k in o["org_id"]], dtype=float)
     ct, ct_key = _money(pd.Series(contracts_total))
     gt, gt_key = _money(pd.Series(grants_total))
-    header, lines = _csv_lines(raw["organisations"])
+    header, lines = csv_lines(raw["organisations"])
     return RowSet("organisations",
                   [Heading("Organisation"), Heading("Type"), Heading("Contracts", "number"),
                    Heading("Grants", "number"), Heading("Based in the area")],
@@ -245,7 +257,7 @@ class Listing:
 
 def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path: str,
           note: str = "") -> Listing:
-    """The table of `positions` (at most PAGE_ROWS of them) for `page`, with its CSV download
+    """The table of `positions` (one page of a list: pages_of) for `page`, with its CSV download
     at `csv_path` (a site path)."""
     csv_text = rows.csv_header + "".join(rows.csv_lines[positions])
     csv_name = href(page, csv_path)
@@ -264,6 +276,21 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
     return Listing(Markup(html), csv_path, csv_text)
 
 
-def pages_of(positions: np.ndarray, size: int = PAGE_ROWS) -> list[np.ndarray]:
-    return [positions[i:i + size] for i in range(0, len(positions), size)] or [positions]
+def pages_of(positions: np.ndarray, rows: RowSet | None = None, first: int = PAGE_ROWS,
+             first_chars: int = PAGE_CHARS) -> list[np.ndarray]:
+    """`positions` split into table pages: the first of at most `first` rows and `first_chars`
+    characters of HTML, each further one of at most PAGE_ROWS rows and PAGE_CHARS characters
+    (by `rows`' lengths; every page has a row at least)."""
+    if not len(positions):
+        return [positions]
+    lengths = rows.lengths()[positions] if rows is not None else None
+    chunks, start, most, chars = [], 0, first, first_chars
+    while start < len(positions):
+        end = min(len(positions), start + most)
+        if lengths is not None:
+            fits = int(np.searchsorted(np.cumsum(lengths[start:end]), chars, side="right"))
+            end = start + max(1, fits)
+        chunks.append(positions[start:end])
+        start, most, chars = end, PAGE_ROWS, PAGE_CHARS
+    return chunks
 

@@ -17,9 +17,9 @@ What is indexed (one document per page a result leads to):
   out (their rows are the entities above).
 
 Files (under ``search-index/`` in the site):
-- ``manifest.json``: the shard keys (token prefixes, sorted), the document count and the
-  chunk size;
-- ``t/<n>.json``: shard n, for the tokens starting with key n (and no longer key):
+- ``manifest.json``: its version (2: the tokens are stems), the shard keys (token prefixes,
+  sorted), the document count and the chunk size;
+- ``t/<n>.json``: shard n, for the tokens (stems) starting with key n (and no longer key):
   ``{token: [document frequency, doc, score, doc, score, ...]}``, highest score first, at most
   ``CAP`` documents per token (the rest score lower; the frequency is the true one);
 - ``d/<n>.json``: documents n*CHUNK .. n*CHUNK+CHUNK-1, each ``[title, url, description]``.
@@ -31,6 +31,10 @@ of the site.
 
 Words are lower-cased, accents removed (NFKD), and split at anything that is not a letter or a
 digit; search.js does exactly the same (tests/site/test_search.py runs both on the same text).
+The index holds each word's English stem (Porter2, the Snowball English stemmer: "grants" and
+"granted" are "grant", "funding" is "fund"; a word with any letter outside a to z is kept as it
+is), and search.js stems the words typed with the same algorithm (site_src/assets/vendor/porter2.js;
+tests/site/test_stemming.py checks that the two agree), so a search for "grant" finds "grants".
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from array import array
 from pathlib import Path
 
 import numpy as np
+from snowballstemmer.english_stemmer import EnglishStemmer  # the pure-Python one, never PyStemmer's
 
 from ..findings import Finding
 from ..model.entities import KINDS
@@ -79,8 +84,31 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_STEMMER = EnglishStemmer()
+_STEMS: dict[str, str] = {}  # word -> stem, kept for the build (words repeat: at 1M grants a few hundred thousand)
+
+
+def stem(word: str) -> str:
+    """The stem of one word (a token): Porter2 for a word of a to z and digits, else the word
+    itself (search.js `stem` does the same)."""
+    found = _STEMS.get(word)
+    if found is None:
+        found = _STEMS[word] = _STEMMER.stemWord(word) if word.isascii() else word
+    return found
+
+
+def terms(text: str) -> list[str]:
+    """The stems of the words of `text`: what the index holds and a query looks up."""
+    words = tokens(text)
+    stems = _STEMS
+    try:
+        return [stems[w] for w in words]
+    except KeyError:
+        return [stem(w) for w in words]
+
+
 class Index:
-    """Documents and their words, collected before the files are written."""
+    """Documents and their words (stems), collected before the files are written."""
 
     def __init__(self):
         self.docs: list[tuple[str, str, str]] = []  # (title, url relative to the site root, description)
@@ -94,14 +122,14 @@ class Index:
         doc = len(self.docs)
         self.docs.append((title, url, description))
         best: dict[str, int] = {}
-        title_words = tokens(title)
+        title_words = terms(title)
         if title_words:
             score = max(1, round(TITLE / math.sqrt(len(title_words))))
             for word in title_words:
                 best[word] = score
         seen = 0
         for text in body:
-            for word in tokens(text):
+            for word in terms(text):
                 if word not in best:
                     best[word] = BODY
                 seen += 1
@@ -149,7 +177,7 @@ class Index:
                 parts.append(json.dumps(w, ensure_ascii=False) + ":[" + str(df[w]) + ("," if e > s else "")
                              + ",".join(map(str, pairs.tolist())) + "]")
             (out / "t" / f"{n}.json").write_text("{" + ",".join(parts) + "}", encoding="utf-8")
-        manifest = {"version": 1, "documents": len(self.docs), "chunk": CHUNK,
+        manifest = {"version": 2, "documents": len(self.docs), "chunk": CHUNK,
                     "keys": [key for key, _ in shards]}
         _write_json(out / "manifest.json", manifest)
         return manifest

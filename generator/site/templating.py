@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .format import cell, change, file_size, gbp, long_date, md, number, percent
+from .format import cell, change, file_size, gbp, long_date, md, number, percent, plural
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -23,7 +23,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(md=md, gbp=gbp, long_date=long_date, number=number, percent=percent,
-                       file_size=file_size, cell=cell)
+                       file_size=file_size, cell=cell, plural=plural)
     env.globals.update(change=change)
     return env
 

@@ -2,7 +2,10 @@
    generator/search.py). A query downloads the manifest, one shard per word and the chunks of
    the documents shown: tens of kilobytes whatever the size of the site, and nothing leaves
    the site. Works from the form on the page and from a ?q= link (the search form on the home
-   page). Results are built as DOM nodes, their text set as text. */
+   page). Results are built as DOM nodes, their text set as text.
+   The index holds English stems (Porter2): the words typed are stemmed with the same algorithm
+   (vendor/porter2.js, loaded beside this file when the page has a search box), so "grant" finds
+   "grants" and "funding" finds "funded". */
 (function () {
   "use strict";
   var input = document.getElementById("search-input");
@@ -32,6 +35,29 @@
   // at anything that is not a letter or a digit.
   function tokens(text) {
     return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  // The stem of a word, as generator/search.py `stem`: Porter2 for a word of a to z and
+  // digits, else the word itself. The stemmer is loaded once, on the first search.
+  var porter2 = null;
+  function loadStemmer() {
+    if (!porter2) {
+      porter2 = new Promise(function (resolve, reject) {
+        if (window.porter2) { resolve(window.porter2.stem); return; }
+        var script = document.createElement("script");
+        script.src = new URL("assets/vendor/porter2.js", root).href;
+        script.onload = function () {
+          if (window.porter2) resolve(window.porter2.stem); else reject(new Error("porter2.js"));
+        };
+        script.onerror = function () { reject(new Error("porter2.js")); };
+        document.head.appendChild(script);
+      });
+      porter2.catch(function () { porter2 = null; });
+    }
+    return porter2;
+  }
+  function stemWith(stem, word) {
+    return /^[\x00-\x7f]*$/.test(word) ? stem(word) : word;
   }
 
   var manifest = null;
@@ -65,16 +91,30 @@
     return found;
   }
 
-  // doc -> best score of this word in it: an exact word counts fully, a longer word starting
-  // with it (what is still being typed) counts 0.6; rarer words count more. `complete` is false
-  // when a matching word is so common that the index keeps only its best documents: a page
-  // missing from the list may still hold the word.
-  function matches(m, word, shards) {
+  // doc -> best score of this word in it: its stem counts fully, a longer stem starting with
+  // the stem or with the word as typed (a word still being typed) counts 0.6; rarer words count
+  // more. `complete` is false when a matching word is so common that the index keeps only its
+  // best documents: a page missing from the list may still hold the word. `q` is
+  // {word, stem}; with `q.within`, only the longest stem that the word (still being typed)
+  // starts with counts, at 0.6: "fundi" finds "fund" (funding), "organisati" "organis".
+  function matches(m, q, shards) {
     var best = new Map();
     best.complete = true;
+    var word = q.word, stem = q.stem, within = "";
+    if (q.within) {
+      shards.forEach(function (shard) {
+        Object.keys(shard).forEach(function (token) {
+          if (token.length > within.length && token.length >= q.within && token.length < word.length &&
+              word.lastIndexOf(token, 0) === 0) within = token;
+        });
+      });
+      if (!within) return best;
+    }
     shards.forEach(function (shard) {
       Object.keys(shard).forEach(function (token) {
-        var weight = token === word ? 1 : (word.length > 1 && token.lastIndexOf(word, 0) === 0 ? 0.6 : 0);
+        var weight = q.within ? (token === within ? 0.6 : 0) :
+          token === stem ? 1 :
+          (word.length > 1 && (token.lastIndexOf(stem, 0) === 0 || token.lastIndexOf(word, 0) === 0) ? 0.6 : 0);
         if (!weight) return;
         var postings = shard[token];
         if (postings[0] > (postings.length - 1) / 2) best.complete = false;
@@ -136,8 +176,37 @@
       (total > docs.length ? ", the first " + docs.length + " shown." : ".");
   }
 
+  function shards(m, words) {
+    var wanted = [];
+    words.forEach(function (w) {
+      shardsFor(m, w).forEach(function (i) { if (wanted.indexOf(i) < 0) wanted.push(i); });
+    });
+    return Promise.all(wanted.map(function (i) { return get("t/" + i + ".json"); }));
+  }
+
+  // The shorter words a word still being typed may be the stem of: its prefixes down to
+  // BACK_OFF letters fewer (Porter2 takes at most a few letters off), and 3 letters at least.
+  var BACK_OFF = 4;
+  function prefixes(word) {
+    var out = [];
+    for (var n = word.length - 1; n >= Math.max(3, word.length - BACK_OFF); n--) out.push(word.slice(0, n));
+    return out;
+  }
+
+  function lookUp(m, q) {
+    return shards(m, q.stem === q.word ? [q.word] : [q.stem, q.word]).then(function (loaded) {
+      var best = matches(m, q, loaded);
+      // The last word, still being typed, found nothing: it may be a longer word's beginning
+      // that is longer than that word's stem ("fundi" of "funding", whose stem is "fund").
+      if (best.size || !q.typing || q.word.length < 4 || !/^[\x00-\x7f]*$/.test(q.word)) return best;
+      var shorter = { word: q.word, stem: q.stem, within: Math.max(3, q.word.length - BACK_OFF) };
+      return shards(m, prefixes(q.word)).then(function (more) { return matches(m, shorter, more); });
+    });
+  }
+
   function run(query) {
     var mine = ++latest;
+    var typing = !/\s$/.test(query);
     query = query.trim();
     var words = tokens(query);
     if (!words.length) {
@@ -146,10 +215,10 @@
       return;
     }
     status.textContent = "Searching\u2026";
-    loadManifest().then(function (m) {
-      return Promise.all(words.map(function (word) {
-        return Promise.all(shardsFor(m, word).map(function (i) { return get("t/" + i + ".json"); }))
-          .then(function (shards) { return matches(m, word, shards); });
+    Promise.all([loadManifest(), loadStemmer()]).then(function (loaded) {
+      var m = loaded[0], stem = loaded[1];
+      return Promise.all(words.map(function (word, i) {
+        return lookUp(m, { word: word, stem: stemWith(stem, word), typing: typing && i === words.length - 1 });
       })).then(function (perWord) {
         var found = rank(words, perWord);
         var top = found.docs.slice(0, SHOWN);
@@ -168,9 +237,13 @@
   }
 
   var timer = null;
-  input.addEventListener("focus", function () { loadManifest().catch(function () {}); });
-  input.addEventListener("input", function () {
+  function preload() {
     loadManifest().catch(function () {});
+    loadStemmer().catch(function () {});
+  }
+  input.addEventListener("focus", preload);
+  input.addEventListener("input", function () {
+    preload();
     clearTimeout(timer);
     timer = setTimeout(function () { run(input.value); }, 150);
   });
@@ -184,5 +257,9 @@
     input.value = initial;
     run(initial);
   }
-  window.siteSearchTokens = tokens; // for tests/test_search.py: the browser's words for a text
+  window.siteSearchTokens = tokens; // for tests/site/test_search.py: the browser's words for a text
+  // for tests/site/test_stemming.py: the browser's stems of words
+  window.siteSearchStems = function (words) {
+    return loadStemmer().then(function (stem) { return words.map(function (w) { return stemWith(stem, w); }); });
+  };
 })();

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from generator.exports import giving360
-from generator.data import validate
-from generator.config import PROJECT_DIR
+from generator.data import stage, validate
+from generator.config import PROJECT_DIR, ConfigError, load_config
 
 from conftest import SHARED, tables_of
 from generator.data import package as datapackage
@@ -34,15 +36,17 @@ ABCT_JSON = REAL / "ABCT_a001p00000zgyHZAAY.json"
 
 EXPECTED_COLUMNS = [
     "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
-    "Planned Dates:Start Date", "Planned Dates:End Date",
+    "Planned Dates:Start Date", "Planned Dates:End Date", "Actual Dates:Start Date", "Actual Dates:End Date",
     "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Charity Number", "Recipient Org:Company Number",
+    "Recipient Org:Location:0:Name", "Recipient Org:Location:0:Country Code",
+    "Recipient Org:Location:0:Geographic Code", "Recipient Org:Location:0:Geographic Code Type",
     "Recipient Ind:Identifier", "Recipient Ind:Name",
     "Beneficiary Location:Name", "Beneficiary Location:Country Code", "Beneficiary Location:Geographic Code",
     "Beneficiary Location:Geographic Code Type",
     "Funding Org:Identifier", "Funding Org:Name", "Funding Org:Department",
     "Grant Programme:Title",
     "Classifications:Vocabulary", "Classifications:Code", "Classifications:Title",
-    "Data Source",
+    "Data Source", "Last Modified",
 ]
 
 
@@ -73,12 +77,16 @@ def amounts(grants: list[dict]) -> dict[str, Decimal]:
 def test_csv_titles_are_the_standards_exact_titles():
     titles = giving360_standard.schema_titles()
     assert giving360.CSV_COLUMNS == giving360.csv_columns() == EXPECTED_COLUMNS
-    assert [t for t in EXPECTED_COLUMNS if t not in titles] == []  # each is the schema's own title, exactly
+    # Each is the schema's own title, exactly; the recipient's location, a list inside a list that the schema
+    # does not roll up, with flattentool's item number (0) as 360Giving's own files spell it.
+    assert [t for t in EXPECTED_COLUMNS if t.replace(":0:", ":") not in titles] == []
+    assert [t for t in EXPECTED_COLUMNS if ":0:" in t] == [t for t in EXPECTED_COLUMNS if "Location:0:" in t] != []
     if TRAFFORD_CSV.exists():  # and as a real publisher spells it
         trafford = read_csv(TRAFFORD_CSV)[0]
         shared = [t for t in EXPECTED_COLUMNS if t.casefold() in {h.casefold() for h in trafford}]
         assert len(shared) >= 18
-        assert [t for t in shared if t not in trafford] == []
+        # Trafford writes "Last modified"; we keep the schema's "Last Modified" (flattentool ignores case).
+        assert [t for t in shared if t not in trafford] == ["Last Modified"]
 
 
 def test_local_schemas_are_the_reference_copies():
@@ -167,6 +175,103 @@ def test_ward_codes_only_where_known_and_individuals_anonymous(small_tables, con
     assert rows[2][EXPECTED_COLUMNS.index("Recipient Org:Identifier")] == ""
 
 
+def test_recipient_locations_only_where_the_data_places_them(small_tables, config):
+    """A recipient organisation's location: its ward with the ward's ONS code; the council's district when it is
+    based in the area with no coded ward; nothing otherwise (never guessed), and never for individuals."""
+    tables = {name: frame.copy() for name, frame in small_tables.items()}
+    grants, orgs, wards = tables["grants"], tables["organisations"], tables["wards"]
+    wards.loc[wards["ward_name"] == "Peckham", "ons_code"] = None
+    first = list(dict.fromkeys(grants["recipient_org_id"]))[:6]
+    cases = [("Borough & Bankside", True), ("Peckham", True), (None, True), (None, False), (None, None),
+             ("Borough & Bankside", True)]
+    for org_id, (ward, based) in zip(first, cases):
+        orgs.loc[orgs["org_id"] == org_id, ["ward", "based_in_borough", "organisation_type"]] = \
+            [ward, based, "registered charity"]
+    orgs.loc[orgs["org_id"] == first[5], "organisation_type"] = "individual"
+    ward = {"name": "Borough & Bankside", "countryCode": "GB", "geoCode": "E05011095", "geoCodeType": "WD"}
+    district = {"name": "Southwark", "countryCode": "GB", "geoCode": "E09000028", "geoCodeType": "LAD"}
+
+    def locations(config):
+        exported = {g.get("recipientOrganization", [{}])[0].get("id"): g
+                    for g in giving360.grants_to_360(tables, config)}
+        return [exported[o]["recipientOrganization"][0].get("location") if o in exported else None for o in first[:5]]
+
+    assert config.area == "Southwark"
+    assert locations(config) == [[ward], [district], [district], None, None]
+    # A council whose area the ONS lookup does not know gets no district location (its wards still do).
+    assert locations(dataclasses.replace(config, area="London Borough of Southwark")) == [[ward], None, None, None,
+                                                                                           None]
+    individual = [g for g in giving360.grants_to_360(tables, config) if "recipientIndividual" in g]
+    assert individual and all("location" not in json.dumps(g) for g in individual)
+    package = giving360.package_360(tables, config)
+    assert conformance.validate_360(package) == []
+    # The CSV's columns hold the first location, in flattentool's numbered form.
+    rows = giving360.grants_to_rows(package["grants"])
+    at = [EXPECTED_COLUMNS.index(f"Recipient Org:Location:0:{t}") for t in
+          ("Name", "Country Code", "Geographic Code", "Geographic Code Type")]
+    shown = {tuple(row[i] for i in at) for row in rows}
+    assert {("Borough & Bankside", "GB", "E05011095", "WD"), ("Southwark", "GB", "E09000028", "LAD"),
+            ("", "", "", "")} <= shown
+
+
+def test_dates_modified_actual_dates_and_data_source(small_tables, config):
+    tables = {name: frame.copy() for name, frame in small_tables.items()}
+    grants = tables["grants"]
+    grants.loc[0, ["actual_start_date", "actual_end_date"]] = [pd.Timestamp("2024-04-02"), pd.Timestamp("2025-03-30")]
+    grants.loc[1, "actual_end_date"] = pd.Timestamp("2025-01-31")
+    grants.loc[0, "data_source"] = "https://example.org/grants.xlsx"
+    grants.loc[0, "last_modified"] = pd.Timestamp("2024-05-06")
+    grants.loc[1, "last_modified"] = pd.NaT
+    website = dataclasses.replace(config, site_url="", publisher_website="https://www.example.gov.uk/")
+    exported = giving360.grants_to_360(tables, website)
+    assert exported[0]["actualDates"] == [{"startDate": "2024-04-02", "endDate": "2025-03-30"}]
+    assert exported[1]["actualDates"] == [{"endDate": "2025-01-31"}]
+    assert "actualDates" not in exported[2]
+    assert exported[0]["dateModified"] == "2024-05-06T00:00:00+00:00"  # the day's start, in UTC
+    assert "dateModified" not in exported[1]
+    # dataSource: the grant's own, else site.url, else the council's website, else none.
+    assert [g["dataSource"] for g in exported[:2]] == ["https://example.org/grants.xlsx", "https://www.example.gov.uk/"]
+    site = dataclasses.replace(website, site_url="https://data.example.gov.uk/")
+    assert [g["dataSource"] for g in giving360.grants_to_360(tables, site)[:2]] == \
+        ["https://example.org/grants.xlsx", "https://data.example.gov.uk/"]
+    neither = giving360.grants_to_360(tables, dataclasses.replace(website, publisher_website=""))
+    assert neither[0]["dataSource"] == "https://example.org/grants.xlsx" and "dataSource" not in neither[1]
+    assert conformance.validate_360({"grants": exported}) == []
+    row = giving360.grants_to_rows(exported[:1])[0]
+    assert {c: row[EXPECTED_COLUMNS.index(c)] for c in ("Actual Dates:Start Date", "Actual Dates:End Date",
+                                                         "Data Source", "Last Modified")} == {
+        "Actual Dates:Start Date": "2024-04-02", "Actual Dates:End Date": "2025-03-30",
+        "Data Source": "https://example.org/grants.xlsx", "Last Modified": "2024-05-06T00:00:00+00:00"}
+
+
+def test_publisher_website_setting(config, tmp_path):
+    assert config.publisher_website == "https://www.southwark.gov.uk/"  # the bundled config.yml
+    package = giving360.package_360(None, config)
+    assert package["publisher"]["website"] == "https://www.southwark.gov.uk/"
+    assert "accessURL" not in package  # site.url is not set
+    # Until publisher.website is set, the site's address stands for it, as before; the council's own website wins.
+    site_only = dataclasses.replace(config, publisher_website="", site_url="https://d.example/")
+    assert giving360.package_360(None, site_only)["publisher"]["website"] == "https://d.example/"
+    assert "website" not in giving360.package_360(None, dataclasses.replace(config, publisher_website=""))["publisher"]
+    base = (PROJECT_DIR / "config.yml").read_text(encoding="utf-8")
+    assert "  website: https://www.southwark.gov.uk/" in base
+    path = tmp_path / "config.yml"
+    shutil.copyfile(PROJECT_DIR / "about.md", tmp_path / "about.md")
+    for value in ("www.example.gov.uk", "ftp://example.gov.uk/", "https://", "https://example .gov.uk/"):
+        path.write_text(base.replace("  website: https://www.southwark.gov.uk/", f"  website: {value}"),
+                        encoding="utf-8")
+        with pytest.raises(ConfigError) as error:
+            load_config(path)
+        assert str(error.value) == (f'{path}: setting "publisher.website" is {value!r} (expected the council\'s own '
+                                    "website, a web address starting http:// or https://, such as "
+                                    "https://www.example.gov.uk/)")
+    path.write_text(base.replace("  website: https://www.southwark.gov.uk/", "  website: http://council.example"),
+                    encoding="utf-8")
+    assert load_config(path).publisher_website == "http://council.example"
+    path.write_text(base.replace("  website: https://www.southwark.gov.uk/", ""), encoding="utf-8")
+    assert load_config(path).publisher_website == ""  # optional
+
+
 def test_the_format_checker_catches_impossible_dates(small_tables, config):
     package = giving360.package_360(small_tables, config)
     broken = copy.deepcopy(package)
@@ -243,6 +348,15 @@ def package_with(result: giving360_import.ImportResult, small_data: Path, tmp_pa
     return data
 
 
+def import_findings(result: giving360_import.ImportResult, small_data: Path, tmp_path: Path, config) -> list[tuple]:
+    """What `validate` (the schemas, then the council's checks) reports on the imported grants and organisations,
+    in the small data set (package_with): (file, row, column, code)."""
+    data = package_with(result, small_data, tmp_path)
+    findings, _, _ = stage.check_data(data, config)
+    return [(Path(f.path).name, f.row, f.column, f.code) for f in findings
+            if Path(f.path).name in ("grants.csv", "organisations.csv")]
+
+
 @pytest.mark.parametrize("path", [TRAFFORD_CSV, TRAFFORD_JSON, ABCT_XLSX, ABCT_JSON], ids=lambda p: p.name)
 def test_real_files_import_and_export_again(path, small_data, config, tmp_path):
     result = giving360_import.import_360giving(need(path), "SWK-CFS")  # ABCT's file names no department
@@ -286,7 +400,14 @@ def test_trafford_mapping_details():
         "beneficiary_ward": "Trafford",  # matches one of the wards given
         "department_id": "PARTNERSHIPS-AND-COMMUNITIES",  # the file's Funding Org:Department wins over --department
         "co_funders": "",  # Trafford is this council
+        "actual_start_date": "",
+        "actual_end_date": "",
+        "data_source": "https://www.trafford.gov.uk/",  # dataSource
+        "last_modified": "2022-05-03",  # dateModified 2022-05-03T18:09:56Z: its date
     }
+    assert "Last Modified date-times given as their date, as last_modified is a date (2019-03-12T10:00:00+00:00 " \
+           "became 2019-03-12): 555 (360G-traffordmbc-VSG1342, " in "\n".join(result.unmapped)
+    assert not [n for n in result.unmapped if "dateModified" in n or "Data Source" in n or "Last Modified\"" in n]
     orgs = {o["org_id"]: o for o in result.organisations}
     assert orgs["GB-COH-07962245"] == {
         "org_id": "GB-COH-07962245", "name": "Cyril Flint Befrienders",
@@ -306,7 +427,8 @@ def test_trafford_mapping_details():
            "added to commissioners.csv: PARTNERSHIPS-AND-COMMUNITIES, INCLUSIVE-ECONOMY-COMMUNITIES (check their " \
            "commissioner_type, org_id and dates)." in result.unmapped
     assert not any(n.startswith("Co-funded") for n in result.unmapped)
-    assert any(n.startswith("Recipient identifiers that are not org-id.guide identifiers") for n in result.unmapped)
+    assert any(n.startswith("Recipient identifiers that are not of the form country-register-number") and
+               '"360G-trafford-be_active" → "GB-LAE-TRF-360G-trafford-be-active"' in n for n in result.unmapped)
 
 
 def test_abct_charity_numbers():
@@ -329,37 +451,66 @@ TITLE_VARIANTS = [
 
 
 @pytest.mark.parametrize("name", TITLE_VARIANTS)
-def test_title_variants_import_the_same_grants(name):
+def test_title_variants_import_the_same_grants(name, small_data, tmp_path, config):
     normal = giving360_import.import_360giving(FIXTURES / "fundingproviders-grants_2_grants.xlsx", "SWK-CFS")
     variant = giving360_import.import_360giving(FIXTURES / name, "SWK-CFS")
-    assert normal.grants == [{
-        "grant_id": "360G-fundingproviders-000002-X-00-X",  # "/" is not allowed in our grant_id
-        "title": "Title B",
-        "description": "Title B",  # no description in the file: the title is used
+    same = {
         "programme": "Awards Funding Committee",
         "funding_type": "longer-term",  # 25 months
-        "recipient_org_id": "GB-COH-RC000000",
-        "amount_awarded": "178990",
         "award_date": "2014-07-24",  # written 24/07/2014
         "planned_start_date": "",
         "planned_end_date": "",
         "beneficiary_ward": "",
         "department_id": "SWK-CFS",  # --department: the file names no department
         "co_funders": "Funding Providers UK (GB-CHC-000000)",  # not this council (GB-LAE-SWK)
+        "actual_start_date": "",
+        "actual_end_date": "",
+        "last_modified": "2015-03-13",  # 2015-03-13T00:00:00+00:00
+    }
+    assert normal.grants == [{
+        **same,
+        "grant_id": "360G-fundingproviders-000001-X-00-X",
+        "title": "Title A",
+        "description": "Title A",  # no description in the file: the title is used
+        "recipient_org_id": "",  # no Recipient Org:Identifier: left empty, for validate to report
+        "amount_awarded": "152505",
+        "data_source": "http://www.fundingproviders.co.uk/grants/",
+    }, {
+        **same,
+        "grant_id": "360G-fundingproviders-000002-X-00-X",  # "/" is not allowed in our grant_id
+        "title": "Title B",
+        "description": "Title B",
+        "recipient_org_id": "GB-COH-RC000000",
+        "amount_awarded": "178990",
+        "data_source": "http://www.fundingproviders.co.uk/grants/",
     }]
+    assert [list(g) for g in normal.grants] == [our_columns("grants")] * 2
     assert variant.grants == normal.grants
     assert variant.organisations == normal.organisations == [{
+        "org_id": "", "name": "Company Name Limited", "organisation_type": "", "charity_number": "",
+        "company_number": "", "is_vcs": "", "is_sme": "", "based_in_borough": "", "ward": "",
+    }, {
         "org_id": "GB-COH-RC000000", "name": "University of UK", "organisation_type": "company limited by guarantee",
         "charity_number": "", "company_number": "RC000000", "is_vcs": "", "is_sme": "",  # not stated
         "based_in_borough": "", "ward": "",
     }]
-    assert 'Skipped grant 1 ("360G-fundingproviders-000001/X/00/X"): it has no Recipient Org:Identifier.' \
-        in variant.unmapped
-    assert 'Grant identifiers changed to fit our grant_id (letters, digits, - and _ only): 1 ' \
-           '("360G-fundingproviders-000002/X/00/X" → "360G-fundingproviders-000002-X-00-X").' in variant.unmapped
+    assert "Recipient organisations with no Identifier, written with an empty org_id and recipient_org_id " \
+           "(validate reports them; give their charity or company identifier): 1 " \
+           '(360G-fundingproviders-000001-X-00-X: "Company Name Limited").' in variant.unmapped
+    assert 'Grant identifiers changed to fit our grant_id (letters, digits, - and _ only): 2 ' \
+           '("360G-fundingproviders-000001/X/00/X" → "360G-fundingproviders-000001-X-00-X", ' \
+           '"360G-fundingproviders-000002/X/00/X" → "360G-fundingproviders-000002-X-00-X").' in variant.unmapped
     # Personal names in the funder's own columns are never imported, only reported as ignored.
     assert any('"Full name of applicant"' in n for n in variant.unmapped)
     assert "Doe" not in json.dumps([variant.grants, variant.organisations])
+    # validate: the first grant's recipient has no identifier (an empty primary key is also reported as a
+    # "duplicate", as frictionless does). With grants.csv failing its schema, its council checks (such as
+    # title-is-description) wait until this is fixed.
+    assert import_findings(variant, small_data, tmp_path, config) == [
+        ("organisations.csv", 2, None, "duplicate"),
+        ("organisations.csv", 2, "org_id", "constraint-required"),
+        ("grants.csv", 2, "recipient_org_id", "constraint-required"),
+    ]
 
 
 def test_cp1252_csv_imports(tmp_path, capsys):
@@ -367,17 +518,18 @@ def test_cp1252_csv_imports(tmp_path, capsys):
     result = giving360_import.import_360giving(path, "SWK-CFS")
     assert result.unmapped[0] == ("The file is not UTF-8: it was read as Windows-1252 (Excel's \"CSV\" on Windows); "
                                   "check accented letters and symbols such as £ and € in the imported text.")
-    assert [g["grant_id"] for g in result.grants] == ["360G-funding-providers-000002-X-00-X"]
-    assert 'Skipped grant 1 ("360G-<~>€funding€providers-000001/X/00/X"): it has no Recipient Org:Identifier.' \
-        in result.unmapped
-    assert '("360G-<~>€funding±Áproviders-000002/X/00/X" → "360G-funding-providers-000002-X-00-X")' \
+    assert [g["grant_id"] for g in result.grants] == ["360G-funding-providers-000001-X-00-X",
+                                                      "360G-funding-providers-000002-X-00-X"]
+    assert result.grants[0]["recipient_org_id"] == ""  # it has no Recipient Org:Identifier
+    assert '"360G-<~>€funding±Áproviders-000002/X/00/X" → "360G-funding-providers-000002-X-00-X")' \
         in "\n".join(result.unmapped)
 
     assert cli.cmd_import_360giving([str(path), "--out", str(tmp_path / "out"), "--department", "SWK-CFS"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Read 2 grants from {path}.\nImported 1 grant (1 added, 0 replaced, 0 unchanged); "
-                          'skipped 1 (why: the "Skipped" notes below).\n')
-    assert read_csv(tmp_path / "out" / "grants.csv")[1][0] == "360G-funding-providers-000002-X-00-X"
+    assert out.startswith(f"Read 2 grants from {path}.\nImported 2 grants (2 added, 0 replaced, 0 unchanged): "
+                          "every grant in the file, with its values as given; `validate` reports any that need fixing.\n")
+    assert [r[0] for r in read_csv(tmp_path / "out" / "grants.csv")[1:]] == [
+        "360G-funding-providers-000001-X-00-X", "360G-funding-providers-000002-X-00-X"]
 
 
 def test_our_own_export_imports_back_unchanged(small_tables, small_data, config, tmp_path):
@@ -386,21 +538,27 @@ def test_our_own_export_imports_back_unchanged(small_tables, small_data, config,
     conformance.write_360_csv(small_tables, config, tmp_path / "grants.csv")
     conformance.write_360_json(small_tables, config, tmp_path / "grants.json")
     original = read_csv(small_data / "grants.csv")
-    header = original[0]
+    # A grant with no data_source is published with the fallback dataSource (site.url, else publisher.website),
+    # which then comes back as its own.
+    source = original[0].index("data_source")
+    assert giving360.default_source(config) == "https://www.southwark.gov.uk/"
+    expected = [r[:source] + [r[source] or giving360.default_source(config)] + r[source + 1:] for r in original[1:]]
+    assert any(not r[source] for r in original[1:])
     departments = {r[1]: r[0] for r in read_csv(small_data / "commissioners.csv")[1:]}
     for name in ("grants.csv", "grants.json"):
         result = giving360_import.import_360giving(tmp_path / name, departments=departments)
-        assert [n for n in result.unmapped if n.startswith("Skipped")] == []
         assert result.commissioners == []  # the departments' names are the project's commissioners'
-        back = [[row[c] for c in header] for row in result.grants]
-        assert back == original[1:]
+        assert [list(row) for row in result.grants] == [original[0]] * len(result.grants)
+        assert [list(row.values()) for row in result.grants] == expected
         orgs = {r[0]: r for r in read_csv(small_data / "organisations.csv")[1:]}
         for org in result.organisations:
             assert [org["org_id"], org["name"]] == orgs[org["org_id"]][:2]
             assert (org["charity_number"], org["company_number"]) == tuple(orgs[org["org_id"]][3:5])
 
 
-def test_awkward_values(tmp_path):
+def test_awkward_values(small_data, tmp_path, config):
+    """Every grant is written: a value with a problem is kept as given, or left empty, and noted; `validate`
+    then reports each problem with its file, row and column."""
     charity = {"recipientOrganization": [{"id": "GB-CHC-123456", "name": "C"}]}
     grant = {"currency": "GBP", "title": "A grant", "description": "For things.", "amountAwarded": 1000,
              "awardDate": "2024-05-01T09:00:00+01:00", "fundingOrganization": [{"id": "GB-CHC-1", "name": "F"}]}
@@ -425,16 +583,19 @@ def test_awkward_values(tmp_path):
     path = tmp_path / "awkward.json"
     path.write_text(json.dumps({"grants": grants}), encoding="utf-8")
     result = giving360_import.import_360giving(path, "SWK-CFS", wards=["Nunhead & Queen's Road", "Peckham"])
-    by_id = {g["grant_id"]: g for g in result.grants}
-    assert list(by_id) == ["360G-f-1", "360G-f-2", "360G-f-10", "360G-f-9"]
-    first, person, broken, long = by_id.values()
+    assert [g["grant_id"] for g in result.grants] == ["360G-f-1", "360G-f-2", "360G-f-3", "360G-f-4", "360G-f-5",
+                                                      "360G-f-1", "360G-f-7", "f-8", "360G-f-10", "360G-f-9"]
+    first, person, usd, negative, impossible, repeat, both, not_360g, broken, long = result.grants
     assert broken["recipient_org_id"] == "GB-CHC-123456"  # line breaks and spaces removed from identifiers
     assert (first["award_date"], first["funding_type"], first["beneficiary_ward"], first["recipient_org_id"]) == \
         ("2024-05-01", "short-term innovation", "Nunhead & Queen's Road", "GB-COH-01234567")
     assert (person["funding_type"], person["beneficiary_ward"], person["planned_start_date"]) == \
-        ("short-term innovation", "", "")  # 6 months; no ward for an individual; "2024" is not a date
-    assert (long["title"], long["amount_awarded"]) == ("x" * 199 + "…", "1250.5")
+        ("short-term innovation", "", "2024")  # 6 months; no ward for an individual; "2024" kept as given
+    assert (usd["amount_awarded"], negative["amount_awarded"], impossible["award_date"]) == ("", "-5", "2024-02-30")
+    assert (both["recipient_org_id"], both["amount_awarded"]) == ("", "1250.5")  # an organisation and a person
+    assert (long["title"], long["amount_awarded"]) == ("x" * 250, "1250.5")  # kept whole: validate reports it
     orgs = {o["org_id"]: o for o in result.organisations}
+    assert list(orgs) == ["GB-COH-01234567", "GB-LAE-SWK-IND-0001", "GB-CHC-123456"]
     assert orgs["GB-COH-01234567"]["organisation_type"] == "community interest company"
     assert orgs["GB-COH-01234567"]["is_vcs"] == "yes"
     assert orgs["GB-LAE-SWK-IND-0001"] == {
@@ -442,26 +603,43 @@ def test_awkward_values(tmp_path):
         "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "", "based_in_borough": "",
         "ward": ""}
     assert "Bloggs" not in json.dumps([result.grants, result.organisations])
-    skipped = [n for n in result.unmapped if n.startswith("Skipped")]
-    assert skipped == [
-        'Skipped grant 3 ("360G-f-3"): its amount is in USD (expected GBP: our amounts are in pounds).',
-        'Skipped grant 4 ("360G-f-4"): its Amount Awarded -5 is not more than zero.',
-        'Skipped grant 5 ("360G-f-5"): its Award Date "2024-02-30" is not a date (expected YYYY-MM-DD).',
-        'Skipped grant 6 ("360G-f-1"): its Identifier is the same as an earlier grant\'s (expected each grant once).',
-        'Skipped grant 7 ("360G-f-7"): it names both a recipient organisation and an individual (360Giving allows '
-        'one).',
-        'Skipped grant 8 ("f-8"): its Identifier does not start with 360G- (expected a 360Giving grant identifier '
-        'such as 360G-examplefunder-123).',
-    ]
+    assert "Individual\"" not in json.dumps(result.organisations)  # grant 7's person: not imported either
+    assert not [n for n in result.unmapped if n.startswith(("Skipped", "Ignored"))]
     notes = "\n".join(result.unmapped)
-    assert 'Recipient identifiers rewritten in their register\'s form: 2 ("gb-coh-1234567" → "GB-COH-01234567", ' \
-           '"GB-CHC-\\n123456" → "GB-CHC-123456").' in notes
+    for note in [
+        'Identifiers that do not fit our grant_id (360G- then letters, digits, - and _), kept as given (validate '
+        'reports them): 1 ("f-8").',
+        'Identifiers the same as an earlier grant\'s, kept: every copy is written (validate reports the '
+        'duplicates): 1 ("360G-f-1").',
+        "Grants whose amount is not in pounds, written with amount_awarded empty (validate reports the missing "
+        "amount): 1 (360G-f-3: amount in USD, not GBP).",
+        "Amounts that are not a number above zero, kept as given (validate reports them): 1 (360G-f-4: -5).",
+        "Dates that are not full dates (30 February, only a year or a month, or not a date), kept as given "
+        '(validate reports them): 2 (360G-f-2: Planned Dates:Start Date "2024", 360G-f-5: Award Date "2024-02-30").',
+        "Grants naming both a recipient organisation and an individual (360Giving allows one), written with "
+        "recipient_org_id empty and neither imported (validate reports it): 1 (360G-f-7).",
+        'Recipient identifiers rewritten in their register\'s form: 2 ("gb-coh-1234567" → "GB-COH-01234567", '
+        '"GB-CHC-\\n123456" → "GB-CHC-123456").',
+        'Amounts written with "£" or commas, which were removed: 2 (360G-f-7, 360G-f-9).',
+    ]:
+        assert note in result.unmapped, note
     assert 'Grant identifiers changed to fit our grant_id (letters, digits, - and _ only): 1 ("360G-f-\\n10" → ' \
            '"360G-f-10").' in result.unmapped  # one line per note: the line break is shown as \\n
-    assert "Titles longer than 200 characters, shortened with …: 1 (360G-f-9)." in notes
-    assert 'Amounts written with "£" or commas, which were removed: 1 (360G-f-9).' in notes
+    assert "shortened" not in notes
     assert "Recipient Ind:Name values not imported" in notes
-    assert "Planned dates that are not full dates" in notes
+
+    # validate reports every problem the import kept, by file, row and column.
+    assert import_findings(result, small_data, tmp_path, config) == [
+        ("grants.csv", 3, "planned_start_date", "type-error"),  # "2024"
+        ("grants.csv", 4, "amount_awarded", "constraint-required"),  # USD: left empty
+        ("grants.csv", 5, "amount_awarded", "constraint-minimum"),  # -5
+        ("grants.csv", 6, "award_date", "type-error"),  # 2024-02-30
+        ("grants.csv", 7, "grant_id", "duplicate"),  # 360G-f-1 again
+        ("grants.csv", 8, "title", "constraint-maxLength"),
+        ("grants.csv", 8, "recipient_org_id", "constraint-required"),  # both an organisation and a person
+        ("grants.csv", 9, "grant_id", "constraint-pattern"),  # f-8
+        ("grants.csv", 11, "title", "constraint-maxLength"),
+    ]
 
 
 # --- the command -----------------------------------------------------------------
@@ -476,10 +654,11 @@ def test_command_writes_our_files_and_merges_again(tmp_path, capsys):
     lines = printed.out.splitlines()
     assert lines[:6] == [
         f"Read 2 grants from {source}.",
-        'Imported 1 grant (1 added, 0 replaced, 0 unchanged); skipped 1 (why: the "Skipped" notes below).',
+        "Imported 2 grants (2 added, 0 replaced, 0 unchanged): every grant in the file, with its values as given; `validate` "
+        "reports any that need fixing.",
         f"Wrote into {out}:",
-        "- grants.csv: 1 added",
-        "- organisations.csv: 1 added",
+        "- grants.csv: 2 added",
+        "- organisations.csv: 2 added",  # one with no identifier: org_id empty
         f"Not mapped or changed ({sum(line.startswith('- ') for line in lines) - 2} notes):",
     ]
     assert lines[-1] == f"Next: run python -m generator validate --data {out}"
@@ -492,10 +671,11 @@ def test_command_writes_our_files_and_merges_again(tmp_path, capsys):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert cli.cmd_import_360giving([str(source), "--out", str(out), "--department", "SWK-PH"]) == 0
     assert capsys.readouterr().out.splitlines()[1:5] == [
-        'Imported 1 grant (0 added, 0 replaced, 1 unchanged); skipped 1 (why: the "Skipped" notes below).',
+        "Imported 2 grants (0 added, 0 replaced, 2 unchanged): every grant in the file, with its values as given; `validate` "
+        "reports any that need fixing.",
         f"Wrote into {out}:",
-        "- grants.csv: 0 added, 1 already there and unchanged",
-        "- organisations.csv: 0 added, 1 already there and unchanged",
+        "- grants.csv: 0 added, 2 already there and unchanged",
+        "- organisations.csv: 0 added, 2 already there and unchanged",  # the one with no org_id: the same row
     ]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 

@@ -105,7 +105,8 @@ def test_merging_into_a_project(project, capsys):
     assert (status, err) == (0, "")
     assert out[:7] == [
         "Read 2 grants from grants.json.",
-        "Imported 2 grants (1 added, 1 replaced, 0 unchanged); skipped 0.",
+        "Imported 2 grants (1 added, 1 replaced, 0 unchanged): every grant in the file, with its values as given; `validate` "
+        "reports any that need fixing.",
         "Wrote into data:",
         "- grants.csv: 1 added, 1 replaced",
         "- organisations.csv: 1 added, 1 already there and unchanged",
@@ -130,7 +131,8 @@ def test_merging_into_a_project(project, capsys):
         "active_from": "", "active_to": "", "note": "Added by import-360giving from the file's Funding Org:Department."}
 
     status, out, _ = run(capsys, "grants.json", "--out", "data")
-    assert out[1:5] == ["Imported 2 grants (0 added, 0 replaced, 2 unchanged); skipped 0.", "Wrote into data:",
+    assert out[1:5] == ["Imported 2 grants (0 added, 0 replaced, 2 unchanged): every grant in the file, with its values as given; `validate` "
+        "reports any that need fixing.", "Wrote into data:",
                         "- grants.csv: 0 added, 2 already there and unchanged",
                         "- organisations.csv: 0 added, 2 already there and unchanged"]
     assert source.exists() and status == 0

@@ -310,7 +310,24 @@ def hostile_tables(tables: dict) -> dict:
     grants.loc[grants.index[6], "department_id"] = "NO-SUCH-DEPT"
     grants.loc[grants.index[7], "amount_awarded"] = 0.1 + 0.2
     grants.loc[grants.index[8], "amount_awarded"] = 1e-05
+    # The optional 360Giving columns: actual dates (one, the other, both), a grant's own data source (one with
+    # an escaped character), and a grant with no last_modified.
+    grants.loc[grants.index[10], "actual_start_date"] = pd.Timestamp("2024-04-01")
+    grants.loc[grants.index[11], "actual_end_date"] = pd.Timestamp("2025-03-31")
+    grants.loc[grants.index[12], ["actual_start_date", "actual_end_date"]] = [pd.Timestamp("2023-01-02"),
+                                                                                pd.Timestamp("2023-12-31")]
+    grants.loc[grants.index[13], "data_source"] = "https://example.org/grants/2024.csv"
+    grants.loc[grants.index[14], "data_source"] = 'https://example.org/a"quote'
+    grants.loc[grants.index[15], "last_modified"] = pd.NaT
     orgs = tables["organisations"]
+    # Recipients' locations: a ward with no code (in the area: the district), one based in the area with no
+    # ward (the district), one elsewhere (none).
+    wards = tables["wards"] = tables["wards"].copy()
+    wards.loc[wards.index[0], "ons_code"] = None
+    recipients = list(dict.fromkeys(grants["recipient_org_id"]))[2:5]
+    at = orgs["org_id"].isin(recipients)
+    orgs.loc[at, ["ward", "based_in_borough"]] = [[wards.loc[wards.index[0], "ward_name"], True], [None, True],
+                                                  [None, False]][:int(at.sum())]
     individual = orgs.index[orgs["organisation_type"] == "individual"]
     if len(individual) == 0:
         orgs.loc[orgs.index[0], ["organisation_type", "org_id"]] = ["individual", "GB-LAE-SWK-IND-0001"]
@@ -321,11 +338,14 @@ def hostile_tables(tables: dict) -> dict:
 
 
 @pytest.mark.parametrize("which", ["small", "bundled", "hostile"])
-@pytest.mark.parametrize("site_url", ["", "https://example.org/"])
-def test_360giving_files_are_the_reference_bytes(which, site_url, small_tables, bundled_tables, config, tmp_path,
-                                                 monkeypatch):
+@pytest.mark.parametrize("site_url, website, area", [("", "", "Southwark"), ("https://example.org/", "", "Southwark"),
+                                                     ("", "https://www.example.gov.uk/", "Southwark"),
+                                                     ("https://example.org/", "https://www.example.gov.uk/",
+                                                      "Nowhere Borough")])
+def test_360giving_files_are_the_reference_bytes(which, site_url, website, area, small_tables, bundled_tables,
+                                                 config, tmp_path, monkeypatch):
     tables = {"small": small_tables, "bundled": bundled_tables}.get(which) or hostile_tables(small_tables)
-    config = dataclasses.replace(config, site_url=site_url)
+    config = dataclasses.replace(config, site_url=site_url, publisher_website=website, area=area)
     monkeypatch.setattr(export_package, "CHUNK_ROWS", 50)  # several chunks
     giving360.write_360_files(tables, config, json_path=tmp_path / "g.json", csv_path=tmp_path / "g.csv")
     package = giving360.package_360(tables, config)
@@ -334,6 +354,18 @@ def test_360giving_files_are_the_reference_bytes(which, site_url, small_tables, 
     assert (tmp_path / "g.csv").read_bytes() == want
     assert conformance.validate_360(json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))) == [] or \
         which == "hostile"
+    if which == "hostile":  # the cases are there
+        grants = package["grants"]
+        types = {loc["geoCodeType"] for g in grants for org in g.get("recipientOrganization", [])
+                 for loc in org.get("location", [])}
+        assert types == ({"WD", "LAD"} if area == "Southwark" else {"WD"})
+        assert [g["actualDates"] for g in grants if "actualDates" in g] == [
+            [{"startDate": "2024-04-01"}], [{"endDate": "2025-03-31"}],
+            [{"startDate": "2023-01-02", "endDate": "2023-12-31"}]]
+        assert sum("dateModified" not in g for g in grants) == 1
+        assert [g.get("dataSource") for g in grants[13:15]] == ["https://example.org/grants/2024.csv",
+                                                                 'https://example.org/a"quote']
+        assert {g.get("dataSource") for g in grants[15:]} == {site_url or website or None}
 
 
 def test_360giving_package_with_no_grants(small_tables, config, tmp_path):

@@ -224,3 +224,21 @@ def test_colours_contrast_with_white():
     assert contrast(charts.TEXT) >= 4.5 and contrast(charts.MUTED) >= 4.5
     for colour in [charts.BAR, charts.AXIS] + [c for c, _, _ in charts.SERIES]:
         assert contrast(colour) >= 3
+
+
+def test_sparkline_says_every_value_and_marks_the_last():
+    svg = charts.sparkline(HOSTILE, YEARS, [5.9, None, 6.2, 6.1], [6, 6, 6.5, 7], value_label=lambda v: f"{v:g}%")
+    root = parse(svg)
+    assert root.get("role") == "img" and root.get("class") == "sparkline"
+    name = root.get("aria-label")
+    assert name == f"{HOSTILE}: 2021-22 5.9%, 2023-24 6.2%, 2024-25 6.1%; target 2021-22 6%, 2022-23 6%, 2023-24 6.5%, 2024-25 7%"
+    assert text_of(root.find(f"{SVG}title")) == name and "<script>" not in str(svg)
+    paths = root.findall(f"{SVG}path")
+    assert len(paths) == 2 and paths[0].get("stroke-dasharray")  # the target, dashed, then the results
+    assert paths[1].get("d").count("M") == 2  # a gap breaks the line
+    circle = root.find(f"{SVG}circle")
+    assert float(circle.get("cx")) == pytest.approx(116)  # the last period, at the right
+    assert charts.sparkline("x", YEARS, [None] * 4) == Markup("")
+    assert charts.sparkline("x", [], []) == Markup("")
+    one = parse(charts.sparkline("x", ["2024-25"], [3.0]))
+    assert one.find(f"{SVG}circle").get("cx") == "60" and one.get("aria-label") == "x: 2024-25 3"

@@ -17,8 +17,9 @@ from conftest import CHROMIUM, serve
 
 
 def _lookup(root: Path, word: str) -> list[int] | None:
-    """The postings of `word` as search.js finds them: the shard whose key is the longest
-    prefix of the word."""
+    """The postings of `word` as search.js finds them: its stem, in the shard whose key is the
+    longest prefix of the stem."""
+    word = search.stem(word)
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     keys = manifest["keys"]
     for n in range(len(word), 0, -1):
