@@ -466,7 +466,7 @@ def check_recipient_location(ctx: Context, check: Check) -> list[Finding]:
     return _findings(ctx, check, "organisations", rows, "ward",
                      "no ward is given for a grant recipient, nor whether it is based in the area (expected its ward"
                      f"{such_as}, and based_in_borough yes, when it is in the area; otherwise based_in_borough no: "
-                     "the 360Giving export gives a recipient's ward as its location)")
+                     "the 360Giving export gives a recipient's ward, or the council's district, as its location)")
 
 
 # --- grants -----------------------------------------------------------------------------------

@@ -347,14 +347,16 @@ def test_no_last_modified(data, config):
 def test_no_data_source_unless_the_settings_give_one(data, config):
     grants = len(read_rows(data / "grants.csv")) - 1
     set_cell(data, "grants", 2, "data_source", "https://www.example.gov.uk/grants/2025-26.csv")
-    assert config.site_url == ""
-    assert tuples(data, config, "no-data-source") == [("grants.csv", n, "data_source", "no-data-source")
-                                                      for n in range(3, grants + 2)]
-    assert tuples(data, dataclasses.replace(config, site_url="https://data.example.gov.uk/"), "no-data-source") == []
-    # The export's own setting publisher.website (read with getattr, whether or not Config has it yet).
+    assert config.site_url == "" and config.publisher_website == "https://www.southwark.gov.uk/"
+    assert tuples(data, config, "no-data-source") == []  # the bundled settings give publisher.website
+    neither = dataclasses.replace(config, publisher_website="")
+    assert tuples(data, neither, "no-data-source") == [("grants.csv", n, "data_source", "no-data-source")
+                                                       for n in range(3, grants + 2)]
+    assert tuples(data, dataclasses.replace(neither, site_url="https://data.example.gov.uk/"), "no-data-source") == []
+    # A Config without publisher_website (read with getattr): site.url alone decides.
     tables = checks_tables(data)
-    with_website = types.SimpleNamespace(**{**vars(config), "publisher_website": "https://www.example.gov.uk/"})
-    assert [f for f in run_checks(tables, load_package(data), with_website) if f.code == "no-data-source"] == []
+    older = types.SimpleNamespace(**{k: v for k, v in vars(neither).items() if k != "publisher_website"})
+    assert len([f for f in run_checks(tables, load_package(data), older) if f.code == "no-data-source"]) == grants - 1
 
 
 def checks_tables(data: Path) -> dict:
@@ -483,6 +485,7 @@ def test_dqt_test_package(data, config, monkeypatch):
     """DQT's unit-test package (tests/fixtures/dqt: 3 grants, their recipients and a ward) appended to the
     sample, "today" 10 July 2025. Each finding of a counterpart check, with the DQT check it stands for."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2025, 7, 10)))
+    config = dataclasses.replace(config, publisher_website="")  # as DQT's package: no dataSource to fall back on
     g0, g1, g2 = append(data, "grants")
     blah, unknown, chc = append(data, "organisations")
     (bloomsbury,) = append(data, "wards")
@@ -570,6 +573,7 @@ def test_many_grants_without_a_source_are_found_column_at_once(small_tables, con
     grants = pd.concat([small_tables["grants"]] * 50, ignore_index=True)
     tables = dict(small_tables, grants=grants)
     package = load_package(PROJECT_DIR / "data")
+    config = dataclasses.replace(config, publisher_website="")
     ctx = checks.Context(tables=tables, package=package, config=config, today=dt.date(2025, 7, 10))
     check = next(c for c in CHECKS if c.code == "no-data-source")
     found = check.run(ctx, check)

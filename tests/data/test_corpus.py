@@ -312,14 +312,7 @@ def test_broken_input(case_id, mutate, data, published, tmp_path, monkeypatch):
     lines = stderr.getvalue().splitlines()
     assert status == 1
     assert "Traceback" not in stdout.getvalue() + stderr.getvalue()
-    # The errors' lines: not those of warnings, shown one a line ("  warning: ...") or grouped under a
-    # "warning: FILE: N rows: ..." heading ("  row 2, column ...": no-data-source flags every sample grant).
-    errors, in_warnings = [], False
-    for line in lines:
-        if not line.startswith("  "):
-            in_warnings = line.startswith("warning: ")
-        elif not in_warnings and not line.startswith("  warning: "):
-            errors.append(line[2:])
+    errors = [line[2:] for line in lines if line.startswith("  ") and not line.startswith("  warning: ")]
     assert errors == EXPECTED[case_id]
     assert lines[-1].startswith("Build stopped: ") and lines[-1].endswith(f"Nothing was published; {out} is unchanged.")
     assert digest(out) == before
