@@ -579,3 +579,102 @@ def test_many_grants_without_a_source_are_found_column_at_once(small_tables, con
     found = check.run(ctx, check)
     assert len(found) == len(grants) and {f.value for f in found} == {""}
     assert found[-1].row == len(grants) + 1
+
+
+# --- the same grants as DQT finds in our export (tests/dqt.py, the oracle of tests/exports/test_dqt.py) -------
+
+# DQT's date paths and our columns.
+DATE_COLUMNS = {"awardDate": "award_date", "plannedDates/0/startDate": "planned_start_date",
+                "plannedDates/0/endDate": "planned_end_date", "actualDates/0/startDate": "actual_start_date",
+                "actualDates/0/endDate": "actual_end_date"}
+# DQT check -> (our code, the column of our finding, or None for any)
+SAME_GRANTS = {
+    "ZeroAmountTest": ("not-positive", "amount_awarded"),
+    "FundingOrgUnrecognisedPrefix": ("funder-id-prefix", "co_funders"),
+    "FundingOrg360GPrefix": ("funder-360g-id", "co_funders"),
+    "MultiFundingNamesForOrgId": ("funder-names", "co_funders"),
+    "MultiFundingOrgIdsForName": ("funder-names", "co_funders"),
+    "LooksLikeEmail": ("personal-data", None),
+    "ActualStartDateBeforeEndDate": ("end-before-start", "actual_end_date"),
+    "PostDatedAwardDates": ("award-in-future", "award_date"),
+    "NoGrantProgramme": ("no-programme", "programme"),
+    "NoBeneficiaryLocation": ("no-beneficiary-ward", "beneficiary_ward"),
+    "TitleLength": ("long-title", "title"),
+    "NoLastModified": ("no-last-modified", "last_modified"),
+    "NoDataSource": ("no-data-source", "data_source"),
+    "PlannedDurationNotPresent": ("no-planned-dates", None),
+}
+
+
+def test_our_checks_find_the_grants_dqt_finds_in_our_export(data, config, monkeypatch):
+    """The sample, DQT's test package and a few more rows; exported to 360Giving JSON and run through the
+    oracle: each DQT check flags the grants (and for dates, the very dates) that its counterpart flags here."""
+    import dqt
+    from conftest import tables_of
+    from generator.exports import giving360
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2025, 7, 10)))
+    config = dataclasses.replace(config, publisher_website="")
+    append(data, "grants")
+    append(data, "organisations")
+    append(data, "wards")
+    for row, column, value in [(2, "co_funders", "Friends (GB-CHC-1123456); Friends Trust (GB-CHC-1123456)"),
+                               (3, "co_funders", "Friends (GB-COH-SC123456); Local (360g-local-1)"),
+                               (4, "planned_end_date", ""), (5, "last_modified", ""), (6, "title", "t" * 141),
+                               (7, "actual_start_date", "2000-07-10"), (8, "actual_start_date", "2000-07-11"),
+                               (9, "data_source", "https://www.example.gov.uk/grants.csv")]:
+        set_cell(data, "grants", row, column, value)
+    ours = findings(data, config, *{code for code, _ in SAME_GRANTS.values()}, "far-future-date", "far-past-date",
+                    "several-funders", "funder-id-invalid", "ward-without-code")
+    exported = giving360.grants_to_360(tables_of(data), config)
+    theirs = dqt.findings({"grants": exported}, dt.datetime(2025, 7, 10, 12, 0))
+    grant_of = lambda location: int(location.split("/")[1]) + 2  # noqa: E731 (grants/<i>/... -> its row)
+    grants = [f for f in ours if f.dataset == "grants"]
+    by_code: dict[tuple, set] = {}
+    for name, (code, column) in SAME_GRANTS.items():
+        by_code.setdefault((code, column), set()).update(grant_of(loc) for check, loc in theirs if check == name)
+    # One identifier twice in a grant's co_funders under two names: the export lists the first only, so DQT
+    # never sees the second; funder-names flags it (DQT's own test package has it, grants/1).
+    table = read_rows(data / "grants.csv")
+    twice = set()
+    for n, row in enumerate(table[1:], start=2):
+        names: dict[str, set] = {}
+        for name, org_id in re.findall(r"([^;()]+?)\s*\(([^()\s]+)\)", row[table[0].index("co_funders")]):
+            names.setdefault(org_id, set()).add(name.strip())
+        if any(len(found) > 1 for found in names.values()):
+            twice.add(n)
+    assert twice == {2, len(table) - 1}  # the row set above, and DQT's grants/1
+    by_code["funder-names", "co_funders"] |= twice
+    for (code, column), flagged in by_code.items():
+        found = {f.row for f in grants if f.code == code and column in (None, f.column)}
+        assert flagged <= found if code == "personal-data" else flagged == found, (code, flagged, found)
+        assert flagged, code  # each pair is tried
+    # Dates: the same dates, not only the same grants.
+    for names, code in ((("FarFuturePlannedDates", "FarFutureActualDates"), "far-future-date"),
+                        (("FarPastDates",), "far-past-date")):
+        flagged = {(grant_of(loc), DATE_COLUMNS[loc.split("/", 2)[2]]) for check, loc in theirs if check in names}
+        assert flagged == {(f.row, f.column) for f in grants if f.code == code}, code
+    # Funders' identifiers that may be invalid (DQT also flags recipients'; ours are registration-number).
+    flagged = {grant_of(loc) for check, loc in theirs if check == "OrganizationIdLooksInvalid"
+               and "/fundingOrganization/" in loc}
+    assert flagged == {f.row for f in grants if f.code == "funder-id-invalid"}
+    # MoreThanOneFundingOrg lists each funder identifier where it first appears: the council's and those
+    # that make several-funders grants.
+    first_ids = {dqt_id for check, loc in theirs if check == "MoreThanOneFundingOrg"
+                 for dqt_id in [_at(exported, loc)]}
+    several = {f.row for f in grants if f.code == "several-funders"}
+    assert first_ids - {config.publisher_org_id} == {entry["id"] for row in several
+                                                     for entry in exported[row - 2]["fundingOrganization"][1:]}
+    # A beneficiary location with a name and no code: the grants naming a ward ward-without-code flags.
+    wards = {get_cell(data, "wards", f.row, "ward_name") for f in ours if f.code == "ward-without-code"}
+    flagged = {grant_of(loc) for check, loc in theirs if check == "BeneficiaryLocationNameButNoCode"}
+    ward = table[0].index("beneficiary_ward")
+    assert flagged == {n for n, row in enumerate(table[1:], start=2) if row[ward] in wards} and flagged
+
+
+def _at(grants: list[dict], location: str):
+    """The value at a DQT json_location ("grants/1/fundingOrganization/0/id")."""
+    value = {"grants": grants}
+    for part in location.split("/"):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
