@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..config import REFERENCE_DIR, Config, today
 from ..findings import ERROR, WARNING, Finding, show
+from .checks_kpis import KPI_CHECKS
 from .package import DataPackage, Resource, sort_findings
 
 PREFIXES_FILE = REFERENCE_DIR / "org-id-prefixes.json"
@@ -879,6 +880,8 @@ CHECKS: list[Check] = [
     Check("contract-without-award-decision", ("contracts",), WARNING,
           "Contracts over £100,000 have a contract award decision (when approval.award_stage is set)",
           check_award_decision),
+    # Contract KPIs and the Procurement Act 2023 (checks_kpis.py).
+    *[Check(code, datasets, severity, title, run) for code, datasets, severity, title, run in KPI_CHECKS],
 ]
 
 
