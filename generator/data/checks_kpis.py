@@ -198,12 +198,13 @@ def check_kpi_rating(ctx, check) -> list[Finding]:
 
 KPI_CHECKS = [
     ("kpis-missing", DATASETS, ERROR,
-     "Contracts over £5 million under the Procurement Act 2023 have at least three KPIs (a warning while they "
-     "run) and a rated KPI period within a year of their start (an error); a warning when none was rated in "
-     "the last 12 months", check_kpis_missing),
+     "Contracts over £5 million under the Procurement Act 2023 have at least three KPIs while they run (a warning), "
+     "a rated KPI period within a year of their start when KPIs were set (an error), and one in the last 12 months "
+     "while they run (a warning)", check_kpis_missing),
     ("kpi-period", ("contract_kpis",), ERROR,
-     "KPI periods end on or after they start and, when rated, have ended; warnings for a period outside the "
-     "contract's dates, longer than 12 months, or published before it ended", check_kpi_period),
+     "KPI periods end on or after their start, a rated period has ended, and no assessment is published in the "
+     "future; a period outside the contract's dates, longer than 12 months or published before it ended is a "
+     "warning", check_kpi_period),
     ("kpi-rating", ("contract_kpis",), WARNING,
-     "A rated KPI period has a result, and a result has a rating", check_kpi_rating),
+     "A rated KPI period has a result, and a result or a published assessment has a rating", check_kpi_rating),
 ]
