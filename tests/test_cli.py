@@ -30,15 +30,20 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def test_validate_valid_data_shows_its_warnings(data):
     result = run("validate", "--data", "data", cwd=data.parent)
     assert result.returncode == 0, result.stderr
+    no_ward = ('  warning: data/grants.csv, row {}, column "beneficiary_ward": no beneficiary ward is given (expected '
+               "the ward the grant benefits, such as Borough & Bankside; a grant for the whole area has none, which "
+               "is fine: the 360Giving export then gives no beneficiary location)")
     assert result.stdout.splitlines() == [
+        "data/grants.csv: 5 warnings: Grants name the ward they benefit (not for grants to individuals)",
+        *[no_ward.format(row) for row in (3, 10, 15, 21, 28)],
         "data/grants.csv: 1 warning: Grants name their programme",
         '  warning: data/grants.csv, row 33, column "programme": no grant programme is given (expected the '
         "programme the grant was made under, such as Community Support Fund)",
-        "Valid: 13 datasets, 1,736 rows (1 warning).",
+        "Valid: 13 datasets, 1,736 rows (6 warnings).",
     ]
     assert result.stderr == ""
     quiet = run("validate", "--data", "data", "--quiet", cwd=data.parent)
-    assert quiet.stdout.splitlines() == ["Valid: 13 datasets, 1,736 rows (1 warning)."]
+    assert quiet.stdout.splitlines() == ["Valid: 13 datasets, 1,736 rows (6 warnings)."]
 
 
 def test_many_findings_of_one_check_are_grouped(data, tmp_path):
@@ -101,7 +106,7 @@ def test_invalid_build_leaves_out_untouched(data, tmp_path):
     set_cell(data, "contracts", 2, "supplier_org_id", "GB-COH-00000000")
     result = run("build", "--data", "data", "--out", str(out), cwd=data.parent)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1] == f"Build stopped: 1 error in 1 file, 1 warning. Nothing was published; {out} is unchanged."
+    assert result.stderr.splitlines()[-1] == f"Build stopped: 1 error in 1 file, 6 warnings. Nothing was published; {out} is unchanged."
     assert "Traceback" not in result.stdout + result.stderr
     assert tree_digest(out) == before
     # No staging folders are left behind.

@@ -95,10 +95,11 @@ def test_an_empty_project_validates_and_builds(empty_project):
     # No page, navigation entry or standard file for an empty dataset.
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     nav = [a.get_text(" ", strip=True) for a in soup.select(".md-nav--primary .md-nav__link")]
-    for absent in ("Contracts", "Organisations", "Live now", "Forward plan", "Decisions", "Wards", "Contract performance",
-                   "Contract KPIs"):
+    for absent in ("Contracts", "Organisations", "Live now", "Forward plan", "Decisions", "Wards",
+                   "Who the grants reach", "Contract performance", "Contract KPIs"):
         assert absent not in nav
     assert not (site / "contracts").exists() and not (site / "datasets" / "grants").exists()
+    assert not (site / "grants-reach").exists()
     assert not (site / "performance").exists() and not (site / "datasets" / "contract_kpis").exists()
     downloads = {p.name for p in (site / "downloads").iterdir()}
     assert not downloads & {"360giving-grants.json", "360giving-grants.csv", "ocds-contracts.json",

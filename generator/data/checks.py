@@ -8,30 +8,35 @@ title (listed on the site's data quality pages). Severity:
 
 Drawn from 360Giving's data quality tool and the Local Government Transparency
 Code 2015. Checks only run once the data has passed its schemas, so every value
-already has the right type.
+already has the right type. The counterparts of the rest of 360Giving's data quality
+tool are in checks_360.py (CHECKS lists them last); what both share is in checks_base.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from dataclasses import dataclass, field, replace
-from typing import Callable
+from dataclasses import replace
 
 import pandas as pd
 
-from ..config import REFERENCE_DIR, Config, today
+from ..config import Config, today
 from ..findings import ERROR, WARNING, Finding, show
+from . import checks_dei
+from .checks_360 import CHECKS_360
+# Shared with checks_360.py; also imported from here by other modules and tests (so re-exported).
+from .checks_base import (PREFIXES_FILE, Check, Context, TextColumn, _a, _applies, _finding,  # noqa: F401
+                          _free_text, _free_text_columns, _has, _individuals, _rows, _text, org_id_prefixes)
 from .checks_kpis import KPI_CHECKS
-from .package import DataPackage, Resource, sort_findings
-
-PREFIXES_FILE = REFERENCE_DIR / "org-id-prefixes.json"
+from .package import DataPackage, sort_findings
 
 EARLIEST_YEAR = 1990  # no date in the data can be older than this
 LATEST_YEARS_AHEAD = 25  # or further ahead of today than this
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An email address: any letters (zoë@example.org, info@café.example), and typed slips such as
+# bob@example..org, as 360Giving's data quality tool finds them (its pattern is [\w.-]+@[\w.-]+\.[\w.-]+);
+# the domain ends in a dot and two or more letters.
+EMAIL = re.compile(r"[\w.%+'-]+@[\w-][\w.-]*\.[^\W\d_]{2,}")
 # UK telephone numbers: 0 or +44 then 9-10 more digits, with spaces, dashes or brackets.
 PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)44[\s\-.]*(?:\(0\)[\s\-.]*)?|\(?0)\d(?:[\s\-.()]{0,3}\d){8,9}(?!\d)")
 # A full UK postcode (outward and inward code), e.g. SE1 2QH; an outward code alone (SE1) is not personal.
@@ -55,101 +60,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ANONYMISED = re.compile(r"^(Individual|Individual recipient)$")
 
 
-@dataclass
-class Context:
-    tables: dict[str, pd.DataFrame]
-    package: DataPackage
-    config: Config
-    today: dt.date
-    texts: dict = field(default_factory=dict)  # (dataset, column) -> its non-empty values, for the text checks
-    postcodes: list | None = None  # every full postcode in the text, classified once for two checks
-
-    def res(self, dataset: str) -> Resource:
-        return self.package.resource(dataset)
-
-
-@dataclass(frozen=True)
-class Check:
-    code: str
-    datasets: tuple[str, ...]  # empty: every dataset
-    severity: str
-    title: str  # what the check makes sure of, in plain English
-    run: Callable[[Context, "Check"], list[Finding]]
-
-
-def org_id_prefixes() -> set[str]:
-    data = json.loads(PREFIXES_FILE.read_text(encoding="utf-8"))
-    return {p["code"] for p in data["prefixes"]}
-
-
-# --- helpers -----------------------------------------------------------------
-
-
-def _rows(mask: pd.Series) -> list[int]:
-    """DataFrame positions where mask is true, as spreadsheet rows (the header is row 1)."""
-    return [int(i) + 2 for i in mask[mask.fillna(False).astype(bool)].index]
-
-
-def _text(value) -> str:
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None or value is pd.NA else str(value)
-
-
-def _finding(ctx: Context, check: Check, dataset: str, row: int, column: str | None, message: str,
-             example: str | None = None) -> Finding:
-    res = ctx.res(dataset)
-    value = _text(ctx.tables[dataset].at[row - 2, column]) if column else None
-    if example is None and column:
-        example = res.field(column).get("example")
-    return Finding(res.shown, row, column, check.code, message, severity=check.severity, dataset=dataset,
-                   value=value, example=example)
-
-
-def _applies(ctx: Context, check: Check) -> list[str]:
-    names = [r.name for r in ctx.package.resources]
-    return [d for d in (check.datasets or names) if d in ctx.tables]
-
-
-def _free_text(ctx: Context, check: Check):
-    """(dataset, column, its non-empty values as a TextColumn) for every free-text column the check covers."""
-    for dataset in _applies(ctx, check):
-        frame = ctx.tables[dataset]
-        for column in _free_text_columns(ctx.res(dataset)):
-            if (dataset, column) not in ctx.texts:
-                ctx.texts[dataset, column] = TextColumn(frame[column].dropna())
-            yield dataset, column, ctx.texts[dataset, column]
-
-
-@dataclass
-class TextColumn:
-    """A column's non-empty text, with its pyarrow copy made once for all the text checks."""
-
-    values: pd.Series
-    _arrow: object = None  # pyarrow array; False when the values are not all text
-
-    def arrow(self):
-        if self._arrow is None:
-            import pyarrow as pa
-
-            try:
-                self._arrow = pa.array(self.values.to_numpy(dtype=object), type=pa.large_string())
-            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-                self._arrow = False
-        return self._arrow
-
-
-def _free_text_columns(res: Resource) -> list[str]:
-    """Text columns people type into: strings with no enum or pattern that are not references."""
-    references = {f for fk in res.schema.get("foreignKeys", []) for f in
-                  (fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])}
-    return [f["name"] for f in res.fields
-            if f.get("type", "string") == "string" and f["name"] not in references
-            and not {"enum", "pattern"} & set(f.get("constraints", {}))]
-
-
 # --- the checks --------------------------------------------------------------
 
 
@@ -170,7 +80,8 @@ def check_positive(ctx: Context, check: Check) -> list[Finding]:
 
 DATE_PAIRS = {
     "contracts": [("start_date", "end_date"), ("start_date", "review_date")],
-    "grants": [("planned_start_date", "planned_end_date"), ("award_date", "planned_end_date")],
+    "grants": [("planned_start_date", "planned_end_date"), ("award_date", "planned_end_date"),
+               ("actual_start_date", "actual_end_date")],
     "commissioners": [("active_from", "active_to")],
 }
 
@@ -180,6 +91,8 @@ def check_date_order(ctx: Context, check: Check) -> list[Finding]:
     for dataset in _applies(ctx, check):
         frame = ctx.tables[dataset]
         for start, end in DATE_PAIRS.get(dataset, []):
+            if not {start, end} <= set(frame.columns):  # a package may leave out the optional columns
+                continue
             for row in _rows(frame[end] < frame[start]):
                 found.append(_finding(
                     ctx, check, dataset, row, end,
@@ -445,15 +358,6 @@ def _postcode_reason(ctx: Context, dataset: str, column: str, i: int, text: str,
     return "building" if (dataset, column) in BUILDING_TEXT else "text"
 
 
-def _individuals(ctx: Context) -> set[str]:
-    """The org_ids of individuals, where organisations.csv could be read."""
-    frame = ctx.tables.get("organisations")
-    if frame is None or not {"org_id", "organisation_type"} <= set(frame.columns):
-        return set()
-    individual = (frame["organisation_type"] == "individual").fillna(False).astype(bool)
-    return set(frame.loc[individual, "org_id"].dropna().astype(str))
-
-
 def check_individuals(ctx: Context, check: Check) -> list[Finding]:
     """Individuals (by type, or by an individual's -IND- identifier) must be anonymised."""
     frame = ctx.tables["organisations"]
@@ -487,10 +391,6 @@ VCS_BY_TYPE = {
     "private limited company": False, "NHS body": False, "local authority": False, "school": False,
     "individual": False,
 }
-
-
-def _a(noun: str) -> str:
-    return f"{'an' if noun[:1].lower() in 'aeiou' or noun.startswith('NHS') else 'a'} {noun}"
 
 
 def check_type_and_vcs(ctx: Context, check: Check) -> list[Finding]:
@@ -614,11 +514,6 @@ def check_title_not_description(ctx: Context, check: Check) -> list[Finding]:
 
 LINK_TARGETS = ("contract_id", "intention_id", "programme")
 AWARD_DECISION_OVER = 100_000  # contracts over this value need an award decision
-
-
-def _has(ctx: Context, needs: dict[str, tuple[str, ...]]) -> bool:
-    """Every dataset a cross-dataset check reads passed its schema and has the columns it reads."""
-    return all(d in ctx.tables and set(columns) <= set(ctx.tables[d].columns) for d, columns in needs.items())
 
 
 def _gbp(value: float) -> str:
@@ -819,7 +714,7 @@ CHECKS: list[Check] = [
     Check("not-positive", ("contracts", "grants", "commissioning_intentions"), ERROR,
           "Amounts are more than zero", check_positive),
     Check("end-before-start", ("contracts", "grants", "commissioners"), ERROR,
-          "End, review and planned end dates are not before their start dates", check_date_order),
+          "End, review, planned and actual end dates are not before their start dates", check_date_order),
     Check("implausible-date", (), ERROR,
           f"Dates are after {EARLIEST_YEAR} and less than {LATEST_YEARS_AHEAD} years ahead", check_plausible_dates),
     Check("award-in-future", ("grants",), ERROR, "Award dates are not in the future", check_award_not_in_future),
@@ -864,6 +759,12 @@ CHECKS: list[Check] = [
     Check("duplicate-link", ("decision_links",), ERROR, "No decision link is listed twice", check_duplicate_links),
     Check("provenance-source", ("decisions",), ERROR,
           "Real decisions give their source; illustrative ones have none", check_decision_source),
+    # The equality lens (checks_dei.py): DEI codes from 360Giving's list, never about individuals.
+    Check("dei-code", ("organisations",), ERROR,
+          "Led-by and serving values are DEI Data Standard codes from 360Giving's code list, each once",
+          checks_dei.check_codes),
+    Check("dei-individual", ("organisations",), ERROR,
+          "Equality data (led by, serving, size) is never about individuals", checks_dei.check_individuals),
     Check("same-name-several-ids", ("organisations",), WARNING,
           "One organisation, one identifier: no name or registration number under several ids",
           check_one_name_one_id),
@@ -880,8 +781,14 @@ CHECKS: list[Check] = [
     Check("contract-without-award-decision", ("contracts",), WARNING,
           "Contracts over £100,000 have a contract award decision (when approval.award_stage is set)",
           check_award_decision),
+    Check("dei-one-per-group", ("organisations",), WARNING,
+          "Led-by and serving values have at most one code of each DEI population group",
+          checks_dei.check_one_per_group),
+    Check("dei-no-date", ("organisations",), WARNING,
+          "Led-by and serving answers say when the organisation gave them", checks_dei.check_declared_on),
     # Contract KPIs and the Procurement Act 2023 (checks_kpis.py).
     *[Check(code, datasets, severity, title, run) for code, datasets, severity, title, run in KPI_CHECKS],
+    *CHECKS_360,  # the counterparts of 360Giving's data quality tool's checks (checks_360.py)
 ]
 
 
@@ -892,7 +799,7 @@ def checks_for(dataset: str, package: DataPackage) -> list[Check]:
 
 # Checks that only read text, so they also run on files whose other columns failed their
 # schema: personal data is reported in the same run as a type error.
-TEXT_CHECKS = ("personal-data", "building-postcode", "html-in-text", "formula-like")
+TEXT_CHECKS = ("personal-data", "building-postcode", "html-in-text", "formula-like", "removed-by-import")
 
 
 def run_text_checks(raw: dict[str, pd.DataFrame], package: DataPackage, config: Config) -> list[Finding]:

@@ -1,8 +1,9 @@
 """The ONS ward lookup (generator/reference/ons/, December 2022): each UK ward's GSS code, by district.
 
-Used to fill a council's wards.csv (``new --area``, the bundled sample) and by the ``ward-code`` check,
-so that 360Giving exports carry each ward's geoCode; ``district_code`` gives the council's own district code
-(the 360Giving export's recipient location for organisations based in the area with no ward). See reference/ons/SOURCE.md for source and licence.
+Used by the ``ward-code-unknown`` check (data/checks_360.py); ``district_code`` gives the council's own
+district code (the 360Giving export's recipient location for organisations based in the area with no ward).
+The bundled sample's wards.csv takes its codes from the same file (sample/generate.py reads it itself).
+See reference/ons/SOURCE.md for source and licence.
 """
 
 from __future__ import annotations

@@ -73,9 +73,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..data import dei
 from ..data.checks import FORMULA_START
 from ..data.wards import district_code
-from ..imports.giving360_standard import FUNDING_TYPE_TITLES, number_value, plain_number, schema_titles
+from ..imports.giving360_standard import (DEI_EXTENSION, FUNDING_TYPE_TITLES, number_value, plain_number,
+                                           schema_titles)
 from ..model.values import blank
 from .columns import CHUNK_ROWS, any_true, csv_fields, csv_lines, iso_dates, joined, json_strings, number_text
 
@@ -126,6 +128,26 @@ CSV_COLUMNS = [
     "Data Source",
     "Last Modified",
 ]
+
+
+# The DEI extension's columns the CSV has when a grant has deiDetails: the extension's spreadsheet titles, in
+# the order of 360Giving's guidance (Project, Mission, Leadership), those our data can fill.
+DEI_CSV_COLUMNS = [
+    "DEI Details:Project:Asked Status",
+    "DEI Details:Project:Reply Status",
+    "DEI Details:Project:Additional Details",
+    "DEI Details:Project:DEI Response:Taxonomy Codes",
+    "DEI Details:Mission:Asked Status",
+    "DEI Details:Leadership:Asked Status",
+    "DEI Details:Leadership:Reply Status",
+    "DEI Details:Leadership:Additional Details",
+    "DEI Details:Leadership:DEI Response:Taxonomy Codes",
+]
+ASKED_BEFORE_AWARD = "AS200"  # askedStatus: asked before the decision to award the grant
+ASKED_AFTER_AWARD = "AS201"  # askedStatus: asked after it
+NOT_ASKED = "AS100"  # askedStatus: not asked, not applicable (the mission area: our data has no question for it)
+REPLY_GOT = "RS200"  # replyStatus: a reply was received
+NO_ANSWER = "No answer to this question is recorded."  # additionalDetails of an area asked with no codes recorded
 
 
 def _iso(value) -> str:
@@ -255,6 +277,41 @@ def _modified_part(last_modified) -> dict:
     return {} if last_modified is None else {"dateModified": modified_text(last_modified)}
 
 
+def dei_asked(org: dict | None, org_id: str, award_date) -> str | None:
+    """The askedStatus of a grant's DEI answers: AS200 when the recipient organisation gave them on or before
+    the award date (the day of the decision to award), AS201 when after; None when the grant has no DEI details
+    to publish: no organisation row, an individual (type or -IND- identifier: never about individuals), no
+    led_by or serving codes, or no dei_declared_on to tell before from after."""
+    if org is None or org.get("organisation_type") == "individual" or "-IND-" in str(org_id):
+        return None
+    if not any(dei.codes(org.get(column)) for column in dei.DEI_COLUMNS):
+        return None
+    declared = org.get(dei.DECLARED)
+    if declared is None:
+        return None
+    return ASKED_BEFORE_AWARD if pd.Timestamp(declared) <= pd.Timestamp(award_date) else ASKED_AFTER_AWARD
+
+
+def _dei_area(codes: list[str], asked: str) -> dict:
+    """One application area: asked (when, by the date); answered (RS200) with the codes, or, with none
+    recorded, no reply status (it could have been no reply, "general" or "prefer not to say") and a note."""
+    if codes:
+        return {"askedStatus": asked, "replyStatus": REPLY_GOT, "response": {"taxonomyCodes": codes}}
+    return {"askedStatus": asked, "additionalDetails": NO_ANSWER}
+
+
+def dei_part(org: dict | None, asked: str | None) -> dict:
+    """The grant's deiDetails (360Giving's DEI extension) for its recipient organisation's led_by (leadership)
+    and serving (project); mission is not asked (AS100). Nothing when `asked` is None (dei_asked)."""
+    if asked is None or org is None:
+        return {}
+    return {"deiDetails": {
+        "leadership": _dei_area(dei.codes(org.get("led_by")), asked),
+        "mission": {"askedStatus": NOT_ASKED},
+        "project": _dei_area(dei.codes(org.get("serving")), asked),
+    }}
+
+
 def _dates_part(row: dict, key: str, start: str, end: str) -> dict:
     """plannedDates or actualDates: [{startDate, endDate}] with the dates given (nothing when neither is)."""
     dates = {}
@@ -293,14 +350,21 @@ def grants_to_360(tables: dict[str, pd.DataFrame], config) -> list[dict]:
         grant.update(_classification_part(row.get("funding_type"), config))
         grant.update(_source_part(row.get("data_source"), config))
         grant.update(_modified_part(row.get("last_modified")))
+        if "recipientIndividual" not in recipient:  # never about individuals
+            org = organisations.get(org_id)
+            grant.update(dei_part(org, dei_asked(org, org_id, row["award_date"])))
         grants.append(grant)
     return grants
 
 
 def package_360(tables: dict[str, pd.DataFrame] | None, config, *, license: str = OGL_V3,
-                modified: str | None = None) -> dict:
+                modified: str | None = None, extensions: tuple = ()) -> dict:
     """A 360Giving package: the grants and the package metadata 360Giving recommends
-    (tables None: the metadata, with no grants)."""
+    (tables None: the metadata, with no grants). ``extensions`` lists "dei" when a grant has deiDetails
+    (found from the grants when tables are given)."""
+    grants = grants_to_360(tables, config) if tables is not None else []
+    if any("deiDetails" in g for g in grants):
+        extensions = (DEI_EXTENSION,)
     description = (f"Grants made by {config.publisher_name}, in the 360Giving Data Standard "
                    f"{SCHEMA_VERSION}.")
     if config.illustrative:
@@ -317,11 +381,13 @@ def package_360(tables: dict[str, pd.DataFrame] | None, config, *, license: str 
         "license": license,
         "version": SCHEMA_VERSION,
     }
+    if extensions:  # 360Giving's way to declare an extension: the package's "extensions"
+        package["extensions"] = list(extensions)
     if getattr(config, "site_url", ""):
         package["accessURL"] = config.site_url
     if modified:
         package["modified"] = modified
-    package["grants"] = grants_to_360(tables, config) if tables is not None else []
+    package["grants"] = grants
     return package
 
 
@@ -343,24 +409,29 @@ def csv_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, list):  # an array of codes: one cell, separated by ";" (360Giving's spreadsheets)
+        return csv_cell(";".join(str(v) for v in value))
     if isinstance(value, (int, float)):
         return plain_number(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_columns(co_funders: int = 0) -> list[str]:
+def csv_columns(co_funders: int = 0, dei_details: bool = False) -> list[str]:
     """CSV_COLUMNS, with flattentool's numbered Funding Org columns for the co-funders after the first
-    funder's ("Funding Org:1:Identifier", "Funding Org:1:Name", ...) when any grant has them."""
+    funder's ("Funding Org:1:Identifier", "Funding Org:1:Name", ...) when any grant has them, and the DEI
+    extension's columns (DEI_CSV_COLUMNS) at the end when any grant has deiDetails."""
     columns = list(CSV_COLUMNS)
     at = columns.index("Funding Org:Department") + 1
     columns[at:at] = [f"Funding Org:{n}:{field}" for n in range(1, co_funders + 1) for field in ("Identifier", "Name")]
-    return columns
+    return columns + (DEI_CSV_COLUMNS if dei_details else [])
 
 
 def csv_columns_for(grants: list[dict]) -> list[str]:
-    """The CSV columns for these 360Giving grants (csv_columns for the most funders a grant has)."""
-    return csv_columns(max((len(g.get("fundingOrganization") or []) for g in grants), default=1) - 1)
+    """The CSV columns for these 360Giving grants (csv_columns for the most funders a grant has, and
+    whether any has deiDetails)."""
+    return csv_columns(max((len(g.get("fundingOrganization") or []) for g in grants), default=1) - 1,
+                       any("deiDetails" in g for g in grants))
 
 
 def _column_path(title: str, titles: dict) -> tuple:
@@ -632,6 +703,48 @@ def _keyed_indices(keyed: list[_Keyed], individual: pa.Array, start: int, n: int
     return here
 
 
+_DEI_SEPARATOR = "\x1f"  # between the recipient's org_id and the askedStatus in a grant's DEI key
+
+
+def _dei_keys(grants: pd.DataFrame, organisations: pd.DataFrame | None, rows: int) -> tuple[pa.Array, dict]:
+    """Each grant's DEI key, its recipient's org_id and the askedStatus (dei_asked), null for a grant with no
+    DEI details; and the records of the organisations that have some (for dei_part)."""
+    none = pa.nulls(rows, pa.string())
+    if organisations is None or not len(organisations) or dei.DECLARED not in organisations \
+            or not any(c in organisations for c in dei.DEI_COLUMNS):
+        return none, {}
+    orgs = organisations.drop_duplicates("org_id", keep="last")  # as grants_to_360's dict of records
+    answered = pd.Series(False, index=orgs.index)
+    for column in dei.DEI_COLUMNS:
+        if column in orgs:
+            values = orgs[column].dropna()
+            answered.loc[values.index[values.map(lambda v: bool(dei.codes(v))).to_numpy(dtype=bool)]] = True
+    person = (orgs["organisation_type"] == "individual").fillna(False).astype(bool) if "organisation_type" in orgs \
+        else pd.Series(False, index=orgs.index)
+    person |= orgs["org_id"].astype(str).str.contains("-IND-", regex=False)
+    with_dei = orgs[answered & orgs[dei.DECLARED].notna() & ~person]
+    if not len(with_dei):
+        return none, {}
+    declared = pd.Series(with_dei[dei.DECLARED].to_numpy(), index=with_dei["org_id"].astype(str))
+    recipient = grants["recipient_org_id"].astype("string")
+    day = recipient.map(declared)
+    award = pd.to_datetime(grants["award_date"])
+    asked = pd.Series(np.where(day.to_numpy() <= award.to_numpy(), ASKED_BEFORE_AWARD, ASKED_AFTER_AWARD),
+                      index=grants.index)
+    keys = (recipient + _DEI_SEPARATOR + asked).where(day.notna())
+    return pa.array(keys, pa.string()), {o["org_id"]: o for o in _records(with_dei)}
+
+
+def _dei_keyed(keys: pa.Array, records: dict, paths: dict[str, tuple]) -> "_Keyed":
+    """The deiDetails of each DEI key (dei_part), made once per key."""
+    def make(key):
+        if key is None:
+            return {}
+        org_id, asked = key.split(_DEI_SEPARATOR)
+        return dei_part(records.get(org_id), asked)
+    return _Keyed(keys, make, "deiDetails", paths)
+
+
 _SHELL_END = "    null\n  ]\n}"  # where the grants go in the package's JSON text
 
 
@@ -665,8 +778,9 @@ def _dates_json(s: pa.Array, e: pa.Array, key: str) -> pa.Array:
 
 
 def _json_grants(chunk: dict[str, pa.Array], recipient_json: pa.Array, recipient: pa.Array,
-                 keyed: list[_Keyed], here: list[pa.Array], first: bool) -> memoryview:
-    """A chunk of grants as the package's JSON text (each after ",\n", but for the very first)."""
+                 keyed: list[_Keyed], here: list[pa.Array], first: bool, last: tuple = ()) -> memoryview:
+    """A chunk of grants as the package's JSON text (each after ",\n", but for the very first); `last` is a
+    keyed part and its indices to put after dateModified (the deiDetails)."""
     grant_json = pc.binary_join_element_wise(
         ',\n    {\n      "id": ', _json_text(chunk["ids"]),
         f',{_GRANT}"title": ', _json_text(chunk["title"]),
@@ -679,6 +793,7 @@ def _json_grants(chunk: dict[str, pa.Array], recipient_json: pa.Array, recipient
         *[pc.take(k.json, i) for k, i in zip(keyed, here)],
         pc.binary_join_element_wise(f',{_GRANT}"dataSource": ', json_strings(chunk["sources"]), ""),
         pc.binary_join_element_wise(f',{_GRANT}"dateModified": ', json_strings(chunk["modified"]), ""),
+        *([pc.take(last[0].json, last[1])] if last else []),
         "\n    }", "", null_handling="replace")
     return joined(grant_json)[2 if first else 0:]  # no comma before the first
 
@@ -725,10 +840,15 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
     rows = len(grants)
     wards = {w["ward_name"]: w.get("ons_code") for w in _records(tables.get("wards"))}
     commissioners = {c["commissioner_id"]: c for c in _records(tables.get("commissioners"))}
-    paths = _column_paths(csv_columns(_most_co_funders(grants, rows, commissioners, config)))
+    dei_keys, dei_records = _dei_keys(grants, tables.get("organisations"), rows)
+    has_dei = dei_keys.null_count < len(dei_keys)
+    paths = _column_paths(csv_columns(_most_co_funders(grants, rows, commissioners, config), has_dei))
     columns = _grant_columns(grants, rows, config)
     recipients = _recipient_columns(grants, tables.get("organisations"), rows, config, wards, paths)
     keyed = _keyed_parts(grants, rows, wards, commissioners, config, paths)
+    dei_keyed = _dei_keyed(dei_keys, dei_records, paths)
+    if has_dei:
+        options = {**options, "extensions": (DEI_EXTENSION,)}
     package, shell = _package_shell(config, options)
     json_out = Path(json_path).open("wb") if json_path else None
     csv_out = Path(csv_path).open("wb") if csv_path else None
@@ -741,11 +861,16 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
             n = min(CHUNK_ROWS, rows - start)
             chunk = {name: column.slice(start, n) for name, column in columns.items()}
             recipient = recipients.index.slice(start, n)
-            here = _keyed_indices(keyed, recipients.individual.slice(start, n), start, n)
+            individual = recipients.individual.slice(start, n)
+            here = _keyed_indices(keyed, individual, start, n)
+            dei_here = pc.if_else(individual, pa.scalar(dei_keyed.none, dei_keyed.indices.type),
+                                  dei_keyed.indices.slice(start, n))  # never about individuals
             if json_out:
-                json_out.write(_json_grants(chunk, recipients.json, recipient, keyed, here, start == 0))
+                json_out.write(_json_grants(chunk, recipients.json, recipient, keyed, here, start == 0,
+                                            (dei_keyed, dei_here)))
             if csv_out:
-                csv_out.write(_csv_rows(chunk, n, recipients.csv, recipient, keyed, here, paths))
+                csv_out.write(_csv_rows(chunk, n, recipients.csv, recipient, keyed + [dei_keyed], here + [dei_here],
+                                        paths))
         if json_out:
             if rows:
                 json_out.write(b"\n  ]\n}\n")

@@ -559,10 +559,13 @@ class _Mapper:
                 self.individuals[key] = f"{self.local_prefix}-IND-{len(self.individuals) + 1:04d}"
             if _text(person.get("name")):
                 self.change("individual-name", label)
+            if any(_dei_codes(grant, area) for area in DEI_AREAS.values()):  # never about individuals
+                used.update(DEI_AREAS)
+                self.change("individual-dei", label)
             return {
                 "org_id": self.individuals[key], "name": "Individual recipient", "organisation_type": "individual",
                 "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "",
-                "based_in_borough": self.in_borough(), "ward": "",
+                "based_in_borough": self.in_borough(), "ward": "", **NO_EQUALITY,
             }
         if not orgs:
             self.change("no-recipient", label)
@@ -622,7 +625,21 @@ class _Mapper:
             "is_sme": "",  # 360Giving does not say
             "based_in_borough": self.in_borough(),
             "ward": "",
+            **NO_EQUALITY,
+            **self.dei(grant, used),
         }
+
+    def dei(self, grant: dict, used: set) -> dict[str, str]:
+        """led_by and serving from the grant's deiDetails (the DEI extension's leadership and project taxonomy
+        codes: what the organisation declared to the funder), as given; dei_declared_on stays empty (the file
+        does not say when it answered)."""
+        found = {}
+        for path, (column, area) in DEI_AREAS.items():
+            codes = _dei_codes(grant, area)
+            if codes:
+                used.add(path)
+                found[column] = ";".join(codes)
+        return found
 
     def in_borough(self) -> str:
         """based_in_borough: "yes" with --in-borough, else not stated (360Giving does not say)."""
@@ -861,8 +878,33 @@ class _Mapper:
         if commissioner:
             self.commissioners.setdefault(commissioner["commissioner_id"], commissioner)
         if org is not None:
-            self.orgs.setdefault(org["org_id"] or ("", org["name"]), org)
+            kept = self.orgs.setdefault(org["org_id"] or ("", org["name"]), org)
+            for column in ("led_by", "serving"):  # DEI codes from a later grant fill an empty one
+                if not kept.get(column) and org.get(column):
+                    kept[column] = org[column]
         return row, org, used
+
+
+# The equality lens's organisations columns, empty: 360Giving files say nothing of an organisation's size.
+NO_EQUALITY = {"income_band": "", "led_by": "", "serving": "", "dei_declared_on": ""}
+# The DEI extension's taxonomy codes the import reads: JSON path -> (our column, application area).
+DEI_AREAS = {"deiDetails/leadership/response/taxonomyCodes": ("led_by", "leadership"),
+             "deiDetails/project/response/taxonomyCodes": ("serving", "project")}
+
+
+def _dei_codes(grant: dict, area) -> list[str]:
+    """The taxonomy codes of one application area of a grant's deiDetails (area: its name, or (column, name)),
+    as given: a list, or one text of codes separated by ";"."""
+    name = area[1] if isinstance(area, tuple) else area
+    details = grant.get("deiDetails")
+    area_value = details.get(name) if isinstance(details, dict) else None
+    response = area_value.get("response") if isinstance(area_value, dict) else None
+    codes = response.get("taxonomyCodes") if isinstance(response, dict) else None
+    if isinstance(codes, str):
+        codes = codes.split(";")
+    if not isinstance(codes, list):
+        return []
+    return list(dict.fromkeys(c for c in (_text(v) for v in codes) if c))
 
 
 def _first(value) -> dict:
@@ -939,6 +981,8 @@ CHANGE_NOTES = {
     "company-number": ("Recipient Org:Company Number values that are not 8-character Companies House "
                        "numbers, left out"),
     "individual-name": "Recipient Ind:Name values not imported: individuals are shown as \"Individual recipient\"",
+    "individual-dei": ("DEI Details (taxonomy codes) on grants to individuals, not imported: equality data is never "
+                       "about individuals"),
     "several-recipients": "Grants with several recipient organisations; only the first was imported",
 }
 
@@ -1079,6 +1123,12 @@ def _guess_notes(mapper: _Mapper, result: ImportResult) -> list[str]:
     borough = ("based_in_borough is \"yes\" for every organisation (--in-borough)" if mapper.options.in_borough
                else "based_in_borough is empty (not stated; pass --in-borough when every recipient is based in "
                     "the borough)")
+    declared = sum(1 for o in orgs if o.get("led_by") or o.get("serving"))
+    if declared:
+        notes.append(f"led_by and serving from the file's DEI Details (the Leadership and Project taxonomy codes, "
+                     f"as the organisations declared them to the funder) for {plural(declared, 'organisation')}; "
+                     "dei_declared_on is empty, as the file does not say when they answered: give it, or the "
+                     "360Giving export leaves their DEI details out (validate warns: dei-no-date).")
     notes.append(f"Organisations ({len(orgs):,}): organisation_type is guessed from the identifier; is_vcs is "
                  "\"yes\" for charities, CIOs, CICs, community benefit societies and unregistered community groups, "
                  "\"no\" for NHS bodies, local authorities, schools and individuals"
@@ -1092,26 +1142,29 @@ def _columns(name: str) -> list[str]:
     return [f["name"] for f in _schema(name)["fields"]]
 
 
+def _fitted(rows: list[dict], existing: Path) -> list[dict]:
+    """The rows without the columns an existing file made before they were added lacks, when no row has a
+    value in them (a project's grants.csv from before co_funders, its organisations.csv from before led_by)."""
+    if not rows or not existing.is_file():
+        return rows
+    with existing.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    unused = {c for c in rows[0] if c not in header and not any(r.get(c) for r in rows)} if header else set()
+    return [{k: v for k, v in r.items() if k not in unused} for r in rows] if unused else rows
+
+
 def write_import(result: ImportResult, out_dir: Path) -> dict[str, Merged]:
     """Merge the imported rows into out_dir's grants.csv, organisations.csv and (for departments new to the
     project) commissioners.csv, creating the folder and files when missing (imports/project.py: a grant
     replaces the one with the same grant_id already in the file; grants with an empty or repeated grant_id
     are all written; existing organisations and commissioners keep their values and only have empty cells
     filled). A grants.csv made before a column was added (co_funders, actual_start_date, actual_end_date,
-    data_source, last_modified) still takes grants with no value for it. Returns what happened to each
+    data_source, last_modified), or an organisations.csv made before the equality columns (income_band, led_by,
+    serving, dei_declared_on), still takes rows with no value for it. Returns what happened to each
     file; raises Import360Error (nothing changed) when a file cannot take them."""
     out_dir = Path(out_dir)
-    grants = result.grants
-    existing = out_dir / "grants.csv"
-    if existing.is_file():
-        with existing.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), [])
-        if header:
-            unused = {c for c in grants[0] if c not in header and not any(g.get(c) for g in grants)} \
-                if grants else set()
-            if unused:
-                grants = [{k: v for k, v in g.items() if k not in unused} for g in grants]
-    datasets = {"grants": grants, "organisations": result.organisations}
+    grants = _fitted(result.grants, out_dir / "grants.csv")
+    datasets = {"grants": grants, "organisations": _fitted(result.organisations, out_dir / "organisations.csv")}
     if result.commissioners:
         datasets["commissioners"] = result.commissioners
     try:

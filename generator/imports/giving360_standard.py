@@ -14,6 +14,9 @@ from ..config import REFERENCE_DIR
 REFERENCE = REFERENCE_DIR / "360giving"
 PACKAGE_SCHEMA = REFERENCE / "360-giving-package-schema.json"
 GRANT_SCHEMA = REFERENCE / "360-giving-schema.json"
+# 360Giving's DEI extension (id "dei"): a JSON merge patch onto the grant schema (reference/360giving/dei/).
+DEI_EXTENSION = "dei"
+DEI_SCHEMA = REFERENCE / "dei" / "360-giving-schema.json"
 FUNDING_TYPE_TITLES = {
     "longer-term": "Longer-term funding",
     "short-term innovation": "Short-term innovation grant",
@@ -38,6 +41,26 @@ def load_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def merge_patch(target, patch):
+    """RFC 7396 JSON merge patch, as 360Giving applies an extension's schema to its own."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def grant_schema_with_dei() -> dict:
+    """The grant schema with the DEI extension merged in (the extension's own "$schema", draft-04, left out:
+    the grant schema's draft applies to the whole)."""
+    patch = {k: v for k, v in load_json(DEI_SCHEMA).items() if k != "$schema"}
+    return merge_patch(load_json(GRANT_SCHEMA), patch)
+
+
 def _resolve(spec: dict, defs: dict) -> dict:
     if "$ref" in spec:
         target = defs[spec["$ref"].rsplit("/", 1)[-1]]
@@ -46,10 +69,11 @@ def _resolve(spec: dict, defs: dict) -> dict:
 
 
 def schema_titles(schema: dict | None = None) -> dict[str, tuple[tuple, str]]:
-    """Every spreadsheet title the grant schema defines, e.g. "Recipient Org:Identifier", with its JSON path
+    """Every spreadsheet title the grant schema (by default with the DEI extension merged in) defines, e.g.
+    "Recipient Org:Identifier" or "DEI Details:Leadership:DEI Response:Taxonomy Codes", with its JSON path
     (0 for the first item of an array) and its JSON type."""
-    schema = schema or load_json(GRANT_SCHEMA)
-    defs = schema.get("$defs", {})
+    schema = schema or _grant_schema()
+    defs = {**schema.get("definitions", {}), **schema.get("$defs", {})}
     titles: dict[str, tuple[tuple, str]] = {}
 
     def walk(properties: dict, prefix: list[str], path: tuple, depth: int) -> None:
@@ -75,6 +99,15 @@ def schema_titles(schema: dict | None = None) -> dict[str, tuple[tuple, str]]:
 
     walk(schema["properties"], [], (), 0)
     return titles
+
+
+_GRANT_SCHEMA_CACHE: list[dict] = []
+
+
+def _grant_schema() -> dict:
+    if not _GRANT_SCHEMA_CACHE:
+        _GRANT_SCHEMA_CACHE.append(grant_schema_with_dei())
+    return _GRANT_SCHEMA_CACHE[0]
 
 
 def title_key(title: str) -> str:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..config import REFERENCE_DIR
 from .decisions import _decisions
+from .equality import equality_columns
 from .kpis import _contract_kpis
 from .draw import _add_months, _alloc, _dates, _day, _first_of_month, _money, _norm, _num, _obj, _pick, _unique_from_ranges, _weekday, _write, _yesno, _zfill
 from .vocabulary import OT, SAMPLE_DISTRICT, AREA_SUFFIXES, BIG_BUSINESS, CATALOGUE, CBS_NOUNS, CHARITY_FOCUS, CHARITY_FORMS, CIC_NOUNS, CIO_FORMS, CLG_NOUNS, COMMISSIONERS, COMMUNITIES, COMPANY_SUFFIX, COUNCIL_DEPARTMENTS, GRANT_EXTRAS, GROUP_NOUNS, INDICATORS, INTENTION_REASONS, LOCAL_PLACES, NHS_BODIES, NHS_CHANGEOVER, OUTCOMES, OUTSIDE_PLACES, P_NO_PROGRAMME, PARK_SUFFIX, PROGRAMMES, REFERENCE_DATE, ROUTES, SCHOOL_FORMS, SME_BUSINESS, SOCIAL_VALUE, STREETS, WARD_NEED, WARD_PLACES, WARDS
@@ -1105,6 +1106,8 @@ def generate(out_dir: pathlib.Path, grants: int = 1600, seed: int = 2016) -> dic
     # Last, from their own generator: the other files are the same with or without them.
     tables["decisions"], tables["decision_links"] = _decisions(seed, contracts, cx, orgs,
                                                                tables["commissioning_intentions"], grants_df)
+    # The equality lens's columns, from a generator of their own too (equality.py).
+    tables["organisations"] = pd.concat([orgs, equality_columns(seed, orgs, grants_df)], axis=1)
     tables["contract_kpis"] = _contract_kpis(seed, contracts, cx, tables["funding_outcomes"])
 
     counts: dict[str, int] = {}

@@ -671,3 +671,40 @@ ROUTES = [
     "open procedure", "restricted procedure", "competitive procedure with negotiation", "framework call-off",
     "direct award", "light-touch regime", "grant agreement", "spot purchase",
 ]
+
+# --- The equality lens (issue 19): illustrative DEI answers and sizes of VCS organisations -----------------
+# Codes of the DEI Data Standard's taxonomy (generator/reference/360giving/dei/taxonomyCodes.csv; the sample
+# may not read it, so they are written here and tests/sample checks every one is in it). Made up: an
+# organisation's name suggests its answer, as a reader would expect, and nothing more.
+
+#: Who leads an organisation whose name names a community (led_by).
+COMMUNITY_LED_BY = {
+    "African Caribbean": "DEI010100", "Latin American": "DEI019999", "Vietnamese": "DEI010399",
+    "Sierra Leonean": "DEI010110", "Nigerian": "DEI010110", "Portuguese-speaking": "DEI050000",
+    "Chinese": "DEI010340", "Somali": "DEI010110", "Eritrean": "DEI010110", "Bangladeshi": "DEI010330",
+    "Polish": "DEI050000", "Ghanaian": "DEI010110", "Colombian": "DEI019999", "Turkish-speaking": "DEI019999",
+    "Congolese": "DEI010110", "Irish": "DEI019999", "Kurdish": "DEI019999", "Filipino": "DEI010399",
+}
+#: Other organisations' leadership answers, and how often each is given (the rest: no code recorded).
+OTHER_LED_BY = {"DEI090000": 5, "DEI020000": 3, "DEI010000": 3, "DEI010100": 2, "DEI010300": 2,
+                "DEI040000": 1, "DEI060000": 1}
+#: The communities served (serving) by an organisation whose name has one of these words.
+FOCUS_SERVING = {
+    "Youth": "DEI070200", "Young Carers": "DEI070200", "Play": "DEI070300", "Elders": "DEI060000",
+    "Dementia": "DEI060000", "Women's": "DEI090000", "Domestic Abuse": "DEI090000", "Refugee": "DEI050200",
+    "Mental Health": "DEI020200", "Recovery": "DEI020200", "Disability": "DEI020000", "Hearing Loss": "DEI020130",
+    "Sight Loss": "DEI020120", "Autism": "DEI020330", "Food": "DEI080000", "Advice": "DEI080000",
+    "Literacy": "DEI080000",
+}
+#: Each organisation type's NCVO size bands (income_band) and their weights.
+INCOME_BANDS_BY_TYPE = {
+    "registered charity": {"micro": 2, "small": 5, "medium": 4, "large": 2, "major": 0.3},
+    "charitable incorporated organisation": {"micro": 3, "small": 5, "medium": 2, "large": 0.5},
+    "community interest company": {"micro": 2, "small": 5, "medium": 2, "large": 0.3},
+    "community benefit society": {"micro": 1, "small": 4, "medium": 3, "large": 0.5},
+    "unregistered community group": {"micro": 7, "small": 3},
+    "company limited by guarantee": {"small": 3, "medium": 4, "large": 2, "major": 0.5, "super-major": 0.1},
+}
+P_DEI_ANSWERED = 0.55  # VCS organisations that answered the DEI questions
+P_DEI_AFTER_AWARD = 0.2  # of those with grants, the ones asked after their first award, not in the application
+P_INCOME_BAND = 0.7  # VCS organisations whose size is recorded

@@ -24,7 +24,7 @@ from ..model.datasets import DatasetInfo, QualityInfo
 from ..model.figures import Model, year_breakdown
 from ..model.kpis import any_rated
 from ..model.values import missing
-from . import charts, entity_pages
+from . import charts, entity_pages, reach
 from .charts import Chart
 from .format import NONE_RECORDED, file_size, gbp, link, long_date, none_recorded, number, shorten, cell
 from .templating import environment, write_page
@@ -137,6 +137,9 @@ EXPLORE = [
     ("performance", "Contract performance", "performance/index.md", "how the suppliers of the largest contracts "
                                                                      "perform against their key performance indicators"),
     ("programme", "Grant programmes", "programmes/index.md", ""),
+    ("reach", "Who the grants reach", "grants-reach/index.md", "grants to first-time recipients, by the "
+                                                                "recipients' size and by the communities that "
+                                                                "lead them and that they serve"),
     ("ward", "Wards", "wards/index.md", "grants by the ward their beneficiaries live in"),
     ("outcome", "The outcomes framework", "outcomes/index.md", "what the money is meant to achieve, and the results"),
     ("commissioner", "Commissioners", "commissioners/index.md", ""),
@@ -150,7 +153,7 @@ def explore_links(site) -> list[tuple[dict, str]]:
     tables, by_kind = site.tables, site.entities.by_kind
     present = {"live": bool(len(tables["contracts"]) or len(tables["grants"])),
                "intention": bool(len(tables["commissioning_intentions"])),
-               "decision": bool(len(tables["decisions"])),
+               "decision": bool(len(tables["decisions"])), "reach": bool(len(tables["grants"])),
                "performance": any_rated(tables)}
     return [({"title": title, "path": path}, text) for kind, title, path, text in EXPLORE
             if present.get(kind, bool(by_kind.get(kind)))]
@@ -180,6 +183,7 @@ def render(site, docs_dir: Path):
     common = dict(config=site.config, model=site.model, datasets=site.datasets)
 
     write_dashboards(env, docs_dir, site, common)
+    reach.write_pages(env, docs_dir, site, common)  # "Who the grants reach" (none without grants)
 
     published = [d for d in site.datasets if d.rows]  # empty is not published
     dataset_rows = [[link(d.title, f"{d.name}/"), number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",

@@ -191,7 +191,7 @@ def test_a_few_findings_are_each_shown_in_full():
     from generator import report
 
     lines = report.as_text(_findings(5, "warning")).splitlines()
-    assert lines[0] == ("data/contracts.csv: 5 warnings: End, review and planned end dates are not before their "
+    assert lines[0] == ("data/contracts.csv: 5 warnings: End, review, planned and actual end dates are not before their "
                         "start dates")
     assert lines[1].startswith('  warning: data/contracts.csv, row 2, column "end_date": "0" is before')
     assert len(lines) == 6
@@ -206,5 +206,5 @@ def test_github_annotates_up_to_its_limit_then_lists_the_rest(tmp_path):
     assert lines[13] == (f"::notice title=More problems than GitHub annotates::2 more errors are not annotated "
                          f"(GitHub shows 10 errors and 10 warnings a step): they follow in the log, and all of them "
                          f"are in the report {tmp_path / 'r.json'}")
-    assert lines[14] == "data/contracts.csv: 2 errors: End, review and planned end dates are not before their start dates"
+    assert lines[14] == "data/contracts.csv: 2 errors: End, review, planned and actual end dates are not before their start dates"
     assert len(lines) == 17

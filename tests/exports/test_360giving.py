@@ -118,7 +118,9 @@ def test_export_validates_against_the_360giving_schema(which, small_tables, bund
     assert raw.startswith(b"\xef\xbb\xbfIdentifier,Title,Description,Currency,Amount Awarded,Award Date,")
     assert raw.endswith(b"\r\n")
     rows = read_csv(tmp_path / "grants.csv")
-    assert rows[0] == EXPECTED_COLUMNS
+    # The DEI extension's columns follow when a grant has deiDetails (tests/exports/test_dei_export.py).
+    dei = any("deiDetails" in g for g in written["grants"])
+    assert rows[0] == EXPECTED_COLUMNS + (giving360.DEI_CSV_COLUMNS if dei else [])
     assert len(rows) == len(grants) + 1
     # The CSV read back the way flattentool reads it is valid 360Giving data too.
     back, _, _ = giving360_import.read_360giving(tmp_path / "grants.csv")
@@ -329,6 +331,10 @@ def test_csv_cells_never_become_formulas(small_tables, config, tmp_path):
 # --- import ----------------------------------------------------------------------
 
 
+# The organisations' equality columns, which a 360Giving file leaves empty (its DEI codes apart).
+NO_EQUALITY = {"income_band": "", "led_by": "", "serving": "", "dei_declared_on": ""}
+
+
 def our_columns(name: str) -> list[str]:
     return [f["name"] for f in json.loads((PROJECT_DIR / "schemas" / f"{name}.json").read_text())["fields"]]
 
@@ -413,6 +419,7 @@ def test_trafford_mapping_details():
         "org_id": "GB-COH-07962245", "name": "Cyril Flint Befrienders",
         "organisation_type": "company limited by guarantee", "charity_number": "1146179",
         "company_number": "07962245", "is_vcs": "yes", "is_sme": "", "based_in_borough": "", "ward": "",
+        "income_band": "", "led_by": "", "serving": "", "dei_declared_on": "",
     }
     assert orgs[first["recipient_org_id"]]["organisation_type"] == "unregistered community group"
     assert [o for o in result.organisations if list(o) != our_columns("organisations")] == []
@@ -488,11 +495,11 @@ def test_title_variants_import_the_same_grants(name, small_data, tmp_path, confi
     assert variant.grants == normal.grants
     assert variant.organisations == normal.organisations == [{
         "org_id": "", "name": "Company Name Limited", "organisation_type": "", "charity_number": "",
-        "company_number": "", "is_vcs": "", "is_sme": "", "based_in_borough": "", "ward": "",
+        "company_number": "", "is_vcs": "", "is_sme": "", "based_in_borough": "", "ward": "", **NO_EQUALITY,
     }, {
         "org_id": "GB-COH-RC000000", "name": "University of UK", "organisation_type": "company limited by guarantee",
         "charity_number": "", "company_number": "RC000000", "is_vcs": "", "is_sme": "",  # not stated
-        "based_in_borough": "", "ward": "",
+        "based_in_borough": "", "ward": "", **NO_EQUALITY,
     }]
     assert "Recipient organisations with no Identifier, written with an empty org_id and recipient_org_id " \
            "(validate reports them; give their charity or company identifier): 1 " \
@@ -601,7 +608,7 @@ def test_awkward_values(small_data, tmp_path, config):
     assert orgs["GB-LAE-SWK-IND-0001"] == {
         "org_id": "GB-LAE-SWK-IND-0001", "name": "Individual recipient", "organisation_type": "individual",
         "charity_number": "", "company_number": "", "is_vcs": "no", "is_sme": "", "based_in_borough": "",
-        "ward": ""}
+        "ward": "", **NO_EQUALITY}
     assert "Bloggs" not in json.dumps([result.grants, result.organisations])
     assert "Individual\"" not in json.dumps(result.organisations)  # grant 7's person: not imported either
     assert not [n for n in result.unmapped if n.startswith(("Skipped", "Ignored"))]

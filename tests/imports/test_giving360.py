@@ -114,13 +114,21 @@ def test_every_grant_is_written_and_validate_reports_each_problem(project, capsy
     path = project / "data" / "grants.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[i] for i in (0, 1, 6, 7)), encoding="utf-8")
+    # The warnings (360Giving's data quality tool's counterparts): the file gives the recipients no address
+    # and the grants no programme, planned dates, ward, data source or last-modified date, and the new
+    # project's config.yml neither site.url nor publisher.website.
+    missing = ["programme", "planned_start_date", "beneficiary_ward", "data_source", "last_modified"]
+    codes = ["no-programme", "no-planned-dates", "no-beneficiary-ward", "no-data-source", "no-last-modified"]
     assert findings(project) == [
+        ("data/organisations.csv", 2, "ward", "no-recipient-location"),
         ("data/organisations.csv", 3, "org_id", "registration-number"),
+        ("data/organisations.csv", 3, "ward", "no-recipient-location"),
         ("data/organisations.csv", 4, "org_id", "org-id-prefix"),
-        ("data/grants.csv", 2, "programme", "no-programme"),  # a warning
+        ("data/organisations.csv", 4, "ward", "no-recipient-location"),
+        ("data/grants.csv", 2, "programme", "no-programme"),
         ("data/grants.csv", 2, "amount_awarded", "not-positive"),  # the £0 grant
-        ("data/grants.csv", 3, "programme", "no-programme"),
-        ("data/grants.csv", 4, "programme", "no-programme"),
+        *[("data/grants.csv", 2, column, code) for column, code in zip(missing[1:], codes[1:])],
+        *[("data/grants.csv", row, column, code) for row in (3, 4) for column, code in zip(missing, codes)],
     ]
 
 

@@ -35,7 +35,7 @@ def _busiest_org() -> dict:
 # One page of every template (entity pages of every kind), plus search and 404.
 PAGES = ["", "datasets/", "datasets/grants/", "datasets/contracts/", "about/", "accessibility/", "standards/",
          "quality/", "quality/grants/", "changes/", "search/", "live/", "forward-plan/", "organisations/",
-         "outcomes/", "programmes/", "years/2024-25/",
+         "outcomes/", "programmes/", "years/2024-25/", "grants-reach/", "grants-reach/2024-25/",
          f"organisations/{slugify(_busiest_org()['org_id'])}.html", "outcomes/oc1.html",
          "outcomes/oc1.measurements.html", "commissioners/swk-cfs.html",
          "client-groups/mental-health.html", "programmes/neighbourhoods-fund.html",
