@@ -16,8 +16,6 @@ import pandas as pd
 from ..data.checks_kpis import RATINGS
 from .dates import financial_years
 
-EMPTY = np.array([], dtype=np.int64)
-
 
 @dataclass
 class Kpis:
@@ -29,12 +27,6 @@ class Kpis:
     # One row per contract and financial year with a rated period: contract_id, year, a count per rating
     # (RATINGS), rated (their sum); ordered by year, newest first, then contract_id.
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    def rated_positions(self, contract_ids, years) -> np.ndarray:
-        """The rated rows of these contracts in these financial years, in the file's order."""
-        f = self.frame
-        mask = f["rating"].notna() & f["contract_id"].isin(list(contract_ids)) & self.years.isin(list(years))
-        return np.flatnonzero(mask.to_numpy())
 
 
 def any_rated(tables: dict[str, pd.DataFrame]) -> bool:
