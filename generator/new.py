@@ -53,6 +53,10 @@ DATASETS = {
                                      "or a ward, with targets where set."),
     "funding_outcomes": ("Funding aligned to outcomes", "Which contracts and grants are aligned to which "
                                                         "outcomes."),
+    "contract_kpis": ("Contract KPIs", "Key performance indicators set for contracts, with each period's target, "
+                                       "result and rating on the government's scale (Good, Approaching target, "
+                                       "Requires improvement, Inadequate, Other): the contract performance the "
+                                       "Procurement Act 2023 asks to be published for contracts over £5 million."),
     "decisions": ("Decisions", "Who decided what, when and on what authority: the decisions behind contracts, "
                                "commissioning intentions and grant programmes."),
     "decision_links": ("Decision links", "Which decisions govern which contracts, commissioning intentions and "

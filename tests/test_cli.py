@@ -39,11 +39,11 @@ def test_validate_valid_data_shows_its_warnings(data):
         "data/grants.csv: 1 warning: Grants name their programme",
         '  warning: data/grants.csv, row 33, column "programme": no grant programme is given (expected the '
         "programme the grant was made under, such as Community Support Fund)",
-        "Valid: 12 datasets, 1,715 rows (6 warnings).",
+        "Valid: 13 datasets, 1,736 rows (6 warnings).",
     ]
     assert result.stderr == ""
     quiet = run("validate", "--data", "data", "--quiet", cwd=data.parent)
-    assert quiet.stdout.splitlines() == ["Valid: 12 datasets, 1,715 rows (6 warnings)."]
+    assert quiet.stdout.splitlines() == ["Valid: 13 datasets, 1,736 rows (6 warnings)."]
 
 
 def test_many_findings_of_one_check_are_grouped(data, tmp_path):

@@ -48,7 +48,7 @@ def empty_project(tmp_path_factory) -> Path:
     assert made.returncode == 0, made.stderr
     assert made.stdout.splitlines() == [
         "Started Example Borough Council's project in mycouncil: config.yml, about.md, README.md and data/ "
-        "(12 datasets, empty), with a publishing workflow (.github/workflows/publish.yml) and the tool's version "
+        "(13 datasets, empty), with a publishing workflow (.github/workflows/publish.yml) and the tool's version "
         "pinned in tool-requirements.txt.",
         "Made a git repository with a first commit, so the site's releases start at once.",
         "Next: cd mycouncil, then python -m generator validate, import your registers (import-360giving, "
@@ -60,8 +60,8 @@ def empty_project(tmp_path_factory) -> Path:
 def test_new_writes_a_project(empty_project):
     names = sorted(p.relative_to(empty_project).as_posix() for p in empty_project.rglob("*")
                    if p.is_file() and ".git" not in p.parts)
-    datasets = ["commissioners", "commissioning_intentions", "contracts", "decision_links", "decisions",
-                "funding_outcomes", "grants", "indicators", "measurements", "organisations", "outcomes", "wards"]
+    datasets = ["commissioners", "commissioning_intentions", "contract_kpis", "contracts", "decision_links",
+                "decisions", "funding_outcomes", "grants", "indicators", "measurements", "organisations", "outcomes", "wards"]
     assert [n for n in names if not n.startswith("site/")] == sorted(
         [".github/workflows/publish.yml", ".gitignore", "README.md", "about.md", "config.yml", "data/datapackage.json",
          "tool-constraints.txt", "tool-requirements.txt"] + [f"data/{d}.csv" for d in datasets])
@@ -84,7 +84,7 @@ def test_new_writes_a_project(empty_project):
 
 def test_an_empty_project_validates_and_builds(empty_project):
     valid = run("validate", cwd=empty_project)
-    assert (valid.returncode, valid.stdout, valid.stderr) == (0, "Valid: 12 datasets, 0 rows.\n", "")
+    assert (valid.returncode, valid.stdout, valid.stderr) == (0, "Valid: 13 datasets, 0 rows.\n", "")
     built = run("build", "--out", "site", "--quiet", cwd=empty_project)
     assert built.returncode == 0, built.stderr
     site = empty_project / "site"
@@ -96,10 +96,11 @@ def test_an_empty_project_validates_and_builds(empty_project):
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     nav = [a.get_text(" ", strip=True) for a in soup.select(".md-nav--primary .md-nav__link")]
     for absent in ("Contracts", "Organisations", "Live now", "Forward plan", "Decisions", "Wards",
-                   "Who the grants reach"):
+                   "Who the grants reach", "Contract performance", "Contract KPIs"):
         assert absent not in nav
     assert not (site / "contracts").exists() and not (site / "datasets" / "grants").exists()
     assert not (site / "grants-reach").exists()
+    assert not (site / "performance").exists() and not (site / "datasets" / "contract_kpis").exists()
     downloads = {p.name for p in (site / "downloads").iterdir()}
     assert not downloads & {"360giving-grants.json", "360giving-grants.csv", "ocds-contracts.json",
                             "transparency-contracts-register.csv"}

@@ -51,7 +51,7 @@ def test_quiet_prints_only_errors_and_the_last_line(data, tmp_path):
     assert len(done.stdout.splitlines()) == 1 and FINAL.match(done.stdout.splitlines()[0]), done.stdout
     assert done.stderr == ""
     checked = run("validate", "--data", str(data), "--quiet")
-    assert checked.stdout.startswith("Valid: 12 datasets, ") and len(checked.stdout.splitlines()) == 1
+    assert checked.stdout.startswith("Valid: 13 datasets, ") and len(checked.stdout.splitlines()) == 1
     set_cell(data, "grants", 14, "amount_awarded", "lots")
     failed = run("build", "--data", str(data), "--out", str(out), "--quiet")
     assert failed.returncode == 1 and failed.stdout == ""
@@ -89,7 +89,7 @@ def test_the_build_counts_its_exports_and_pages(small_data, tmp_path, config, mo
     result = build.build(small_data, tmp_path / "site", config, docs_dir=None, progress=progress.Progress(out, bars))
     assert [line.split()[0] for line in out.getvalue().splitlines()] == list(result.timings)
     shown = bars.getvalue()
-    assert re.search(r"exporting: +100%.* 13/13", shown), shown  # 12 datasets, then the spreadsheets
+    assert re.search(r"exporting: +100%.* 14/14", shown), shown  # 13 datasets, then the spreadsheets
     pages = re.findall(r"writing pages: +\d+%.* (\d+)/(\d+)", shown)
     assert pages and pages[-1][0] == pages[-1][1] and int(pages[-1][1]) > 100
 

@@ -27,6 +27,7 @@ from .checks_360 import CHECKS_360
 # Shared with checks_360.py; also imported from here by other modules and tests (so re-exported).
 from .checks_base import (PREFIXES_FILE, Check, Context, TextColumn, _a, _applies, _finding,  # noqa: F401
                           _free_text, _free_text_columns, _has, _individuals, _rows, _text, org_id_prefixes)
+from .checks_kpis import KPI_CHECKS
 from .package import DataPackage, sort_findings
 
 EARLIEST_YEAR = 1990  # no date in the data can be older than this
@@ -785,6 +786,8 @@ CHECKS: list[Check] = [
           checks_dei.check_one_per_group),
     Check("dei-no-date", ("organisations",), WARNING,
           "Led-by and serving answers say when the organisation gave them", checks_dei.check_declared_on),
+    # Contract KPIs and the Procurement Act 2023 (checks_kpis.py).
+    *[Check(code, datasets, severity, title, run) for code, datasets, severity, title, run in KPI_CHECKS],
     *CHECKS_360,  # the counterparts of 360Giving's data quality tool's checks (checks_360.py)
 ]
 

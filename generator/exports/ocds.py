@@ -55,6 +55,31 @@ close", whether on completion or early): live -> active, extended -> active, end
 terminated, terminated early -> terminated. ``awards[].status`` is "active" (the award was
 made) and ``tender.status`` "complete" for every contract.
 
+Contract KPIs (contract_kpis.csv), as the OCDS for the UK profile carries them (the Metrics extension,
+and the UK extension's ``measureClassification``):
+
+- ``contracts[].agreedMetrics[]``: one Metric per KPI (``id`` the kpi_id, ``title`` the kpi; the data
+  holds one text per KPI, so there is no ``description``), its ``observations`` the target: one
+  (``{kpi_id}-target``) when every period has the same target, else one per period with its ``period``.
+  An observation's ``measure`` is the target value (a number) or, for a target in words only, the
+  words; ``notes`` the target in words; ``unit.name`` the unit. A target in pounds is a ``value``
+  (amount and GBP) instead of a ``measure``.
+- ``contracts[].implementation.metrics[]``: one Metric per KPI with an assessed period, its
+  ``observations`` one per period with a result or a rating (``{kpi_id}-{period_start}``):
+  ``period``, the result as ``measure`` (or ``value``), ``unit``, ``notes`` (the result in words when
+  there is also a number, and the date the assessment was published) and ``measureClassification``
+  (``id`` from the rating, ``description`` the rating). A period not yet assessed is left out.
+- The rating -> ``measureClassification.id`` (MEASURE_CLASSIFICATION): Good -> met, Approaching target
+  -> slightlyBelow, Requires improvement -> below, Inadequate -> significantlyBelow, Other -> other. The
+  UK extension lists those five ids without saying which rating each stands for; this mapping is
+  inferred from the order of both lists (the ratings of the Procurement Regulations 2024 reg. 39(5),
+  best to worst, then Other). Its ``scheme`` is not given: the extension names none.
+- A release with assessed KPIs is also tagged ``implementation``.
+
+The package does not declare the Metrics or UK extensions (it declares none), so an OCDS checker reports
+``agreedMetrics`` and ``implementation/metrics`` as additional fields (tests/exports/test_libcoveocds.py
+lists them); the core 1.1.5 schema allows them.
+
 ``write_release_file`` writes the package one release at a time (the build's way: the package is never
 held in memory), with ``dumps_indented``, which gives json.dumps(..., indent=2)'s bytes several times
 faster.
@@ -104,6 +129,16 @@ CONTRACT_STATUS = {
     "extended": "active",
     "ended": "terminated",
     "terminated early": "terminated",
+}
+
+# A KPI rating (contract_kpis.rating) as the UK extension's Observation.measureClassification.id: inferred
+# from the order of the two lists (see the module's docstring).
+MEASURE_CLASSIFICATION = {
+    "Good": "met",
+    "Approaching target": "slightlyBelow",
+    "Requires improvement": "below",
+    "Inadequate": "significantlyBelow",
+    "Other": "other",
 }
 
 # Commissioner types that appear as a party of their own (a council department is the council).
@@ -320,7 +355,88 @@ def _award_and_contract(contract: dict, contract_id: str, title, description,
     return award, ocds_contract
 
 
-def _release(contract: dict, config, published: str, organisations: dict, commissioners: dict) -> dict:
+# --- contract KPIs ---------------------------------------------------------------
+
+
+def _measure(observation: dict, value, text, unit) -> None:
+    """A target or result on an observation: a number or words as `measure`, pounds as `value`."""
+    amount = _amount(value)
+    if amount is not None and unit == "pounds":
+        observation["value"] = _value(amount)
+    elif amount is not None:
+        observation["measure"] = amount
+    elif text:
+        observation["measure"] = text
+    if unit and unit != "pounds" and "measure" in observation:
+        observation["unit"] = {"name": unit}
+
+
+def _period(row: dict) -> dict:
+    return {"startDate": _datetime(row["period_start"]), "endDate": _datetime(row["period_end"])}
+
+
+def _agreed_metric(kpi_id: str, rows: list[dict]) -> dict:
+    """A KPI as set: its target, once when it never changes, else period by period."""
+    targets = {(_text(r["target"]), _amount(r["target_value"]), _text(r["unit"])) for r in rows}
+    observations = []
+    for row in rows[:1] if len(targets) == 1 else rows:
+        observation = {"id": f"{kpi_id}-target"} if len(targets) == 1 else \
+            {"id": f"{kpi_id}-target-{_datetime(row['period_start'])[:10]}", "period": _period(row)}
+        text, unit = _text(row["target"]), _text(row["unit"])
+        _measure(observation, row["target_value"], text, unit)
+        if text and observation.get("measure") != text:
+            observation["notes"] = text
+        observations.append(observation)
+    return {"id": kpi_id, "title": _text(rows[0]["kpi"]), "observations": observations}
+
+
+def _assessed_metric(kpi_id: str, rows: list[dict]) -> dict | None:
+    """A KPI's assessed periods: result, rating and publication date; None when none is assessed."""
+    observations = []
+    for row in rows:
+        rating, result = _text(row["rating"]), _text(row["result"])
+        if rating is None and result is None and _amount(row["result_value"]) is None:
+            continue
+        observation = {"id": f"{kpi_id}-{_datetime(row['period_start'])[:10]}", "period": _period(row)}
+        _measure(observation, row["result_value"], result, _text(row["unit"]))
+        notes = [result] if result and observation.get("measure") != result else []
+        if not missing(row["published"]):
+            notes.append(f"Assessment published {_datetime(row['published'])[:10]}.")
+        if notes:
+            observation["notes"] = " ".join(notes)
+        if rating:
+            observation["measureClassification"] = {"id": MEASURE_CLASSIFICATION[rating], "description": rating}
+        observations.append(observation)
+    if not observations:
+        return None
+    return {"id": kpi_id, "title": _text(rows[0]["kpi"]), "observations": observations}
+
+
+def _add_kpis(ocds_contract: dict, kpis: list[tuple[str, list[dict]]]) -> bool:
+    """The contract's KPIs as agreed metrics and, once assessed, implementation metrics. Returns
+    whether any period was assessed."""
+    ocds_contract["agreedMetrics"] = [_agreed_metric(kpi_id, rows) for kpi_id, rows in kpis]
+    assessed = [m for m in (_assessed_metric(kpi_id, rows) for kpi_id, rows in kpis) if m]
+    if assessed:
+        ocds_contract["implementation"] = {"metrics": assessed}
+    return bool(assessed)
+
+
+def _kpis_by_contract(tables: dict[str, pd.DataFrame], contract_ids) -> dict[str, list[tuple[str, list[dict]]]]:
+    """Each contract's KPIs, in the order they first appear, each one's rows by period."""
+    frame = tables.get("contract_kpis")
+    if frame is None or frame.empty:
+        return {}
+    wanted = frame[frame["contract_id"].isin(set(contract_ids))]
+    out: dict[str, dict[str, list[dict]]] = {}
+    for row in wanted.sort_values("period_start", kind="stable").to_dict("records"):
+        out.setdefault(row["contract_id"], {}).setdefault(row["kpi_id"], []).append(row)
+    first = {key: i for i, key in reversed(list(enumerate(zip(wanted["contract_id"], wanted["kpi_id"]))))}
+    return {c: sorted(kpis.items(), key=lambda kv, c=c: first[(c, kv[0])]) for c, kpis in out.items()}
+
+
+def _release(contract: dict, config, published: str, organisations: dict, commissioners: dict,
+             kpis: list[tuple[str, list[dict]]] | None = None) -> dict:
     """One contract's release; its id is the ocid and a digest of the content."""
     contract_id = str(contract["contract_id"])
     ocid = f"{config.ocid_prefix}-{contract_id}"
@@ -330,12 +446,13 @@ def _release(contract: dict, config, published: str, organisations: dict, commis
     supplier = _add_supplier(parties, str(contract["supplier_org_id"]), organisations)
     tender = _tender(contract, contract_id, title, description, procuring)
     award, ocds_contract = _award_and_contract(contract, contract_id, title, description, supplier)
+    assessed = _add_kpis(ocds_contract, kpis) if kpis else False
     release = {
         "ocid": ocid,
         "id": "",
         "date": _published(published),
         "language": "en",
-        "tag": ["award", "contract"],
+        "tag": ["award", "contract", "implementation"] if assessed else ["award", "contract"],
         "initiationType": "tender",
         "parties": parties,
         "buyer": {"id": config.publisher_org_id, "name": config.publisher_name},
@@ -364,8 +481,10 @@ def _releases(tables: dict[str, pd.DataFrame], config, published: str):
     organisations = _records(organisations, "org_id")
     commissioners = _records(tables.get("commissioners"), "commissioner_id")
     for start in range(0, len(contracts_frame), 10_000):
-        for contract in contracts_frame.iloc[start:start + 10_000].to_dict("records"):
-            yield _release(contract, config, published, organisations, commissioners)
+        chunk = contracts_frame.iloc[start:start + 10_000]
+        kpis = _kpis_by_contract(tables, chunk["contract_id"])
+        for contract in chunk.to_dict("records"):
+            yield _release(contract, config, published, organisations, commissioners, kpis.get(contract["contract_id"]))
 
 
 def _package_head(config, published: str) -> dict:

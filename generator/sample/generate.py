@@ -1,17 +1,18 @@
 """Seeded, deterministic generator of ILLUSTRATIVE sample data.
 
-Writes the twelve CSV files described by ``data/datapackage.json`` (the schemas
+Writes the thirteen CSV files described by ``data/datapackage.json`` (the schemas
 live in ``schemas/*.json``) for a fictional picture of the London Borough of
 Southwark's commissioning: wards, commissioners, organisations, contracts,
 grants, commissioning intentions, outcomes, indicators, measurements, the
-alignment of funding to outcomes, and the decisions behind them with their links.
+alignment of funding to outcomes, the largest contracts' KPIs (kpis.py), and the decisions
+behind them with their links.
 
 The ward names are real, and so are the decisions with provenance ``real`` (copied
 from ``reference/southwark-decisions.csv``; none is linked to the fictional data).
 Every organisation, contract, grant, other decision and figure is invented.  The
 same seed and size always give byte-identical files: all randomness comes from
-``numpy.random.default_rng(seed)`` (the decisions from a second generator seeded
-from the same seed, so the other files do not depend on them) and no date is
+``numpy.random.default_rng(seed)`` (the decisions and the contract KPIs from generators of
+their own seeded from the same seed, so the other files do not depend on them) and no date is
 taken from the clock (the reference "today" is ``REFERENCE_DATE``).
 
 The command is ``python -m generator sample --out DIR [--grants 1600] [--seed 2016]`` (cli.py);
@@ -22,7 +23,7 @@ from Python::
 
 generate.py writes the tables; vocabulary.py holds the names, places, programmes and other
 words they are made from; draw.py the random draws and date arithmetic on numpy arrays;
-decisions.py the real decisions and the illustrative Gateway decisions.
+decisions.py the real decisions and the illustrative Gateway decisions; kpis.py the contract KPIs.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pandas as pd
 from ..config import REFERENCE_DIR
 from .decisions import _decisions
 from .equality import equality_columns
+from .kpis import _contract_kpis
 from .draw import _add_months, _alloc, _dates, _day, _first_of_month, _money, _norm, _num, _obj, _pick, _unique_from_ranges, _weekday, _write, _yesno, _zfill
 from .vocabulary import OT, SAMPLE_DISTRICT, AREA_SUFFIXES, BIG_BUSINESS, CATALOGUE, CBS_NOUNS, CHARITY_FOCUS, CHARITY_FORMS, CIC_NOUNS, CIO_FORMS, CLG_NOUNS, COMMISSIONERS, COMMUNITIES, COMPANY_SUFFIX, COUNCIL_DEPARTMENTS, GRANT_EXTRAS, GROUP_NOUNS, INDICATORS, INTENTION_REASONS, LOCAL_PLACES, NHS_BODIES, NHS_CHANGEOVER, OUTCOMES, OUTSIDE_PLACES, P_NO_PROGRAMME, PARK_SUFFIX, PROGRAMMES, REFERENCE_DATE, ROUTES, SCHOOL_FORMS, SME_BUSINESS, SOCIAL_VALUE, STREETS, WARD_NEED, WARD_PLACES, WARDS
 
@@ -1073,7 +1075,7 @@ def _funding_outcomes(rng: np.random.Generator, contracts: pd.DataFrame, cx: dic
 
 
 def generate(out_dir: pathlib.Path, grants: int = 1600, seed: int = 2016) -> dict[str, int]:
-    """Write the twelve sample CSV files into ``out_dir`` and return row counts.
+    """Write the thirteen sample CSV files into ``out_dir`` and return row counts.
 
     Sizes scale with ``grants``: organisations about grants/3 (at least 10),
     contracts about grants/5 (at least 5, at most 99,999), commissioning
@@ -1106,10 +1108,12 @@ def generate(out_dir: pathlib.Path, grants: int = 1600, seed: int = 2016) -> dic
                                                                tables["commissioning_intentions"], grants_df)
     # The equality lens's columns, from a generator of their own too (equality.py).
     tables["organisations"] = pd.concat([orgs, equality_columns(seed, orgs, grants_df)], axis=1)
+    tables["contract_kpis"] = _contract_kpis(seed, contracts, cx, tables["funding_outcomes"])
 
     counts: dict[str, int] = {}
     for name in ("wards", "commissioners", "organisations", "contracts", "grants", "commissioning_intentions",
-                 "outcomes", "indicators", "measurements", "funding_outcomes", "decisions", "decision_links"):
+                 "outcomes", "indicators", "measurements", "funding_outcomes", "contract_kpis", "decisions",
+                 "decision_links"):
         _write(tables[name], out_dir / f"{name}.csv")
         counts[name] = len(tables[name])
     return counts

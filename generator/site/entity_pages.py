@@ -23,8 +23,9 @@ from markupsafe import Markup, escape
 
 from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, slugify
 from ..model.indicators import indicator_results, target_status
+from ..model.kpis import build_kpis
 from ..model.values import missing
-from . import charts, listing
+from . import charts, kpi_pages, listing
 from .charts import Chart
 from .format import NONE_RECORDED, gbp, long_date, none_recorded, number
 from .listing import Listing, RowSet, pages_of
@@ -109,6 +110,7 @@ class Writer:
         self._groups: dict[str, dict] = {}
         self._made: set[Path] = set()  # folders known to exist
         self._measurement_lines: tuple | None = None  # (header, one CSV line per measurement)
+        self.kpis = None  # model.kpis.Kpis: the contract KPIs (None: the data has none)
 
     def record(self, table: str, row: int) -> dict:
         """One row as a dict (pandas' row access costs ~0.2 ms a call; this is made once per table)."""
@@ -122,10 +124,18 @@ class Writer:
                       "commissioning_intentions", "decisions"):
             if table in self.tables and table not in self._records:
                 self._records[table] = self.tables[table].to_dict("records")
+        if self.kpis is not None:
+            self.kpi_records()
         self.by_contract("aligned", None)
         self.by_contract("successors", None)
         for rows in self.rows.values():  # the rows' lengths, that split the lists into pages
             rows.lengths()
+
+    def kpi_records(self) -> list[dict]:
+        """The contract KPIs' rows as dicts (made once)."""
+        if "contract_kpis" not in self._records:
+            self._records["contract_kpis"] = self.kpis.frame.to_dict("records")
+        return self._records["contract_kpis"]
 
     def by_contract(self, what: str, key) -> list:
         """The outcomes a contract is aligned to ("aligned", by row position) or the intentions
@@ -259,6 +269,12 @@ class Writer:
                 for ind in extra["indicators"]]
             lists = [("contracts", "contracts", "Contracts aligned to this outcome", entity.contracts, contracts_intro),
                      ("grants", "grants", "Grants aligned to this outcome", entity.grants, grants_intro)]
+            served = self.kpis.by_outcome.get(entity.key) if self.kpis is not None else None
+            extra["kpi_sections"] = self.sections(page, entity.name, [
+                ("kpis", "kpis", "Contract KPIs serving this outcome", served,
+                 "The latest period of each key performance indicator set for a contract that names this outcome, "
+                 "with the council's rating of the supplier. Each contract's page has every period.")],
+                preview=True) if served is not None else []
         elif entity.kind == "commissioner":
             row = self.record("commissioners", entity.row)
             facts = [("Type", row["commissioner_type"])]
@@ -485,7 +501,8 @@ class Writer:
         self.write_html(page, entity.name, "contract.html.j2", entity=entity, contract=c, facts=facts,
                         description=c["description"], outcomes=[self.link(page, "outcome", o) for o in aligned],
                         successors=[self.link(page, "intention", i) for i in successors], single=single,
-                        trail=self.trail(page, "contract", entity.key), index=href(page, "contracts/"))
+                        trail=self.trail(page, "contract", entity.key), index=href(page, "contracts/"),
+                        kpis=kpi_pages.contract_section(self, entity))
 
     def intention_page(self, entity: Entity) -> None:
         page = entity.page
@@ -632,7 +649,14 @@ class Writer:
 
 def writer(env, docs_dir: Path, common: dict, tables: dict, raw: dict, entities: Entities,
            today: dt.date) -> Writer:
-    return Writer(env, docs_dir, common, tables, entities, listing.row_sets(tables, raw, entities), today, raw)
+    rows = listing.row_sets(tables, raw, entities)
+    kpis = build_kpis(tables)
+    if kpis is not None:
+        rows["kpis"] = kpi_pages.kpi_rows(tables, raw, entities, kpis)
+        rows["performance"] = kpi_pages.performance_rows(tables, raw, entities, kpis)
+    w = Writer(env, docs_dir, common, tables, entities, rows, today, raw)
+    w.kpis = kpis
+    return w
 
 
 def render_markdown(w: Writer) -> None:
@@ -647,6 +671,8 @@ def render_markdown(w: Writer) -> None:
         w.forward_plan_page()
     if len(w.tables["decisions"]):
         w.decision_pages()
+    if kpi_pages.has_performance(w.kpis):
+        kpi_pages.performance_pages(w)
 
 
 def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None,

@@ -83,6 +83,10 @@ class RowSet:
     csv_header: str
     csv_lines: np.ndarray  # one CSV line per row, from the source text
     sizes: np.ndarray | None = None  # the length of each row's HTML, made when first needed
+    # A row that sums up several rows of its dataset (the contract performance list: one row per contract and
+    # year): how many CSV lines each row has, and what they are, for the download link's text.
+    csv_counts: np.ndarray | None = None
+    csv_noun: str = ""
 
     def lengths(self) -> np.ndarray:
         if self.sizes is None:
@@ -271,9 +275,14 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
             f'<table data-sortable>\n<caption>{label}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n'
             f'<tbody>\n{body}\n</tbody>\n</table>\n</div>\n'
             f'<p class="table-download">{note}<a href="{escape(csv_name)}" download>'
-            f'{"Download this row" if len(positions) == 1 else f"Download these {number(len(positions))} rows"} '
-            f'(CSV, {file_size(size)})</a></p>\n')
+            f'{_download_text(rows, positions)} (CSV, {file_size(size)})</a></p>\n')
     return Listing(Markup(html), csv_path, csv_text)
+
+
+def _download_text(rows: RowSet, positions: np.ndarray) -> str:
+    if rows.csv_counts is not None:
+        return f"Download the {number(int(rows.csv_counts[positions].sum()))} {rows.csv_noun} counted here"
+    return "Download this row" if len(positions) == 1 else f"Download these {number(len(positions))} rows"
 
 
 def pages_of(positions: np.ndarray, rows: RowSet | None = None, first: int = PAGE_ROWS,

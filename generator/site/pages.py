@@ -22,6 +22,7 @@ from ..exports import catalogue
 from ..model.dates import financial_year, financial_year_end, previous_financial_year
 from ..model.datasets import DatasetInfo, QualityInfo
 from ..model.figures import Model, year_breakdown
+from ..model.kpis import any_rated
 from ..model.values import missing
 from . import charts, entity_pages, reach
 from .charts import Chart
@@ -133,6 +134,8 @@ EXPLORE = [
     ("intention", "Forward plan", "forward-plan/index.md", "what the council plans to commission next"),
     ("organisation", "Organisations", "organisations/index.md", "who receives the money"),
     ("contract", "Contracts", "contracts/index.md", ""),
+    ("performance", "Contract performance", "performance/index.md", "how the suppliers of the largest contracts "
+                                                                     "perform against their key performance indicators"),
     ("programme", "Grant programmes", "programmes/index.md", ""),
     ("reach", "Who the grants reach", "grants-reach/index.md", "grants to first-time recipients, by the "
                                                                 "recipients' size and by the communities that "
@@ -150,7 +153,8 @@ def explore_links(site) -> list[tuple[dict, str]]:
     tables, by_kind = site.tables, site.entities.by_kind
     present = {"live": bool(len(tables["contracts"]) or len(tables["grants"])),
                "intention": bool(len(tables["commissioning_intentions"])),
-               "decision": bool(len(tables["decisions"])), "reach": bool(len(tables["grants"]))}
+               "decision": bool(len(tables["decisions"])), "reach": bool(len(tables["grants"])),
+               "performance": any_rated(tables)}
     return [({"title": title, "path": path}, text) for kind, title, path, text in EXPLORE
             if present.get(kind, bool(by_kind.get(kind)))]
 

@@ -246,7 +246,7 @@ EXPECTED = {
         'data/measurements.csv, row 2, column "period": "2024-26" is not a financial year (expected two consecutive years, such as 2024-25 or 2024-25 Q1)',
     ],
     'malformed-datapackage': [
-        'data/datapackage.json: is not valid JSON (Unterminated string starting at: line 144 column 17 (char 6177))',
+        'data/datapackage.json: is not valid JSON (Unterminated string starting at: line 155 column 17 (char 6854))',
     ],
     '360giving-json-as-datapackage': [
         'data/datapackage.json: is not valid JSON (Expecting property name enclosed in double quotes: line 10 column 15 (char 234))',

@@ -132,7 +132,7 @@ def test_a_valid_run_still_writes_its_report(data, tmp_path):
     status, out, _ = run(["validate", "--data", "data", "--report", str(path)])
     assert status == 0
     assert json.loads(path.read_text())["valid"] is True
-    assert out.splitlines()[-1].startswith("Valid: 12 datasets")
+    assert out.splitlines()[-1].startswith("Valid: 13 datasets")
 
 
 def test_every_check_has_a_title_and_a_unique_code():

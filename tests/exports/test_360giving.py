@@ -341,14 +341,14 @@ def our_columns(name: str) -> list[str]:
 
 def package_with(result: giving360_import.ImportResult, small_data: Path, tmp_path: Path) -> Path:
     """A copy of the small data set whose grants and organisations are the imported rows (and whose
-    contracts and links, which point at the old ones, are emptied)."""
+    contracts, links and contract KPIs, which point at the old ones, are emptied)."""
     data = tmp_path / "data"
     shutil.copytree(small_data, data)
     shutil.copytree(small_data.parent / "schemas", tmp_path / "schemas")
     (data / "grants.csv").unlink()
     (data / "organisations.csv").unlink()
     giving360_import.write_import(result, data)
-    for name in ("contracts", "funding_outcomes", "commissioning_intentions", "decision_links"):
+    for name in ("contracts", "funding_outcomes", "commissioning_intentions", "decision_links", "contract_kpis"):
         path = data / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
     return data

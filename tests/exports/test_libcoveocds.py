@@ -21,6 +21,13 @@ tag 1__1__5):
 - versioned-release-validation-schema.json: libcoveocds loads it always but uses it only for
   record packages; ours is a release package. The stand-in rejects everything, so it could never
   let a record package through.
+
+Its one finding, expected: the contract KPIs. The export carries them as the OCDS for the UK profile does,
+in fields of the Metrics extension (contracts/agreedMetrics, contracts/implementation/metrics) and of the
+UK extension (Observation.measureClassification). The package declares no extensions (their schemas would
+have to be fetched, and this test runs offline), so libcoveocds reports those fields as "additional fields"
+outside the core schema: KPI_FIELDS lists exactly which, and the test checks that nothing else is reported.
+The core 1.1.5 schema allows additional fields, so the package is still valid (tests/conformance.py).
 """
 
 from __future__ import annotations
@@ -49,13 +56,24 @@ TOP = "standard-1__1__5/"  # the first entry of the ZIP: the repository's folder
 EXPECTED = {
     "conformance_errors": None,                  # ocid prefixes of the form ocds-xxxxxx
     "deprecated_fields": [],                     # fields deprecated in OCDS 1.1
-    "additional_fields": [],                     # fields not in the schema (none: no extensions)
+    "additional_fields": [],                     # fields not in the schema: only the KPIs' (KPI_FIELDS)
     "all_additional_fields": [],
     "additional_closed_codelist_values": {},     # codes outside a closed codelist
     "additional_open_codelist_values": {},       # always {} here: no open codelists offline (above)
     "additional_checks": {},                     # empty_field: empty strings, objects or lists
     "extensions": None,                          # the package declares no extensions
     "json_deref_error": None,
+}
+# The contract KPIs' fields (generator/exports/ocds.py), reported as additional fields: each root field
+# with the fields under it, as paths relative to releases/contracts.
+KPI_FIELDS = {
+    "agreedMetrics": {"id", "title", "observations", "observations/id", "observations/measure", "observations/unit",
+                      "observations/unit/name", "observations/notes"},
+    "implementation/metrics": {
+        "id", "title", "observations", "observations/id", "observations/period", "observations/period/startDate",
+        "observations/period/endDate", "observations/measure", "observations/unit", "observations/unit/name",
+        "observations/notes", "observations/measureClassification", "observations/measureClassification/id",
+        "observations/measureClassification/description"},
 }
 # The rest of the report: facts about the file, not findings.
 INFORMATION = {"file_type", "version_used", "schema_url", "validation_errors", "common_error_types",
@@ -139,6 +157,31 @@ def findings(report: dict) -> dict:
     return {key: report.get(key) for key in EXPECTED}
 
 
+def kpi_findings(report: dict, package: dict) -> tuple[list, dict]:
+    """The additional fields the KPIs make (KPI_FIELDS), taken out of the report, and what libcoveocds should
+    say of them for `package`: each root field once, with the number of contracts that use it."""
+    def is_kpi(path: str) -> bool:
+        return path.startswith(("/releases/contracts/agreedMetrics", "/releases/contracts/implementation/metrics"))
+
+    found = [f for f in report["additional_fields"] if is_kpi(f"{f['path']}/{f['field']}")]
+    report["additional_fields"] = [f for f in report["additional_fields"] if f not in found]
+    descendants = {}
+    for entry in report["all_additional_fields"]:
+        path = f"{entry['path']}/{entry['field_name']}"
+        if is_kpi(path) and not entry["root_additional_field"]:
+            descendants[path] = entry["count"]
+    report["all_additional_fields"] = [e for e in report["all_additional_fields"]
+                                       if not is_kpi(f"{e['path']}/{e['field_name']}")]
+    contracts = [c for r in package["releases"] for c in r["contracts"]]
+    expected = [{"path": "/releases/contracts", "field": "agreedMetrics",
+                 "usage_count": sum("agreedMetrics" in c for c in contracts)},
+                {"path": "/releases/contracts/implementation", "field": "metrics",
+                 "usage_count": sum("metrics" in c.get("implementation", {}) for c in contracts)}]
+    written = {f"/releases/contracts/{root}/{field}" for root, fields in KPI_FIELDS.items() for field in fields}
+    assert set(descendants) == written, set(descendants) ^ written
+    return found, expected
+
+
 @pytest.mark.parametrize("online", [False, True], ids=["bundled-config", "with-site-url"])
 def test_libcoveocds_finds_nothing_in_the_export(online, bundled_tables, config, standard_zip, tmp_path):
     if online:  # the package's uri and publicationPolicy then come from the site's address
@@ -147,6 +190,8 @@ def test_libcoveocds_finds_nothing_in_the_export(online, bundled_tables, config,
     ocds.write_release_file(bundled_tables, config, path, PUBLISHED)  # the download's bytes
     report = review(path, standard_zip)
     assert schema_errors(report) == []
+    found, expected = kpi_findings(report, json.loads(path.read_text(encoding="utf-8")))
+    assert found == expected and expected[0]["usage_count"] > 0
     assert findings(report) == EXPECTED
     assert report["version_used"] == "1.1"
     contracts = len(bundled_tables["contracts"])
@@ -207,6 +252,7 @@ def test_libcoveocds_reports_a_broken_export(bundled_tables, config, standard_zi
     path.write_text(json.dumps(package), encoding="utf-8")
 
     report = review(path, standard_zip)
+    kpi_findings(report, package)
     assert schema_errors(report) == [
         ("releases/0", "'ocid' is missing but required"),
         ("releases/1/contracts/0/period/startDate", "Date is not in the correct format"),

@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import json
 
+import pandas as pd
 import pytest
 
 from generator.exports import ocds
@@ -74,7 +75,10 @@ def test_package_metadata(small_tables, config):
     assert package["publisher"]["name"] == config.publisher_name
     assert package["license"] == "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
     assert all(r["date"] == "2026-11-25T00:00:00Z" for r in package["releases"])
-    assert all(r["tag"] == ["award", "contract"] and r["initiationType"] == "tender" for r in package["releases"])
+    assert all(r["initiationType"] == "tender" for r in package["releases"])
+    # A release is tagged implementation too when its contract has assessed KPIs (implementation/metrics).
+    assert all(r["tag"] == ["award", "contract"] + (["implementation"] if "implementation" in r["contracts"][0] else [])
+               for r in package["releases"])
     if not config.site_url:
         assert package["uri"].startswith("tag:") and "publicationPolicy" not in package
     online = dataclasses.replace(config, site_url="https://data.example.gov.uk/commissioning/")
@@ -215,3 +219,74 @@ def test_real_contracts_finder_packages_fail_only_for_their_missing_version(path
 def test_the_bundled_schemas_are_the_reference_copies(name):
     assert (ocds.OCDS_DIR / name).read_bytes() == (SHARED / "ocds" / name).read_bytes()
     assert name in (ocds.OCDS_DIR / "SOURCE.md").read_text(encoding="utf-8")
+
+
+# --- contract KPIs -----------------------------------------------------------------
+
+
+def test_ratings_map_onto_the_uk_measure_classifications_in_order():
+    """The UK extension's five ids, in the order of the ratings of reg. 39(5) (an inference: see ocds.py)."""
+    from generator.data.checks_kpis import RATINGS
+
+    assert list(ocds.MEASURE_CLASSIFICATION) == list(RATINGS)
+    assert list(ocds.MEASURE_CLASSIFICATION.values()) == ["met", "slightlyBelow", "below", "significantlyBelow", "other"]
+
+
+def test_kpis_are_agreed_metrics_and_their_assessments_implementation_metrics(bundled_tables, config):
+    package = ocds.release_package(bundled_tables, config, PUBLISHED)
+    assert conformance.validate_ocds(package) == []
+    releases = by_ocid(package)
+    kpis = bundled_tables["contract_kpis"]
+    assert kpis["contract_id"].nunique() > 0
+    for contract_id, rows in kpis.groupby("contract_id", sort=False):
+        release = releases[f"{config.ocid_prefix}-{contract_id}"]
+        contract = release["contracts"][0]
+        agreed = {m["id"]: m for m in contract["agreedMetrics"]}
+        assessed = {m["id"]: m for m in contract["implementation"]["metrics"]}
+        assert list(agreed) == list(dict.fromkeys(rows["kpi_id"]))
+        assert release["tag"] == ["award", "contract", "implementation"]
+        for kpi_id, periods in rows.groupby("kpi_id", sort=False):
+            first = periods.iloc[0]
+            # The sample's targets do not change: one target observation, with the target in words.
+            assert agreed[kpi_id]["title"] == first["kpi"]
+            (target,) = agreed[kpi_id]["observations"]
+            assert target["id"] == f"{kpi_id}-target"
+            if pd.isna(first["target_value"]):
+                assert target == {"id": f"{kpi_id}-target", "measure": first["target"]}
+            else:
+                assert (target["measure"], target["notes"]) == (first["target_value"], first["target"])
+                assert target["unit"] == {"name": first["unit"]}
+            done = periods[periods["rating"].notna()].sort_values("period_start")
+            observations = assessed[kpi_id]["observations"]
+            assert [o["id"] for o in observations] == [f"{kpi_id}-{d:%Y-%m-%d}" for d in done["period_start"]]
+            for observation, row in zip(observations, done.itertuples()):
+                assert observation["period"] == {"startDate": f"{row.period_start:%Y-%m-%d}T00:00:00Z",
+                                                 "endDate": f"{row.period_end:%Y-%m-%d}T00:00:00Z"}
+                assert observation["measureClassification"] == {
+                    "id": ocds.MEASURE_CLASSIFICATION[row.rating], "description": row.rating}
+                assert observation["measure"] == (row.result if pd.isna(row.result_value) else row.result_value)
+                assert observation["notes"].endswith(f"Assessment published {row.published:%Y-%m-%d}.")
+    # Contracts without KPIs have neither field.
+    without = set(bundled_tables["contracts"]["contract_id"]) - set(kpis["contract_id"])
+    assert all("agreedMetrics" not in releases[f"{config.ocid_prefix}-{c}"]["contracts"][0] for c in without)
+
+
+def test_a_changing_target_money_and_a_period_not_assessed(small_tables, config):
+    tables = dict(small_tables)
+    kpis = small_tables["contract_kpis"].copy()
+    first = kpis.index[kpis["kpi_id"] == "KPI1"]
+    kpis.loc[first[1], ["target", "target_value"]] = ["At least 97% of tenants", 97]
+    second = kpis.index[kpis["kpi_id"] == "KPI2"]
+    kpis.loc[second, "unit"] = "pounds"
+    tables["contract_kpis"] = kpis
+    package = ocds.release_package(tables, config, PUBLISHED)
+    assert conformance.validate_ocds(package) == []
+    contract = next(r for r in package["releases"] if r["ocid"].endswith(kpis.at[first[0], "contract_id"]))["contracts"][0]
+    agreed = {m["id"]: m for m in contract["agreedMetrics"]}
+    targets = agreed["KPI1"]["observations"]
+    assert len(targets) == len(first) and targets[1]["measure"] == 97 and targets[0]["measure"] == 95
+    assert targets[1]["id"] == f"KPI1-target-{kpis.at[first[1], 'period_start']:%Y-%m-%d}" and "period" in targets[1]
+    money = agreed["KPI2"]["observations"][0]
+    assert money["value"] == {"amount": kpis.at[second[0], "target_value"], "currency": "GBP"} and "measure" not in money
+    metrics = {m["id"]: m for m in contract["implementation"]["metrics"]}
+    assert len(metrics["KPI1"]["observations"]) == int(kpis.loc[first, "rating"].notna().sum()) < len(first)

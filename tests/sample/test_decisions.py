@@ -138,7 +138,7 @@ def test_decisions_leave_every_other_sample_file_as_it_was(tmp_path, monkeypatch
         pd.DataFrame(columns=sample_decisions.DECISION_COLUMNS), pd.DataFrame(columns=sample_decisions.LINK_COLUMNS)))
     sample.generate(without, grants=300, seed=11)
     names = sorted(p.name for p in without.glob("*.csv") if not p.name.startswith("decision"))
-    assert len(names) == 10
+    assert len(names) == 11
     for name in names:
         assert (with_decisions / name).read_bytes() == (without / name).read_bytes(), name
 

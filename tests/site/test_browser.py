@@ -42,7 +42,10 @@ PAGES = ["", "datasets/", "datasets/grants/", "datasets/contracts/", "about/", "
          "programmes/neighbourhoods-fund.grants-2.html",
          "wards/peckham.html", f"contracts/{slugify(_rows('contracts')[0]['contract_id'])}.html",
          f"intentions/{slugify(_rows('commissioning_intentions')[0]['intention_id'])}.html", "decisions/",
-         "decisions/gateway-2/", "decisions/swk-dec-0001.html", "decisions/ill-dec-0001.html", "404.html"]
+         "decisions/gateway-2/", "decisions/swk-dec-0001.html", "decisions/ill-dec-0001.html", "404.html",
+         # Contract KPIs: a contract with KPIs and their charts, the Contract performance page and a filter of it.
+         f"contracts/{slugify(_rows('contract_kpis')[-1]['contract_id'])}.html", "performance/", "performance/2025-26/",
+         "outcomes/oc2.html"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

@@ -15,7 +15,7 @@ import pytest
 from generator import build
 from generator.data import checks
 
-from conftest import CHROMIUM, serve, set_cell
+from conftest import CHROMIUM, read_rows, serve, set_cell, write_rows
 
 HOSTILE = [
     "<script>window.__pwned=1</script>",
@@ -51,6 +51,15 @@ def hostile_site(small_data, tmp_path_factory, config):
     set_cell(data, "commissioners", 2, "name", HOSTILE[0])
     set_cell(data, "commissioners", 2, "note", HOSTILE[3])
     set_cell(data, "outcomes", 2, "title", HOSTILE[5])
+    kpis = read_rows(data / "contract_kpis.csv")  # the KPIs of SWK-C-00006 (model/kpis: its charts, its page)
+    col = {name: k for k, name in enumerate(kpis[0])}
+    for row in kpis[1:]:
+        if row[col["kpi_id"]] == "KPI1":
+            row[col["kpi"]], row[col["target"]] = HOSTILE[0], HOSTILE[3]
+        if row[col["kpi_id"]] == "KPI2":
+            row[col["unit"]] = HOSTILE[2]
+    kpis[1][col["result"]] = HOSTILE[1]
+    write_rows(data / "contract_kpis.csv", kpis)
     descriptor = json.loads((data / "datapackage.json").read_text())
     grants = next(r for r in descriptor["resources"] if r["name"] == "grants")
     grants["title"] = "Grants " + HOSTILE[2]
@@ -147,13 +156,15 @@ def test_hostile_values_on_entity_pages_and_in_search(browser, base_url, hostile
             f"organisations/{slugify(grant_org)}.html": [HOSTILE[0]],
             f"commissioners/{slugify(get_cell(data, 'commissioners', 2, 'commissioner_id'))}.html": [HOSTILE[0], HOSTILE[3]],
             f"outcomes/{slugify(get_cell(data, 'outcomes', 2, 'outcome_id'))}.html": [HOSTILE[5]],
-            "organisations/": [HOSTILE[1], HOSTILE[10]]}
+            "organisations/": [HOSTILE[1], HOSTILE[10]],
+            "contracts/swk-c-00006.html": [HOSTILE[0], HOSTILE[1], HOSTILE[3]],
+            "outcomes/oc4.html": [HOSTILE[0]], "performance/": []}
     assert len(read_rows(data / "grants.csv")) > 10
     for url, expected in urls.items():
         context, page, dialogs = _open(browser, base_url, url)
         assert page.evaluate("window.__pwned") is None, url
         assert dialogs == [] and page.evaluate(INJECTED) == [], url
-        if url.startswith("organisations/gb") or url.startswith("commissioners/") or url.startswith("outcomes/"):
+        if url.startswith(("organisations/gb", "commissioners/", "outcomes/", "contracts/")):
             assert page.title().startswith(page.inner_text("h1"))
         text = page.inner_text("article")
         for value in expected:
