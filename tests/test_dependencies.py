@@ -13,9 +13,8 @@ from pathlib import Path
 from generator.config import PROJECT_DIR
 
 PYPROJECT = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-# Modules that come with a distribution we declare under another name and are not packages of
-# their own on PyPI.
-HELPERS = {"conftest", "conformance", "corpus_cases", "dqt"}
+# The tests' own modules that other tests import (tests/ and tests/site/ are on sys.path under pytest).
+HELPERS = {"conftest", "conformance", "corpus_cases", "dqt", "test_site"}
 
 
 def _normal(name: str) -> str:
