@@ -186,7 +186,7 @@ def _publish(site_dir: Path, out_dir: Path, docs: Path, docs_dir: Path | None, k
     (site_dir / MARKER).write_text(
         "This folder is replaced by each `python -m generator build`.\n", encoding="utf-8")
     incremental.record(site_dir, key)
-    replace_dir(site_dir, out_dir)
+    replace_dir(site_dir, out_dir, wait=False)  # the previous site is deleted by a detached process
     if docs_dir is not None:
         docs_dir.parent.mkdir(parents=True, exist_ok=True)
         replace_dir(docs, docs_dir)

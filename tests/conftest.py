@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import functools
 import http.server
 import io
+import posixpath
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -75,6 +78,37 @@ def set_cell(data: Path, dataset: str, row: int, column: str, value: str) -> str
 def get_cell(data: Path, dataset: str, row: int, column: str) -> str:
     rows = read_rows(data / f"{dataset}.csv")
     return rows[row - 1][rows[0].index(column)]
+
+
+def page_path(site: Path, url: str) -> Path:
+    """The file a site URL (relative to the root: "live/", "organisations/x.html") is served from."""
+    return site / url / "index.html" if url == "" or url.endswith("/") else site / url
+
+
+def downloads_on(site: Path, url: str) -> dict[str, str]:
+    """The CSV downloads of the tables on the page at `url`: file name -> text, whether the link
+    carries it (a data: URL, saved under its `download` name) or points to a file in the site."""
+    html = page_path(site, url).read_text(encoding="utf-8")
+    found = {}
+    for attributes in re.findall(r'<a ([^>]*\bdownload\b[^>]*)>', html):
+        target = re.search(r'href="([^"]*)"', attributes).group(1)
+        name = re.search(r'download="([^"]*)"', attributes)
+        if target.startswith("data:"):
+            head, _, payload = target.partition(",")
+            assert head == "data:text/csv;charset=utf-8;base64", head
+            found[name.group(1)] = base64.b64decode(payload).decode("utf-8")
+        elif target.endswith(".csv") and "://" not in target:
+            folder = posixpath.dirname(page_path(site, url).relative_to(site).as_posix())
+            file = site / posixpath.normpath(posixpath.join(folder, target.replace("&amp;", "&")))
+            found[posixpath.basename(target)] = file.read_text(encoding="utf-8")
+    return found
+
+
+def download_text(site: Path, url: str, name: str) -> str:
+    """The text of the CSV download named `name` (e.g. "x.grants.csv") on the page at `url`."""
+    found = downloads_on(site, url)
+    assert name in found, f"no download {name} on {url}: {sorted(found)}"
+    return found[name]
 
 
 def tables_of(data_dir: Path) -> dict:

@@ -16,6 +16,9 @@ import ctypes
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 from ..findings import Finding
@@ -62,10 +65,39 @@ def lock(out_dir: Path):
         # Staging folders left by a build that was killed: ours to remove, as we hold the lock.
         for stale in out_dir.parent.glob(f".{out_dir.name}.new-*"):
             shutil.rmtree(stale, ignore_errors=True)
+        # Previous sites a detached deletion had not finished (discard): started again, not waited for.
+        for stale in out_dir.parent.glob(f".{out_dir.name}.old-*"):
+            discard(stale, out_dir)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def discard(folder: Path, out_dir: Path) -> None:
+    """Remove `folder` (a previous site, swapped out) without waiting for it: it is renamed
+    .<out>.old-<random> beside `out_dir`, and a detached process deletes it, so the command ends
+    as soon as the new site is in place (deleting 40,000 files took 4.8 s at 20k grants). A deletion
+    that did not finish (the machine stopped) is started again by the next build's `lock`. Where
+    no process can be started, it is deleted here."""
+    target = folder
+    if not folder.name.startswith(f".{out_dir.name}.old-"):
+        target = out_dir.with_name(f".{out_dir.name}.old-{uuid.uuid4().hex[:12]}")
+        try:
+            os.replace(folder, target)
+        except OSError:
+            target = folder
+    try:
+        _detach([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                 str(target)])
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def _detach(args: list[str]) -> None:
+    """Start `args` in a session of its own, not waited for (it outlives this command)."""
+    subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True, close_fds=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -81,12 +113,16 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def replace_dir(new: Path, target: Path) -> None:
+def replace_dir(new: Path, target: Path, wait: bool = True) -> None:
     """Put the folder `new` where `target` is. With an existing target the two are
     exchanged atomically where the system allows it; otherwise the old one is moved
-    aside first and put back if the move fails."""
+    aside first and put back if the move fails. The old one is then deleted, or with
+    `wait=False` handed to a detached deletion (discard)."""
     if target.exists() and _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous site
+        if wait:
+            shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous site
+        else:
+            discard(new, target)
         return
     old = None
     if target.exists():
@@ -98,5 +134,7 @@ def replace_dir(new: Path, target: Path) -> None:
         if old is not None:
             os.replace(old, target)  # put the previous one back
         raise
-    if old is not None:
+    if old is not None and wait:
         shutil.rmtree(old, ignore_errors=True)
+    elif old is not None:
+        discard(old, target)

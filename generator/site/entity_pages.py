@@ -154,6 +154,8 @@ class Writer:
         return self._groups[what].get(key, [])
 
     def csv(self, item: Listing) -> None:
+        if item.csv_path is None:  # carried in its link
+            return
         root = self.csv_root()
         path = root / item.csv_path
         self.folder(path.parent)

@@ -13,12 +13,19 @@ PAGE_CHARS characters of rows on a list's own pages, and FIRST_ROWS rows and
 FIRST_CHARS characters on a page that shows a list among other things (an entity
 page, Live now, the Forward plan), so no page's HTML grows with the data or with
 the length of its descriptions (tests/site/test_page_size.py: 120 KB at most).
+
+A table's CSV of at most INLINE_BYTES is carried in its download link itself (a `data:` URL,
+saved under the file name it would have had): no file, so no request, and a build writes a
+file only for the larger ones. At 20k grants this is 17,400 of the 19,700 table CSVs, most of
+them the single row on a contract's, decision's or intention's page (benchmarks/README.md).
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import posixpath
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +41,7 @@ PAGE_CHARS = 64_000  # most characters of rows' HTML there (long descriptions ma
 FIRST_ROWS = 20  # most rows of each list on a page that shows it among other things; the rest on further pages
 FIRST_CHARS = 24_000
 NUM = ' class="num"'
+INLINE_BYTES = 4096  # a table's CSV of at most this many bytes is in its link (data: URL), not a file
 
 
 NOT_STATED = "not stated"  # shown for a value the data leaves empty (never guessed)
@@ -255,17 +263,28 @@ class Listing:
     """One table on one page, ready to write: its HTML and its CSV file."""
 
     html: Markup
-    csv_path: str  # site path of the CSV of exactly these rows
+    csv_path: str | None  # site path of the CSV of exactly these rows; None: it is in the link
     csv_text: str
+
+
+def data_url(text: str) -> str:
+    """`text` as a CSV in a `data:` URL (base64: made at C speed, and no character of it needs
+    escaping in an attribute)."""
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path: str,
           note: str = "") -> Listing:
     """The table of `positions` (one page of a list: pages_of) for `page`, with its CSV download
-    at `csv_path` (a site path)."""
+    at `csv_path` (a site path), or in the link under that file name when it is small (INLINE_BYTES)."""
     csv_text = rows.csv_header + "".join(rows.csv_lines[positions])
-    csv_name = href(page, csv_path)
     size = len(csv_text.encode("utf-8"))
+    if size <= INLINE_BYTES:
+        link = f'href="{data_url(csv_text)}" download="{escape(posixpath.basename(csv_path))}"'
+        csv_path = None
+    else:
+        link = f'href="{escape(href(page, csv_path))}" download'
+
     head = "".join(
         f'<th scope="col" data-type="{c.kind}"{NUM if c.kind == "number" else ""}>{escape(c.title)}</th>'
         for c in rows.columns)
@@ -274,7 +293,7 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
     html = (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n'
             f'<table data-sortable>\n<caption>{label}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n'
             f'<tbody>\n{body}\n</tbody>\n</table>\n</div>\n'
-            f'<p class="table-download">{note}<a href="{escape(csv_name)}" download>'
+            f'<p class="table-download">{note}<a {link}>'
             f'{_download_text(rows, positions)} (CSV, {file_size(size)})</a></p>\n')
     return Listing(Markup(html), csv_path, csv_text)
 

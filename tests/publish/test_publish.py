@@ -109,3 +109,40 @@ def test_a_second_build_waits_for_none_and_says_why(small_data, tmp_path, config
     assert [str(f) for f in caught.value.findings] == [
         f"{out}: another build is writing to this folder (expected one build at a time: "
         "run this one again when it has finished)"]
+
+
+def test_the_previous_site_is_deleted_by_a_detached_process(small_data, tmp_path, config, monkeypatch):
+    """Publishing does not wait for the old site's deletion: the old folder is renamed aside
+    and handed to a process of its own; the next build starts any deletion left unfinished."""
+    out = tmp_path / "site"
+    build.build(small_data, out, config, docs_dir=None)
+    first = digest(out)
+    started = []
+    monkeypatch.setattr(swap, "_detach", started.append)
+    build.build(small_data, out, config, docs_dir=None, force=True)
+    assert digest(out) == first
+    [args] = started
+    old = Path(args[-1])
+    assert old.parent == tmp_path and old.name.startswith(".site.old-")
+    assert digest(old) == first  # the previous site, not yet deleted: nothing waited for it
+    # The next build (here a real process) deletes what is left, and returns without waiting.
+    monkeypatch.undo()
+    build.build(small_data, out, config, docs_dir=None, force=True)
+    for _ in range(600):
+        if not list(tmp_path.glob(".site.old-*")):
+            break
+        time.sleep(0.1)
+    assert list(tmp_path.glob(".site.old-*")) == []
+    assert digest(out) == first
+
+
+def test_a_folder_is_deleted_here_when_no_process_can_be_started(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("no processes")
+
+    monkeypatch.setattr(swap, "_detach", refuse)
+    old = tmp_path / "old"
+    (old / "a").mkdir(parents=True)
+    (old / "a" / "x.html").write_text("x")
+    swap.discard(old, tmp_path / "site")
+    assert list(tmp_path.iterdir()) == []

@@ -111,6 +111,30 @@ def test_numbers_are_right_aligned(page, server):
     assert text.count() == 0 or text.first.evaluate("e => getComputedStyle(e).textAlign") != "right"
 
 
+def test_a_table_csv_downloads_under_its_name_whether_in_its_link_or_a_file(page, server, tmp_path):
+    """A contract's single row is carried in its link (a data: URL); a long list's CSV is a file.
+    Both download, named as the page says, with the source rows, and no request leaves the site."""
+    contract = _rows("contracts")[0]
+    slug = slugify(contract["contract_id"])
+    with (PROJECT_DIR / "data" / "contracts.csv").open(encoding="utf-8", newline="") as handle:
+        source = handle.read().splitlines(keepends=True)
+    for url, name in [(f"contracts/{slug}.html", f"{slug}.contract.csv"), ("organisations/", "page.csv")]:
+        page.goto(server + url, wait_until="networkidle")
+        with page.expect_download() as info:
+            page.locator("p.table-download a").first.click()
+        download = info.value
+        assert download.suggested_filename == name
+        download.save_as(tmp_path / name)
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        if url.startswith("contracts/"):
+            assert page.locator("p.table-download a").first.get_attribute("href").startswith("data:text/csv;")
+            assert text == source[0] + next(line for line in source if line.startswith(contract["contract_id"] + ","))
+        else:
+            assert page.locator("p.table-download a").first.get_attribute("href") == name
+            assert text.startswith("org_id,name,") and text.count("\n") == 101
+    assert page.foreign == [] and settle(page) == []
+
+
 def search(page, server, query: str):
     page.goto(server + "search/", wait_until="networkidle")
     page.fill("#search-input", query)

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import read_rows, write_rows
+from conftest import download_text, read_rows, write_rows
 from generator import build
 from generator.model.entities import slugify
 
@@ -91,8 +91,8 @@ def test_outcome_pages_show_the_latest_period_of_the_kpis_serving_them(built_sit
         text = soup.select_one("article").get_text(" ")
         assert text.index("Latest results against target") < text.index("Contract KPIs serving") \
             < text.index("Contracts aligned to this outcome")
-        link = soup.find("a", href=lambda h: h and h.endswith(".kpis.csv"))
-        assert csv_rows((built_site / "outcomes" / link["href"]).read_text(encoding="utf-8")) == mine
+        name = f"{slugify(outcome['outcome_id'])}.kpis.csv"
+        assert csv_rows(download_text(built_site, f"outcomes/{slugify(outcome['outcome_id'])}.html", name)) == mine
 
 
 def test_the_contract_performance_page_counts_every_rated_contract_by_year(built_site):
@@ -110,11 +110,11 @@ def test_the_contract_performance_page_counts_every_rated_contract_by_year(built
         cells = [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
         assert cells[0] == titles[key[0]] and cells[2] == key[1]
         assert cells[3:] == [str(counts[key][r]) for r in RATINGS] + [str(sum(counts[key].values()))]
-    link = soup.find("a", href="contracts.csv")
+    link = soup.find("a", download=True, string=lambda t: t and "rated KPI periods" in t)
     rated = sum(sum(c.values()) for c in counts.values())
     assert link.get_text().startswith(f"Download the {rated} rated KPI periods counted here (CSV,")
     # The CSV: the rated rows the table counts, as the source has them, in the table's order.
-    written = csv_rows((built_site / "performance" / "contracts.csv").read_text(encoding="utf-8"))
+    written = csv_rows(download_text(built_site, "performance/", "contracts.csv"))
     assert [(r["contract_id"], year_of(r["period_end"])) for r in written] == \
         [key for key in expected for _ in range(sum(counts[key].values()))]
     key = lambda r: (r["contract_id"], r["kpi_id"], r["period_start"])  # noqa: E731
