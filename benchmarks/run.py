@@ -11,7 +11,8 @@ contaminate each other's memory figures):
 2. our full build (`generator.build.build()` into a new folder): per-stage wall time from the
    Result's `timings`, per-stage peak memory (see `PeakSampler`), the build's wall time, and the
    whole command's wall time and peak RSS (Python start-up and imports included);
-3. the same build again with no data change (the rebuild);
+3. the same build again with no data change (the rebuild), then again after one grant's amount
+   changed (`change_one_row`: the council's usual update, a row edited), into the same folder;
 4. the naive baseline: stock `frictionless validate --trusted datapackage.json`; a naive MkDocs
    site with one Markdown page per organisation (its grants and contracts as tables), every page
    in the nav, Material's built-in search. Beyond `--naive-full-max` organisations only samples of
@@ -28,11 +29,13 @@ reported as a lower bound ("> N s").
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import fcntl
 import functools
 import gzip
 import http.server
+import io
 import json
 import math
 import os
@@ -61,10 +64,12 @@ MB = 1024 * 1024
 
 # The issue's targets. Each is checked at one size; see `targets()`.
 TARGETS_TEXT = {
-    "20k": ["full build <= 10 s", "rebuild with no data change <= 1 s", ">= 5x faster than the naive baseline"],
+    "20k": ["full build <= 8 s", "rebuild with no data change <= 1 s", ">= 10x faster than the naive baseline",
+            "one changed row <= 20% of the full build"],
     "100k": ["full build <= 60 s", "full build peak memory <= 2 GB"],
     "1M": ["validation plus all exports <= 60 s", "validation plus all exports peak memory <= 4 GB",
-           "whole site <= 5 min", "search: first result < 1 s", "search: <= 1 MB downloaded before the first result"],
+           "whole site <= 4 min", "whole site peak memory <= 6 GB", "one changed row <= 10% of the full build",
+           "search: first result < 1 s", "search: <= 1 MB downloaded before the first result"],
 }
 
 
@@ -902,13 +907,15 @@ class Bench:
         record["rows"] = {p.stem: _count_rows(p) for p in sorted(data.glob("*.csv"))}
         record["csv_bytes"] = sum(p.stat().st_size for p in data.glob("*.csv"))
 
-        # Ours: full build, then a rebuild with nothing changed.
+        # Ours: full build, then a rebuild with nothing changed, then one after a row changed.
         ours: dict = {}
         site = folder / "ours" / "site"
-        for run in ("full", "rebuild"):
-            if run == "rebuild" and ours["full"]["status"] != "ok":
-                ours["rebuild"] = {"status": "skipped", "reason": "the full build did not finish"}
+        for run in ("full", "rebuild", "changed"):
+            if run != "full" and ours["full"]["status"] != "ok":
+                ours[run] = {"status": "skipped", "reason": "the full build did not finish"}
                 continue
+            if run == "changed":
+                ours["changed_row"] = change_one_row(data / "grants.csv")
             result = folder / f"ours-{run}.json"
             cap = args.rebuild_timeout if run == "rebuild" else None
             outcome = self.step(f"our build ({run})", self.child("_build", data, site, result), folder, cap=cap)
@@ -1068,6 +1075,23 @@ class Bench:
         return report
 
 
+def change_one_row(path: Path) -> str:
+    """Add 1 to the amount of the middle grant of a CSV file, in place (no other byte changes):
+    the smallest real update. Returns what changed."""
+    lines = path.read_text(encoding="utf-8").split("\n")  # the sample's rows are one line each
+    header = next(csv.reader([lines[0]]))
+    row = len(lines) // 2
+    cells = next(csv.reader([lines[row]]))
+    column = header.index("amount_awarded")
+    before = cells[column]
+    cells[column] = str(int(float(before)) + 1) if float(before).is_integer() else f"{float(before) + 1:.2f}"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    lines[row] = out.getvalue()
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return f"{path.name} line {row + 1}: amount_awarded {before} -> {cells[column]}"
+
+
 def _count_rows(path: Path) -> int:
     import csv
     with path.open(encoding="utf-8", newline="") as handle:
@@ -1089,7 +1113,7 @@ def table_rows(record: dict) -> list[dict]:
     """stage, ours (s, MB), baseline (s, MB), ratio (baseline / ours: how many times faster we are).
     Values are None when not measured; `note` says what is extrapolated or a lower bound."""
     ours = record.get("ours", {})
-    full, rebuild = ours.get("full", {}), ours.get("rebuild", {})
+    full, rebuild, changed = ours.get("full", {}), ours.get("rebuild", {}), ours.get("changed", {})
     base = record.get("baseline", {})
     fr, naive = base.get("frictionless", {}), base.get("naive", {})
     est = "~" if naive.get("extrapolated") else ""
@@ -1141,6 +1165,10 @@ def table_rows(record: dict) -> list[dict]:
     row("rebuild, no change (command)", measured(rebuild), measured(rebuild, "peak_mb"), None, None,
         "same data, same --out; the baseline has no incremental build" + failed.get(rebuild.get("status"), ""),
         ours_mark=lower.get(rebuild.get("status"), ""))
+    share = changed_share(full, changed)
+    row("rebuild, one changed row (command)", measured(changed), measured(changed, "peak_mb"), None, None,
+        ("one grant's amount changed, same --out" + (f"; {share:.0%} of the full build" if share is not None else ""))
+        + failed.get(changed.get("status"), ""), ours_mark=lower.get(changed.get("status"), ""))
     index = sum(v["bytes"] for v in ours.get("search_index", {}).values()) if ours.get("search_index") else None
     naive_index = naive.get("search_index_bytes")
     rows.append({"stage": "search index (MB)", "ours_s": None, "ours_mb": index / MB if index is not None else None,
@@ -1153,6 +1181,12 @@ def table_rows(record: dict) -> list[dict]:
     return rows
 
 
+def changed_share(full: dict, changed: dict) -> float | None:
+    """The rebuild after one changed row as a share of the full build (both whole commands)."""
+    a, b = measured(full), measured(changed)
+    return b / a if a and b is not None else None
+
+
 def measured(step: dict, key: str = "wall_s"):
     """A step's figure when it ran to the end (or was stopped: then a lower bound), else None."""
     return step.get(key) if step.get("status") in ("ok", "timeout") else None
@@ -1162,7 +1196,7 @@ def targets(label: str, record: dict) -> list[dict]:
     """The issue's targets that apply at this size, each with its measured value and pass/fail
     (None: not measured). A lower bound (a stopped step) can still fail a target."""
     ours = record.get("ours", {})
-    full, rebuild = ours.get("full", {}), ours.get("rebuild", {})
+    full, rebuild, changed = ours.get("full", {}), ours.get("rebuild", {}), ours.get("changed", {})
     out: list[dict] = []
 
     def add(name, value, limit, unit, better="lower", bound=False):
@@ -1177,12 +1211,14 @@ def targets(label: str, record: dict) -> list[dict]:
 
     stopped = full.get("status") == "timeout"
     if label == "20k":
-        add("full build <= 10 s", measured(full), 10, "s", bound=stopped)
+        add("full build <= 8 s", measured(full), 8, "s", bound=stopped)
         add("rebuild with no data change <= 1 s", measured(rebuild), 1, "s",
             bound=rebuild.get("status") == "timeout")
         speed = next((r for r in record.get("table") or table_rows(record) if r["stage"] == "full build (command)"), {})
-        add(">= 5x faster than the naive baseline", speed.get("ratio"), 5, "x", better="higher",
+        add(">= 10x faster than the naive baseline", speed.get("ratio"), 10, "x", better="higher",
             bound=speed.get("ratio_mark") == "<")
+        share = changed_share(full, changed)
+        add("one changed row <= 20% of the full build", share * 100 if share is not None else None, 20, "%")
     if label == "100k":
         add("full build <= 60 s", measured(full), 60, "s", bound=stopped)
         peak = full.get("peak_mb_so_far") if stopped else measured(full, "peak_mb")
@@ -1204,7 +1240,11 @@ def targets(label: str, record: dict) -> list[dict]:
         add("validation plus all exports peak memory <= 4 GB", peak, 4096, "MB")
         for t in out[-2:]:
             t["from_profile"] = profiled
-        add("whole site <= 5 min", measured(full), 300, "s", bound=stopped)
+        add("whole site <= 4 min", measured(full), 240, "s", bound=stopped)
+        peak = full.get("peak_mb_so_far") if stopped else measured(full, "peak_mb")
+        add("whole site peak memory <= 6 GB", peak, 6144, "MB", bound=stopped)
+        share = changed_share(full, changed)
+        add("one changed row <= 10% of the full build", share * 100 if share is not None else None, 10, "%")
         browser = ours.get("browser", {})
         first = browser.get("first_result_s")
         add("search: first result < 1 s", first if first is not None else (math.inf if browser.get("error") else None),

@@ -44,6 +44,10 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     total = rf"full build \(command\)\s+{SECONDS}\s+{MEGABYTES}\s+~?{SECONDS}\s+~?{MEGABYTES}\s+[~<>]?[\d,]+\.\dx"
     assert re.search(total, out), out
     assert re.search(rf"rebuild, no change \(command\)\s+{SECONDS}\s+{MEGABYTES}", out), out
+    assert re.search(rf"rebuild, one changed row \(command\)\s+{SECONDS}\s+{MEGABYTES}\s.*one grant's amount "
+                     rf"changed, same --out; \d+% of the full build", out), out
+    assert size["ours"]["changed"]["status"] == "ok"
+    assert re.fullmatch(r"grants\.csv line \d+: amount_awarded [\d.]+ -> [\d.]+", size["ours"]["changed_row"])
     assert "search index (MB)" in out
     # What progress costs: the command on a terminal against --quiet, each timed twice.
     assert re.search(r"progress: the build command on a terminal [\d.]+ s, with --quiet [\d.]+ s \(medians of 2 "
@@ -98,13 +102,19 @@ def test_naive_site_is_extrapolated_with_the_square_of_its_pages():
 
 def test_targets_pass_and_fail():
     run = load_run()
-    record = {"ours": {"full": {"status": "ok", "wall_s": 8.0, "peak_mb": 500.0},
-                       "rebuild": {"status": "failed", "wall_s": 3.0, "peak_mb": 100.0}},
+    record = {"ours": {"full": {"status": "ok", "wall_s": 5.0, "peak_mb": 500.0},
+                       "rebuild": {"status": "failed", "wall_s": 3.0, "peak_mb": 100.0},
+                       "changed": {"status": "ok", "wall_s": 1.5, "peak_mb": 300.0}},
               "baseline": {"frictionless": {"status": "ok", "wall_s": 5.0, "peak_mb": 100.0},
                            "naive": {"load_s": 1.0, "render_s": 4.0, "mkdocs_s": 50.0}}}
     got = {t["target"]: t["pass"] for t in run.targets("20k", record)}
-    assert got == {"full build <= 10 s": True, "rebuild with no data change <= 1 s": None,
-                   ">= 5x faster than the naive baseline": True}
+    assert got == {"full build <= 8 s": True, "rebuild with no data change <= 1 s": None,
+                   ">= 10x faster than the naive baseline": True, "one changed row <= 20% of the full build": False}
+    record["ours"]["changed"]["wall_s"] = 1.0
+    assert {t["target"]: t["pass"] for t in run.targets("20k", record)}["one changed row <= 20% of the full build"]
+    record["ours"]["full"]["wall_s"] = 8.5  # 6.6x: slower than 8 s, and less than 10 times the baseline
+    got = {t["target"]: t["pass"] for t in run.targets("20k", record)}
+    assert got["full build <= 8 s"] is False and got[">= 10x faster than the naive baseline"] is False
     record["ours"]["full"].update(status="timeout", wall_s=900.0, peak_mb=None, peak_mb_so_far=3000.0)
     got = {t["target"]: t["pass"] for t in run.targets("100k", record)}
     assert got == {"full build <= 60 s": False, "full build peak memory <= 2 GB": False}
