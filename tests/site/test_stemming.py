@@ -48,6 +48,9 @@ def test_stems():
     assert [search.stem(w) for w in ("ælfred", "straße", "москва", "2024", "swk")] == \
         ["ælfred", "straße", "москва", "2024", "swk"]
     assert search.terms("Grants for Community Funding, 2024-25") == ["grant", "for", "communiti", "fund", "2024", "25"]
+    # Numbers skip the stemmer (stem), which would leave them as they are: the same stems either way.
+    numbers = [str(n) for n in (0, 7, 42, 1990, 2024, 9000187, 1234567890123)] + ["007"]
+    assert [search._STEMMER.stemWord(n) for n in numbers] == [search.stem(n) for n in numbers] == numbers
 
 
 def test_the_vendored_stemmer_is_the_published_file():
