@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .background import Background
 from .config import PROJECT_DIR, Config, today
 from .data import load
 from .data.stage import check_data
@@ -32,7 +33,7 @@ from .progress import Quiet
 from .publish import incremental, releases
 from .publish.swap import MARKER, SwapError, check_out_dir, lock, replace_dir
 from .site import entity_pages, mkdocs, search
-from .site.pages import SiteContent, render
+from .site.pages import SiteContent, render, render_downloads
 
 GENERATED = PROJECT_DIR / "site_src" / "generated"  # the MkDocs docs folder (git-ignored)
 
@@ -99,27 +100,32 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
             try:
                 docs, site_dir = staging / "docs", staging / "site"
-                # 3. Downloads. The large files are written beside the docs folder (`large`), with
-                # only empty stand-ins inside it: MkDocs checks the links to them, and would copy
-                # gigabytes at 1M grants. They are moved into the site after MkDocs.
+                # 3. Downloads, exported in a forked process (background.py) while this one
+                # writes the Markdown pages. The large files are written beside the docs folder
+                # (`large`), with only empty stand-ins inside it: MkDocs checks the links to them,
+                # and would copy gigabytes at 1M grants. They are moved into the site after MkDocs.
                 large = staging / "downloads"
-                downloads, standards, history = _downloads(package, tables, findings, config, docs, large,
-                                                           progress.counter("exporting", "datasets"))
-                lap("export")
-
-                # 4. Markdown pages.
-                content = _content(config, the_model, the_entities, package, tables, findings, downloads,
-                                   standards, history)
-                explore = render(content, docs)
-                mkdocs.write_shells(docs)
+                with Background(_downloads, package, tables, findings, config, docs, large,
+                                on_progress=progress.counter("exporting", "datasets")) as exporting:
+                    # 4. Markdown pages: first those that do not list the downloads.
+                    content = _content(config, the_model, the_entities, package, tables, findings)
+                    explore = render(content, docs)
+                    mkdocs.write_shells(docs)
+                    lap("render")
+                    downloads, standards, history = exporting.result()
+                lap("export")  # the time waited for the exports, once the pages were written
+                _add_downloads(content, package, tables, downloads, standards, history)
+                render_downloads(content, docs)
                 catalogue.write_catalogue(content, docs / DOWNLOADS / "catalog.jsonld")
-                lap("render")
 
-                # 5. MkDocs builds the HTML of those pages, each with its Content-Security-Policy.
-                mkdocs.build_site(docs, site_dir, config)
-                mkdocs.move_downloads(large, site_dir / DOWNLOADS, docs / DOWNLOADS)
-                mkdocs.apply_csp(site_dir)
-                built = search.static_pages(site_dir)  # before thousands of entity pages join them
+                # 5. MkDocs builds the HTML of those pages, each with its Content-Security-Policy,
+                # while a forked process reads the entities for the search index (step 7).
+                with Background(search.collect_entities, the_entities, tables) as indexing:
+                    mkdocs.build_site(docs, site_dir, config)
+                    mkdocs.move_downloads(large, site_dir / DOWNLOADS, docs / DOWNLOADS)
+                    mkdocs.apply_csp(site_dir)
+                    built = search.static_pages(site_dir)  # before thousands of entity pages join them
+                    found = indexing.result()  # before the pages' workers are forked
                 lap("mkdocs")
 
                 # 6. The entity pages (thousands), rendered by Jinja2 into shells MkDocs built.
@@ -131,8 +137,8 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 mkdocs.remove_shells(site_dir, urls, config.site_url)
                 lap("pages")
 
-                # 7. The search index, made from the entities and the pages MkDocs built.
-                search.index(site_dir, the_entities, tables, built)
+                # 7. The search index, made from the entities (read in step 5) and the pages MkDocs built.
+                search.index(site_dir, the_entities, tables, built, found)
                 lap("search")
 
                 # 8. Publish: swap the finished site in, and keep the Markdown it was built from.
@@ -149,7 +155,8 @@ def _downloads(package, tables, findings, config, docs: Path, large: Path,
                on_progress) -> tuple[list[Download], list[Download], list]:
     """Every download (into `large`, with stand-ins in the docs folder), the warnings CSV, the
     standards files, and the releases with their feed. Returns the downloads, the standards
-    files and the releases."""
+    files and the releases. (Run in a forked process: it writes only into docs/downloads/,
+    docs/feed.xml and `large`, where the pages are not written.)"""
     downloads = export(package, tables, large, on_progress=on_progress)
     (docs / DOWNLOADS).mkdir(parents=True)
     write_findings_csv(findings, docs / DOWNLOADS / WARNINGS_CSV)
@@ -160,24 +167,29 @@ def _downloads(package, tables, findings, config, docs: Path, large: Path,
     return downloads, standards, history
 
 
-def _content(config, the_model, the_entities, package, tables, findings, downloads, standards,
-             history) -> SiteContent:
+def _content(config, the_model, the_entities, package, tables, findings) -> SiteContent:
     """Everything the pages are made from: the figures, the datasets and their quality, the
-    downloads, the releases, the tables (typed, and as their source text) and the entities."""
+    tables (typed, and as their source text) and the entities. The downloads and releases
+    are added when the exports are done (_add_downloads)."""
     return SiteContent(
         config=config,
         model=the_model,
-        datasets=dataset_infos(package, tables, downloads, load.last_updated(package)),
+        datasets=dataset_infos(package, tables, [], load.last_updated(package)),
         commissioners=tables["commissioners"],
         quality=quality_infos(package, findings, today()),
-        package_zip=next(d for d in downloads if d.label == "ZIP"),
-        standards=standards,
-        releases=history,
         tables=tables,
         raw=load.load_raw(package.resources),
         entities=the_entities,
         today=today(),
     )
+
+
+def _add_downloads(content: SiteContent, package, tables, downloads, standards, history) -> None:
+    """The exports' files (with their sizes) and the releases, for the pages that list them."""
+    updated = {d.name: d.last_updated for d in content.datasets}  # git is asked once
+    content.datasets = dataset_infos(package, tables, downloads, updated)
+    content.package_zip = next(d for d in downloads if d.label == "ZIP")
+    content.standards, content.releases = standards, history
 
 
 def _publish(site_dir: Path, out_dir: Path, docs: Path, docs_dir: Path | None, key: str | None) -> None:

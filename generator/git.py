@@ -25,6 +25,10 @@ class GitError(Exception):
                                  f"`git {' '.join(args)}` {why} (expected the data's history to be readable: "
                                  "run the command there to see why, then build again)")]
         super().__init__(str(self.findings[0]))
+        self._made_from = (args, cwd, why)
+
+    def __reduce__(self):  # made again from the same arguments (pickled by background.py)
+        return (type(self), self._made_from)
 
 
 def run(args: list[str], cwd, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -20,7 +20,7 @@ PACKAGE = PROJECT_DIR / "generator"
 # from the layers after it in this list, never from one before it.
 LAYERS = [
     ("cli", "__main__"),
-    ("build", "report", "progress", "new"),
+    ("build", "report", "progress", "new", "background"),
     ("publish",),
     ("site",),
     ("exports",),
@@ -86,7 +86,7 @@ def test_every_stage_is_a_package_and_the_top_level_is_small():
     stages = {"data", "model", "imports", "exports", "site", "publish", "sample"}
     assert stages <= {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     top = {p.stem for p in PACKAGE.glob("*.py")}
-    assert top == {"__init__", "__main__", "cli", "config", "findings", "git", "report", "build", "progress", "new"}
+    assert top == {"__init__", "__main__", "cli", "config", "findings", "git", "report", "build", "progress", "new", "background"}
 
 
 def test_no_import_climbs_back_up_the_pipeline(graph):

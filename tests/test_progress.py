@@ -38,7 +38,7 @@ def test_build_prints_each_stage_as_it_ends_then_the_same_final_line(data, tmp_p
     assert final, lines[-1]
     # the same stages, in the same order and with the same times, as the final line sums up
     assert ", ".join(f"{name} {seconds}s" for name, seconds in stages) == final.group(1)
-    assert [name for name, _ in stages] == ["validate", "model", "export", "render", "mkdocs", "pages", "search",
+    assert [name for name, _ in stages] == ["validate", "model", "render", "export", "mkdocs", "pages", "search",
                                             "publish"]
     assert lines.index(next(line for line in lines if STAGE.match(line))) == 0  # before the warnings
     assert "\r" not in done.stdout + done.stderr and done.stderr == ""  # no bar in a log

@@ -175,7 +175,8 @@ def contract_span(contracts: pd.DataFrame) -> tuple[str, str] | None:
 
 
 def render(site, docs_dir: Path):
-    """Write every page MkDocs builds into docs_dir (the MkDocs docs folder). Returns the
+    """Write every page MkDocs builds into docs_dir (the MkDocs docs folder), but those that
+    list the downloads (render_downloads: written once the exports are done). Returns the
     writer of the entity pages, which are made after MkDocs (entity_pages.render_html)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets")
@@ -184,6 +185,41 @@ def render(site, docs_dir: Path):
 
     write_dashboards(env, docs_dir, site, common)
     reach.write_pages(env, docs_dir, site, common)  # "Who the grants reach" (none without grants)
+
+    commissioner_rows = [[c.name, c.commissioner_type, long_date(c.active_from) or "", long_date(c.active_to) or "",
+                          "" if missing(c.note) else c.note]
+                         for c in site.commissioners.itertuples(index=False)]
+    write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows,
+               about_text=about_text(site.config), **common)
+    write_page(env, docs_dir, "accessibility.md", "accessibility.md.j2", **common)
+
+    rows_of = {d.name: d.rows for d in site.datasets}
+    quality = [q for q in site.quality if rows_of.get(q.name)]  # as the dataset pages: none for an empty one
+    quality_rows = [[q.title, number(len(q.checks)), number(len(q.warnings)), long_date(q.passed_on)]
+                    for q in quality]
+    write_page(env, docs_dir, "quality/index.md", "quality.md.j2", quality_rows=quality_rows,
+               quality=quality, **common)
+    for q in quality:
+        write_page(env, docs_dir, f"quality/{q.name}.md", "quality_dataset.md.j2", q=q,
+                   check_rows=[list(c) for c in q.checks],
+                   group_rows=[[title, number(n)] for title, n in q.warning_groups()],
+                   warning_rows=[[str(w.row or ""), w.column or "", w.value or "", w.message]
+                                 for w in q.warnings[:QUALITY_ROWS]],
+                   **common)
+
+    write_page(env, docs_dir, "search.md", "search.md.j2", explore=explore_links(site), **common)
+
+    explore = entity_pages.writer(env, docs_dir, common, site.tables, site.raw, site.entities, site.today)
+    entity_pages.render_markdown(explore)
+    return explore
+
+
+def render_downloads(site, docs_dir: Path) -> None:
+    """The pages that list the downloads with their sizes, and the releases: the datasets
+    and each dataset's page, Standards, and What changed. `site` has its downloads,
+    standards files and releases by now (build.py exports them while render() runs)."""
+    env = environment()
+    common = dict(config=site.config, model=site.model, datasets=site.datasets)
 
     published = [d for d in site.datasets if d.rows]  # empty is not published
     dataset_rows = [[link(d.title, f"{d.name}/"), number(d.rows), long_date(d.last_updated) if d.last_updated else "not known",
@@ -198,13 +234,6 @@ def render(site, docs_dir: Path):
                    preview_headers=[f.get("title", f["name"]) for f in d.fields],
                    preview_numeric=tuple(i for i, f in enumerate(d.fields) if f.get("type") in ("number", "integer")),
                    **common)
-
-    commissioner_rows = [[c.name, c.commissioner_type, long_date(c.active_from) or "", long_date(c.active_to) or "",
-                          "" if missing(c.note) else c.note]
-                         for c in site.commissioners.itertuples(index=False)]
-    write_page(env, docs_dir, "about.md", "about.md.j2", commissioner_rows=commissioner_rows,
-               about_text=about_text(site.config), **common)
-    write_page(env, docs_dir, "accessibility.md", "accessibility.md.j2", **common)
 
     by_kind = {d.dataset: d for d in site.standards}
     grant_years = [(d.dataset.removeprefix("transparency-grants-"), d)
@@ -235,23 +264,3 @@ def render(site, docs_dir: Path):
                **common)
 
     write_page(env, docs_dir, "changes.md", "changes.md.j2", releases=site.releases, **common)
-
-    rows_of = {d.name: d.rows for d in site.datasets}
-    quality = [q for q in site.quality if rows_of.get(q.name)]  # as the dataset pages: none for an empty one
-    quality_rows = [[q.title, number(len(q.checks)), number(len(q.warnings)), long_date(q.passed_on)]
-                    for q in quality]
-    write_page(env, docs_dir, "quality/index.md", "quality.md.j2", quality_rows=quality_rows,
-               quality=quality, **common)
-    for q in quality:
-        write_page(env, docs_dir, f"quality/{q.name}.md", "quality_dataset.md.j2", q=q,
-                   check_rows=[list(c) for c in q.checks],
-                   group_rows=[[title, number(n)] for title, n in q.warning_groups()],
-                   warning_rows=[[str(w.row or ""), w.column or "", w.value or "", w.message]
-                                 for w in q.warnings[:QUALITY_ROWS]],
-                   **common)
-
-    write_page(env, docs_dir, "search.md", "search.md.j2", explore=explore_links(site), **common)
-
-    explore = entity_pages.writer(env, docs_dir, common, site.tables, site.raw, site.entities, site.today)
-    entity_pages.render_markdown(explore)
-    return explore

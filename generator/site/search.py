@@ -238,9 +238,9 @@ def _present(value) -> bool:
     return isinstance(value, str) and value != ""
 
 
-def collect(entities, tables: dict, site_dir: Path, static_urls: list[str]) -> Index:
-    """Every entity page (most money first within each kind), then the pages MkDocs built."""
-
+def collect_entities(entities, tables: dict, on_progress=None) -> Index:
+    """Every entity page, most money first within each kind. (build.py runs this in a forked
+    process while MkDocs builds; `on_progress` is there for that, and not called.)"""
     index = Index()
     grants = tables["grants"]
     grant_text: dict[str, list[str]] = {}
@@ -292,7 +292,11 @@ def collect(entities, tables: dict, site_dir: Path, static_urls: list[str]) -> I
             # reference), so it is found by that too; for a programme or ward it is the name.
             body = (entity.key, *body) if entity.key != entity.name else body
             index.add(entity.name, url_of(entity.page), description, body)
+    return index
 
+
+def add_static_pages(index: Index, site_dir: Path, static_urls: list[str]) -> None:
+    """The pages MkDocs built (static_pages), after the entities."""
     for url in static_urls:
         path = site_dir / url / "index.html"
         if not path.is_file():
@@ -300,7 +304,6 @@ def collect(entities, tables: dict, site_dir: Path, static_urls: list[str]) -> I
         title, text = page_text(path.read_text(encoding="utf-8"))
         if title:
             index.add(title, url, "Page", (text,))
-    return index
 
 
 def static_pages(site_dir: Path) -> list[str]:
@@ -315,11 +318,14 @@ def static_pages(site_dir: Path) -> list[str]:
     return sorted(urls, key=lambda u: (u.count("/"), u))
 
 
-def index(site_dir: Path, entities, tables: dict, static_urls: list[str]) -> dict:
+def index(site_dir: Path, entities, tables: dict, static_urls: list[str], found: Index | None = None) -> dict:
     """Write the search index into site_dir/search-index/; returns its manifest. `static_urls`:
-    the pages MkDocs built (static_pages)."""
+    the pages MkDocs built (static_pages); `found`: the entities, when collect_entities
+    was run already."""
     try:
-        found = collect(entities, tables, site_dir, static_urls)
+        if found is None:
+            found = collect_entities(entities, tables)
+        add_static_pages(found, site_dir, static_urls)
         return found.write(site_dir / FOLDER)
     except OSError as exc:
         raise SearchError(f"the search index could not be written ({exc.strerror or exc}: {exc.filename}; "

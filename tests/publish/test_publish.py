@@ -36,8 +36,8 @@ def larger_data(tmp_path_factory) -> Path:
 
 def stage_reached(staging: Path, stage: str) -> bool:
     docs = staging / "docs"
-    if stage == "export":  # downloads being written, no page rendered yet
-        return (docs / "downloads").is_dir() and any((docs / "downloads").iterdir()) and not (docs / "index.md").exists()
+    if stage == "export":  # downloads being written (while the pages are: build.py), MkDocs not started
+        return (docs / "downloads").is_dir() and any((docs / "downloads").iterdir()) and not (staging / "site").exists()
     if stage == "render":  # pages being written, MkDocs not started
         return (docs / "index.md").exists() and not (staging / "site").exists()
     if stage == "mkdocs":  # MkDocs writing HTML

@@ -1,0 +1,130 @@
+"""Background: one step of the build run in a forked process while the build goes on.
+
+The exports and the Markdown pages are independent until the pages that list the downloads'
+sizes are written, so on a machine with more than one core the exports run in a forked child
+while this process renders (build.py). The child inherits the tables as they are (nothing is
+pickled on the way in) and sends back its result, or the exception it raised, through a pipe;
+the counts it reports for a progress bar come through the same pipe and are shown when the
+build waits for it.
+
+Where fork is missing (Windows, macOS's default) or only one core may be used, the step runs
+at once, in this process, and `result()` returns what it returned: the output is the same.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+import traceback
+from typing import Callable
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class Background:
+    """`fn(*args, on_progress=...)` in a forked child (or at once, here: see the module's text).
+    `result()` waits for it, calling `on_progress(done, total)` with the counts it reported,
+    and returns its value or raises its exception."""
+
+    def __init__(self, fn: Callable, *args, on_progress: Callable[[int, int], None] | None = None,
+                 fork: bool | None = None):
+        self.on_progress = on_progress or (lambda done, total: None)
+        if fork is None:
+            fork = cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+        self._process = None
+        if not fork:
+            self._value = self._error = None
+            try:
+                self._value = fn(*args, on_progress=self.on_progress)
+            except Exception as exc:  # raised by result(), where the forked one would be
+                self._error = exc
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        # The collector would otherwise visit (and so copy) every object the child inherits.
+        gc.freeze()
+        try:
+            self._process = context.Process(target=_child, args=(send, os.getpid(), fn, args), name="build-background")
+            self._process.start()
+        finally:
+            gc.unfreeze()
+        send.close()
+
+    def result(self):
+        if self._process is None:
+            if self._error is not None:
+                raise self._error
+            return self._value
+        try:
+            while True:
+                try:
+                    kind, *message = self._receive.recv()
+                except EOFError:
+                    self._process.join()
+                    raise RuntimeError(f"the background step ended without a result "
+                                       f"(exit code {self._process.exitcode})") from None
+                if kind == "progress":
+                    self.on_progress(*message)
+                    continue
+                self._process.join()
+                if kind == "value":
+                    return message[0]
+                raise message[0]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the child if it still runs (the build stopped before waiting for it)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._receive.close()
+            self._process = None
+            self._value, self._error = None, RuntimeError("the background step was stopped")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent ends: a build that is killed must not
+    leave a child writing on, holding the output folder's lock (publish/swap.py)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the child ends when its step does
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+def _child(send, parent: int, fn: Callable, args: tuple) -> None:
+    _die_with_parent(parent)
+
+    def report(done: int, total: int) -> None:
+        send.send(("progress", done, total))
+
+    try:
+        value = fn(*args, on_progress=report)
+    except BaseException as exc:  # sent back whole, with where it happened as a note
+        exc.add_note("".join(traceback.format_exception(exc)).rstrip())
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:  # one that cannot be pickled and made again: its text instead
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}\n{exc.__notes__[-1]}")
+        send.send(("error", exc))
+    else:
+        send.send(("value", value))
+    finally:
+        send.close()

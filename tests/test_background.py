@@ -1,0 +1,84 @@
+"""Background: a build step in a forked child gives the same value, the same exception and the
+same progress counts as the step run here; a child whose parent dies goes with it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from generator.background import Background
+from generator.config import PROJECT_DIR
+from generator.git import GitError
+
+BOTH = pytest.mark.parametrize("fork", [True, False], ids=["forked", "here"])
+
+
+def counting(n: int, on_progress):
+    for done in range(1, n + 1):
+        on_progress(done, n)
+    return {"pid": os.getpid(), "squares": [i * i for i in range(n)]}
+
+
+def failing(on_progress):
+    on_progress(1, 2)
+    raise GitError(["log", "-1"], "/data", "ended with code 128")
+
+
+@BOTH
+def test_the_value_and_the_counts_come_back(fork):
+    seen = []
+    step = Background(counting, 5, on_progress=lambda done, total: seen.append((done, total)), fork=fork)
+    value = step.result()
+    assert value["squares"] == [0, 1, 4, 9, 16] and seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert (value["pid"] != os.getpid()) is fork
+
+
+@BOTH
+def test_its_exception_is_raised_here_with_its_findings(fork):
+    with pytest.raises(GitError) as raised:
+        Background(failing, fork=fork).result()
+    [finding] = raised.value.findings
+    assert (finding.path, finding.row, finding.column, finding.code) == ("/data", None, None, "git")
+    assert finding.message.startswith("`git log -1` ended with code 128 (expected the data's history")
+
+
+def test_a_child_ends_with_its_parent(tmp_path):
+    """A killed build leaves no child writing on (and holding the output folder's lock)."""
+    pid_file = tmp_path / "child"
+    script = textwrap.dedent(f"""
+        import os, time
+        from generator.background import Background
+
+        def forever(on_progress):
+            open({str(pid_file)!r}, "w").write(str(os.getpid()))
+            time.sleep(600)
+
+        Background(forever, fork=True)
+        time.sleep(600)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_DIR,
+                              env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR)))
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
