@@ -56,6 +56,11 @@ class Background:
             gc.unfreeze()
         send.close()
 
+    def ready(self) -> bool:
+        """True once `result()` would not wait: the step has ended (or reported progress, which
+        `result()` reads on its way to the value)."""
+        return self._process is None or self._receive.poll()
+
     def result(self):
         if self._process is None:
             if self._error is not None:
@@ -74,20 +79,24 @@ class Background:
                     continue
                 self._process.join()
                 if kind == "value":
-                    return message[0]
-                raise message[0]
+                    self._value, self._error = message[0], None
+                    return self._value
+                self._value, self._error = None, message[0]
+                raise self._error
         finally:
             self.close()
 
     def close(self) -> None:
-        """Stop the child if it still runs (the build stopped before waiting for it)."""
+        """Stop the child if it still runs (the build stopped before waiting for it). A result
+        already received stays: `result()` returns (or raises) it again."""
         if self._process is not None:
             if self._process.is_alive():
                 self._process.terminate()
             self._process.join()
             self._receive.close()
             self._process = None
-            self._value, self._error = None, RuntimeError("the background step was stopped")
+            if not hasattr(self, "_value"):
+                self._value, self._error = None, RuntimeError("the background step was stopped")
 
     def __enter__(self):
         return self

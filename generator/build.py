@@ -20,7 +20,7 @@ from pathlib import Path
 from .background import Background
 from .config import PROJECT_DIR, Config, today
 from .data import load
-from .data.stage import check_data
+from .data.stage import check_council, check_schemas
 from .exports import catalogue
 from .exports.package import DOWNLOADS, WARNINGS_CSV, Download, export, write_findings_csv
 from .exports.standards import export_standards
@@ -85,16 +85,25 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
     try:
         check_out_dir(out_dir)
 
-        # 1. Validate against the schemas, load the typed tables and run the council checks.
-        findings, package, tables = check_data(data_dir, config)
-        if errors(findings):
-            raise BuildError(findings)
+        # 1. Validate against the schemas and load the typed tables. When a dataset fails, the
+        # council checks still run on the others, so that one run reports every problem.
+        found = check_schemas(data_dir)
+        if found.package is None or errors(found.findings):
+            raise BuildError(check_council(found, config))
+        package, tables = found.package, found.tables
         lap("validate")
 
-        # 2. Compute the figures, and what each organisation, outcome, commissioner ... funds.
-        the_model = build_model(tables)
-        the_entities = build_entities(tables)
-        lap("model")
+        # 2. Compute the figures, and what each organisation, outcome, commissioner ... funds,
+        # while a forked process (background.py) runs the council checks on the same tables.
+        with Background(_council_checks, found, config) as checking:
+            the_model = build_model(tables)
+            if checking.ready() and errors(findings := checking.result()):
+                raise BuildError(findings)  # not waiting for the entities to say so
+            the_entities = build_entities(tables)
+            findings = checking.result()
+        if errors(findings):
+            raise BuildError(findings)
+        lap("model")  # with the council checks, which end before it, or are waited for
 
         with lock(out_dir):
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
@@ -149,6 +158,11 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
     except (SwapError, GitError, mkdocs.SiteError, search.SearchError) as exc:
         raise BuildError(exc.findings) from None
     return Result(findings=findings, timings=lap.timings)
+
+
+def _council_checks(found, config, on_progress) -> list[Finding]:
+    """check_council, in the forked process of step 2 (it reports no progress)."""
+    return check_council(found, config)
 
 
 def _downloads(package, tables, findings, config, docs: Path, large: Path,

@@ -82,3 +82,42 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ", 1)[1][0] != "Z"  # a zombie has ended
     except FileNotFoundError:
         return False
+
+
+def waiting(path: str, on_progress):
+    """Ends once `path` exists."""
+    while not os.path.exists(path):
+        time.sleep(0.01)
+    return "done"
+
+
+def test_ready_says_when_the_result_has_come(tmp_path):
+    go = tmp_path / "go"
+    with Background(waiting, str(go), fork=True) as step:
+        time.sleep(0.2)
+        assert not step.ready()
+        go.touch()
+        deadline = time.monotonic() + 30
+        while not step.ready() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert step.ready()
+        assert step.result() == "done"
+
+
+@BOTH
+def test_a_result_can_be_asked_for_again(fork):
+    step = Background(counting, 3, fork=fork)
+    assert step.ready() or fork  # here, it ran at once
+    first = step.result()
+    assert step.ready() and step.result() == first and first["squares"] == [0, 1, 4]
+    failed = Background(failing, fork=fork)
+    for _ in range(2):
+        with pytest.raises(GitError):
+            failed.result()
+
+
+def test_a_step_stopped_before_its_result_says_so(tmp_path):
+    step = Background(waiting, str(tmp_path / "never"), fork=True)
+    step.close()
+    with pytest.raises(RuntimeError, match="the background step was stopped"):
+        step.result()
