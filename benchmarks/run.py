@@ -1256,7 +1256,7 @@ def targets(label: str, record: dict) -> list[dict]:
 
 # For a build stopped before it ended: the pipeline functions of the stages up to the exports, as
 # the sampling profile names them (module.function below build()).
-EARLY_STAGES = ("stage.check_data", "figures.", "entities.", "build._downloads", "package.", "standards.", "releases.")
+EARLY_STAGES = ("stage.check_schemas", "stage.check_council", "build._council_checks", "figures.", "entities.", "build._downloads", "package.", "standards.", "releases.")
 
 
 def _through_export(stages: list[dict]) -> list[dict]:
