@@ -105,9 +105,15 @@ class Background:
         self.close()
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when its parent ends: a build that is killed must not
-    leave a child writing on, holding the output folder's lock (publish/swap.py)."""
+def die_with_parent(parent: int) -> None:
+    """In a forked child of process `parent`: ask Linux to kill this process when its parent
+    ends. A build that is killed must not leave a child writing on, holding the output folder's
+    lock (publish/swap.py).
+
+    Linux sends the signal when the *thread* that forked the child ends, not the process: call
+    it only in a child forked by a thread that outlives it (the main thread). Not in a
+    multiprocessing Pool's workers: the pool forks replacements from a helper thread, and its
+    end would kill idle workers holding the pool's queue lock, so that the pool never closes."""
     try:
         import ctypes
 
@@ -119,7 +125,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _child(send, parent: int, fn: Callable, args: tuple) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
 
     def report(done: int, total: int) -> None:
         send.send(("progress", done, total))

@@ -1,5 +1,6 @@
 """Background: a build step in a forked child gives the same value, the same exception and the
-same progress counts as the step run here; a child whose parent dies goes with it."""
+same progress counts as the step run here; a child whose parent dies goes with it, and so do
+the pages' workers and the exports' child."""
 
 from __future__ import annotations
 
@@ -48,7 +49,15 @@ def test_its_exception_is_raised_here_with_its_findings(fork):
     assert finding.message.startswith("`git log -1` ended with code 128 (expected the data's history")
 
 
-def test_a_child_ends_with_its_parent(tmp_path):
+# Two ways the build starts a child, each with a job that writes its process id and sleeps.
+STARTS = {
+    "background": "Background(forever, fork=True)",
+    "exports' child": "from generator.exports.package import in_parallel; in_parallel(lambda: forever(None))",
+}
+
+
+@pytest.mark.parametrize("start", STARTS.values(), ids=STARTS.keys())
+def test_a_child_ends_with_its_parent(tmp_path, start):
     """A killed build leaves no child writing on (and holding the output folder's lock)."""
     pid_file = tmp_path / "child"
     script = textwrap.dedent(f"""
@@ -59,7 +68,7 @@ def test_a_child_ends_with_its_parent(tmp_path):
             open({str(pid_file)!r}, "w").write(str(os.getpid()))
             time.sleep(600)
 
-        Background(forever, fork=True)
+        {start}
         time.sleep(600)
     """)
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_DIR,
@@ -68,6 +77,7 @@ def test_a_child_ends_with_its_parent(tmp_path):
     while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
     child = int(pid_file.read_text())
+    assert child != parent.pid and _alive(child)
     parent.send_signal(signal.SIGKILL)
     parent.wait(timeout=60)
     deadline = time.monotonic() + 10

@@ -20,14 +20,14 @@ PACKAGE = PROJECT_DIR / "generator"
 # from the layers after it in this list, never from one before it.
 LAYERS = [
     ("cli", "__main__"),
-    ("build", "report", "progress", "new", "background"),
+    ("build", "report", "progress", "new"),
     ("publish",),
     ("site",),
     ("exports",),
     ("imports",),
     ("model",),
     ("data",),
-    ("config", "findings", "git"),
+    ("config", "findings", "git", "background"),
 ]
 APART = ("sample",)  # the sample data: it may use the base layer, and only the command line uses it
 

@@ -49,6 +49,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..background import die_with_parent
 from ..data.package import DataPackage
 from ..model.dates import financial_years
 from .columns import CHUNK_ROWS, arrow_table, field_kinds, joined, json_cells, write_csv_columns
@@ -208,10 +209,12 @@ def in_parallel(job):
     sys.stdout.flush()
     sys.stderr.flush()
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: run the job, report, and leave without running the parent's clean-ups
         code = 1
         try:
+            die_with_parent(parent)
             os.close(read)
             message = b""
             try:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import posixpath
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +32,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from .format import file_size, gbp, long_date, number
-from .urls import href, root_of
+from .urls import download_name, href, root_of
 
 SITE_ROOT_MARK = "\ue000"  # replaced by the page's relative path to the site root
 PAGE_ROWS = 100  # most rows in a table on a list's own page (an index page, a further page of a list)
@@ -280,10 +279,10 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
     csv_text = rows.csv_header + "".join(rows.csv_lines[positions])
     size = len(csv_text.encode("utf-8"))
     if size <= INLINE_BYTES:
-        link = f'href="{data_url(csv_text)}" download="{escape(posixpath.basename(csv_path))}"'
+        link = f'href="{data_url(csv_text)}" download="{escape(download_name(csv_path))}"'
         csv_path = None
     else:
-        link = f'href="{escape(href(page, csv_path))}" download'
+        link = f'href="{escape(href(page, csv_path))}" download="{escape(download_name(csv_path))}"'
 
     head = "".join(
         f'<th scope="col" data-type="{c.kind}"{NUM if c.kind == "number" else ""}>{escape(c.title)}</th>'

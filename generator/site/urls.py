@@ -3,6 +3,8 @@ any folder, and opened from disk, so every link is relative)."""
 
 from __future__ import annotations
 
+import posixpath
+
 
 def url_of(page: str) -> str:
     """The URL a page is served at: a Markdown page at its folder (directory URLs, x/y.md at
@@ -24,6 +26,16 @@ def beside(page: str, stem: str) -> str:
     if page.endswith(".html"):
         return f"{page[:-len('.html')]}.{stem}"
     return url_of(page) + stem
+
+
+def download_name(csv_path: str) -> str:
+    """The name a table's CSV is saved under: its file name (x/y.grants.csv: y.grants.csv), but
+    for the list of an index page, whose file is in the page's folder as page.csv (page-2.csv
+    for its second page), the folder's name (organisations/page-2.csv: organisations-2.csv)."""
+    folder, name = posixpath.split(csv_path)
+    if folder and (name == "page.csv" or name.startswith("page-")):
+        return posixpath.basename(folder) + name[len("page"):]
+    return name
 
 
 def root_of(page: str) -> str:

@@ -13,7 +13,7 @@ import hashlib
 import io
 import posixpath
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from decimal import Decimal
 from pathlib import Path
 
@@ -293,6 +293,20 @@ def test_long_lists_continue_on_further_pages_with_their_own_csv(built_site):
             download_text(built_site, further_url, f"{slugify(name)}.grants-{n}.csv"))]
     assert ids == sorted(ids, key=[g["grant_id"] for g in rows("grants")].index)  # the list's order
     assert sorted(ids) == sorted(g["grant_id"] for g in grants)
+
+
+def test_every_csv_link_says_the_name_it_is_saved_under(built_site):
+    """A list's CSV is saved under its own file name, but an index page's (page.csv in the
+    page's folder, page-2.csv ...) under its folder's name: organisations.csv, not page.csv."""
+    def links(url):
+        return [(a["href"], a.get("download")) for a in page(built_site, url).select("p.table-download a")]
+
+    assert links("organisations/")[0] == ("page.csv", "organisations.csv")
+    assert links("organisations/page-2.html") == [("page-2.csv", "organisations-2.csv")]
+    assert links("contracts/")[0] == ("page.csv", "contracts.csv")
+    name = max(Counter(g["programme"] for g in rows("grants") if g["programme"]).items(), key=lambda kv: kv[1])[0]
+    grants = [d for h, d in links(f"programmes/{slugify(name)}.html") if h.endswith(".csv") or h.startswith("data:")]
+    assert f"{slugify(name)}.grants.csv" in grants and None not in grants
 
 
 # --- outcomes, commissioners, client groups, programmes, wards ------------------------------
