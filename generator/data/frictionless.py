@@ -81,6 +81,8 @@ def translate_task(res: Resource, errors: list) -> list[Finding]:
     unique_rows = {(e.row_number, e.field_name) for e in errors if e.type == "unique-error"}
     blank_rows = {e.row_number for e in errors if e.type == "blank-row"}
     missing_cells = {(e.row_number, e.field_name) for e in errors if e.type == "missing-cell"}
+    required_rows = missing_cells | {(e.row_number, e.field_name) for e in errors if e.type == "constraint-error"
+                                     and (e.note or "").startswith('constraint "required"')}
     pk = res.schema.get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else pk
     extra: dict[int, object] = {}
@@ -101,8 +103,25 @@ def translate_task(res: Resource, errors: list) -> list[Finding]:
         # A blank row is also reported as a primary key made of empty cells.
         if error.type == "primary-key" and error.row_number in blank_rows:
             continue
+        # An empty key is also reported as a missing value, when a key column is required.
+        if (error.type == "primary-key" and _empty_key(error)
+                and any((error.row_number, name) in required_rows for name in pk)):
+            continue
         found.append(translate(res, error))
     return found
+
+
+def _empty_key(error) -> bool:
+    """A primary-key error for a row whose key cells are all empty (frictionless's note)."""
+    return "are all" in (getattr(error, "note", "") or "")
+
+
+def _key_cells(res: Resource, pk: list[str], cells: list) -> list:
+    """The key's own cells of a row (frictionless gives the whole row's)."""
+    names = [f.get("name") for f in res.schema.get("fields", [])]
+    if len(cells) != len(names) or not set(pk) <= set(names):
+        return cells
+    return [cells[names.index(name)] for name in pk]
 
 
 def _hint(value, kind: str) -> str:
@@ -162,8 +181,12 @@ def translate(res: Resource, error) -> Finding:
     elif etype == "primary-key":
         pk = res.schema.get("primaryKey")
         pk = [pk] if isinstance(pk, str) else pk
-        values = ", ".join(show(c) for c in (error.cells or []))
-        message = f"the key {', '.join(pk)} = {values} appears more than once (expected each combination to be unique)"
+        if _empty_key(error):
+            message = (f"the key {', '.join(pk)} is empty (expected a value in "
+                       f"{'it' if len(pk) == 1 else 'at least one of them'}, unique to the row)")
+        else:
+            values = ", ".join(show(c) for c in _key_cells(res, pk, error.cells or []))
+            message = f"the key {', '.join(pk)} = {values} appears more than once (expected each combination to be unique)"
         etype = "duplicate"
         column = None
     elif etype == "foreign-key":

@@ -94,6 +94,18 @@ def test_duplicate_composite_key(data, config):
     rows.insert(2, list(rows[1]))
     write_rows(data / "measurements.csv", rows)
     assert tuples(data, config) == [(3, None, "duplicate")]
+    indicator, period, area = (get_cell(data, "measurements", 3, name) for name in ("indicator_id", "period", "area"))
+    assert str(findings(data, config)[0]) == (  # the key's own cells, not the whole row's
+        f'data/measurements.csv, row 3: the key indicator_id, period, area = "{indicator}", "{period}", "{area}" '
+        "appears more than once (expected each combination to be unique)"
+    )
+
+
+def test_an_empty_id_is_missing_not_a_duplicate(data, config):
+    set_cell(data, "grants", 2, "grant_id", "")
+    set_cell(data, "grants", 3, "grant_id", "")
+    found = [f for f in findings(data, config) if f.dataset == "grants"]
+    assert [f.as_tuple() for f in found] == [(2, "grant_id", "constraint-required"), (3, "grant_id", "constraint-required")]
 
 
 def test_unknown_foreign_key(data, config):
@@ -396,3 +408,21 @@ def test_type_and_vcs_left_empty_in_the_file_are_not_checked(data, config):
     set_cell(data, "organisations", 2, "is_vcs", "")  # a registered charity, its flag not stated
     set_cell(data, "organisations", 3, "organisation_type", "")  # a type not stated, flagged yes
     assert "type-vcs-mismatch" not in {f.code for f in findings(data, config)}
+
+
+def test_an_empty_key_whose_columns_are_optional(data, config):
+    """A council's own schema may make a key's columns optional: an empty key is then one error."""
+    import json
+
+    schema_path = data.parent / "schemas" / "measurements.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        if field["name"] in schema["primaryKey"]:
+            field.get("constraints", {}).pop("required", None)
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    for name in schema["primaryKey"]:
+        set_cell(data, "measurements", 4, name, "")
+    found = [f for f in findings(data, config) if f.dataset == "measurements"]
+    assert [f.as_tuple() for f in found] == [(4, None, "duplicate")]
+    assert str(found[0]) == ("data/measurements.csv, row 4: the key indicator_id, period, area is empty "
+                             "(expected a value in at least one of them, unique to the row)")
