@@ -411,6 +411,7 @@ def child_build(data: Path, out: Path, result: Path) -> int:
         "exact_peaks": sampler.exact,
         "samples": len(sampler.samples),
         "inside": sampler.inside(finished),
+        "beside": outcome.beside,
     }))
     return 0
 
@@ -1225,9 +1226,8 @@ def targets(label: str, record: dict) -> list[dict]:
         add("full build peak memory <= 2 GB", peak, 2048, "MB",
             bound=stopped)
     if label == "1M":
-        head = _through_export(full.get("stages", []))
-        seconds = sum(s["seconds"] for s in head) if head else None
-        peak = max(s["peak_mb"] for s in head) if head else None
+        seconds, peak = _validation_and_exports(full)
+        head = seconds is not None
         profiled = False
         if not head and stopped:  # from the sampling profile of the stopped build, when it got past them
             when = full.get("when_stopped") or {}
@@ -1257,6 +1257,25 @@ def targets(label: str, record: dict) -> list[dict]:
 # For a build stopped before it ended: the pipeline functions of the stages up to the exports, as
 # the sampling profile names them (module.function below build()).
 EARLY_STAGES = ("stage.check_schemas", "stage.check_council", "build._council_checks", "figures.", "entities.", "build._downloads", "package.", "standards.", "releases.")
+
+
+def _validation_and_exports(full: dict) -> tuple[float | None, float | None]:
+    """The seconds and peak MB of validation plus all exports in a full build. Where the
+    exports ran in a forked process beside the render stage (Result.beside), the stages before
+    render plus the exports' own time, and the highest of those stages' peaks and the exports'
+    process's own (which counts the tables it inherited): render's pages are not counted.
+    Otherwise the stages up to and including the export stage."""
+    stages = full.get("stages", [])
+    export = (full.get("beside") or {}).get("export")
+    names = [s["stage"] for s in stages]
+    if export and "render" in names:
+        head = stages[: names.index("render")]
+        peaks = [s["peak_mb"] for s in head] + ([export["peak_mb"]] if export.get("peak_mb") else [])
+        return sum(s["seconds"] for s in head) + export["seconds"], max(peaks, default=None)
+    head = _through_export(stages)
+    if not head:
+        return None, None
+    return sum(s["seconds"] for s in head), max(s["peak_mb"] for s in head)
 
 
 def _through_export(stages: list[dict]) -> list[dict]:
@@ -1321,6 +1340,11 @@ def format_size(record: dict) -> str:
         lines.append(f"ours: Python start-up and imports {full['imports_s']:.1f} s; "
                      f"{full['warnings']:,} data warnings; "
                      f"memory per stage from {'exact VmHWM peaks' if full.get('exact_peaks') else 'VmRSS samples'}")
+        beside = [f"{name} {cost['seconds']:.1f} s" + (f", {cost['peak_mb']:,.0f} MB" if cost.get("peak_mb") else "")
+                  for name, cost in (full.get("beside") or {}).items() if cost]
+        if beside:
+            lines.append("ours, steps in forked processes beside a stage (own time; peak VmHWM with what they "
+                         "inherited): " + "; ".join(beside))
     elif full:
         when = full.get("when_stopped") or {}
         running = ", ".join(f"{c['command']} {c['rss_mb']:,.0f} MB" for c in when.get("children_now", []))

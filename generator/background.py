@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import time
 import traceback
 from typing import Callable
 
@@ -30,7 +31,8 @@ def cores() -> int:
 class Background:
     """`fn(*args, on_progress=...)` in a forked child (or at once, here: see the module's text).
     `result()` waits for it, calling `on_progress(done, total)` with the counts it reported,
-    and returns its value or raises its exception."""
+    and returns its value or raises its exception. After a value, `cost` holds the step's own
+    `seconds` and `peak_mb` (None where it ran here: this process's peak is the build's)."""
 
     def __init__(self, fn: Callable, *args, on_progress: Callable[[int, int], None] | None = None,
                  fork: bool | None = None):
@@ -38,12 +40,15 @@ class Background:
         if fork is None:
             fork = cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
         self._process = None
+        self.cost: dict | None = None  # the step's own seconds and peak memory, once it has ended
         if not fork:
             self._value = self._error = None
+            started = time.perf_counter()
             try:
                 self._value = fn(*args, on_progress=self.on_progress)
             except Exception as exc:  # raised by result(), where the forked one would be
                 self._error = exc
+            self.cost = {"seconds": time.perf_counter() - started, "peak_mb": None}
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
@@ -76,6 +81,9 @@ class Background:
                                        f"(exit code {self._process.exitcode})") from None
                 if kind == "progress":
                     self.on_progress(*message)
+                    continue
+                if kind == "cost":
+                    self.cost = message[0]
                     continue
                 self._process.join()
                 if kind == "value":
@@ -125,6 +133,7 @@ def die_with_parent(parent: int) -> None:
 
 
 def _child(send, parent: int, fn: Callable, args: tuple) -> None:
+    started = time.perf_counter()
     die_with_parent(parent)
 
     def report(done: int, total: int) -> None:
@@ -140,6 +149,21 @@ def _child(send, parent: int, fn: Callable, args: tuple) -> None:
             exc = RuntimeError(f"{type(exc).__name__}: {exc}\n{exc.__notes__[-1]}")
         send.send(("error", exc))
     else:
+        send.send(("cost", {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}))
         send.send(("value", value))
     finally:
         send.close()
+
+
+def _peak_mb() -> float | None:
+    """This process's peak resident memory (VmHWM). In a forked child it counts the memory
+    inherited from the parent too, as a process that had done the build's earlier steps and
+    then this one would hold it."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None

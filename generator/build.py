@@ -51,6 +51,8 @@ class Result:
     findings: list[Finding]  # warnings only, when the build succeeded
     timings: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing had changed since out_dir was built: nothing was done
+    # The steps run beside a stage (background.py), by name: their own seconds and peak_mb.
+    beside: dict[str, dict] = field(default_factory=dict)
 
 
 class _Laps:
@@ -101,6 +103,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 raise BuildError(findings)  # not waiting for the entities to say so
             the_entities = build_entities(tables)
             findings = checking.result()
+        beside = {"council checks": checking.cost}
         if errors(findings):
             raise BuildError(findings)
         lap("model")  # with the council checks, which end before it, or are waited for
@@ -122,6 +125,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                     mkdocs.write_shells(docs)
                     lap("render")
                     downloads, standards, history = exporting.result()
+                beside["export"] = exporting.cost
                 lap("export")  # the time waited for the exports, once the pages were written
                 _add_downloads(content, package, tables, downloads, standards, history)
                 render_downloads(content, docs)
@@ -135,6 +139,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                     mkdocs.apply_csp(site_dir)
                     built = search.static_pages(site_dir)  # before thousands of entity pages join them
                     found = indexing.result()  # before the pages' workers are forked
+                beside["search entities"] = indexing.cost
                 lap("mkdocs")
 
                 # 6. The entity pages (thousands), rendered by Jinja2 into shells MkDocs built.
@@ -157,7 +162,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 shutil.rmtree(staging, ignore_errors=True)
     except (SwapError, GitError, mkdocs.SiteError, search.SearchError) as exc:
         raise BuildError(exc.findings) from None
-    return Result(findings=findings, timings=lap.timings)
+    return Result(findings=findings, timings=lap.timings, beside=beside)
 
 
 def _council_checks(found, config, on_progress) -> list[Finding]:

@@ -40,6 +40,24 @@ def test_the_value_and_the_counts_come_back(fork):
     assert (value["pid"] != os.getpid()) is fork
 
 
+def sleeping_and_holding(megabytes: int, on_progress):
+    held = bytearray(megabytes << 20)  # zero-filled: every page touched
+    time.sleep(0.3)
+    return len(held)
+
+
+@BOTH
+def test_the_step_says_its_own_time_and_peak_memory(fork):
+    step = Background(sleeping_and_holding, 200, fork=fork)
+    assert step.cost is None or not fork  # nothing yet from a forked step
+    step.result()
+    assert 0.3 <= step.cost["seconds"] < 30
+    if fork:  # its own peak, which counts what it inherited and the 200 MB it held
+        assert step.cost["peak_mb"] >= 200
+    else:  # here, this process's peak is the build's own
+        assert step.cost["peak_mb"] is None
+
+
 @BOTH
 def test_its_exception_is_raised_here_with_its_findings(fork):
     with pytest.raises(GitError) as raised:

@@ -118,3 +118,20 @@ def test_targets_pass_and_fail():
     record["ours"]["full"].update(status="timeout", wall_s=900.0, peak_mb=None, peak_mb_so_far=3000.0)
     got = {t["target"]: t["pass"] for t in run.targets("100k", record)}
     assert got == {"full build <= 60 s": False, "full build peak memory <= 2 GB": False}
+
+
+def test_validation_plus_exports_counts_the_exports_own_time_not_the_pages_beside_them():
+    run = load_run()
+    stages = [{"stage": name, "seconds": s, "peak_mb": mb} for name, s, mb in
+              [("validate", 10.0, 1000.0), ("model", 20.0, 3000.0), ("render", 60.0, 7000.0),
+               ("export", 4.0, 6000.0), ("pages", 150.0, 8000.0)]]
+    full = {"status": "ok", "wall_s": 300.0, "peak_mb": 8000.0, "stages": stages,
+            "beside": {"export": {"seconds": 25.0, "peak_mb": 3500.0}}}
+    record = {"ours": {"full": full, "changed": {"status": "ok", "wall_s": 290.0}}}
+    got = {t["target"]: t["value"] for t in run.targets("1M", record)}
+    assert got["validation plus all exports <= 60 s"] == 55.0  # 10 + 20 + the exports' 25, not render's 60
+    assert got["validation plus all exports peak memory <= 4 GB"] == 3500.0
+    del full["beside"]  # exports in the build's own process: the stages up to and including export
+    got = {t["target"]: t["value"] for t in run.targets("1M", record)}
+    assert got["validation plus all exports <= 60 s"] == 94.0
+    assert got["validation plus all exports peak memory <= 4 GB"] == 7000.0
