@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ..background import release_memory
 from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, slugify
 from ..model.indicators import indicator_results, target_status
 from ..model.kpis import build_kpis
@@ -99,7 +100,7 @@ class Writer:
     def __init__(self, env, docs_dir: Path, common: dict, tables: dict, entities: Entities,
                  rows: dict[str, RowSet], today: dt.date, raw: dict | None = None):
         self.env, self.docs, self.common = env, docs_dir, common
-        self.raw = raw or {}  # the source text of the tables, for the measurements CSVs
+        self.raw = raw or {}  # the source text of the tables (data/load.py SourceText), for the measurements CSVs
         self.tables, self.entities, self.rows, self.today = tables, entities, rows, today
         self.config = common["config"]
         self.site_dir: Path | None = None  # set for the second phase
@@ -126,10 +127,18 @@ class Writer:
                 self._records[table] = self.tables[table].to_dict("records")
         if self.kpis is not None:
             self.kpi_records()
+        if "measurements" in self.raw and len(self.tables.get("measurements", ())):
+            self.measurement_lines()
         self.by_contract("aligned", None)
         self.by_contract("successors", None)
         for rows in self.rows.values():  # the rows' lengths, that split the lists into pages
             rows.lengths()
+
+    def measurement_lines(self) -> tuple:
+        """The measurements' header and one CSV line per row, from the source text (made once)."""
+        if self._measurement_lines is None:
+            self._measurement_lines = listing.csv_lines(self.raw["measurements"])
+        return self._measurement_lines
 
     def kpi_records(self) -> list[dict]:
         """The contract KPIs' rows as dicts (made once)."""
@@ -323,9 +332,7 @@ class Writer:
         frame = self.tables["measurements"]
         ids = {ind["id"] for ind in indicators}
         positions = np.flatnonzero(frame["indicator_id"].isin(ids).to_numpy())
-        if self._measurement_lines is None:  # the source text's lines, made once
-            self._measurement_lines = listing.csv_lines(self.raw["measurements"])
-        header, lines = self._measurement_lines
+        header, lines = self.measurement_lines()
         csv_text = header + "".join(lines[positions])
         path = beside(entity.page, "measurements") + ".csv"
         target = self.csv_root() / path
@@ -706,6 +713,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
             report(min(start + PROGRESS_EVERY, len(jobs)), len(jobs))
         return urls
     w.prepare()  # made once here and shared, not once per process
+    release_memory()  # what the steps before freed, not copied into every worker
     size = max(MIN_CHUNK, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _JOBS = (w, jobs)

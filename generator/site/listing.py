@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,7 +148,7 @@ def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> np
     return np.array([template % row for row in zip(*columns)], dtype=object)
 
 
-def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], entities) -> dict[str, RowSet]:
+def row_sets(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], entities) -> dict[str, RowSet]:
     """The five kinds of list, each row made once."""
     ent = entities.by_kind
     return {
@@ -159,7 +160,7 @@ def row_sets(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], enti
     }
 
 
-def _contract_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+def _contract_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
     """The contracts list: contract, supplier, commissioner, dates, value, status."""
     c = tables["contracts"]
     title = _link(_targets(c["contract_id"], ent["contract"], "contracts"), _text(c["title"]))
@@ -181,7 +182,7 @@ def _contract_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame]
                   header, lines)
 
 
-def _grant_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+def _grant_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
     """The grants list: grant (with its description), recipient, programme, ward, date, amount."""
     g = tables["grants"]
     title = np.array([f'{t}<br><span class="row-note">{d}</span>' for t, d in zip(_text(g["title"]), _text(g["description"]))],
@@ -201,7 +202,7 @@ def _grant_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], e
                   header, lines)
 
 
-def _intention_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+def _intention_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
     """The commissioning intentions list."""
     i = tables["commissioning_intentions"]
     title = _link(_targets(i["intention_id"], ent["intention"], "intentions"), _text(i["title"]))
@@ -220,7 +221,7 @@ def _intention_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame
                   header, lines)
 
 
-def _decision_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+def _decision_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
     """The decisions list."""
     d = tables["decisions"]
     title = _link(_targets(d["decision_id"], ent["decision"], "decisions"), _text(d["title"]))
@@ -237,7 +238,7 @@ def _decision_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame]
                   header, lines)
 
 
-def _organisation_rows(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ent: dict) -> RowSet:
+def _organisation_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
     """The organisations list, with what each was paid in contracts and grants."""
     o = tables["organisations"]
     orgs = ent["organisation"]

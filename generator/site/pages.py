@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,14 +20,24 @@ from markupsafe import Markup
 
 from ..config import PROJECT_DIR
 from ..exports import catalogue
-from ..model.dates import financial_year, financial_year_end, previous_financial_year
 from ..model.datasets import DatasetInfo, QualityInfo
+from ..model.dates import financial_year, financial_year_end, previous_financial_year
 from ..model.figures import Model, year_breakdown
 from ..model.kpis import any_rated
 from ..model.values import missing
 from . import charts, entity_pages, reach
 from .charts import Chart
-from .format import NONE_RECORDED, file_size, gbp, link, long_date, none_recorded, number, shorten, cell
+from .format import (
+    NONE_RECORDED,
+    cell,
+    file_size,
+    gbp,
+    link,
+    long_date,
+    none_recorded,
+    number,
+    shorten,
+)
 from .templating import environment, write_page
 from .urls import href
 
@@ -46,7 +57,7 @@ class SiteContent:
     standards: list = field(default_factory=list)  # exports.package.Download in standard formats
     releases: list = field(default_factory=list)  # publish.releases.Release, newest first (only its fields are read)
     tables: dict = field(default_factory=dict)  # the typed tables
-    raw: dict = field(default_factory=dict)  # the same tables as the source text, for row CSVs
+    raw: Mapping = field(default_factory=dict)  # the same tables as the source text, for row CSVs (load.SourceText)
     entities: object = None  # model.entities.Entities
     today: dt.date | None = None  # the build's date (SOURCE_DATE_EPOCH when set)
 

@@ -21,6 +21,9 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates do not change during a build: not checking their files' times on each
+        # page's get_template (and each import of macros.j2) saves ~8% of the entity pages' time.
+        auto_reload=False,
     )
     env.filters.update(md=md, gbp=gbp, long_date=long_date, number=number, percent=percent,
                        file_size=file_size, cell=cell, plural=plural)
