@@ -131,13 +131,12 @@ class Writer:
             self.measurement_lines()
         self.by_contract("aligned", None)
         self.by_contract("successors", None)
-        for rows in self.rows.values():  # the rows' lengths, that split the lists into pages
-            rows.lengths()
 
     def measurement_lines(self) -> tuple:
         """The measurements' header and one CSV line per row, from the source text (made once)."""
         if self._measurement_lines is None:
-            self._measurement_lines = listing.csv_lines(self.raw["measurements"])
+            header, lines = listing.csv_lines(self.raw["measurements"])
+            self._measurement_lines = header, listing.Texts(lines)
         return self._measurement_lines
 
     def kpi_records(self) -> list[dict]:
@@ -333,7 +332,7 @@ class Writer:
         ids = {ind["id"] for ind in indicators}
         positions = np.flatnonzero(frame["indicator_id"].isin(ids).to_numpy())
         header, lines = self.measurement_lines()
-        csv_text = header + "".join(lines[positions])
+        csv_text = header + lines.join(positions)
         path = beside(entity.page, "measurements") + ".csv"
         target = self.csv_root() / path
         self.folder(target.parent)

@@ -201,7 +201,7 @@ def contract_section(w, entity) -> dict | None:
         })
     path = beside(page, "kpis") + ".csv"
     header, lines = w.rows["kpis"].csv_header, w.rows["kpis"].csv_lines
-    text = header + "".join(lines[np.array(sorted(every), dtype=np.int64)])
+    text = header + lines.join(np.array(sorted(every), dtype=np.int64))
     target = w.csv_root() / path
     w.folder(target.parent)
     target.write_text(text, encoding="utf-8", newline="")

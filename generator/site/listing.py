@@ -81,25 +81,63 @@ class Heading:
     kind: str = "text"  # text, number, date (how the column sorts and aligns)
 
 
+class Texts:
+    """Many strings kept as one UTF-8 buffer with their offsets: the rows' HTML and CSV lines.
+
+    The entity pages' forked workers (entity_pages.render_html) read the rows the parent made.
+    Reading a str from an array of them adds to its reference count, which writes to the memory
+    page it lies on, and Linux then copies that page into the worker: at 1M grants each worker
+    ended up with its own copy of most of the rows. Slicing one buffer writes nothing shared.
+    It is also smaller: no object header per string, and one byte, not two, per ASCII character
+    of a row whose link holds SITE_ROOT_MARK."""
+
+    def __init__(self, items):
+        items = list(items)
+        encoded = [item.encode("utf-8") for item in items]
+        sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        self.ends = np.cumsum(sizes)
+        self.starts = self.ends - sizes
+        self.buffer = b"".join(encoded)
+        # The length of each in characters (what a page's size is counted in: pages_of).
+        self.lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, position: int) -> str:
+        return self.buffer[self.starts[position]:self.ends[position]].decode("utf-8")
+
+    def join(self, positions) -> str:
+        """The strings at `positions`, in that order, joined."""
+        buffer = self.buffer
+        return b"".join([buffer[a:b] for a, b in zip(self.starts[positions].tolist(),
+                                                     self.ends[positions].tolist())]).decode("utf-8")
+
+
 @dataclass
 class RowSet:
-    """Ready-made rows of one kind of list: HTML per row and the CSV of its dataset."""
+    """Ready-made rows of one kind of list: HTML per row and the CSV of its dataset (given as
+    arrays of str, kept as Texts)."""
 
     dataset: str
     columns: list[Heading]
-    html: np.ndarray  # one "<tr>...</tr>" per row of the dataset, links starting with SITE_ROOT_MARK
+    html: Texts  # one "<tr>...</tr>" per row of the dataset, links starting with SITE_ROOT_MARK
     csv_header: str
-    csv_lines: np.ndarray  # one CSV line per row, from the source text
-    sizes: np.ndarray | None = None  # the length of each row's HTML, made when first needed
+    csv_lines: Texts  # one CSV line per row, from the source text
     # A row that sums up several rows of its dataset (the contract performance list: one row per contract and
     # year): how many CSV lines each row has, and what they are, for the download link's text.
     csv_counts: np.ndarray | None = None
     csv_noun: str = ""
 
+    def __post_init__(self):
+        if not isinstance(self.html, Texts):
+            self.html = Texts(self.html)
+        if not isinstance(self.csv_lines, Texts):
+            self.csv_lines = Texts(self.csv_lines)
+
     def lengths(self) -> np.ndarray:
-        if self.sizes is None:
-            self.sizes = np.fromiter(map(len, self.html), dtype=np.int64, count=len(self.html))
-        return self.sizes
+        """The length of each row's HTML, in characters."""
+        return self.html.lengths
 
 
 def csv_lines(raw: pd.DataFrame) -> tuple[str, np.ndarray]:
@@ -277,7 +315,7 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
           note: str = "") -> Listing:
     """The table of `positions` (one page of a list: pages_of) for `page`, with its CSV download
     at `csv_path` (a site path), or in the link under that file name when it is small (INLINE_BYTES)."""
-    csv_text = rows.csv_header + "".join(rows.csv_lines[positions])
+    csv_text = rows.csv_header + rows.csv_lines.join(positions)
     size = len(csv_text.encode("utf-8"))
     if size <= INLINE_BYTES:
         link = f'href="{data_url(csv_text)}" download="{escape(download_name(csv_path))}"'
@@ -288,7 +326,7 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
     head = "".join(
         f'<th scope="col" data-type="{c.kind}"{NUM if c.kind == "number" else ""}>{escape(c.title)}</th>'
         for c in rows.columns)
-    body = "".join(rows.html[positions]).replace(SITE_ROOT_MARK, root_of(page))
+    body = rows.html.join(positions).replace(SITE_ROOT_MARK, root_of(page))
     label = escape(caption)
     html = (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n'
             f'<table data-sortable>\n<caption>{label}</caption>\n<thead>\n<tr>{head}</tr>\n</thead>\n'

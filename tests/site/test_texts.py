@@ -1,0 +1,66 @@
+"""The lists' rows kept as one buffer (site/listing.py Texts): the same text as the strings
+they were made from, and read by a forked worker without copying the parent's memory."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from generator.site import listing
+from generator.site.listing import Texts
+
+
+def test_texts_give_back_the_strings():
+    items = ["<tr>a</tr>", "", "£1,000 – Café\ue000x", "plain,line\n", "日本"]
+    texts = Texts(np.array(items, dtype=object))
+    assert len(texts) == 5
+    assert [texts[i] for i in range(5)] == items
+    for positions in ([0], [2, 0, 2], [4, 3, 2, 1, 0], []):
+        assert texts.join(np.array(positions, dtype=np.int64)) == "".join(items[p] for p in positions)
+    # Lengths in characters, as pages are split by (not in bytes).
+    assert texts.lengths.tolist() == [10, 0, 15, 11, 2]
+
+
+def test_rows_split_into_pages_by_characters_not_bytes():
+    html = np.array(["<tr>" + "é" * 1_000 + "</tr>"] * 30, dtype=object)  # 1,009 characters, 2,009 bytes
+    rows = listing.RowSet("grants", [], html, "", np.array([""] * len(html), dtype=object))
+    chunks = listing.pages_of(np.arange(len(html)), rows, listing.FIRST_ROWS, listing.FIRST_CHARS)
+    assert [len(c) for c in chunks] == [20, 10]  # as many as fit in 24,000 characters
+
+
+def _private_mb_after_reading(rows) -> float:
+    """Fork; the child reads every row, a page's worth at a time, and says how much of the
+    parent's memory it had to copy (Private_Dirty)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            for start in range(0, len(rows), 50):
+                positions = np.arange(start, min(start + 50, len(rows)))
+                if isinstance(rows, Texts):
+                    rows.join(positions)
+                else:
+                    "".join(rows[positions])
+            with open("/proc/self/smaps_rollup") as smaps:
+                private = next(int(line.split()[1]) for line in smaps if line.startswith("Private_Dirty:"))
+            os.write(write, str(private / 1024).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        value = float(answer.read())
+    os.waitpid(pid, 0)
+    return value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not os.path.exists("/proc/self/smaps_rollup"),
+                    reason="Linux's memory accounting")
+def test_a_forked_worker_reads_the_rows_without_copying_them():
+    strings = np.array([f"<tr><td>{i}</td><td>{'x' * 200}</td></tr>" for i in range(200_000)], dtype=object)  # ~50 MB
+    as_array = _private_mb_after_reading(strings)
+    as_texts = _private_mb_after_reading(Texts(strings))
+    assert as_array > 30  # every str's reference count is written, so its memory page is copied
+    assert as_texts < 10
