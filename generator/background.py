@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
@@ -53,12 +54,15 @@ class Background:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         # The collector would otherwise visit (and so copy) every object the child inherits.
+        # (A caller that froze them itself, to fork several children, keeps them frozen.)
+        frozen = gc.get_freeze_count()
         gc.freeze()
         try:
             self._process = context.Process(target=_child, args=(send, os.getpid(), fn, args), name="build-background")
             self._process.start()
         finally:
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
         send.close()
 
     def ready(self) -> bool:
@@ -111,6 +115,16 @@ class Background:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def wait_any(steps: dict) -> list:
+    """The keys of the steps in `steps` ({key: Background}) whose `result()` would not wait,
+    waiting until there is at least one."""
+    ready = [key for key, step in steps.items() if step._process is None]
+    if ready or not steps:
+        return ready
+    by_connection = {step._receive: key for key, step in steps.items()}
+    return [by_connection[c] for c in multiprocessing.connection.wait(list(by_connection))]
 
 
 def die_with_parent(parent: int) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import multiprocessing
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
-from ..background import release_memory
+from ..background import Background, cores, release_memory, wait_any
 from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, slugify
 from ..model.indicators import indicator_results, target_status
 from ..model.kpis import build_kpis
@@ -694,6 +693,9 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     jobs go in CHUNKS_PER_WORKER chunks per worker, a new process for each chunk: a process
     copies every page of memory whose objects it touches, so one that lived for the whole
     stage would end up with a copy of most of this one (12 GB in all at 1M grants).
+    Each chunk's process is a background.Background forked by this thread, so it dies with the
+    build: a build that is killed leaves no worker writing pages (a multiprocessing Pool forks
+    from a helper thread, where that cannot be asked for: background.die_with_parent).
     `on_progress(done, total)` is called as the jobs (entities, and further pages of lists) are
     done: every PROGRESS_EVERY jobs in one process, as each chunk ends with workers."""
     global _JOBS
@@ -702,7 +704,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     jobs = w.deferred + [entity for kind in KINDS for entity in w.entities.by_kind[kind].values()]
     w.deferred = []
     if workers is None:
-        workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        workers = min(WORKERS, cores())
     workers = max(1, min(workers, len(jobs) // MIN_JOBS))
     report = on_progress or (lambda done, total: None)
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -717,16 +719,24 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _JOBS = (w, jobs)
     gc.freeze()  # the collector would otherwise write to every object in every process
+    done: dict[int, list[str]] = {}
+    running: dict[int, Background] = {}
     try:
-        done = []
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
-            for (start, stop), urls in zip(chunks, pool.imap(_render_chunk, chunks, chunksize=1)):
-                done.append(urls)
-                report(stop, len(jobs))
+        waiting, written = list(range(len(chunks))), 0
+        while waiting or running:
+            while waiting and len(running) < workers:
+                index = waiting.pop(0)
+                running[index] = Background(_render_chunk, chunks[index], fork=True)
+            for index in wait_any(running):
+                done[index] = running.pop(index).result()
+                written += chunks[index][1] - chunks[index][0]
+                report(written, len(jobs))
     finally:
+        for step in running.values():  # the build stopped: stop the other workers
+            step.close()
         _JOBS = None
         gc.unfreeze()
-    return [url for urls in done for url in urls]
+    return [url for index in range(len(chunks)) for url in done[index]]
 
 
 WORKERS = 4  # most worker processes for the entity pages
@@ -739,7 +749,7 @@ PROGRESS_EVERY = 1000  # jobs between progress reports when one process writes e
 _JOBS: tuple | None = None  # (writer, jobs) for the forked workers
 
 
-def _render_chunk(span: tuple[int, int]) -> list[str]:
+def _render_chunk(span: tuple[int, int], on_progress=None) -> list[str]:
     w, jobs = _JOBS
     return _render_jobs(w, jobs[span[0]:span[1]])
 

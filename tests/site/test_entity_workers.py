@@ -33,3 +33,57 @@ def test_pages_written_by_workers_equal_pages_written_by_one_process(small_data,
     assert files == _files(three)
     _, mismatch, errors = filecmp.cmpfiles(one, three, [f for f in files if f != ".build-key"], shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_a_killed_build_leaves_no_page_worker_writing(small_data, tmp_path):
+    """The workers are forked by the build's own thread (background.Background), so each dies
+    with the build (a multiprocessing Pool's workers wrote on after it was killed)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    from generator.config import PROJECT_DIR
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    script = textwrap.dedent(f"""
+        import os, time
+        from pathlib import Path
+        from generator import build
+        from generator.config import load_config
+        from generator.site import entity_pages
+
+        entity_pages.MIN_JOBS, entity_pages.CHUNKS_PER_WORKER, entity_pages.MIN_CHUNK = 10, 5, 10
+        entity_pages.cores = lambda: 2
+
+        def slow(w, jobs):  # a worker that would write for ten minutes
+            (Path({str(pids)!r}) / str(os.getpid())).touch()
+            time.sleep(600)
+
+        entity_pages._render_jobs = slow
+        build.build(Path({str(small_data)!r}), Path({str(tmp_path / "site")!r}), load_config(), docs_dir=None)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_DIR,
+                              env=dict(os.environ, PYTHONPATH=str(PROJECT_DIR)))
+    deadline = time.monotonic() + 120
+    while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(p.name) for p in pids.iterdir()]
+    assert len(workers) == 2 and parent.pid not in workers and all(map(_alive, workers))
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
