@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -91,15 +92,24 @@ class Texts:
     It is also smaller: no object header per string, and one byte, not two, per ASCII character
     of a row whose link holds SITE_ROOT_MARK."""
 
+    BLOCK = 65_536  # strings encoded at a time: neither they nor the buffer are ever held twice
+
     def __init__(self, items):
-        items = list(items)
-        encoded = [item.encode("utf-8") for item in items]
-        sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        """`items`: any iterable of str (a generator is read a block at a time, so the strings
+        need never all exist at once)."""
+        self.buffer = bytearray()
+        sizes, lengths = [], []
+        items = iter(items)
+        while block := list(itertools.islice(items, self.BLOCK)):
+            # The length of each in characters (what a page's size is counted in: pages_of).
+            lengths.append(np.fromiter(map(len, block), dtype=np.int64, count=len(block)))
+            encoded = [item.encode("utf-8") for item in block]
+            sizes.append(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+            self.buffer += b"".join(encoded)
+        sizes = np.concatenate(sizes) if sizes else np.empty(0, dtype=np.int64)
+        self.lengths = np.concatenate(lengths) if lengths else np.empty(0, dtype=np.int64)
         self.ends = np.cumsum(sizes)
         self.starts = self.ends - sizes
-        self.buffer = b"".join(encoded)
-        # The length of each in characters (what a page's size is counted in: pages_of).
-        self.lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
 
     def __len__(self) -> int:
         return len(self.ends)
@@ -170,9 +180,9 @@ def _targets(keys: pd.Series, kind_entities: dict, folder: str) -> np.ndarray:
                      for k in keys.astype(object).where(keys.notna(), None)], dtype=object)
 
 
-def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> np.ndarray:
+def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> Texts:
     """Rows of <tr> from columns of (tag, html, sort keys or None, class): one format
-    string for the row, filled in once per row."""
+    string for the row, filled in once per row, a block of rows at a time (Texts)."""
     template, columns = "<tr>", []
     for tag, html, keys, css in cells:
         attrs = (' scope="row"' if tag == "th" else "") + (f' class="{css}"' if css else "")
@@ -183,7 +193,7 @@ def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> np
             template += f"<{tag}{attrs}>%s</{tag}>"
             columns.append(html)
     template = template.replace("%s", "\ue002").replace("%", "%%").replace("\ue002", "%s") + "</tr>"
-    return np.array([template % row for row in zip(*columns)], dtype=object)
+    return Texts(template % row for row in zip(*columns))
 
 
 def row_sets(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], entities) -> dict[str, RowSet]:

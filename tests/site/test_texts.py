@@ -13,7 +13,9 @@ from generator.site import listing
 from generator.site.listing import Texts
 
 
-def test_texts_give_back_the_strings():
+@pytest.mark.parametrize("block", [Texts.BLOCK, 2, 1])
+def test_texts_give_back_the_strings(monkeypatch, block):
+    monkeypatch.setattr(Texts, "BLOCK", block)  # encoded a few at a time, as at 1M grants
     items = ["<tr>a</tr>", "", "£1,000 – Café\ue000x", "plain,line\n", "日本"]
     texts = Texts(np.array(items, dtype=object))
     assert len(texts) == 5
