@@ -170,3 +170,12 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie has ended: it is only waiting to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False

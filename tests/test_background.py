@@ -17,6 +17,8 @@ from generator.background import Background
 from generator.config import PROJECT_DIR
 from generator.git import GitError
 
+from conftest import alive
+
 BOTH = pytest.mark.parametrize("fork", [True, False], ids=["forked", "here"])
 
 
@@ -95,21 +97,13 @@ def test_a_child_ends_with_its_parent(tmp_path, start):
     while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
     child = int(pid_file.read_text())
-    assert child != parent.pid and _alive(child)
+    assert child != parent.pid and alive(child)
     parent.send_signal(signal.SIGKILL)
     parent.wait(timeout=60)
     deadline = time.monotonic() + 10
-    while _alive(child) and time.monotonic() < deadline:
+    while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(child)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1][0] != "Z"  # a zombie has ended
-    except FileNotFoundError:
-        return False
+    assert not alive(child)
 
 
 def waiting(path: str, on_progress):

@@ -8,6 +8,8 @@ from pathlib import Path
 from generator import build
 from generator.site import entity_pages
 
+from conftest import alive
+
 
 def _files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
@@ -72,18 +74,10 @@ def test_a_killed_build_leaves_no_page_worker_writing(small_data, tmp_path):
     while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     workers = [int(p.name) for p in pids.iterdir()]
-    assert len(workers) == 2 and parent.pid not in workers and all(map(_alive, workers))
+    assert len(workers) == 2 and parent.pid not in workers and all(map(alive, workers))
     parent.send_signal(signal.SIGKILL)
     parent.wait(timeout=60)
     deadline = time.monotonic() + 10
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
+    while any(map(alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(map(_alive, workers))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1][0] != "Z"  # a zombie has ended
-    except FileNotFoundError:
-        return False
+    assert not any(map(alive, workers))
