@@ -7,9 +7,10 @@ Numbers that parse but are not finite (NaN, INF, 1e400) are reported here.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -72,28 +73,30 @@ def load_text(resources: list[Resource]) -> dict[str, pd.DataFrame]:
     return tables
 
 
-class SourceText(Mapping):
-    """The validated files as their source text (every cell a string, empty for missing), so a
-    download of some rows gives each value exactly as the full file has it. A table is read from
-    its file each time it is asked for, and not kept: the pages need each one once, to make one
-    CSV line per row (site/listing.py), and held all at once they took a third of the build's
-    memory while the entity pages were written (285 MB of 847 MB at 100k grants)."""
+class SourceText:
+    """The validated files as their source text, so a download of some rows gives each value
+    exactly as the full file has it. A file is read when its rows are asked for, a row at a
+    time, and not kept: the pages need each one once, to make one CSV line per row
+    (site/listing.py), and held as tables they took a third of the build's memory while the
+    entity pages were written (285 MB of 847 MB at 100k grants)."""
 
     def __init__(self, resources: list[Resource]):
         self._paths = {res.name: res.path for res in resources}
 
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return pd.read_csv(self._paths[name], dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+    def __contains__(self, name: str) -> bool:
+        return name in self._paths
 
-    def __iter__(self):
-        return iter(self._paths)
-
-    def __len__(self) -> int:
-        return len(self._paths)
+    def rows(self, name: str) -> Iterator[list[str]]:
+        """The file's rows, its header first, each a list of its cells' text. As pandas reads
+        it: a byte order mark is dropped and blank lines are skipped."""
+        with open(self._paths[name], encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                if row:
+                    yield row
 
 
 def load_raw(resources: list[Resource]) -> SourceText:
-    """The files' source text, each table read when it is asked for (SourceText)."""
+    """The files' source text, each read when it is asked for (SourceText)."""
     return SourceText(resources)
 
 

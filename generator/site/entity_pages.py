@@ -134,8 +134,7 @@ class Writer:
     def measurement_lines(self) -> tuple:
         """The measurements' header and one CSV line per row, from the source text (made once)."""
         if self._measurement_lines is None:
-            header, lines = listing.csv_lines(self.raw["measurements"])
-            self._measurement_lines = header, listing.Texts(lines)
+            self._measurement_lines = listing.source_lines(self.raw.rows("measurements"))
         return self._measurement_lines
 
     def kpi_records(self) -> list[dict]:

@@ -26,13 +26,14 @@ import base64
 import csv
 import io
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ..data.load import SourceText
 from .format import file_size, gbp, long_date, number
 from .urls import download_name, href, root_of
 
@@ -150,22 +151,30 @@ class RowSet:
         return self.html.lengths
 
 
-def csv_lines(raw: pd.DataFrame) -> tuple[str, np.ndarray]:
-    """The header and one CSV line per row. All rows are written by one writer ending each
-    line with a mark, then split at the marks (a writer per row cost 1 s per 200k rows); if a
-    value holds the mark itself, row by row instead."""
-    def line(values) -> str:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow(values)
-        return out.getvalue()
+def source_lines(rows: Iterator[list[str]]) -> tuple[str, Texts]:
+    """The header line and one CSV line per row, from a file's rows (load.SourceText.rows),
+    written a block of rows at a time: neither the file nor its lines are ever all held as
+    strings. Each block is written by one writer ending each line with a mark, then split at
+    the marks (a writer per row cost 1 s per 200k rows); if a value holds the mark itself,
+    row by row instead, so that the line is the same."""
+    return _line(next(rows, [])), Texts(_lines(rows))
 
-    header = line(raw.columns)
+
+def _line(values) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator=_END).writerows(raw.itertuples(index=False, name=None))
-    parts = out.getvalue().split(_END)
-    if len(parts) == len(raw) + 1 and parts[-1] == "":
-        return header, np.array([part + "\n" for part in parts[:-1]], dtype=object)
-    return header, np.array([line(row) for row in raw.itertuples(index=False, name=None)], dtype=object)
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
+
+
+def _lines(rows: Iterator[list[str]]) -> Iterator[str]:
+    while block := list(itertools.islice(rows, Texts.BLOCK)):
+        out = io.StringIO()
+        csv.writer(out, lineterminator=_END).writerows(block)
+        text = out.getvalue()
+        if text.count(_END[0]) == len(block):  # no value holds the mark (a writer would also quote it)
+            yield from (part + "\n" for part in text.split(_END)[:-1])
+        else:
+            yield from map(_line, block)
 
 
 _END = "\ue001\n"  # ends each CSV line while they are written together (a private-use character)
@@ -196,7 +205,7 @@ def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> Te
     return Texts(template % row for row in zip(*columns))
 
 
-def row_sets(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], entities) -> dict[str, RowSet]:
+def row_sets(tables: dict[str, pd.DataFrame], raw: SourceText, entities) -> dict[str, RowSet]:
     """The five kinds of list, each row made once."""
     ent = entities.by_kind
     return {
@@ -208,7 +217,7 @@ def row_sets(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], e
     }
 
 
-def _contract_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
+def _contract_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: dict) -> RowSet:
     """The contracts list: contract, supplier, commissioner, dates, value, status."""
     c = tables["contracts"]
     title = _link(_targets(c["contract_id"], ent["contract"], "contracts"), _text(c["title"]))
@@ -219,7 +228,7 @@ def _contract_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFra
     start, start_key = _dates(c["start_date"])
     end, end_key = _dates(c["end_date"], NOT_STATED)
     value, value_key = _money(c["total_value_gbp"])
-    header, lines = csv_lines(raw["contracts"])
+    header, lines = source_lines(raw.rows("contracts"))
     return RowSet("contracts", [Heading("Contract"), Heading("Supplier"), Heading("Commissioner"),
                                 Heading("Starts", "date"), Heading("Ends", "date"),
                                 Heading("Total value", "number"), Heading("Status")],
@@ -230,7 +239,7 @@ def _contract_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFra
                   header, lines)
 
 
-def _grant_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
+def _grant_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: dict) -> RowSet:
     """The grants list: grant (with its description), recipient, programme, ward, date, amount."""
     g = tables["grants"]
     title = np.array([f'{t}<br><span class="row-note">{d}</span>' for t, d in zip(_text(g["title"]), _text(g["description"]))],
@@ -241,7 +250,7 @@ def _grant_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame]
     ward = _link(_targets(g["beneficiary_ward"], ent["ward"], "wards"), _text(g["beneficiary_ward"]))
     awarded, awarded_key = _dates(g["award_date"])
     amount, amount_key = _money(g["amount_awarded"])
-    header, lines = csv_lines(raw["grants"])
+    header, lines = source_lines(raw.rows("grants"))
     return RowSet("grants", [Heading("Grant"), Heading("Recipient"), Heading("Programme"), Heading("Ward"),
                              Heading("Awarded", "date"), Heading("Amount", "number")],
                   _assemble([("th", title, None, ""), ("td", recipient, None, ""),
@@ -250,7 +259,7 @@ def _grant_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame]
                   header, lines)
 
 
-def _intention_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
+def _intention_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: dict) -> RowSet:
     """The commissioning intentions list."""
     i = tables["commissioning_intentions"]
     title = _link(_targets(i["intention_id"], ent["intention"], "intentions"), _text(i["title"]))
@@ -258,7 +267,7 @@ def _intention_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFr
                          _text(i["commissioner_id"].map(lambda k: ent["commissioner"][k].name if k in ent["commissioner"] else k)))
     planned, planned_key = _dates(i["planned_start_date"])
     value, value_key = _money(i["estimated_value_gbp"])
-    header, lines = csv_lines(raw["commissioning_intentions"])
+    header, lines = source_lines(raw.rows("commissioning_intentions"))
     return RowSet("commissioning_intentions",
                   [Heading("Intention"), Heading("Commissioner"), Heading("Client group"),
                    Heading("Planned start", "date"), Heading("Estimated value", "number"), Heading("Status")],
@@ -269,14 +278,14 @@ def _intention_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFr
                   header, lines)
 
 
-def _decision_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
+def _decision_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: dict) -> RowSet:
     """The decisions list."""
     d = tables["decisions"]
     title = _link(_targets(d["decision_id"], ent["decision"], "decisions"), _text(d["title"]))
     decided, decided_key = _dates(d["decision_date"])
     key = np.array(["" if pd.isna(v) else ("yes" if v else "no") for v in d["key_decision"]], dtype=object)
     gateway = np.array(["" if pd.isna(v) else str(int(v)) for v in d["gateway"]], dtype=object)
-    header, lines = csv_lines(raw["decisions"])
+    header, lines = source_lines(raw.rows("decisions"))
     return RowSet("decisions",
                   [Heading("Decision"), Heading("Decision maker"), Heading("Decided", "date"),
                    Heading("Key decision"), Heading("Gateway"), Heading("Record")],
@@ -286,7 +295,7 @@ def _decision_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFra
                   header, lines)
 
 
-def _organisation_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.DataFrame], ent: dict) -> RowSet:
+def _organisation_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: dict) -> RowSet:
     """The organisations list, with what each was paid in contracts and grants."""
     o = tables["organisations"]
     orgs = ent["organisation"]
@@ -295,7 +304,7 @@ def _organisation_rows(tables: dict[str, pd.DataFrame], raw: Mapping[str, pd.Dat
     grants_total = np.array([orgs[k].grants_total for k in o["org_id"]], dtype=float)
     ct, ct_key = _money(pd.Series(contracts_total))
     gt, gt_key = _money(pd.Series(grants_total))
-    header, lines = csv_lines(raw["organisations"])
+    header, lines = source_lines(raw.rows("organisations"))
     return RowSet("organisations",
                   [Heading("Organisation"), Heading("Type"), Heading("Contracts", "number"),
                    Heading("Grants", "number"), Heading("Based in the area")],

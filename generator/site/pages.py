@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +56,7 @@ class SiteContent:
     standards: list = field(default_factory=list)  # exports.package.Download in standard formats
     releases: list = field(default_factory=list)  # publish.releases.Release, newest first (only its fields are read)
     tables: dict = field(default_factory=dict)  # the typed tables
-    raw: Mapping = field(default_factory=dict)  # the same tables as the source text, for row CSVs (load.SourceText)
+    raw: object = None  # data.load.SourceText: the files as their source text, for row CSVs
     entities: object = None  # model.entities.Entities
     today: dt.date | None = None  # the build's date (SOURCE_DATE_EPOCH when set)
 

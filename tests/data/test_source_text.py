@@ -1,37 +1,64 @@
-"""The tables' source text (data/load.py SourceText): each value exactly as the file has it,
-read when asked for and not kept, so the build does not hold every table twice while it
-writes the entity pages."""
+"""The tables' source text (data/load.py SourceText, read a row at a time) and the CSV lines
+the lists' downloads are made of (site/listing.py source_lines): each value exactly as the
+file has it, as pandas reads it."""
 
 from __future__ import annotations
 
-import gc
-import weakref
+import csv
+import io
+
+import pandas as pd
+import pytest
 
 from generator.data import load
-from generator.data.package import load_package
+from generator.data.package import Resource, load_package
+from generator.site import listing
+from generator.site.listing import Texts
 
 
-def test_source_text_is_the_files_text(small_data):
+def _pandas_lines(path) -> tuple[str, list[str]]:
+    """The lines as they were made before: the file read by pandas, each row written by csv."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+
+    def line(values) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(values)
+        return out.getvalue()
+
+    return line(frame.columns), [line(row) for row in frame.itertuples(index=False, name=None)]
+
+
+def test_source_text_rows_are_the_files_cells(small_data):
     resources = load_package(small_data).resources
     raw = load.load_raw(resources)
-    assert list(raw) == [res.name for res in resources] and len(raw) == len(resources)
-    grants = raw["grants"]
-    lines = (small_data / "grants.csv").read_text(encoding="utf-8").splitlines()
-    assert list(grants.columns) == lines[0].split(",")
-    assert len(grants) == len(lines) - 1
-    # Every cell a string, an empty cell empty (not NaN), amounts as written.
-    assert all(isinstance(v, str) for v in grants.to_numpy().ravel())
-    assert (grants["programme"] == "").any()
-    first = dict(zip(grants.columns, grants.iloc[0]))
-    assert first["amount_awarded"] in lines[1].split(",")
+    assert all(res.name in raw for res in resources) and "nothing" not in raw
+    rows = list(raw.rows("grants"))
+    with open(small_data / "grants.csv", encoding="utf-8", newline="") as handle:
+        assert rows == list(csv.reader(handle))
+    assert rows[0][0] == "grant_id" and any(cell == "" for row in rows[1:] for cell in row)
 
 
-def test_source_text_is_not_kept(small_data):
+@pytest.mark.parametrize("block", [Texts.BLOCK, 2])
+def test_lines_are_those_pandas_and_csv_made(small_data, monkeypatch, block):
+    monkeypatch.setattr(Texts, "BLOCK", block)
     raw = load.load_raw(load_package(small_data).resources)
-    grants = raw["grants"]
-    gone = weakref.ref(grants)
-    del grants
-    gc.collect()
-    assert gone() is None  # nothing else holds it: read again when next asked for
-    again = raw["grants"]
-    assert again is not raw["grants"]
+    for name in ("grants", "organisations", "contracts", "decisions"):
+        header, lines = listing.source_lines(raw.rows(name))
+        expected_header, expected = _pandas_lines(small_data / f"{name}.csv")
+        assert header == expected_header
+        assert [lines[i] for i in range(len(lines))] == expected, name
+
+
+@pytest.mark.parametrize("block", [Texts.BLOCK, 1])
+def test_awkward_text_comes_out_as_pandas_reads_it(tmp_path, monkeypatch, block):
+    """A byte order mark, quotes, commas, line breaks and non-ASCII in values, a blank line,
+    and a value holding the mark that ends lines while they are written together."""
+    monkeypatch.setattr(Texts, "BLOCK", block)
+    path = tmp_path / "t.csv"
+    path.write_bytes("\ufeffid,text\r\n1,\"a, \"\"quoted\"\" value\"\r\n\r\n2,\"two\r\nlines\"\r\n"
+                     "3,£5 café\r\n4,\ue001\n\r\n5,\r\n".encode("utf-8"))
+    raw = load.SourceText([Resource(name="t", title="T", path=path, shown="t.csv", schema={}, descriptor={})])
+    header, lines = listing.source_lines(raw.rows("t"))
+    expected_header, expected = _pandas_lines(path)
+    assert (header, [lines[i] for i in range(len(lines))]) == (expected_header, expected)
+    assert header == "id,text\n" and len(expected) == 5
