@@ -197,7 +197,7 @@ def _content(config, the_model, the_entities, package, tables, findings) -> Site
         commissioners=tables["commissioners"],
         quality=quality_infos(package, findings, today()),
         tables=tables,
-        raw=load.load_raw(package.resources),
+        raw=load.SourceText(package.resources),
         entities=the_entities,
         today=today(),
     )

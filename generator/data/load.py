@@ -95,11 +95,6 @@ class SourceText:
                     yield row
 
 
-def load_raw(resources: list[Resource]) -> SourceText:
-    """The files' source text, each read when it is asked for (SourceText)."""
-    return SourceText(resources)
-
-
 def last_updated(package: DataPackage) -> dict:
     """The date each data file last changed: its last git commit when it is committed
     unchanged (the same for every clone), otherwise SOURCE_DATE_EPOCH or its

@@ -97,7 +97,7 @@ class Writer:
     shells MkDocs built (mkdocs.Shell)."""
 
     def __init__(self, env, docs_dir: Path, common: dict, tables: dict, entities: Entities,
-                 rows: dict[str, RowSet], today: dt.date, raw: dict | None = None):
+                 rows: dict[str, RowSet], today: dt.date, raw: listing.SourceText | None = None):
         self.env, self.docs, self.common = env, docs_dir, common
         self.raw = raw or {}  # the source text of the tables (data/load.py SourceText), for the measurements CSVs
         self.tables, self.entities, self.rows, self.today = tables, entities, rows, today
@@ -653,13 +653,14 @@ class Writer:
                    today=self.today, **self.common)
 
 
-def writer(env, docs_dir: Path, common: dict, tables: dict, raw: dict, entities: Entities,
+def writer(env, docs_dir: Path, common: dict, tables: dict, raw: listing.SourceText, entities: Entities,
            today: dt.date) -> Writer:
     rows = listing.row_sets(tables, raw, entities)
     kpis = build_kpis(tables)
     if kpis is not None:
-        rows["kpis"] = kpi_pages.kpi_rows(tables, raw, entities, kpis)
-        rows["performance"] = kpi_pages.performance_rows(tables, raw, entities, kpis)
+        lines = listing.source_lines(raw.rows("contract_kpis"))  # read once, for both lists
+        rows["kpis"] = kpi_pages.kpi_rows(tables, lines, entities, kpis)
+        rows["performance"] = kpi_pages.performance_rows(tables, lines, entities, kpis)
     w = Writer(env, docs_dir, common, tables, entities, rows, today, raw)
     w.kpis = kpis
     return w

@@ -102,7 +102,7 @@ def _rating(row: dict) -> str:
 # --- the lists -----------------------------------------------------------------------------------
 
 
-def kpi_rows(tables: dict, raw: listing.SourceText, entities, kpis: Kpis) -> RowSet:
+def kpi_rows(tables: dict, source: tuple[str, listing.Texts], entities, kpis: Kpis) -> RowSet:
     """The KPI list (an outcome's page): one row per contract_kpis row, its CSV line the source's."""
     frame = kpis.frame
     records = frame.to_dict("records")
@@ -117,7 +117,7 @@ def kpi_rows(tables: dict, raw: listing.SourceText, entities, kpis: Kpis) -> Row
     result = np.array([str(escape(_result(r) or ("" if missing(r["result"]) else r["result"]))) for r in records],
                       dtype=object)
     rating = np.array([str(escape(_rating(r))) for r in records], dtype=object)
-    header, lines = listing.source_lines(raw.rows("contract_kpis"))
+    header, lines = source  # contract_kpis: its header and CSV lines (listing.source_lines)
     return RowSet("contract_kpis",
                   [Heading("Key performance indicator"), Heading("Contract"), Heading("Period", "date"),
                    Heading("Target"), Heading("Result"), Heading("Rating")],
@@ -127,7 +127,7 @@ def kpi_rows(tables: dict, raw: listing.SourceText, entities, kpis: Kpis) -> Row
                   header, lines)
 
 
-def performance_rows(tables: dict, raw: listing.SourceText, entities, kpis: Kpis) -> RowSet:
+def performance_rows(tables: dict, source: tuple[str, listing.Texts], entities, kpis: Kpis) -> RowSet:
     """The contract performance list: one row per contract and financial year with a rated period (the
     model's summary), with the count of each rating; its CSV lines are the rated contract_kpis rows it
     counts, as the source has them."""
@@ -145,7 +145,7 @@ def performance_rows(tables: dict, raw: listing.SourceText, entities, kpis: Kpis
         counts = summary[column].astype(int)
         cells.append(("td", counts.map(number).to_numpy(dtype=object), counts.astype(str).to_numpy(dtype=object),
                       "num"))
-    header, lines = listing.source_lines(raw.rows("contract_kpis"))
+    header, lines = source  # contract_kpis: its header and CSV lines (listing.source_lines)
     frame = kpis.frame
     rated = np.flatnonzero(frame["rating"].notna().to_numpy())
     keys = list(zip(frame["contract_id"].to_numpy()[rated], kpis.years.to_numpy()[rated]))

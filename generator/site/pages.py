@@ -26,17 +26,7 @@ from ..model.kpis import any_rated
 from ..model.values import missing
 from . import charts, entity_pages, reach
 from .charts import Chart
-from .format import (
-    NONE_RECORDED,
-    cell,
-    file_size,
-    gbp,
-    link,
-    long_date,
-    none_recorded,
-    number,
-    shorten,
-)
+from .format import NONE_RECORDED, cell, file_size, gbp, link, long_date, none_recorded, number, shorten
 from .templating import environment, write_page
 from .urls import href
 

@@ -30,7 +30,7 @@ def _pandas_lines(path) -> tuple[str, list[str]]:
 
 def test_source_text_rows_are_the_files_cells(small_data):
     resources = load_package(small_data).resources
-    raw = load.load_raw(resources)
+    raw = load.SourceText(resources)
     assert all(res.name in raw for res in resources) and "nothing" not in raw
     rows = list(raw.rows("grants"))
     with open(small_data / "grants.csv", encoding="utf-8", newline="") as handle:
@@ -41,7 +41,7 @@ def test_source_text_rows_are_the_files_cells(small_data):
 @pytest.mark.parametrize("block", [Texts.BLOCK, 2])
 def test_lines_are_those_pandas_and_csv_made(small_data, monkeypatch, block):
     monkeypatch.setattr(Texts, "BLOCK", block)
-    raw = load.load_raw(load_package(small_data).resources)
+    raw = load.SourceText(load_package(small_data).resources)
     for name in ("grants", "organisations", "contracts", "decisions"):
         header, lines = listing.source_lines(raw.rows(name))
         expected_header, expected = _pandas_lines(small_data / f"{name}.csv")
