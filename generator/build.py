@@ -32,7 +32,7 @@ from .model.figures import build_model
 from .progress import Quiet
 from .publish import incremental, releases
 from .publish.swap import MARKER, SwapError, check_out_dir, lock, replace_dir
-from .site import entity_pages, mkdocs, search
+from .site import entity_pages, mkdocs, reuse, search
 from .site.pages import SiteContent, render, render_downloads
 
 GENERATED = PROJECT_DIR / "site_src" / "generated"  # the MkDocs docs folder (git-ignored)
@@ -146,8 +146,12 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 # (Making the search index meanwhile, in this process, was tried and was slower: the
                 # workers keep both cores busy, and the index's allocations copy pages they share.
                 # At 1M grants the two took 239 s together, 165 s one after the other.)
+                # A page whose inputs did not change since the site in out_dir was built is linked
+                # from there, not rendered again (site/reuse.py).
                 urls = entity_pages.render_html(explore, site_dir, mkdocs.load_shells(site_dir),
-                                                on_progress=progress.counter("writing pages", "pages"))
+                                                on_progress=progress.counter("writing pages", "pages"),
+                                                build_key=incremental.pages_key(data_dir, config.path, reuse.TRACKED_DATA),
+                                                published=out_dir if (out_dir / MARKER).is_file() else None)
                 mkdocs.remove_shells(site_dir, urls, config.site_url)
                 lap("pages")
 

@@ -124,15 +124,18 @@ def _config_files(config_path: Path) -> list[Path]:
     return [config_path.parent / about] if isinstance(about, str) and about else []
 
 
-def build_key(data_dir: Path, config_path: Path) -> str | None:
+def build_key(data_dir: Path, config_path: Path, leave_out: tuple[str, ...] = (),
+              commit: bool = True) -> str | None:
     """The key of a build of `data_dir` with `config_path`; None when the package cannot be
-    read (the build then runs, and reports why)."""
+    read (the build then runs, and reports why). `leave_out`: the resources (by name) whose
+    data files are not in it; `commit`: whether the data's last commit is."""
     data_dir = Path(data_dir)
     try:
         descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
         inputs = [data_dir / "datapackage.json", Path(config_path), *_config_files(Path(config_path))]
         for res in descriptor["resources"]:
-            inputs.append(data_dir / res["path"])
+            if res.get("name") not in leave_out:
+                inputs.append(data_dir / res["path"])
             if isinstance(res.get("schema"), str):
                 inputs.append(data_dir / res["schema"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -155,8 +158,16 @@ def build_key(data_dir: Path, config_path: Path) -> str | None:
     add("python", sys.version.encode())  # the interpreter, and the zlib that deflates the ZIP and XLSX files
     add("zlib", zlib.ZLIB_RUNTIME_VERSION.encode())
     add("today", today().isoformat().encode())
-    add("commit", git.output(["log", "-1", "--format=%H", "--", "."], data_dir, timeout=30).encode())
+    if commit:
+        add("commit", git.output(["log", "-1", "--format=%H", "--", "."], data_dir, timeout=30).encode())
     return digest.hexdigest()
+
+
+def pages_key(data_dir: Path, config_path: Path, tracked: tuple[str, ...]) -> str | None:
+    """What every entity page is made from, for site/reuse.py: the build key without the data
+    files of `tracked` (whose rows reuse.py fingerprints one by one) and without the data's
+    last commit (only the What changed page shows it, and MkDocs builds that one every time)."""
+    return build_key(data_dir, config_path, leave_out=tracked, commit=False)
 
 
 def up_to_date(out_dir: Path, key: str | None) -> bool:

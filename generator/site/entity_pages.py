@@ -25,7 +25,7 @@ from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, sl
 from ..model.indicators import indicator_results, target_status
 from ..model.kpis import build_kpis
 from ..model.values import missing
-from . import charts, kpi_pages, listing
+from . import charts, kpi_pages, listing, reuse
 from .charts import Chart
 from .format import NONE_RECORDED, gbp, long_date, none_recorded, number
 from .listing import Listing, RowSet, pages_of
@@ -106,6 +106,9 @@ class Writer:
         self.shells: dict = {}
         self.deferred: list = []  # further pages of lists on Markdown pages, written in phase two
         self.html_pages: list[str] = []  # URLs of the pages written in phase two
+        self.written: list[str] = []  # every file written in phase two, relative to the site
+        self.previous: reuse.Previous | None = None  # the published site's pages, to keep where unchanged
+        self.state: list[str] | None = None  # per job: its fingerprint and files (reuse.write_state)
         self._records: dict[str, list[dict]] = {}
         self._groups: dict[str, dict] = {}
         self._made: set[Path] = set()  # folders known to exist
@@ -162,10 +165,15 @@ class Writer:
     def csv(self, item: Listing) -> None:
         if item.csv_path is None:  # carried in its link
             return
-        root = self.csv_root()
-        path = root / item.csv_path
-        self.folder(path.parent)
-        path.write_text(item.csv_text, encoding="utf-8", newline="")
+        self.write_file(item.csv_path, item.csv_text)
+
+    def write_file(self, path: str, text: str) -> None:
+        """A file other than a page (a CSV) at `path`, relative to the site (phase two) or docs folder."""
+        target = self.csv_root() / path
+        self.folder(target.parent)
+        target.write_text(text, encoding="utf-8", newline="")
+        if self.site_dir is not None:
+            self.written.append(path)
 
     def folder(self, path: Path) -> None:
         if path not in self._made:
@@ -178,11 +186,14 @@ class Writer:
     def write_html(self, page: str, title: str, template: str, **context) -> None:
         """An HTML page (x/y.html, served at its own name) in its shell."""
         url = url_of(page)
-        body = self.env.get_template(template).render(**context, **self.common)
+        # The settings are all an HTML page is given of `common`: the site's figures are not
+        # among what reuse.py fingerprints a page by.
+        body = self.env.get_template(template).render(**context, config=self.config)
         path = self.site_dir / url
         self.folder(path.parent)
         path.write_text(self.shells[url.count("/")].page(title, body), encoding="utf-8")
         self.html_pages.append(url)
+        self.written.append(url)
 
     # -- lists -------------------------------------------------------------------
 
@@ -332,9 +343,7 @@ class Writer:
         header, lines = self.measurement_lines()
         csv_text = header + lines.join(positions)
         path = beside(entity.page, "measurements") + ".csv"
-        target = self.csv_root() / path
-        self.folder(target.parent)
-        target.write_text(csv_text, encoding="utf-8", newline="")
+        self.write_file(path, csv_text)
         self.write_html(page, f"Measurements: {entity.name}", "measurements.html.j2", entity=entity,
                         indicators=indicators, back=href(page, url_of(entity.page)), area=self.config.area,
                         csv=href(page, path), csv_rows=len(positions), csv_bytes=len(csv_text.encode("utf-8")),
@@ -683,9 +692,14 @@ def render_markdown(w: Writer) -> None:
 
 
 def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = None,
-                on_progress: Callable[[int, int], None] | None = None) -> list[str]:
+                on_progress: Callable[[int, int], None] | None = None, build_key: str | None = None,
+                published: Path | None = None) -> list[str]:
     """Phase two, after MkDocs: every entity page and the further pages of long lists,
     as HTML in the site. Returns the URLs written, in the same order whatever `workers`.
+
+    With `build_key` (publish/incremental.pages_key), the site gets reuse.STATE_FILE, and a
+    job whose fingerprint is the same as in `published` (the site last built into the same
+    folder) has its files hard-linked from there, not rendered (reuse.py).
 
     The pages are independent, so with more than one core they are shared among forked
     worker processes (`workers`, default: the cores this process may use, at most WORKERS).
@@ -703,6 +717,9 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     # The further pages of the lists on the Markdown pages (phase one), then every entity.
     jobs = w.deferred + [entity for kind in KINDS for entity in w.entities.by_kind[kind].values()]
     w.deferred = []
+    key = reuse.common_key(build_key, shells, w.entities, w.rows) if build_key is not None else None
+    w.previous = reuse.Previous(published, key) if key is not None else None
+    lines: list[str] = []
     if workers is None:
         workers = min(WORKERS, cores())
     workers = max(1, min(workers, len(jobs) // MIN_JOBS))
@@ -710,8 +727,12 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         urls = []
         for start in range(0, len(jobs), PROGRESS_EVERY):
-            urls += _render_jobs(w, jobs[start:start + PROGRESS_EVERY])
+            pages, state = _render_jobs(w, jobs[start:start + PROGRESS_EVERY])
+            urls += pages
+            lines += state
             report(min(start + PROGRESS_EVERY, len(jobs)), len(jobs))
+        if key is not None:
+            reuse.write_state(site_dir, key, lines)
         return urls
     w.prepare()  # made once here and shared, not once per process
     release_memory()  # what the steps before freed, not copied into every worker
@@ -719,7 +740,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _JOBS = (w, jobs)
     gc.freeze()  # the collector would otherwise write to every object in every process
-    done: dict[int, list[str]] = {}
+    done: dict[int, tuple[list[str], list[str]]] = {}
     running: dict[int, Background] = {}
     try:
         waiting, written = list(range(len(chunks))), 0
@@ -736,7 +757,9 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
             step.close()
         _JOBS = None
         gc.unfreeze()
-    return [url for index in range(len(chunks)) for url in done[index]]
+    if key is not None:
+        reuse.write_state(site_dir, key, [line for index in range(len(chunks)) for line in done[index][1]])
+    return [url for index in range(len(chunks)) for url in done[index][0]]
 
 
 WORKERS = 4  # most worker processes for the entity pages
@@ -749,17 +772,25 @@ PROGRESS_EVERY = 1000  # jobs between progress reports when one process writes e
 _JOBS: tuple | None = None  # (writer, jobs) for the forked workers
 
 
-def _render_chunk(span: tuple[int, int], on_progress=None) -> list[str]:
+def _render_chunk(span: tuple[int, int], on_progress=None) -> tuple[list[str], list[str]]:
     w, jobs = _JOBS
     return _render_jobs(w, jobs[span[0]:span[1]])
 
 
-def _render_jobs(w: Writer, jobs: list) -> list[str]:
+def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str]]:
     """Each job's page (an entity's, then the further pages of its long lists; or a further
-    page of a list on a Markdown page). Returns the URLs written."""
-    start = len(w.html_pages)
+    page of a list on a Markdown page), or, where `w.previous` has the job with the same
+    fingerprint (reuse.py), its files linked from the published site. Returns the URLs of
+    the pages, and the jobs' lines of the state file (reuse.write_state)."""
+    start, lines = len(w.html_pages), []
     for entity in jobs:
-        if isinstance(entity, dict):  # a further page of a list
+        first = len(w.written)
+        fp = reuse.fingerprint(w.rows, entity)
+        kept = w.previous.files(reuse.job_page(entity), fp) if w.previous is not None else None
+        if kept is not None and w.previous.link(kept, w.site_dir, w.folder):
+            w.written += kept
+            w.html_pages += [name for name in kept if name.endswith(".html")]
+        elif isinstance(entity, dict):  # a further page of a list
             w.deferred.append(entity)
         elif entity.kind == "contract":
             w.contract_page(entity)
@@ -770,4 +801,5 @@ def _render_jobs(w: Writer, jobs: list) -> list[str]:
         else:
             w.entity_page(entity)
         w.write_deferred()
-    return w.html_pages[start:]
+        lines.append("\t".join([reuse.job_page(entity), fp, *w.written[first:]]))
+    return w.html_pages[start:], lines

@@ -202,9 +202,7 @@ def contract_section(w, entity) -> dict | None:
     path = beside(page, "kpis") + ".csv"
     header, lines = w.rows["kpis"].csv_header, w.rows["kpis"].csv_lines
     text = header + lines.join(np.array(sorted(every), dtype=np.int64))
-    target = w.csv_root() / path
-    w.folder(target.parent)
-    target.write_text(text, encoding="utf-8", newline="")
+    w.write_file(path, text)
     counts = [(r, latest.count(r)) for r in RATINGS if latest.count(r)]
     return {"items": items, "csv": href(page, path), "csv_rows": len(every), "csv_bytes": len(text.encode("utf-8")),
             "latest": ", ".join(f"{n} {r}" for r, n in counts),

@@ -1,0 +1,155 @@
+"""The entity pages of the previous build, kept where nothing they show has changed.
+
+A council's usual update is a handful of rows. Most of the entity pages (one per
+organisation, contract, ward ...) then come out exactly as before, and rendering them
+again is most of a build's time (entity_pages.render_html). So each job of that stage (an
+entity's page with its CSVs and the further pages of its lists, or a further page of a
+list on a Markdown page) gets a fingerprint of everything it is made from, and the site
+records them in STATE_FILE with the files each job wrote. The next build into the same
+folder hard-links a job's files from the published site instead of rendering them when its
+fingerprint is the same: the files are those a full build writes, byte for byte (a test
+builds both after random edits and compares every file).
+
+What a job is made from, in two parts:
+- `common_key`: what every page reads. The tool (code, templates, packages), the settings,
+  today's date, and every data file except those of TRACKED_DATA, from build.py
+  (publish/incremental.pages_key); the page shells MkDocs built; every entity's kind, key,
+  name and address (links show them); every list's rows except those of TRACKED_ROWS, in
+  full. When any of it changes, no page is kept.
+- `fingerprint`: the job's own. An entity's fields (its totals and years included), its own
+  row, and the HTML and CSV line of each row of its lists, read from the rows the build has
+  just made (listing.RowSet), so a row's derived values (an organisation's total funding on
+  a ward's page) count; a further page's fields and its rows.
+
+Grants and contracts are the tables tracked row by row: a changed grant changes the pages
+that list it, and those of the entities whose totals it changes. A change to any other
+table (an organisation's name, an outcome, a KPI) renders every page again, which is
+correct, only not faster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+STATE_FILE = ".build-pages"  # in the site's root, beside .build-key
+FORMAT = "pages-1"
+TRACKED_DATA = ("grants", "contracts")  # data resources whose rows are fingerprinted one by one
+# lists (listing.row_sets) whose rows are fingerprinted one by one, each the Entity field of its positions
+TRACKED_ROWS = ("contracts", "grants", "intentions", "organisations")
+
+
+def _digest():
+    return hashlib.blake2b(digest_size=16)
+
+
+def _rows(h, rows, positions) -> None:
+    """Each row's HTML and CSV line at `positions`, in order, into `h`."""
+    h.update(b"%d\n" % len(positions))
+    for texts in (rows.html, rows.csv_lines):
+        view = memoryview(texts.buffer)
+        starts, ends = texts.starts, texts.ends
+        for p in positions.tolist() if hasattr(positions, "tolist") else positions:
+            a, b = int(starts[p]), int(ends[p])
+            h.update(b"%d:" % (b - a))
+            h.update(view[a:b])
+        view.release()
+
+
+def common_key(build_key: str, shells: dict, entities, rows: dict) -> str:
+    """The part of every job's fingerprint that is the same for every page (see the module)."""
+    h = _digest()
+    h.update(f"{FORMAT}\0{build_key}\0".encode())
+    for depth in sorted(shells):
+        shell = shells[depth]
+        h.update(f"{depth}\0{shell.head}\0{shell.between}\0{shell.tail}\0".encode())
+    for entity in entities.all():
+        h.update(f"{entity.kind}\0{entity.key}\0{entity.name}\0{entity.slug}\n".encode())
+    for name in sorted(rows):
+        r = rows[name]
+        h.update(f"{name}\0{r.dataset}\0{r.columns!r}\0{r.csv_header}\0{r.csv_noun}\0".encode())
+        if r.csv_counts is not None:
+            h.update(r.csv_counts.tobytes())
+        if name not in TRACKED_ROWS:
+            for texts in (r.html, r.csv_lines):
+                h.update(texts.ends.tobytes())
+                h.update(texts.buffer)
+    return h.hexdigest()
+
+
+def fingerprint(rows: dict, job) -> str:
+    """A job's own inputs (see the module): `job` is an entity or a further page of a list (a dict)."""
+    h = _digest()
+    if isinstance(job, dict):
+        h.update(repr(sorted((k, v) for k, v in job.items() if k != "positions")).encode())
+        _rows(h, rows[job["key"]], job["positions"])
+        return h.hexdigest()
+    e = job
+    h.update(repr((e.kind, e.key, e.name, e.slug, e.row, float(e.contracts_total), float(e.grants_total),
+                   float(e.intentions_total), [(y, float(c), float(g)) for y, c, g in e.by_year],
+                   tuple(e.empty_years), [(k, float(v)) for k, v in e.outcomes])).encode())
+    for name in TRACKED_ROWS:
+        _rows(h, rows[name], getattr(e, name))
+    if e.kind == "contract" and e.row is not None:
+        _rows(h, rows["contracts"], [e.row])  # its own row: the page shows every field of it
+    return h.hexdigest()
+
+
+def job_page(job) -> str:
+    """The page a job is known by: an entity's, or the further page's."""
+    return job["page"] if isinstance(job, dict) else job.page
+
+
+class Previous:
+    """The published site's jobs: page -> (fingerprint, the files the job wrote, tab-separated).
+    Empty when there is no such site, it was made by other code or settings, or its
+    state cannot be read: then every page is rendered."""
+
+    def __init__(self, site: Path | None, key: str):
+        self.site = site
+        self.jobs: dict[str, tuple[str, str]] = {}
+        if site is None:
+            return
+        try:
+            with open(Path(site) / STATE_FILE, encoding="utf-8") as state:
+                if state.readline().rstrip("\n") != key:
+                    return
+                for line in state:
+                    page, fp, files = line.rstrip("\n").split("\t", 2)
+                    self.jobs[page] = (fp, files)
+        except (OSError, UnicodeDecodeError, ValueError):
+            self.jobs = {}
+
+    def files(self, page: str, fp: str) -> list[str] | None:
+        """The files to keep for the job known by `page`, when its fingerprint is still `fp`."""
+        found = self.jobs.get(page)
+        if found is None or found[0] != fp:
+            return None
+        return found[1].split("\t")
+
+    def link(self, files: list[str], site_dir: Path, folder) -> bool:
+        """Hard-link `files` from the published site into `site_dir` (`folder` makes a file's
+        folder). False, with none of them left behind, when one cannot be linked: the job
+        is then rendered."""
+        done = []
+        try:
+            for name in files:
+                target = site_dir / name
+                folder(target.parent)
+                os.link(Path(self.site) / name, target)
+                done.append(target)
+        except OSError:
+            for target in done:
+                target.unlink(missing_ok=True)
+            return False
+        return True
+
+
+def write_state(site_dir: Path, key: str, lines: list[str]) -> None:
+    """STATE_FILE: the key, then a line per job: its page, its fingerprint and the files it
+    wrote, tab-separated (a site path holds no tab: urls.py makes them from slugs)."""
+    with open(site_dir / STATE_FILE, "w", encoding="utf-8", newline="\n") as state:
+        state.write(key + "\n")
+        for line in lines:
+            state.write(line + "\n")

@@ -1,0 +1,146 @@
+"""Entity pages kept from the previous build (site/reuse.py): after random edits to the
+data, a build into the published folder is byte for byte a full build into a new folder,
+and it kept (hard-linked) the pages the edits did not reach, and only those."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.site import reuse
+
+from conftest import read_rows, sample_data, write_rows
+
+EPOCH = "1795564800"  # 2026-11-24
+
+
+def files(site: Path) -> dict[str, Path]:
+    return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def differences(one: Path, other: Path) -> list[str]:
+    """The files that are in one site and not the other, or differ."""
+    a, b = files(one), files(other)
+    return sorted(set(a) ^ set(b)) + [name for name in sorted(set(a) & set(b))
+                                       if a[name].read_bytes() != b[name].read_bytes()]
+
+
+def pages(site: Path) -> dict[str, int]:
+    """Every entity page (HTML written after MkDocs, listed in reuse.STATE_FILE) -> its inode."""
+    state = (site / reuse.STATE_FILE).read_text(encoding="utf-8").splitlines()[1:]
+    return {name: (site / name).stat().st_ino for line in state for name in line.split("\t")[2:]
+            if name.endswith(".html")}
+
+
+def referenced(data: Path, dataset: str) -> set[str]:
+    """Every value in the other datasets' cells: an identifier found there is in use."""
+    found = set()
+    for path in data.glob("*.csv"):
+        if path.stem != dataset:
+            for row in read_rows(path)[1:]:
+                found.update(row)
+    return found
+
+
+def edit(data: Path, dataset: str, change) -> None:
+    path = data / f"{dataset}.csv"
+    rows = read_rows(path)
+    change(rows[0], rows[1:])
+    write_rows(path, [rows[0]] + rows[1:])
+
+
+def edit_grants(rng: random.Random, data: Path) -> str:
+    """Three amounts changed, a recipient changed, two grants added and two deleted. Returns
+    the recipient whose grant moved away (its page must be made again)."""
+    used = referenced(data, "grants")
+    moved = {}
+
+    def change(header, rows):
+        amount, gid, org = (header.index(c) for c in ("amount_awarded", "grant_id", "recipient_org_id"))
+        for row in rng.sample(rows, 3):
+            row[amount] = str(round(float(row[amount]) * rng.choice([0.5, 1.5, 2]) + 1))
+        row = rng.choice(rows)
+        moved["from"] = row[org]
+        row[org] = rng.choice([r[org] for r in rows if r[org] != row[org]])
+        for n in (1, 2):
+            copy = list(rng.choice(rows))
+            copy[gid] = f"{copy[gid]}-added-{n}"
+            rows.insert(rng.randrange(len(rows) + 1), copy)
+        for row in rng.sample([r for r in rows if r[gid] not in used and r[org] != moved["from"]], 2):
+            rows.remove(row)
+
+    edit(data, "grants", change)
+    return moved["from"]
+
+
+def edit_contracts(rng: random.Random, data: Path) -> None:
+    """Two contracts' end dates moved a month on, one's total value changed."""
+    def change(header, rows):
+        end, total, annual = (header.index(c) for c in ("end_date", "total_value_gbp", "annual_value_gbp"))
+        for row in rng.sample([r for r in rows if r[end]], 2):
+            row[end] = (dt.date.fromisoformat(row[end]) + dt.timedelta(days=30)).isoformat()
+        row = rng.choice([r for r in rows if not r[annual]] or rows)
+        row[total] = str(round(float(row[total]) * 1.1))
+
+    edit(data, "contracts", change)
+
+
+def rename_organisation(rng: random.Random, data: Path) -> None:
+    def change(header, rows):
+        row = rng.choice(rows)
+        row[header.index("name")] += " (renamed)"
+
+    edit(data, "organisations", change)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch, config):
+    """1,500 grants: enough entity pages for the build to share them among worker processes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return sample_data(tmp_path / "project", grants=1500, seed=18)
+
+
+def build_into(data: Path, out: Path, config) -> None:
+    from generator import build
+
+    result = build.build(data, out, config, docs_dir=None)
+    assert not result.up_to_date
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_build(project, tmp_path, config, seed):
+    rng = random.Random(seed)
+    out = tmp_path / "site"
+    build_into(project, out, config)
+
+    for step, change in enumerate(["grants", "contracts", "organisation name"]):
+        before = tmp_path / f"before-{step}"
+        shutil.copytree(out, before, copy_function=os.link)  # holds the old inodes: none is reused by another file
+        old = pages(before)
+        if change == "grants":
+            moved_from = edit_grants(rng, project)
+        elif change == "contracts":
+            edit_contracts(rng, project)
+        else:
+            rename_organisation(rng, project)
+        build_into(project, out, config)
+        full = tmp_path / f"full-{step}"
+        build_into(project, full, config)
+
+        assert differences(out, full) == []
+        new = pages(out)
+        kept = {name for name, inode in new.items() if old.get(name) == inode}
+        if change == "organisation name":  # a name is on other entities' pages and lists: no page is kept
+            assert kept == set()
+        else:
+            assert len(kept) > 0.5 * len(new), (len(kept), len(new))
+            assert len(kept) < len(new)
+        if change == "grants":  # the page of the organisation a grant moved away from was made again
+            page = [name for name in new if name.startswith("organisations/") and name.count("/") == 1
+                    and f"<dt>Identifier</dt><dd>{moved_from}</dd>" in (out / name).read_text(encoding="utf-8")]
+            assert len(page) == 1 and page[0] not in kept
