@@ -53,6 +53,8 @@ class Result:
     up_to_date: bool = False  # nothing had changed since out_dir was built: nothing was done
     # The steps run beside a stage (background.py), by name: their own seconds and peak_mb.
     beside: dict[str, dict] = field(default_factory=dict)
+    # Entity-page jobs (a page, its CSVs and further pages) kept from the site in out_dir, and all of them.
+    pages_kept: tuple[int, int] = (0, 0)
 
 
 class _Laps:
@@ -166,7 +168,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 shutil.rmtree(staging, ignore_errors=True)
     except (SwapError, GitError, mkdocs.SiteError, search.SearchError) as exc:
         raise BuildError(exc.findings) from None
-    return Result(findings=findings, timings=lap.timings, beside=beside)
+    return Result(findings=findings, timings=lap.timings, beside=beside, pages_kept=explore.kept)
 
 
 def _council_checks(found, config, on_progress) -> list[Finding]:

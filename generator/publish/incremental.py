@@ -134,7 +134,7 @@ def build_key(data_dir: Path, config_path: Path, leave_out: tuple[str, ...] = ()
         descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
         inputs = [data_dir / "datapackage.json", Path(config_path), *_config_files(Path(config_path))]
         for res in descriptor["resources"]:
-            if res.get("name") not in leave_out:
+            if not (isinstance(res, dict) and res.get("name") in leave_out):
                 inputs.append(data_dir / res["path"])
             if isinstance(res.get("schema"), str):
                 inputs.append(data_dir / res["schema"])

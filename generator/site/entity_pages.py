@@ -108,7 +108,7 @@ class Writer:
         self.html_pages: list[str] = []  # URLs of the pages written in phase two
         self.written: list[str] = []  # every file written in phase two, relative to the site
         self.previous: reuse.Previous | None = None  # the published site's pages, to keep where unchanged
-        self.state: list[str] | None = None  # per job: its fingerprint and files (reuse.write_state)
+        self.kept = (0, 0)  # (jobs whose files were kept from the published site, jobs), once render_html is done
         self._records: dict[str, list[dict]] = {}
         self._groups: dict[str, dict] = {}
         self._made: set[Path] = set()  # folders known to exist
@@ -720,6 +720,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     key = reuse.common_key(build_key, shells, w.entities, w.rows) if build_key is not None else None
     w.previous = reuse.Previous(published, key) if key is not None else None
     lines: list[str] = []
+    w.kept = (0, len(jobs))
     if workers is None:
         workers = min(WORKERS, cores())
     workers = max(1, min(workers, len(jobs) // MIN_JOBS))
@@ -727,9 +728,10 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         urls = []
         for start in range(0, len(jobs), PROGRESS_EVERY):
-            pages, state = _render_jobs(w, jobs[start:start + PROGRESS_EVERY])
+            pages, state, kept = _render_jobs(w, jobs[start:start + PROGRESS_EVERY])
             urls += pages
             lines += state
+            w.kept = (w.kept[0] + kept, len(jobs))
             report(min(start + PROGRESS_EVERY, len(jobs)), len(jobs))
         if key is not None:
             reuse.write_state(site_dir, key, lines)
@@ -740,7 +742,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _JOBS = (w, jobs)
     gc.freeze()  # the collector would otherwise write to every object in every process
-    done: dict[int, tuple[list[str], list[str]]] = {}
+    done: dict[int, tuple[list[str], list[str], int]] = {}
     running: dict[int, Background] = {}
     try:
         waiting, written = list(range(len(chunks))), 0
@@ -757,6 +759,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
             step.close()
         _JOBS = None
         gc.unfreeze()
+    w.kept = (sum(done[index][2] for index in range(len(chunks))), len(jobs))
     if key is not None:
         reuse.write_state(site_dir, key, [line for index in range(len(chunks)) for line in done[index][1]])
     return [url for index in range(len(chunks)) for url in done[index][0]]
@@ -772,17 +775,17 @@ PROGRESS_EVERY = 1000  # jobs between progress reports when one process writes e
 _JOBS: tuple | None = None  # (writer, jobs) for the forked workers
 
 
-def _render_chunk(span: tuple[int, int], on_progress=None) -> tuple[list[str], list[str]]:
+def _render_chunk(span: tuple[int, int], on_progress=None) -> tuple[list[str], list[str], int]:
     w, jobs = _JOBS
     return _render_jobs(w, jobs[span[0]:span[1]])
 
 
-def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str]]:
+def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str], int]:
     """Each job's page (an entity's, then the further pages of its long lists; or a further
     page of a list on a Markdown page), or, where `w.previous` has the job with the same
     fingerprint (reuse.py), its files linked from the published site. Returns the URLs of
-    the pages, and the jobs' lines of the state file (reuse.write_state)."""
-    start, lines = len(w.html_pages), []
+    the pages, the jobs' lines of the state file (reuse.write_state) and how many were kept."""
+    start, lines, kept_jobs = len(w.html_pages), [], 0
     for entity in jobs:
         first = len(w.written)
         fp = reuse.fingerprint(w.rows, entity)
@@ -790,6 +793,7 @@ def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str]]:
         if kept is not None and w.previous.link(kept, w.site_dir, w.folder):
             w.written += kept
             w.html_pages += [name for name in kept if name.endswith(".html")]
+            kept_jobs += 1
         elif isinstance(entity, dict):  # a further page of a list
             w.deferred.append(entity)
         elif entity.kind == "contract":
@@ -802,4 +806,4 @@ def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str]]:
             w.entity_page(entity)
         w.write_deferred()
         lines.append("\t".join([reuse.job_page(entity), fp, *w.written[first:]]))
-    return w.html_pages[start:], lines
+    return w.html_pages[start:], lines, kept_jobs

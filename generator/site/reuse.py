@@ -102,13 +102,14 @@ def job_page(job) -> str:
 
 
 class Previous:
-    """The published site's jobs: page -> (fingerprint, the files the job wrote, tab-separated).
-    Empty when there is no such site, it was made by other code or settings, or its
-    state cannot be read: then every page is rendered."""
+    """The published site's jobs: page -> its fingerprint and the files the job wrote, as one
+    tab-separated string (one object an entry: a million of them at 1M grants). Empty when
+    there is no such site, it was made by other code or settings, or its state cannot be
+    read: then every page is rendered."""
 
     def __init__(self, site: Path | None, key: str):
         self.site = site
-        self.jobs: dict[str, tuple[str, str]] = {}
+        self.jobs: dict[str, str] = {}
         if site is None:
             return
         try:
@@ -116,17 +117,17 @@ class Previous:
                 if state.readline().rstrip("\n") != key:
                     return
                 for line in state:
-                    page, fp, files = line.rstrip("\n").split("\t", 2)
-                    self.jobs[page] = (fp, files)
+                    page, rest = line.rstrip("\n").split("\t", 1)
+                    self.jobs[page] = rest
         except (OSError, UnicodeDecodeError, ValueError):
             self.jobs = {}
 
     def files(self, page: str, fp: str) -> list[str] | None:
         """The files to keep for the job known by `page`, when its fingerprint is still `fp`."""
         found = self.jobs.get(page)
-        if found is None or found[0] != fp:
+        if found is None or not found.startswith(fp + "\t"):
             return None
-        return found[1].split("\t")
+        return [name for name in found[len(fp) + 1:].split("\t") if name]
 
     def link(self, files: list[str], site_dir: Path, folder) -> bool:
         """Hard-link `files` from the published site into `site_dir` (`folder` makes a file's

@@ -136,3 +136,18 @@ def test_the_councils_about_text_is_in_the_key(data):
     before = incremental.build_key(data, config)
     (data.parent / "about.md").write_text("Our own words.\n", encoding="utf-8")
     assert incremental.build_key(data, config) != before
+
+
+def test_the_pages_key_leaves_out_the_tracked_data_files_but_not_their_schemas(data):
+    from generator.publish import incremental
+
+    config = PROJECT_DIR / "config.yml"
+    key = incremental.pages_key(data, config, ("grants", "contracts"))
+    set_cell(data, "grants", 2, "title", "A changed title")  # followed row by row (site/reuse.py)
+    assert incremental.pages_key(data, config, ("grants", "contracts")) == key
+    schema = data.parent / "schemas" / "grants.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"title"', '"title" ', 1), encoding="utf-8")
+    assert incremental.pages_key(data, config, ("grants", "contracts")) != key
+    changed = incremental.pages_key(data, config, ("grants", "contracts"))
+    set_cell(data, "outcomes", 2, "description", "Another description")  # any other dataset: every page
+    assert incremental.pages_key(data, config, ("grants", "contracts")) != changed

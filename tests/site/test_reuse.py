@@ -105,11 +105,12 @@ def project(tmp_path, monkeypatch, config):
     return sample_data(tmp_path / "project", grants=1500, seed=18)
 
 
-def build_into(data: Path, out: Path, config) -> None:
+def build_into(data: Path, out: Path, config):
     from generator import build
 
     result = build.build(data, out, config, docs_dir=None)
     assert not result.up_to_date
+    return result
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -128,7 +129,7 @@ def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_buil
             edit_contracts(rng, project)
         else:
             rename_organisation(rng, project)
-        build_into(project, out, config)
+        result = build_into(project, out, config)
         full = tmp_path / f"full-{step}"
         build_into(project, full, config)
 
@@ -136,11 +137,46 @@ def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_buil
         new = pages(out)
         kept = {name for name, inode in new.items() if old.get(name) == inode}
         if change == "organisation name":  # a name is on other entities' pages and lists: no page is kept
-            assert kept == set()
+            assert kept == set() and result.pages_kept[0] == 0
         else:
+            assert 0 < result.pages_kept[0] < result.pages_kept[1]
             assert len(kept) > 0.5 * len(new), (len(kept), len(new))
             assert len(kept) < len(new)
         if change == "grants":  # the page of the organisation a grant moved away from was made again
             page = [name for name in new if name.startswith("organisations/") and name.count("/") == 1
                     and f"<dt>Identifier</dt><dd>{moved_from}</dd>" in (out / name).read_text(encoding="utf-8")]
             assert len(page) == 1 and page[0] not in kept
+
+
+def test_the_state_of_other_code_or_settings_or_a_broken_one_keeps_nothing(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    reuse.write_state(site, "key-1", ["organisations/a.html\tf1\torganisations/a.grants.csv\torganisations/a.html"])
+    previous = reuse.Previous(site, "key-1")
+    assert previous.files("organisations/a.html", "f1") == ["organisations/a.grants.csv", "organisations/a.html"]
+    assert previous.files("organisations/a.html", "f2") is None  # its inputs changed
+    assert previous.files("organisations/b.html", "f1") is None  # a new page
+    assert reuse.Previous(site, "key-2").jobs == {}  # other code, settings, date or data
+    (site / reuse.STATE_FILE).write_text("key-1\nno tabs here\n")
+    assert reuse.Previous(site, "key-1").jobs == {}
+    (site / reuse.STATE_FILE).write_bytes(b"key-1\n\xff\xfe\n")
+    assert reuse.Previous(site, "key-1").jobs == {}
+    assert reuse.Previous(None, "key-1").jobs == {}
+
+
+def test_a_job_that_cannot_be_linked_leaves_nothing_behind(tmp_path):
+    published, staging = tmp_path / "published", tmp_path / "staging"
+    (published / "organisations").mkdir(parents=True)
+    (published / "organisations" / "a.html").write_text("page")
+    staging.mkdir()
+    previous = reuse.Previous(published, "key")
+    folders = []
+
+    def folder(path):
+        path.mkdir(parents=True, exist_ok=True)
+        folders.append(path)
+
+    assert not previous.link(["organisations/a.html", "organisations/missing.csv"], staging, folder)
+    assert list(staging.rglob("*.*")) == []
+    assert previous.link(["organisations/a.html"], staging, folder)
+    assert (staging / "organisations" / "a.html").stat().st_ino == (published / "organisations" / "a.html").stat().st_ino
