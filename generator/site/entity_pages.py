@@ -776,8 +776,11 @@ _JOBS: tuple | None = None  # (writer, jobs) for the forked workers
 
 
 def _render_chunk(span: tuple[int, int], on_progress=None) -> tuple[list[str], list[str], int]:
+    """A worker's chunk of jobs. The state file's lines come back as one string (at 1M grants a
+    million small strings in the build's process would be some 50 MB more)."""
     w, jobs = _JOBS
-    return _render_jobs(w, jobs[span[0]:span[1]])
+    urls, lines, kept = _render_jobs(w, jobs[span[0]:span[1]])
+    return urls, ["\n".join(lines)] if lines else [], kept
 
 
 def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str], int]:

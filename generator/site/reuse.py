@@ -149,7 +149,8 @@ class Previous:
 
 def write_state(site_dir: Path, key: str, lines: list[str]) -> None:
     """STATE_FILE: the key, then a line per job: its page, its fingerprint and the files it
-    wrote, tab-separated (a site path holds no tab: urls.py makes them from slugs)."""
+    wrote, tab-separated (a site path holds no tab: urls.py makes them from slugs). Each of
+    `lines` is one job's line, or several joined by line breaks."""
     with open(site_dir / STATE_FILE, "w", encoding="utf-8", newline="\n") as state:
         state.write(key + "\n")
         for line in lines:
