@@ -7,8 +7,10 @@ Numbers that parse but are not finite (NaN, INF, 1e400) are reported here.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import warnings
 from collections.abc import Iterator
 
@@ -86,13 +88,40 @@ class SourceText:
     def __contains__(self, name: str) -> bool:
         return name in self._paths
 
-    def rows(self, name: str) -> Iterator[list[str]]:
+    BLOCK_BYTES = 1 << 23  # read by `blocks` at a time (8 MB)
+
+    def rows(self, name: str, start: int = 0) -> Iterator[list[str]]:
         """The file's rows, its header first, each a list of its cells' text. As pandas reads
-        it: a byte order mark is dropped and blank lines are skipped."""
-        with open(self._paths[name], encoding="utf-8-sig", newline="") as handle:
-            for row in csv.reader(handle):
-                if row:
-                    yield row
+        it: a byte order mark is dropped and blank lines are skipped. `start`: a byte offset
+        where a row begins (from `blocks`), to read the rest of the file from there."""
+        with open(self._paths[name], "rb") as binary:
+            binary.seek(start)
+            with io.TextIOWrapper(binary, encoding="utf-8-sig" if start == 0 else "utf-8", newline="") as handle:
+                for row in csv.reader(handle):
+                    if row:
+                        yield row
+
+    def blocks(self, name: str) -> Iterator[tuple[int, str]]:
+        """The file's text, a block of whole lines at a time (about BLOCK_BYTES; a byte order
+        mark dropped), each with the byte offset in the file where it begins. A block ends at
+        a line feed, or at the end of the file; the line feeds are kept."""
+        with open(self._paths[name], "rb") as handle:
+            offset, rest = 0, b""
+            while chunk := handle.read(self.BLOCK_BYTES):
+                data = rest + chunk
+                end = data.rfind(b"\n") + 1
+                if end:
+                    yield from self._block(offset, data[:end])
+                    offset, rest = offset + end, data[end:]
+                else:
+                    rest = data
+            if rest:
+                yield from self._block(offset, rest)
+
+    @staticmethod
+    def _block(offset: int, data: bytes) -> Iterator[tuple[int, str]]:
+        bom = 3 if offset == 0 and data.startswith(codecs.BOM_UTF8) else 0
+        yield offset + bom, data[bom:].decode("utf-8")
 
 
 def last_updated(package: DataPackage) -> dict:

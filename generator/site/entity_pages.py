@@ -137,7 +137,7 @@ class Writer:
     def measurement_lines(self) -> tuple:
         """The measurements' header and one CSV line per row, from the source text (made once)."""
         if self._measurement_lines is None:
-            self._measurement_lines = listing.source_lines(self.raw.rows("measurements"))
+            self._measurement_lines = listing.source_lines(self.raw, "measurements")
         return self._measurement_lines
 
     def kpi_records(self) -> list[dict]:
@@ -667,7 +667,7 @@ def writer(env, docs_dir: Path, common: dict, tables: dict, raw: listing.SourceT
     rows = listing.row_sets(tables, raw, entities)
     kpis = build_kpis(tables)
     if kpis is not None:
-        lines = listing.source_lines(raw.rows("contract_kpis"))  # read once, for both lists
+        lines = listing.source_lines(raw, "contract_kpis")  # read once, for both lists
         rows["kpis"] = kpi_pages.kpi_rows(tables, lines, entities, kpis)
         rows["performance"] = kpi_pages.performance_rows(tables, lines, entities, kpis)
     w = Writer(env, docs_dir, common, tables, entities, rows, today, raw)

@@ -41,9 +41,10 @@ def test_source_text_rows_are_the_files_cells(small_data):
 @pytest.mark.parametrize("block", [Texts.BLOCK, 2])
 def test_lines_are_those_pandas_and_csv_made(small_data, monkeypatch, block):
     monkeypatch.setattr(Texts, "BLOCK", block)
+    monkeypatch.setattr(load.SourceText, "BLOCK_BYTES", block * 50)
     raw = load.SourceText(load_package(small_data).resources)
     for name in ("grants", "organisations", "contracts", "decisions"):
-        header, lines = listing.source_lines(raw.rows(name))
+        header, lines = listing.source_lines(raw, name)
         expected_header, expected = _pandas_lines(small_data / f"{name}.csv")
         assert header == expected_header
         assert [lines[i] for i in range(len(lines))] == expected, name
@@ -58,7 +59,52 @@ def test_awkward_text_comes_out_as_pandas_reads_it(tmp_path, monkeypatch, block)
     path.write_bytes("\ufeffid,text\r\n1,\"a, \"\"quoted\"\" value\"\r\n\r\n2,\"two\r\nlines\"\r\n"
                      "3,£5 café\r\n4,\ue001\n\r\n5,\r\n".encode("utf-8"))
     raw = load.SourceText([Resource(name="t", title="T", path=path, shown="t.csv", schema={}, descriptor={})])
-    header, lines = listing.source_lines(raw.rows("t"))
+    header, lines = listing.source_lines(raw, "t")
     expected_header, expected = _pandas_lines(path)
     assert (header, [lines[i] for i in range(len(lines))]) == (expected_header, expected)
     assert header == "id,text\n" and len(expected) == 5
+
+
+CASES = {
+    "plain": "id,text\n1,a\n2,b\n",
+    "quoted as csv quotes": 'id,text\n1,"a, b"\n2,"say ""hi"""\n3,c\n',
+    "every value quoted": '"id","text"\n"1","a"\n"2",""\n',
+    "no line end at the end": "id,text\n1,a\n2,b",
+    "windows line ends": 'id,text\r\n1,"a, b"\r\n\r\n2,b\r\n',
+    "a stray quote": 'id,text\n1,a"b\n2,"c"d\n3,e\n',
+    "a quote running on": 'id,text\n0,x\n1,a"b,"c\nd"\n2,e\n',
+    "a line break in a value": 'id,text\n0,x\n1,"two\nlines, ""quoted"""\n2,e\n',
+    "a lone carriage return": 'id,text\n0,x\n1,a\rb\n2,e\n',
+    "blank lines and spaces": "id,text\n\n1, a \n\n\n2,b\n",
+    "non-ASCII": "id,text\n1,£5 café\n2,\ue001\n3,\ue000\n",
+    "only a header": "id,text\n",
+}
+
+
+@pytest.mark.parametrize("block_bytes", [1 << 20, 7, 1])
+@pytest.mark.parametrize("case", list(CASES))
+def test_lines_are_what_csv_writes_of_the_rows(tmp_path, monkeypatch, case, block_bytes):
+    """Lines taken as they are, lines read by csv, and a file read by csv from the block where
+    a value runs on, at block sizes that cut the file anywhere: always what csv.writer writes
+    of the rows csv.reader reads (what the lines were made from before)."""
+    monkeypatch.setattr(load.SourceText, "BLOCK_BYTES", block_bytes)
+    path = tmp_path / "t.csv"
+    path.write_bytes(CASES[case].encode("utf-8"))
+    raw = load.SourceText([Resource(name="t", title="T", path=path, shown="t.csv", schema={}, descriptor={})])
+    header, lines = listing.source_lines(raw, "t")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+    expected = [listing._line(row) for row in rows]
+    assert [header] + [lines[i] for i in range(len(lines))] == expected
+
+
+def test_a_block_read_by_csv_starts_where_a_row_does(tmp_path, monkeypatch):
+    """SourceText.blocks: whole lines, with the offset each block starts at; rows(start=...)
+    reads on from there."""
+    monkeypatch.setattr(load.SourceText, "BLOCK_BYTES", 5)
+    path = tmp_path / "t.csv"
+    path.write_bytes("\ufeffid\n1\n22\n333".encode("utf-8"))
+    raw = load.SourceText([Resource(name="t", title="T", path=path, shown="t.csv", schema={}, descriptor={})])
+    blocks = list(raw.blocks("t"))
+    assert blocks == [(3, "id\n1\n"), (8, "22\n"), (11, "333")]
+    assert list(raw.rows("t", 8)) == [["22"], ["333"]] and list(raw.rows("t"))[0] == ["id"]
