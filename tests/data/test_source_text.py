@@ -68,7 +68,9 @@ def test_awkward_text_comes_out_as_pandas_reads_it(tmp_path, monkeypatch, block)
 CASES = {
     "plain": "id,text\n1,a\n2,b\n",
     "quoted as csv quotes": 'id,text\n1,"a, b"\n2,"say ""hi"""\n3,c\n',
-    "every value quoted": '"id","text"\n"1","a"\n"2",""\n',
+    "every value quoted": '"id","text"\n"1","a"\n"2",""\n"3","b,c"\n',
+    "quoted where csv quotes, and more": 'id,text\n1,"a, b"\n2,"x"\n"3",""\n""\n4,"say ""hi"""\n',
+    "a lone empty value": 'id\n""\n1\n',
     "no line end at the end": "id,text\n1,a\n2,b",
     "windows line ends": 'id,text\r\n1,"a, b"\r\n\r\n2,b\r\n',
     "a stray quote": 'id,text\n1,a"b\n2,"c"d\n3,e\n',
