@@ -33,8 +33,10 @@ import hashlib
 import os
 from pathlib import Path
 
+import numpy as np
+
 STATE_FILE = ".build-pages"  # in the site's root, beside .build-key
-FORMAT = "pages-1"
+FORMAT = "pages-2"
 TRACKED_DATA = ("grants", "contracts")  # data resources whose rows are fingerprinted one by one
 # lists (listing.row_sets) whose rows are fingerprinted one by one, each the Entity field of its positions
 TRACKED_ROWS = ("contracts", "grants", "intentions", "organisations")
@@ -45,16 +47,15 @@ def _digest():
 
 
 def _rows(h, rows, positions) -> None:
-    """Each row's HTML and CSV line at `positions`, in order, into `h`."""
+    """Each row's HTML and CSV line at `positions`, in order, into `h`: their lengths, then
+    their bytes."""
+    positions = np.asarray(positions, dtype=np.int64)
     h.update(b"%d\n" % len(positions))
     for texts in (rows.html, rows.csv_lines):
-        view = memoryview(texts.buffer)
-        starts, ends = texts.starts, texts.ends
-        for p in positions.tolist() if hasattr(positions, "tolist") else positions:
-            a, b = int(starts[p]), int(ends[p])
-            h.update(b"%d:" % (b - a))
-            h.update(view[a:b])
-        view.release()
+        starts, ends = texts.starts[positions], texts.ends[positions]
+        h.update((ends - starts).tobytes())
+        buffer = texts.buffer
+        h.update(b"".join([buffer[a:b] for a, b in zip(starts.tolist(), ends.tolist())]))
 
 
 def common_key(build_key: str, shells: dict, entities, rows: dict) -> str:
@@ -110,6 +111,7 @@ class Previous:
     def __init__(self, site: Path | None, key: str):
         self.site = site
         self.jobs: dict[str, str] = {}
+        self._folders: set[str] = set()  # the folders `link` has made
         if site is None:
             return
         try:
@@ -131,18 +133,20 @@ class Previous:
 
     def link(self, files: list[str], site_dir: Path, folder) -> bool:
         """Hard-link `files` from the published site into `site_dir` (`folder` makes a file's
-        folder). False, with none of them left behind, when one cannot be linked: the job
-        is then rendered."""
-        done = []
+        folder, given once each). False, with none of them left behind, when one cannot be
+        linked: the job is then rendered."""
+        done, source, target = [], os.fspath(self.site), os.fspath(site_dir)
         try:
             for name in files:
-                target = site_dir / name
-                folder(target.parent)
-                os.link(Path(self.site) / name, target)
-                done.append(target)
+                parent = name.rpartition("/")[0]
+                if parent not in self._folders:
+                    folder(site_dir / parent)
+                    self._folders.add(parent)
+                os.link(f"{source}/{name}", f"{target}/{name}")
+                done.append(f"{target}/{name}")
         except OSError:
-            for target in done:
-                target.unlink(missing_ok=True)
+            for path in done:
+                Path(path).unlink(missing_ok=True)
             return False
         return True
 
