@@ -108,6 +108,7 @@ class Writer:
         self.html_pages: list[str] = []  # URLs of the pages written in phase two
         self.written: list[str] = []  # every file written in phase two, relative to the site
         self.previous: reuse.Previous | None = None  # the published site's pages, to keep where unchanged
+        self.digests: dict = {}  # reuse.row_digests, by render_html
         self.kept = (0, 0)  # (jobs whose files were kept from the published site, jobs), once render_html is done
         self._records: dict[str, list[dict]] = {}
         self._groups: dict[str, dict] = {}
@@ -719,6 +720,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     w.deferred = []
     key = reuse.common_key(build_key, shells, w.entities, w.rows) if build_key is not None else None
     w.previous = reuse.Previous(published, key) if key is not None else None
+    w.digests = reuse.row_digests(w.rows)  # before the workers fork, so made once
     lines: list[str] = []
     w.kept = (0, len(jobs))
     if workers is None:
@@ -791,7 +793,7 @@ def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str], int]:
     start, lines, kept_jobs = len(w.html_pages), [], 0
     for entity in jobs:
         first = len(w.written)
-        fp = reuse.fingerprint(w.rows, entity)
+        fp = reuse.fingerprint(w.digests, entity)
         kept = w.previous.files(reuse.job_page(entity), fp) if w.previous is not None else None
         if kept is not None and w.previous.link(kept, w.site_dir, w.folder):
             w.written += kept

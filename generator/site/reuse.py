@@ -19,7 +19,8 @@ What a job is made from, in two parts:
 - `fingerprint`: the job's own. An entity's fields (its totals and years included), its own
   row, and the HTML and CSV line of each row of its lists, read from the rows the build has
   just made (listing.RowSet), so a row's derived values (an organisation's total funding on
-  a ward's page) count; a further page's fields and its rows.
+  a ward's page) count; a further page's fields and its rows. Each row is hashed once
+  (row_digests), and a job hashes its rows' digests.
 
 Grants and contracts are the tables tracked row by row: a changed grant changes the pages
 that list it, and those of the entities whose totals it changes. A change to any other
@@ -36,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 STATE_FILE = ".build-pages"  # in the site's root, beside .build-key
-FORMAT = "pages-2"
+FORMAT = "pages-3"
 TRACKED_DATA = ("grants", "contracts")  # data resources whose rows are fingerprinted one by one
 # lists (listing.row_sets) whose rows are fingerprinted one by one, each the Entity field of its positions
 TRACKED_ROWS = ("contracts", "grants", "intentions", "organisations")
@@ -46,16 +47,25 @@ def _digest():
     return hashlib.blake2b(digest_size=16)
 
 
-def _rows(h, rows, positions) -> None:
-    """Each row's HTML and CSV line at `positions`, in order, into `h`: their lengths, then
-    their bytes."""
+def row_digests(rows: dict) -> dict[str, np.ndarray]:
+    """A digest of each row of the TRACKED_ROWS lists (its HTML and CSV line), made once in the
+    build's process before the workers fork: a job then hashes 16 bytes a row it lists, not
+    the row (a grant is on its recipient's, programme's, ward's ... pages)."""
+    made = {}
+    for name in TRACKED_ROWS:
+        html, lines = rows[name].html, rows[name].csv_lines
+        hb, lb, out = html.buffer, lines.buffer, bytearray()
+        for a, b, c, d in zip(html.starts.tolist(), html.ends.tolist(), lines.starts.tolist(), lines.ends.tolist()):
+            out += hashlib.blake2b(b"%d:%b%b" % (b - a, hb[a:b], lb[c:d]), digest_size=16).digest()
+        made[name] = np.frombuffer(bytes(out), dtype=np.uint8).reshape(-1, 16)
+    return made
+
+
+def _rows(h, digests: np.ndarray, positions) -> None:
+    """The digests of the rows at `positions`, in order, into `h`."""
     positions = np.asarray(positions, dtype=np.int64)
     h.update(b"%d\n" % len(positions))
-    for texts in (rows.html, rows.csv_lines):
-        starts, ends = texts.starts[positions], texts.ends[positions]
-        h.update((ends - starts).tobytes())
-        buffer = texts.buffer
-        h.update(b"".join([buffer[a:b] for a, b in zip(starts.tolist(), ends.tolist())]))
+    h.update(digests[positions].tobytes())
 
 
 def common_key(build_key: str, shells: dict, entities, rows: dict) -> str:
@@ -79,21 +89,26 @@ def common_key(build_key: str, shells: dict, entities, rows: dict) -> str:
     return h.hexdigest()
 
 
-def fingerprint(rows: dict, job) -> str:
-    """A job's own inputs (see the module): `job` is an entity or a further page of a list (a dict)."""
+def fingerprint(digests: dict, job) -> str:
+    """A job's own inputs (see the module): `job` is an entity or a further page of a list (a
+    dict); `digests` from row_digests."""
     h = _digest()
     if isinstance(job, dict):
         h.update(repr(sorted((k, v) for k, v in job.items() if k != "positions")).encode())
-        _rows(h, rows[job["key"]], job["positions"])
+        name = job["key"]
+        if name in digests:
+            _rows(h, digests[name], job["positions"])
+        else:  # an untracked list: its rows are in common_key
+            h.update(np.asarray(job["positions"], dtype=np.int64).tobytes())
         return h.hexdigest()
     e = job
     h.update(repr((e.kind, e.key, e.name, e.slug, e.row, float(e.contracts_total), float(e.grants_total),
                    float(e.intentions_total), [(y, float(c), float(g)) for y, c, g in e.by_year],
                    tuple(e.empty_years), [(k, float(v)) for k, v in e.outcomes])).encode())
     for name in TRACKED_ROWS:
-        _rows(h, rows[name], getattr(e, name))
+        _rows(h, digests[name], getattr(e, name))
     if e.kind == "contract" and e.row is not None:
-        _rows(h, rows["contracts"], [e.row])  # its own row: the page shows every field of it
+        _rows(h, digests["contracts"], [e.row])  # its own row: the page shows every field of it
     return h.hexdigest()
 
 
