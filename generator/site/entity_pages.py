@@ -90,6 +90,27 @@ def year_chart(entity: Entity, chart_id: str) -> Chart | None:
     )
 
 
+class _Records:
+    """A table's rows as dicts, as DataFrame.to_dict("records") makes them: all at once
+    (`every`), or a block of BLOCK rows when one of them is first read. A build that keeps
+    most pages from the last one (reuse.py) renders a few, and needs only their rows."""
+
+    BLOCK = 256
+
+    def __init__(self, frame: pd.DataFrame, every: bool = False):
+        self.frame = frame
+        self.rows = frame.to_dict("records") if every else None
+        self.blocks: dict[int, list[dict]] = {}
+
+    def __getitem__(self, row: int) -> dict:
+        if self.rows is not None:
+            return self.rows[row]
+        block, at = divmod(row, self.BLOCK)
+        if block not in self.blocks:
+            self.blocks[block] = self.frame.iloc[block * self.BLOCK:(block + 1) * self.BLOCK].to_dict("records")
+        return self.blocks[block][at]
+
+
 class Writer:
     """Writes the explore pages in two phases: before MkDocs, the pages in the sidebar
     (index pages, Live now, Forward plan) as Markdown into the docs folder; after it, the
@@ -110,16 +131,17 @@ class Writer:
         self.previous: reuse.Previous | None = None  # the published site's pages, to keep where unchanged
         self.digests: dict = {}  # reuse.row_digests, by render_html
         self.kept = (0, 0)  # (jobs whose files were kept from the published site, jobs), once render_html is done
-        self._records: dict[str, list[dict]] = {}
+        self._records: dict[str, _Records | list[dict]] = {}
         self._groups: dict[str, dict] = {}
         self._made: set[Path] = set()  # folders known to exist
         self._measurement_lines: tuple | None = None  # (header, one CSV line per measurement)
         self.kpis = None  # model.kpis.Kpis: the contract KPIs (None: the data has none)
 
     def record(self, table: str, row: int) -> dict:
-        """One row as a dict (pandas' row access costs ~0.2 ms a call; this is made once per table)."""
+        """One row as a dict (pandas' row access costs ~0.2 ms a call; these are made once per
+        table by `prepare`, or else a block of rows at a time: _Records)."""
         if table not in self._records:
-            self._records[table] = self.tables[table].to_dict("records")
+            self._records[table] = _Records(self.tables[table])
         return self._records[table][row]
 
     def prepare(self) -> None:
@@ -127,7 +149,7 @@ class Writer:
         for table in ("organisations", "outcomes", "commissioners", "wards", "contracts",
                       "commissioning_intentions", "decisions"):
             if table in self.tables and table not in self._records:
-                self._records[table] = self.tables[table].to_dict("records")
+                self._records[table] = _Records(self.tables[table], every=True)
         if self.kpis is not None:
             self.kpi_records()
         if "measurements" in self.raw and len(self.tables.get("measurements", ())):
@@ -738,7 +760,10 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
         if key is not None:
             reuse.write_state(site_dir, key, lines)
         return urls
-    w.prepare()  # made once here and shared, not once per process
+    if not (w.previous is not None and w.previous.jobs):
+        # Made once here and shared, not once per process; but when the published site's pages
+        # can be kept, most are, and the workers read the rows of the few they render.
+        w.prepare()
     release_memory()  # what the steps before freed, not copied into every worker
     size = max(MIN_CHUNK, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]

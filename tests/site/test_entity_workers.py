@@ -81,3 +81,16 @@ def test_a_killed_build_leaves_no_page_worker_writing(small_data, tmp_path):
     while any(map(alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(alive, workers))
+
+
+def test_rows_read_a_block_at_a_time_are_those_of_the_whole_table(small_tables, monkeypatch):
+    """entity_pages._Records: a row made with its block (a build that keeps most pages) is the
+    row pandas makes of the whole table (a full build): dates, missing values, numbers."""
+    monkeypatch.setattr(entity_pages._Records, "BLOCK", 7)
+    for name in ("organisations", "contracts", "decisions", "commissioning_intentions", "outcomes"):
+        frame = small_tables[name]
+        whole = entity_pages._Records(frame, every=True)
+        lazy = entity_pages._Records(frame)
+        order = list(range(len(frame)))[::-3] + list(range(len(frame)))  # out of order, then again
+        assert [repr(lazy[i]) for i in order] == [repr(whole[i]) for i in order], name
+        assert len(lazy.blocks) == -(-len(frame) // 7) and repr(whole.rows) == repr(frame.to_dict("records"))
