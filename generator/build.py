@@ -22,6 +22,7 @@ from .config import PROJECT_DIR, Config, today
 from .data import load
 from .data.stage import check_council, check_schemas
 from .exports import catalogue
+from .exports.kept import Kept, write_state as write_kept_state
 from .exports.package import DOWNLOADS, WARNINGS_CSV, Download, export, write_findings_csv
 from .exports.standards import export_standards
 from .findings import Finding, errors
@@ -110,6 +111,10 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             raise BuildError(findings)
         lap("model")  # with the council checks, which end before it, or are waited for
 
+        # What every kept page and download is checked against (site/reuse.py, exports/kept.py),
+        # and the site last built into out_dir, which they are kept from.
+        common = incremental.pages_key(data_dir, config.path, reuse.TRACKED_DATA)
+        published = out_dir if (out_dir / MARKER).is_file() else None
         with lock(out_dir):
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
             try:
@@ -120,13 +125,14 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 # and would copy gigabytes at 1M grants. They are moved into the site after MkDocs.
                 large = staging / "downloads"
                 with Background(_downloads, package, tables, findings, config, docs, large,
+                                Kept(published, common, DOWNLOADS),
                                 on_progress=progress.counter("exporting", "datasets")) as exporting:
                     # 4. Markdown pages: first those that do not list the downloads.
                     content = _content(config, the_model, the_entities, package, tables, findings)
                     explore = render(content, docs)
                     mkdocs.write_shells(docs)
                     lap("render")
-                    downloads, standards, history = exporting.result()
+                    downloads, standards, history, kept_downloads = exporting.result()
                 beside["export"] = exporting.cost
                 lap("export")  # the time waited for the exports, once the pages were written
                 _add_downloads(content, package, tables, downloads, standards, history)
@@ -152,8 +158,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 # from there, not rendered again (site/reuse.py).
                 urls = entity_pages.render_html(explore, site_dir, mkdocs.load_shells(site_dir),
                                                 on_progress=progress.counter("writing pages", "pages"),
-                                                build_key=incremental.pages_key(data_dir, config.path, reuse.TRACKED_DATA),
-                                                published=out_dir if (out_dir / MARKER).is_file() else None)
+                                                build_key=common, published=published)
                 mkdocs.remove_shells(site_dir, urls, config.site_url)
                 lap("pages")
 
@@ -162,6 +167,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 lap("search")
 
                 # 8. Publish: swap the finished site in, and keep the Markdown it was built from.
+                write_kept_state(site_dir, kept_downloads)
                 _publish(site_dir, out_dir, docs, docs_dir, key)
                 lap("publish")
             finally:
@@ -176,20 +182,21 @@ def _council_checks(found, config, on_progress) -> list[Finding]:
     return check_council(found, config)
 
 
-def _downloads(package, tables, findings, config, docs: Path, large: Path,
-               on_progress) -> tuple[list[Download], list[Download], list]:
+def _downloads(package, tables, findings, config, docs: Path, large: Path, kept: Kept,
+               on_progress) -> tuple[list[Download], list[Download], list, list[str]]:
     """Every download (into `large`, with stand-ins in the docs folder), the warnings CSV, the
     standards files, and the releases with their feed. Returns the downloads, the standards
-    files and the releases. (Run in a forked process: it writes only into docs/downloads/,
-    docs/feed.xml and `large`, where the pages are not written.)"""
-    downloads = export(package, tables, large, on_progress=on_progress)
+    files, the releases and the lines of the kept downloads' state (exports/kept.py). (Run in
+    a forked process: it writes only into docs/downloads/, docs/feed.xml and `large`, where
+    the pages are not written.)"""
+    downloads = export(package, tables, large, on_progress=on_progress, kept=kept)
     (docs / DOWNLOADS).mkdir(parents=True)
     write_findings_csv(findings, docs / DOWNLOADS / WARNINGS_CSV)
     standards = export_standards(tables, config, large, today())
     mkdocs.stand_ins(large, docs / DOWNLOADS)
     history = releases.history(package)
     releases.write_releases(history, config, docs)
-    return downloads, standards, history
+    return downloads, standards, history, kept.lines
 
 
 def _content(config, the_model, the_entities, package, tables, findings) -> SiteContent:

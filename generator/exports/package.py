@@ -52,6 +52,7 @@ import pyarrow.compute as pc
 from ..background import die_with_parent
 from ..data.package import DataPackage
 from ..model.dates import financial_years
+from .kept import Kept
 from .columns import CHUNK_ROWS, arrow_table, field_kinds, joined, json_cells, write_csv_columns
 from .xlsx import FIXED_TIME, write_xlsx
 
@@ -239,18 +240,29 @@ def in_parallel(job):
 
 
 def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path,
-           on_progress: Callable[[int, int], None] | None = None) -> list[Download]:
+           on_progress: Callable[[int, int], None] | None = None, kept: Kept | None = None) -> list[Download]:
     """Every dataset as CSV (the source file), XLSX, JSON and Parquet, the yearly CSV files of
     the large datasets, datapackage.json and the package ZIP. Returns the downloads in that
     order, dataset by dataset. `on_progress(done, total)` is called as each dataset's CSV, JSON
-    and Parquet files are written, then once the spreadsheets and yearly files are too."""
+    and Parquet files are written, then once the spreadsheets and yearly files are too.
+    `kept` (exports/kept.py): a dataset whose key is the same as in the published site has
+    its files linked from there, not written; each dataset's key and files are recorded in it."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    hashes = {res.name: sha256(res.path) for res in package.resources}  # the CSV download's bytes
+    keys = {res.name: kept.key(res.name, hashes[res.name]) if kept is not None else None for res in package.resources}
+    linked = {}
+    for res in package.resources:
+        files = kept.link(res.name, keys[res.name], out_dir) if kept is not None else None
+        if files is not None:
+            linked[res.name] = files
 
     def spreadsheets() -> None:  # in the child process, when there is one
         for res in package.resources:
-            write_xlsx(tables[res.name], res.fields, out_dir / f"{res.name}.xlsx", res.title)
+            if res.name not in linked:
+                write_xlsx(tables[res.name], res.fields, out_dir / f"{res.name}.xlsx", res.title)
         for name, column in YEARLY.items():
-            write_yearly(package.resource(name), tables[name][column], out_dir)
+            if name not in linked:
+                write_yearly(package.resource(name), tables[name][column], out_dir)
 
     wait = in_parallel(spreadsheets)
     try:
@@ -258,12 +270,13 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path,
         for res in package.resources:
             frame = tables[res.name]
             csv_path = out_dir / f"{res.name}.csv"
-            shutil.copyfile(res.path, csv_path)
-            table = arrow_table(frame)
-            write_json(frame, out_dir / f"{res.name}.json", field_kinds(res.fields), table=table)
-            write_parquet(frame, out_dir / f"{res.name}.parquet", table=table)
-            del table
-            resources.append({"bytes": csv_path.stat().st_size, "hash": "sha256:" + sha256(csv_path)})
+            if res.name not in linked:
+                shutil.copyfile(res.path, csv_path)
+                table = arrow_table(frame)
+                write_json(frame, out_dir / f"{res.name}.json", field_kinds(res.fields), table=table)
+                write_parquet(frame, out_dir / f"{res.name}.parquet", table=table)
+                del table
+            resources.append({"bytes": csv_path.stat().st_size, "hash": "sha256:" + hashes[res.name]})
             if on_progress is not None:  # the last step: the spreadsheets written meanwhile (in_parallel)
                 on_progress(len(resources), len(package.resources) + 1)
         dp_path = out_dir / "datapackage.json"
@@ -274,6 +287,12 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path,
         wait()
     if on_progress is not None:
         on_progress(len(package.resources) + 1, len(package.resources) + 1)
+    if kept is not None:
+        for res in package.resources:
+            files = [f"{res.name}.{suffix}" for suffix in ("csv", "xlsx", "json", "parquet")]
+            if res.name in YEARLY:
+                files += [f"{res.name}-{year}.csv" for year in yearly_names(tables[res.name][YEARLY[res.name]])]
+            kept.record(res.name, keys[res.name], files)
     downloads: list[Download] = []
     for res in package.resources:
         for label, suffix in (("CSV", "csv"), ("XLSX", "xlsx"), ("JSON", "json"), ("Parquet", "parquet")):

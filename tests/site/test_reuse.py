@@ -1,6 +1,7 @@
-"""Entity pages kept from the previous build (site/reuse.py): after random edits to the
-data, a build into the published folder is byte for byte a full build into a new folder,
-and it kept (hard-linked) the pages the edits did not reach, and only those."""
+"""Entity pages and downloads kept from the previous build (site/reuse.py, exports/kept.py):
+after random edits to the data, a build into the published folder is byte for byte a full
+build into a new folder, and it kept (hard-linked) the pages and downloads the edits did not
+reach, and only those."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.exports import kept as kept_downloads
 from generator.site import reuse
 
 from conftest import read_rows, sample_data, write_rows
@@ -142,6 +144,14 @@ def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_buil
             assert 0 < result.pages_kept[0] < result.pages_kept[1]
             assert len(kept) > 0.5 * len(new), (len(kept), len(new))
             assert len(kept) < len(new)
+        # Downloads (exports/kept.py): an edited dataset's are written again; an untouched one's are
+        # kept while only grants and contracts change, and every one is written again after a rename.
+        linked = {name for name in ("grants.csv", "grants.xlsx", "contracts.json", "contracts.xlsx",
+                                    "decisions.xlsx", "wards.parquet")
+                  if (out / "downloads" / name).stat().st_ino == (before / "downloads" / name).stat().st_ino}
+        assert linked == {"grants": {"contracts.json", "contracts.xlsx", "decisions.xlsx", "wards.parquet"},
+                          "contracts": {"grants.csv", "grants.xlsx", "decisions.xlsx", "wards.parquet"},
+                          "organisation name": set()}[change]
         if change == "grants":  # the page of the organisation a grant moved away from was made again
             page = [name for name in new if name.startswith("organisations/") and name.count("/") == 1
                     and f"<dt>Identifier</dt><dd>{moved_from}</dd>" in (out / name).read_text(encoding="utf-8")]
@@ -180,3 +190,35 @@ def test_a_job_that_cannot_be_linked_leaves_nothing_behind(tmp_path):
     assert list(staging.rglob("*.*")) == []
     assert previous.link(["organisations/a.html"], staging, folder)
     assert (staging / "organisations" / "a.html").stat().st_ino == (published / "organisations" / "a.html").stat().st_ino
+
+
+def test_downloads_of_other_code_or_data_or_a_broken_state_are_written_again(tmp_path):
+    """exports/kept.py: a dataset's files are linked only with its key as recorded, and all of them."""
+    site, staging = tmp_path / "site", tmp_path / "staging"
+    (site / "downloads").mkdir(parents=True)
+    staging.mkdir()
+    for name in ("a.csv", "a.json"):
+        (site / "downloads" / name).write_text(name)
+    old = kept_downloads.Kept(None, "common-1")
+    key = old.key("a", "sha-1")
+    old.record("a", key, ["a.csv", "a.json"])
+    kept_downloads.write_state(site, old.lines)
+
+    now = kept_downloads.Kept(site, "common-1", "downloads")
+    assert now.link("a", now.key("a", "sha-2"), staging) is None  # the file changed
+    other = kept_downloads.Kept(site, "common-2", "downloads")  # other code, settings, date or data
+    assert other.link("a", other.key("a", "sha-1"), staging) is None
+    assert now.key("a", "sha-1") == key and kept_downloads.Kept(site, "common-2").key("a", "sha-1") != key
+    assert now.link("b", key, staging) is None and list(staging.iterdir()) == []
+    assert now.link("a", key, staging) == ["a.csv", "a.json"]
+    assert (staging / "a.json").stat().st_ino == (site / "downloads" / "a.json").stat().st_ino
+
+    for other in (staging / "a.csv", staging / "a.json"):
+        other.unlink()
+    (site / "downloads" / "a.json").unlink()  # a file gone: none is left behind
+    assert now.link("a", key, staging) is None and list(staging.iterdir()) == []
+    (site / kept_downloads.STATE_FILE).write_bytes(b"downloads-1\n\xff\n")
+    assert kept_downloads.Kept(site, "common-1").previous == {}
+    (site / kept_downloads.STATE_FILE).write_text("downloads-0\na\tk\ta.csv\n")  # another format
+    assert kept_downloads.Kept(site, "common-1").previous == {}
+    assert kept_downloads.Kept(site, None).key("a", "sha-1") is None
