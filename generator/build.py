@@ -140,14 +140,19 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 catalogue.write_catalogue(content, docs / DOWNLOADS / "catalog.jsonld")
 
                 # 5. MkDocs builds the HTML of those pages, each with its Content-Security-Policy,
-                # while a forked process reads the entities for the search index (step 7).
-                with Background(search.collect_entities, the_entities, tables) as indexing:
+                # while forked processes read the entities for the search index (step 7), half each:
+                # MkDocs ends first, and the two then use both cores.
+                with (Background(search.collect_entities, the_entities, tables, (0, 2)) as first,
+                      Background(search.collect_entities, the_entities, tables, (1, 2)) as second):
                     mkdocs.build_site(docs, site_dir, config)
                     mkdocs.move_downloads(large, site_dir / DOWNLOADS, docs / DOWNLOADS)
                     mkdocs.apply_csp(site_dir)
                     built = search.static_pages(site_dir)  # before thousands of entity pages join them
-                    found = indexing.result()  # before the pages' workers are forked
-                beside["search entities"] = indexing.cost
+                    found = first.result()  # before the pages' workers are forked
+                    found.extend(second.result())
+                peaks = [step.cost["peak_mb"] for step in (first, second) if step.cost["peak_mb"] is not None]
+                beside["search entities"] = {"seconds": first.cost["seconds"] + second.cost["seconds"],
+                                             "peak_mb": max(peaks, default=None)}
                 lap("mkdocs")
 
                 # 6. The entity pages (thousands), rendered by Jinja2 into shells MkDocs built.

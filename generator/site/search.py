@@ -144,6 +144,17 @@ class Index:
             self._score.append(score)
         return doc
 
+    def extend(self, other: Index) -> None:
+        """Add `other`'s documents after this one's, as if they had been added here."""
+        offset = len(self.docs)
+        self.docs += other.docs
+        ids = self.words
+        remap = np.array([ids.setdefault(word, len(ids)) for word in other.words], dtype=np.int32)
+        if len(other._tok):
+            self._tok.frombytes(remap[np.frombuffer(other._tok, dtype=np.int32)].astype(np.int32).tobytes())
+            self._doc.frombytes((np.frombuffer(other._doc, dtype=np.int32) + np.int32(offset)).astype(np.int32).tobytes())
+            self._score.extend(other._score)
+
     def write(self, out: Path) -> dict:
         """Write manifest.json, t/ and d/ under `out`; returns the manifest."""
         (out / "t").mkdir(parents=True, exist_ok=True)
@@ -238,14 +249,20 @@ def _present(value) -> bool:
     return isinstance(value, str) and value != ""
 
 
-def collect_entities(entities, tables: dict, on_progress=None) -> Index:
-    """Every entity page, most money first within each kind. (build.py runs this in a forked
-    process while MkDocs builds; `on_progress` is there for that, and not called.)"""
+def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), on_progress=None) -> Index:
+    """Every entity page, most money first within each kind; or, with `part` (i, n), the i-th
+    of n equal runs of them, for Index.extend to join in order. (build.py runs the parts in
+    forked processes while MkDocs builds; `on_progress` is there for that, and not called.)"""
     index = Index()
+    every = [(kind_name, entity) for kind_name in KINDS
+             for entity in sorted(entities.by_kind.get(kind_name, {}).values(), key=lambda e: (-e.total, e.name.lower()))]
+    i, n = part
+    mine = every[len(every) * i // n:len(every) * (i + 1) // n]
     grants = tables["grants"]
     grant_text: dict[str, list[str]] = {}
-    for org, title, description in zip(grants["recipient_org_id"].tolist(), grants["title"].tolist(),
-                                       grants["description"].tolist()):
+    for org, title, description in (zip(grants["recipient_org_id"].tolist(), grants["title"].tolist(),
+                                        grants["description"].tolist())
+                                    if any(kind_name == "organisation" for kind_name, _ in mine) else ()):
         texts = grant_text.setdefault(org, [])
         if _present(title):
             texts.append(title)
@@ -267,31 +284,30 @@ def collect_entities(entities, tables: dict, on_progress=None) -> Index:
     decided = column("decisions", "decision_date")
     organisations = entities.by_kind.get("organisation", {})
 
-    for kind_name, kind in KINDS.items():
+    for kind_name, entity in mine:
+        kind = KINDS[kind_name]
         label = kind.singular[:1].upper() + kind.singular[1:]
-        group = sorted(entities.by_kind.get(kind_name, {}).values(), key=lambda e: (-e.total, e.name.lower()))
         texts = bodies.get(kind_name)
-        for entity in group:
-            description = label
-            if kind_name == "contract" and entity.row is not None:
-                supplier = organisations.get(suppliers[entity.row])
-                description += f" with {supplier.name}" if supplier else ""
-            elif kind_name == "decision" and entity.row is not None:
-                day = decided[entity.row]
-                description += f", {long_date(day.date())}" if day is not None and day == day else ""
-            if entity.total > 0:
-                description += f": {gbp(entity.total, False)}"
-            if kind_name == "organisation":
-                body = grant_text.get(entity.key, ())
-            elif texts is not None and entity.row is not None:
-                value = texts[entity.row]
-                body = (value,) if _present(value) else ()
-            else:
-                body = ()
-            # Its identifier first (an org-id such as GB-CHC-1234567, a contract or decision
-            # reference), so it is found by that too; for a programme or ward it is the name.
-            body = (entity.key, *body) if entity.key != entity.name else body
-            index.add(entity.name, url_of(entity.page), description, body)
+        description = label
+        if kind_name == "contract" and entity.row is not None:
+            supplier = organisations.get(suppliers[entity.row])
+            description += f" with {supplier.name}" if supplier else ""
+        elif kind_name == "decision" and entity.row is not None:
+            day = decided[entity.row]
+            description += f", {long_date(day.date())}" if day is not None and day == day else ""
+        if entity.total > 0:
+            description += f": {gbp(entity.total, False)}"
+        if kind_name == "organisation":
+            body = grant_text.get(entity.key, ())
+        elif texts is not None and entity.row is not None:
+            value = texts[entity.row]
+            body = (value,) if _present(value) else ()
+        else:
+            body = ()
+        # Its identifier first (an org-id such as GB-CHC-1234567, a contract or decision
+        # reference), so it is found by that too; for a programme or ward it is the name.
+        body = (entity.key, *body) if entity.key != entity.name else body
+        index.add(entity.name, url_of(entity.page), description, body)
     return index
 
 

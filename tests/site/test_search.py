@@ -165,3 +165,22 @@ def test_the_browser_finds_a_page_whose_common_words_were_cut_from_the_index(bro
         context.close()
     finally:
         httpd.shutdown()
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_the_entities_read_in_parts_and_joined_make_the_same_index(small_tables, tmp_path, parts):
+    """build.py reads the entities in two forked processes (collect_entities' `part`) and joins
+    them (Index.extend): the files written are those of one read of them all."""
+    from generator.model.entities import build_entities
+    entities = build_entities(small_tables)
+    whole = search.collect_entities(entities, small_tables)
+    joined = search.collect_entities(entities, small_tables, (0, parts))
+    for i in range(1, parts):
+        joined.extend(search.collect_entities(entities, small_tables, (i, parts)))
+    assert len(joined.docs) == len(whole.docs) > 100 and joined.docs == whole.docs
+    whole.write(tmp_path / "whole")
+    joined.write(tmp_path / "joined")
+    names = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*.json"))
+    assert len(names) > 5
+    assert all((tmp_path / "whole" / n).read_bytes() == (tmp_path / "joined" / n).read_bytes() for n in names)
+    assert names == sorted(p.relative_to(tmp_path / "joined") for p in (tmp_path / "joined").rglob("*.json"))
