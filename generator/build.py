@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,18 +141,21 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 catalogue.write_catalogue(content, docs / DOWNLOADS / "catalog.jsonld")
 
                 # 5. MkDocs builds the HTML of those pages, each with its Content-Security-Policy,
-                # while forked processes read the entities for the search index (step 7), half each:
-                # MkDocs ends first, and the two then use both cores.
-                with (Background(search.collect_entities, the_entities, tables, (0, 2)) as first,
-                      Background(search.collect_entities, the_entities, tables, (1, 2)) as second):
+                # while forked processes read the entities for the search index (step 7): with very
+                # many entities, two, half each, as MkDocs ends long before one would.
+                parts = 2 if sum(map(len, the_entities.by_kind.values())) >= search.SPLIT_ENTITIES else 1
+                with ExitStack() as stack:
+                    indexing = [stack.enter_context(Background(search.collect_entities, the_entities, tables, (i, parts)))
+                                for i in range(parts)]
                     mkdocs.build_site(docs, site_dir, config)
                     mkdocs.move_downloads(large, site_dir / DOWNLOADS, docs / DOWNLOADS)
                     mkdocs.apply_csp(site_dir)
                     built = search.static_pages(site_dir)  # before thousands of entity pages join them
-                    found = first.result()  # before the pages' workers are forked
-                    found.extend(second.result())
-                peaks = [step.cost["peak_mb"] for step in (first, second) if step.cost["peak_mb"] is not None]
-                beside["search entities"] = {"seconds": first.cost["seconds"] + second.cost["seconds"],
+                    found = indexing[0].result()  # before the pages' workers are forked
+                    for step in indexing[1:]:
+                        found.extend(step.result())
+                peaks = [step.cost["peak_mb"] for step in indexing if step.cost["peak_mb"] is not None]
+                beside["search entities"] = {"seconds": sum(step.cost["seconds"] for step in indexing),
                                              "peak_mb": max(peaks, default=None)}
                 lap("mkdocs")
 

@@ -63,6 +63,12 @@ MAX_KEY = 8  # longest shard key
 TITLE = 100  # score of a word in a one-word title (a longer title: TITLE / sqrt(words))
 BODY = 8  # score of a word in the body
 BODY_WORDS = 400  # words of body text indexed per document at most
+# Entities from which build.py reads them in two processes, not one (collect_entities' `part`).
+# At 1M grants (605,337 entities) one took 31-33 s, two 20-21 s; with fewer, MkDocs beside them
+# takes about as long as one, and a second only slows it (20k grants, 17,872 entities: MkDocs'
+# stage 1.4 s with one, 1.8 s with two).
+SPLIT_ENTITIES = 200_000
+GRANTS_READ = 16  # an organisation's grants whose texts fill BODY_WORDS, about (for collect_entities' parts)
 
 
 class SearchError(Exception):
@@ -251,18 +257,22 @@ def _present(value) -> bool:
 
 def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), on_progress=None) -> Index:
     """Every entity page, most money first within each kind; or, with `part` (i, n), the i-th
-    of n equal runs of them, for Index.extend to join in order. (build.py runs the parts in
+    of n runs of them of about equal work, for Index.extend to join in order. (build.py runs the parts in
     forked processes while MkDocs builds; `on_progress` is there for that, and not called.)"""
     index = Index()
     every = [(kind_name, entity) for kind_name in KINDS
              for entity in sorted(entities.by_kind.get(kind_name, {}).values(), key=lambda e: (-e.total, e.name.lower()))]
     i, n = part
-    mine = every[len(every) * i // n:len(every) * (i + 1) // n]
+    if n > 1:  # runs of about equal work: an organisation's document holds its grants' texts
+        weights = np.array([1 + (min(len(e.grants), GRANTS_READ) if k == "organisation" else 0) for k, e in every],
+                           dtype=np.int64)
+        starts, total = np.cumsum(weights) - weights, int(weights.sum())
+        every = every[np.searchsorted(starts, total * i / n):np.searchsorted(starts, total * (i + 1) / n)]
     grants = tables["grants"]
     grant_text: dict[str, list[str]] = {}
     for org, title, description in (zip(grants["recipient_org_id"].tolist(), grants["title"].tolist(),
                                         grants["description"].tolist())
-                                    if any(kind_name == "organisation" for kind_name, _ in mine) else ()):
+                                    if any(kind_name == "organisation" for kind_name, _ in every) else ()):
         texts = grant_text.setdefault(org, [])
         if _present(title):
             texts.append(title)
@@ -284,7 +294,7 @@ def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), on_
     decided = column("decisions", "decision_date")
     organisations = entities.by_kind.get("organisation", {})
 
-    for kind_name, entity in mine:
+    for kind_name, entity in every:
         kind = KINDS[kind_name]
         label = kind.singular[:1].upper() + kind.singular[1:]
         texts = bodies.get(kind_name)
