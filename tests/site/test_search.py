@@ -184,3 +184,19 @@ def test_the_entities_read_in_parts_and_joined_make_the_same_index(small_tables,
     assert len(names) > 5
     assert all((tmp_path / "whole" / n).read_bytes() == (tmp_path / "joined" / n).read_bytes() for n in names)
     assert names == sorted(p.relative_to(tmp_path / "joined") for p in (tmp_path / "joined").rglob("*.json"))
+
+
+def test_a_build_that_reads_the_entities_in_two_processes_writes_the_same_index(small_data, tmp_path, config,
+                                                                                   monkeypatch):
+    """build.py's two collectors (from search.SPLIT_ENTITIES entities, 200,000: here from one)
+    give the search index of one."""
+    from generator import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795564800")
+    build.build(small_data, tmp_path / "one", config, docs_dir=None)
+    monkeypatch.setattr(search, "SPLIT_ENTITIES", 1)
+    result = build.build(small_data, tmp_path / "two", config, docs_dir=None)
+    one, two = (sorted((tmp_path / site / search.FOLDER).rglob("*.json")) for site in ("one", "two"))
+    assert [p.relative_to(tmp_path / "one") for p in one] == [p.relative_to(tmp_path / "two") for p in two]
+    assert len(one) > 5 and all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two))
+    assert result.beside["search entities"]["seconds"] > 0
