@@ -287,12 +287,6 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path,
         wait()
     if on_progress is not None:
         on_progress(len(package.resources) + 1, len(package.resources) + 1)
-    if kept is not None:
-        for res in package.resources:
-            files = [f"{res.name}.{suffix}" for suffix in ("csv", "xlsx", "json", "parquet")]
-            if res.name in YEARLY:
-                files += [f"{res.name}-{year}.csv" for year in yearly_names(tables[res.name][YEARLY[res.name]])]
-            kept.record(res.name, keys[res.name], files)
     downloads: list[Download] = []
     for res in package.resources:
         for label, suffix in (("CSV", "csv"), ("XLSX", "xlsx"), ("JSON", "json"), ("Parquet", "parquet")):
@@ -302,6 +296,10 @@ def export(package: DataPackage, tables: dict[str, pd.DataFrame], out_dir: Path,
         for year in yearly_names(tables[name][column]):
             path = out_dir / f"{name}-{year}.csv"
             downloads.append(Download(f"{name}:{year}", "CSV", path.name, path.stat().st_size))
+    if kept is not None:  # each dataset's own files: its downloads, and those of its years ("name:year")
+        for res in package.resources:
+            kept.record(res.name, keys[res.name],
+                        [d.filename for d in downloads if d.dataset.partition(":")[0] == res.name])
     downloads.append(Download("", "ZIP", zip_path.name, zip_path.stat().st_size))
     downloads.append(Download("", "JSON", dp_path.name, dp_path.stat().st_size))
     return downloads
