@@ -201,7 +201,7 @@ def _downloads(package, tables, findings, config, docs: Path, large: Path, kept:
     downloads = export(package, tables, large, on_progress=on_progress, kept=kept)
     (docs / DOWNLOADS).mkdir(parents=True)
     write_findings_csv(findings, docs / DOWNLOADS / WARNINGS_CSV)
-    standards = export_standards(tables, config, large, today())
+    standards = export_standards(tables, config, large, today(), kept=kept)
     mkdocs.stand_ins(large, docs / DOWNLOADS)
     history = releases.history(package)
     releases.write_releases(history, config, docs)

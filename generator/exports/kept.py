@@ -7,9 +7,13 @@ key: `common`, the key of everything but the data files of the datasets followed
 today's date), with the name and the SHA-256 of the dataset's file. The site records the
 keys, with the files each dataset wrote, in STATE_FILE; the next build into the same folder
 hard-links a dataset's files from the published site's downloads when its key is the same,
-instead of writing them (exports/package.py `export`). The package ZIP, datapackage.json and
-the files in other standards are made every time. A change to a dataset not followed row by
-row changes `common`, and then every download is written again: correct, only not faster.
+instead of writing them (exports/package.py `export`). The files in other standards are kept
+the same way, each group by the files it is made from (`group_key`): the 360Giving files and the
+yearly lists of grants to VCS organisations from the grants, the OCDS package and the contracts
+register from the contracts (with `common` holding the other datasets they read, the settings and
+the date; exports/standards.py). The package ZIP and datapackage.json are made every time. A
+change to a dataset not followed row by row changes `common`, and then every download is written
+again: correct, only not faster.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class Kept:
         self.common = common
         self.previous: dict[str, tuple[str, list[str]]] = {}
         self.lines: list[str] = []
+        self.hashes: dict[str, str] = {}  # each dataset's file's SHA-256, as key() was given it
         if published is None or common is None:
             return
         try:
@@ -46,9 +51,18 @@ class Kept:
 
     def key(self, name: str, sha256: str) -> str | None:
         """A dataset's key, from its name and its file's SHA-256 (None: nothing is kept)."""
+        self.hashes[name] = sha256
         if self.common is None:
             return None
         return hashlib.sha256(f"{FORMAT}\0{self.common}\0{name}\0{sha256}".encode()).hexdigest()
+
+    def group_key(self, name: str, datasets: list[str]) -> str | None:
+        """The key of a group of files made from these datasets' files (and `common`), once
+        key() has been given each of their hashes; None (nothing is kept) when one was not."""
+        if self.common is None or any(d not in self.hashes for d in datasets):
+            return None
+        hashes = "\0".join(f"{d}\0{self.hashes[d]}" for d in datasets)
+        return hashlib.sha256(f"{FORMAT}\0{self.common}\0{name}\0{hashes}".encode()).hexdigest()
 
     def link(self, name: str, key: str | None, out_dir: Path) -> list[str] | None:
         """Hard-link the dataset's files from the published downloads into `out_dir` when its

@@ -9,32 +9,49 @@ from pathlib import Path
 import pandas as pd
 
 from . import giving360, ocds, transparency
+from .kept import Kept
 from .package import Download, in_parallel
 
+# The files made from each dataset followed row by row (with the other datasets, which
+# kept.py's `common` covers): kept from the published site while that dataset's file is the same.
+GROUPS = {"standards:grants": "grants", "standards:contracts": "contracts"}
 
-def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, published: dt.date) -> list[Download]:
+
+def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, published: dt.date,
+                     kept: Kept | None = None) -> list[Download]:
     """The datasets in the shapes other systems take: the grants as 360Giving JSON and
     CSV, an OCDS release package of the contracts, and the Local Government Transparency Code's contracts register and
     yearly lists of grants to VCS organisations. A file with nothing in it is not written; the
-    OCDS package only once config.yml gives the council's registered ocid prefix."""
+    OCDS package only once config.yml gives the council's registered ocid prefix.
+    `kept` (exports/kept.py, after `export` gave it the datasets' hashes): the grants' files, or
+    the contracts', are linked from the published site when their group's key is the same there."""
     json_path, csv_path = out_dir / "360giving-grants.json", out_dir / "360giving-grants.csv"
     ocds_path = out_dir / "ocds-contracts.json"
     register_path = out_dir / "transparency-contracts-register.csv"
     has_grants, has_contracts = _rows(tables, "grants") > 0, _rows(tables, "contracts") > 0
     years = transparency.years_with_grants(tables) if has_grants else []
     with_ocds = has_contracts and bool(config.ocid_prefix)  # an ocid needs the council's registered prefix
+    files = {"standards:grants": ([json_path.name, csv_path.name] if has_grants else [])
+             + [f"transparency-vcs-grants-{year}.csv" for year in years],
+             "standards:contracts": ([ocds_path.name] if with_ocds else []) + ([register_path.name] if has_contracts else [])}
+    keys = {group: kept.group_key(group, [dataset]) if kept is not None else None for group, dataset in GROUPS.items()}
+    linked = {group for group in GROUPS if kept is not None and kept.link(group, keys[group], out_dir) is not None}
+    grants_made, contracts_made = "standards:grants" not in linked, "standards:contracts" not in linked
     wait = (in_parallel(lambda: ocds.write_release_file(tables, config, ocds_path, published.isoformat()))
-            if with_ocds else (lambda: None))
+            if with_ocds and contracts_made else (lambda: None))
     try:
-        if has_grants:
+        if has_grants and grants_made:
             giving360.write_360_files(tables, config, json_path=json_path, csv_path=csv_path)
-        if has_contracts:
+        if has_contracts and contracts_made:
             transparency.write_csv(transparency.contracts_register(tables), register_path)
-        for year in years:
+        for year in years if grants_made else []:
             transparency.write_csv(transparency.vcs_grants(tables, year),
                                    out_dir / f"transparency-vcs-grants-{year}.csv")
     finally:
         wait()
+    if kept is not None:
+        for group in GROUPS:
+            kept.record(group, keys[group], files[group])
     # Empty is not published: no 360Giving file without grants, no register or OCDS without contracts.
     downloads = []
     if has_grants:

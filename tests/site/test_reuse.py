@@ -146,11 +146,19 @@ def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_buil
             assert len(kept) < len(new)
         # Downloads (exports/kept.py): an edited dataset's are written again; an untouched one's are
         # kept while only grants and contracts change, and every one is written again after a rename.
+        # So are the other standards' files: the 360Giving files and the VCS grants lists with the
+        # grants, the OCDS package and the contracts register with the contracts.
+        vcs = sorted(path.name for path in (out / "downloads").glob("transparency-vcs-grants-*.csv"))
+        assert len(vcs) > 1
         linked = {name for name in ("grants.csv", "grants.xlsx", "contracts.json", "contracts.xlsx",
-                                    "decisions.xlsx", "wards.parquet")
+                                    "decisions.xlsx", "wards.parquet", "360giving-grants.json",
+                                    "360giving-grants.csv", "ocds-contracts.json",
+                                    "transparency-contracts-register.csv", vcs[0], vcs[-1])
                   if (out / "downloads" / name).stat().st_ino == (before / "downloads" / name).stat().st_ino}
-        assert linked == {"grants": {"contracts.json", "contracts.xlsx", "decisions.xlsx", "wards.parquet"},
-                          "contracts": {"grants.csv", "grants.xlsx", "decisions.xlsx", "wards.parquet"},
+        by_grants = {"360giving-grants.json", "360giving-grants.csv", vcs[0], vcs[-1]}
+        by_contracts = {"ocds-contracts.json", "transparency-contracts-register.csv"}
+        assert linked == {"grants": {"contracts.json", "contracts.xlsx", "decisions.xlsx", "wards.parquet"} | by_contracts,
+                          "contracts": {"grants.csv", "grants.xlsx", "decisions.xlsx", "wards.parquet"} | by_grants,
                           "organisation name": set()}[change]
         if change == "grants":  # the page of the organisation a grant moved away from was made again
             page = [name for name in new if name.startswith("organisations/") and name.count("/") == 1
@@ -222,3 +230,22 @@ def test_downloads_of_other_code_or_data_or_a_broken_state_are_written_again(tmp
     (site / kept_downloads.STATE_FILE).write_text("downloads-0\na\tk\ta.csv\n")  # another format
     assert kept_downloads.Kept(site, "common-1").previous == {}
     assert kept_downloads.Kept(site, None).key("a", "sha-1") is None
+
+
+def test_a_group_of_files_is_keyed_by_the_files_it_is_made_from(tmp_path):
+    """exports/kept.py group_key: the standards' files made from a dataset (exports/standards.py)."""
+    kept = kept_downloads.Kept(None, "common-1")
+    assert kept.group_key("standards:grants", ["grants"]) is None  # its file's hash not given yet
+    kept.key("grants", "sha-1")
+    kept.key("contracts", "sha-2")
+    key = kept.group_key("standards:grants", ["grants"])
+    assert key is not None and key != kept.key("grants", "sha-1")  # not the dataset's own key
+    assert kept.group_key("standards:contracts", ["grants"]) != key  # another group
+    kept.key("contracts", "sha-3")
+    assert kept.group_key("standards:grants", ["grants"]) == key  # another dataset's file changed
+    kept.key("grants", "sha-4")
+    assert kept.group_key("standards:grants", ["grants"]) != key  # its own file changed
+    other = kept_downloads.Kept(None, "common-2")
+    other.key("grants", "sha-1")
+    assert other.group_key("standards:grants", ["grants"]) != key  # other code, settings, date or data
+    assert kept_downloads.Kept(None, None).group_key("standards:grants", []) is None
