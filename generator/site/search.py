@@ -129,25 +129,20 @@ class Index:
         """A document: `body` is an iterable of texts (descriptions, grant titles ...)."""
         doc = len(self.docs)
         self.docs.append((title, url, description))
-        best: dict[str, int] = {}
+        words: list[str] = []
+        for text in body:  # whole texts, until BODY_WORDS words have been read
+            words += terms(text)
+            if len(words) >= BODY_WORDS:
+                break
+        best = dict.fromkeys(words, BODY)  # each word once, scored by where it is best placed
         title_words = terms(title)
         if title_words:
-            score = max(1, round(TITLE / math.sqrt(len(title_words))))
-            for word in title_words:
-                best[word] = score
-        seen = 0
-        for text in body:
-            for word in terms(text):
-                if word not in best:
-                    best[word] = BODY
-                seen += 1
-            if seen >= BODY_WORDS:
-                break
+            best.update(dict.fromkeys(title_words, max(1, round(TITLE / math.sqrt(len(title_words))))))
+        # (The order of a document's postings does not matter: write() sorts them.)
         ids = self.words
-        for word, score in best.items():
-            self._tok.append(ids.setdefault(word, len(ids)))
-            self._doc.append(doc)
-            self._score.append(score)
+        self._tok.extend([ids.setdefault(word, len(ids)) for word in best])
+        self._doc.extend([doc] * len(best))
+        self._score.extend(best.values())
         return doc
 
     def extend(self, other: Index) -> None:

@@ -84,6 +84,19 @@ def test_title_words_outrank_body_words_and_short_titles_outrank_long(tmp_path):
     assert docs[1] == ["Football club", "b/", "Organisation"]
 
 
+def test_a_word_in_the_title_scores_as_a_title_word_and_the_body_is_read_a_whole_text_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "BODY_WORDS", 3)
+    index = search.Index()
+    index.add("Youth", "a/", "Organisation", body=["youth club", "garden", "library"])
+    index.add("Garden", "b/", "Organisation", body=["two", "garden", "museum", "library"])
+    index.write(tmp_path)
+    assert _lookup(tmp_path, "youth") == [1, 0, search.TITLE]  # once, as in the title
+    assert _lookup(tmp_path, "garden") == [2, 1, search.TITLE, 0, search.BODY]
+    assert _lookup(tmp_path, "club") == [1, 0, search.BODY]
+    assert _lookup(tmp_path, "museum") == [1, 1, search.BODY]  # the third word, so the last read
+    assert _lookup(tmp_path, "library") is None  # past BODY_WORDS in both
+
+
 def test_built_site_indexes_every_entity_page_and_the_mkdocs_pages(built_site, bundled_tables):
     root = built_site / search.FOLDER
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
