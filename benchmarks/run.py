@@ -107,6 +107,31 @@ def private_kb(pid: str) -> int:
     return sum(int(m) for m in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+)", text, re.M))
 
 
+# kcmp(2), which tells whether two processes share their memory (KCMP_VM), by machine.
+_KCMP_SYSCALL = {"x86_64": 312, "aarch64": 272}.get(platform.machine())
+_KCMP_VM = 1
+
+
+@functools.cache
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def shares_memory(pid: int | str, other: int | str) -> bool:
+    """Whether the two processes use the same memory: a child started by vfork (as Python's
+    subprocess starts `git` and the detached deletion), until it runs its program, is the
+    parent's memory, not a copy, and its smaps show the parent's private pages as its own.
+    False where kcmp(2) cannot tell (another machine, no permission, a process gone)."""
+    if _KCMP_SYSCALL is None:
+        return False
+    try:
+        return _libc().syscall(_KCMP_SYSCALL, int(pid), int(other), _KCMP_VM, 0, 0) == 0
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
 def _cmdline(pid: str) -> bytes:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
@@ -119,7 +144,8 @@ def tree_memory_kb(pid: int) -> tuple[int, int]:
     """Resident memory of a process and everything below it: (now, sum of each one's peak).
     A descendant forked without exec (same command line as its parent) counts its private
     memory only (private_kb), now and as its peak: summing its RSS would count every page it
-    shares with its parent twice."""
+    shares with its parent twice. One started by vfork that has not yet run its program uses
+    its parent's memory itself (shares_memory) and counts nothing."""
     rss = hwm = 0
     for each in [str(pid), *descendants(pid)]:
         try:
@@ -129,7 +155,7 @@ def tree_memory_kb(pid: int) -> tuple[int, int]:
         except OSError:
             continue
         if each != str(pid) and ppid and _cmdline(each) == _cmdline(ppid[1]):
-            own = private_kb(each)
+            own = 0 if shares_memory(each, ppid[1]) else private_kb(each)
             rss += own
             hwm += own
             continue
@@ -158,6 +184,8 @@ class PeakSampler(threading.Thread):
     build. For the same reason a child forked without exec (same command line as this process:
     the build's page workers, or a `git` about to start) counts its private memory only
     (private_kb, sampled now): the pages it shares with this process are in this process's figure.
+    A child started by vfork that has not yet run its program (Python's subprocess starts `git`
+    and the detached deletion so) is this process's memory itself and counts nothing (_vforked).
 
     A stage's peak is the maximum over the intervals overlapping it, so an interval straddling a
     stage boundary counts for both stages (an upper bound, 20 ms resolution).
@@ -223,7 +251,7 @@ class PeakSampler(threading.Thread):
                 continue
             if pid not in self._private or due:
                 began = time.perf_counter()
-                self._private[pid] = private_kb(pid)
+                self._private[pid] = 0 if self._vforked(pid) else private_kb(pid)
                 spent += time.perf_counter() - began
             total += self._private[pid]
         if spent:
@@ -231,6 +259,18 @@ class PeakSampler(threading.Thread):
         for gone in set(self._private) - set(pids):
             del self._private[gone]
         return total
+
+    @staticmethod
+    def _vforked(pid: str) -> bool:
+        """A child started by vfork, not yet running its program: its parent's memory, already
+        counted (its smaps would show the parent's private pages as its own, and so count the
+        build twice: see benchmarks/README.md)."""
+        try:
+            with open(f"/proc/{pid}/status") as handle:
+                ppid = re.search(r"PPid:\s+(\d+)", handle.read())
+        except OSError:
+            return False
+        return bool(ppid) and shares_memory(pid, ppid[1])
 
     @staticmethod
     def _descendants() -> list[str]:

@@ -135,3 +135,41 @@ def test_validation_plus_exports_counts_the_exports_own_time_not_the_pages_besid
     got = {t["target"]: t["value"] for t in run.targets("1M", record)}
     assert got["validation plus all exports <= 60 s"] == 94.0
     assert got["validation plus all exports peak memory <= 4 GB"] == 7000.0
+
+
+def test_a_child_sharing_the_parents_memory_counts_nothing_and_a_forked_one_its_own_pages():
+    """A child started by vfork (Python's subprocess, for `git` and the detached deletion) uses
+    its parent's memory until it runs its program; its smaps then show the parent's private
+    pages as its own, and counting them added the whole build again (8.7 GB at 1M grants)."""
+    import os
+    import signal
+    import time
+
+    run = load_run()
+    if run._KCMP_SYSCALL is None or not run.shares_memory(os.getpid(), os.getpid()):
+        import pytest
+
+        pytest.skip("kcmp(2) is not available here")
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # a forked child with 200 MB of its own
+        try:
+            block = bytearray(200 << 20)
+            block[::4096] = b"x" * len(block[::4096])
+            os.write(write, b"1")
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    try:
+        os.read(read, 1)
+        assert not run.shares_memory(os.getpid(), child)  # a copy of its own, not this memory
+        sampler = run.PeakSampler()
+        counted = sampler._children_kb()
+        assert counted > 150 << 10, counted
+        run.shares_memory = lambda pid, other: True  # as a vfork child would be
+        sampler = run.PeakSampler()
+        assert sampler._children_kb() < counted - (150 << 10)
+        assert run.tree_memory_kb(os.getpid())[0] < counted
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
