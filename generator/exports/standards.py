@@ -31,9 +31,6 @@ def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, pub
     has_grants, has_contracts = _rows(tables, "grants") > 0, _rows(tables, "contracts") > 0
     years = transparency.years_with_grants(tables) if has_grants else []
     with_ocds = has_contracts and bool(config.ocid_prefix)  # an ocid needs the council's registered prefix
-    files = {"standards:grants": ([json_path.name, csv_path.name] if has_grants else [])
-             + [f"transparency-vcs-grants-{year}.csv" for year in years],
-             "standards:contracts": ([ocds_path.name] if with_ocds else []) + ([register_path.name] if has_contracts else [])}
     keys = {group: kept.group_key(group, [dataset]) if kept is not None else None for group, dataset in GROUPS.items()}
     linked = {group for group in GROUPS if kept is not None and kept.link(group, keys[group], out_dir) is not None}
     grants_made, contracts_made = "standards:grants" not in linked, "standards:contracts" not in linked
@@ -49,9 +46,6 @@ def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, pub
                                    out_dir / f"transparency-vcs-grants-{year}.csv")
     finally:
         wait()
-    if kept is not None:
-        for group in GROUPS:
-            kept.record(group, keys[group], files[group])
     # Empty is not published: no 360Giving file without grants, no register or OCDS without contracts.
     downloads = []
     if has_grants:
@@ -64,7 +58,15 @@ def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, pub
     for year in years:
         path = out_dir / f"transparency-vcs-grants-{year}.csv"
         downloads.append(Download(f"transparency-grants-{year}", "CSV", path.name, path.stat().st_size))
+    if kept is not None:  # each group's files: those of the downloads made from its dataset
+        for group in GROUPS:
+            kept.record(group, keys[group], [d.filename for d in downloads if _group(d) == group])
     return downloads
+
+
+def _group(download: Download) -> str:
+    """The group (GROUPS) a standards file is kept by: the contracts' or the grants'."""
+    return "standards:contracts" if download.dataset in ("ocds", "transparency-contracts") else "standards:grants"
 
 
 def _rows(tables: dict[str, pd.DataFrame], name: str) -> int:
