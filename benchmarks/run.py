@@ -453,6 +453,7 @@ def child_build(data: Path, out: Path, result: Path) -> int:
         "inside": sampler.inside(finished),
         "beside": outcome.beside,
         "pages_kept": list(outcome.pages_kept),
+        "mkdocs_kept": list(outcome.mkdocs_kept),
     }))
     return 0
 
@@ -1210,7 +1211,8 @@ def table_rows(record: dict) -> list[dict]:
     share = changed_share(full, changed)
     row("rebuild, one changed row (command)", measured(changed), measured(changed, "peak_mb"), None, None,
         ("one grant's amount changed, same --out" + (f"; {share:.0%} of the full build" if share is not None else "")
-         + ("; {:,} of {:,} entity-page jobs kept".format(*changed["pages_kept"]) if changed.get("pages_kept") else ""))
+         + ("; {:,} of {:,} entity-page jobs kept".format(*changed["pages_kept"]) if changed.get("pages_kept") else "")
+         + ("; {:,} of {:,} MkDocs pages kept".format(*changed["mkdocs_kept"]) if changed.get("mkdocs_kept") else ""))
         + failed.get(changed.get("status"), ""), ours_mark=lower.get(changed.get("status"), ""))
     index = sum(v["bytes"] for v in ours.get("search_index", {}).values()) if ours.get("search_index") else None
     naive_index = naive.get("search_index_bytes")

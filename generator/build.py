@@ -57,6 +57,8 @@ class Result:
     beside: dict[str, dict] = field(default_factory=dict)
     # Entity-page jobs (a page, its CSVs and further pages) kept from the site in out_dir, and all of them.
     pages_kept: tuple[int, int] = (0, 0)
+    # MkDocs pages kept from the site in out_dir (their Markdown had not changed), and all of them.
+    mkdocs_kept: tuple[int, int] = (0, 0)
 
 
 class _Laps:
@@ -147,7 +149,9 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 with ExitStack() as stack:
                     indexing = [stack.enter_context(Background(search.collect_entities, the_entities, tables, (i, parts)))
                                 for i in range(parts)]
-                    mkdocs.build_site(docs, site_dir, config)
+                    mkdocs_kept = mkdocs.build_site(docs, site_dir, config, published,
+                                                    incremental.site_key(data_dir, config.path,
+                                                                         tuple(r.name for r in package.resources)))
                     mkdocs.move_downloads(large, site_dir / DOWNLOADS, docs / DOWNLOADS)
                     mkdocs.apply_csp(site_dir)
                     built = search.static_pages(site_dir)  # before thousands of entity pages join them
@@ -183,7 +187,8 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 shutil.rmtree(staging, ignore_errors=True)
     except (SwapError, GitError, mkdocs.SiteError, search.SearchError) as exc:
         raise BuildError(exc.findings) from None
-    return Result(findings=findings, timings=lap.timings, beside=beside, pages_kept=explore.kept)
+    return Result(findings=findings, timings=lap.timings, beside=beside, pages_kept=explore.kept,
+                  mkdocs_kept=mkdocs_kept)
 
 
 def _council_checks(found, config, on_progress) -> list[Finding]:

@@ -170,6 +170,12 @@ def pages_key(data_dir: Path, config_path: Path, tracked: tuple[str, ...]) -> st
     return build_key(data_dir, config_path, leave_out=tracked, commit=False)
 
 
+def site_key(data_dir: Path, config_path: Path, resources: tuple[str, ...]) -> str | None:
+    """What MkDocs' pages are made from besides their Markdown, for site/mkdocs.py: the build
+    key without any data file (`resources`: every resource's name) or the data's last commit."""
+    return build_key(data_dir, config_path, leave_out=resources, commit=False)
+
+
 def up_to_date(out_dir: Path, key: str | None) -> bool:
     out_dir = Path(out_dir)
     if key is None or not (out_dir / MARKER).is_file():

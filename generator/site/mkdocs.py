@@ -53,8 +53,15 @@ def present_nav(nav, docs_dir: Path):
     return nav
 
 
-def build_site(docs_dir: Path, site_dir: Path, settings) -> None:
-    """MkDocs with mkdocs.yml, its title and address taken from config.yml."""
+def build_site(docs_dir: Path, site_dir: Path, settings, published: Path | None = None,
+               key: str | None = None) -> tuple[int, int]:
+    """MkDocs with mkdocs.yml, its title and address taken from config.yml.
+
+    With `key` (what MkDocs' pages are made from besides their Markdown: the code, theme,
+    settings and packages, publish/incremental.site_key), the site gets STATE_FILE, and a page
+    whose Markdown is the same as when `published` (the site last built into the same folder)
+    was built is kept from there (kept_pages): MkDocs then builds only the other pages (its
+    "dirty" build). Returns how many pages were kept, and how many there are."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material 9.8's banner about MkDocs 2.0
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -66,18 +73,105 @@ def build_site(docs_dir: Path, site_dir: Path, settings) -> None:
     previous = log.level, log.propagate
     log.setLevel(logging.WARNING)
     log.propagate = False
+    kept: list[str] = []
     try:
         config = load_config(str(MKDOCS_YML), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True,
                              site_name=settings.site_title, site_url=settings.site_url or None)
         config["nav"] = present_nav(config["nav"], docs_dir)
-        build(config)
+        state = page_state(docs_dir, config, key) if key is not None else None
+        if state is not None and published is not None:
+            kept = kept_pages(state, docs_dir, site_dir, published, config)
+        # MkDocs' strict mode counts its own notice of a dirty build as a warning: with pages
+        # kept, any other warning fails the build here instead.
+        config["strict"] = not kept
+        build(config, dirty=bool(kept))
+        problems = [m for m in collector.messages if not m.startswith(DIRTY_NOTICE)]
+        if kept and problems:
+            raise Abort(f"Aborted with {len(problems)} warnings in strict mode!")
     except (Abort, ConfigurationError, OSError) as exc:
-        messages = collector.messages or [str(exc)]
+        messages = [m for m in collector.messages if not m.startswith(DIRTY_NOTICE)] or [str(exc)]
         raise SiteError([Finding("mkdocs.yml", None, None, "mkdocs", m) for m in messages]) from None
     finally:
         log.removeHandler(collector)
         log.setLevel(previous[0])
         log.propagate = previous[1]
+    if state is None:
+        return 0, 0
+    (site_dir / STATE_FILE).write_text(state[0] + "\n" + "".join(f"{src}\t{digest}\n" for src, digest in state[1].items()),
+                                       encoding="utf-8")
+    return len(kept), len(state[1])
+
+
+# --- pages kept from the last build -------------------------------------------------------
+#
+# A MkDocs page is made from its Markdown, the navigation (the titles and addresses of the
+# pages in it), the files in the docs folder (its links are checked against them and made
+# relative), mkdocs.yml, the theme and the code. STATE_FILE records the key of all but the
+# Markdown, and each page's Markdown's SHA-256. A page whose Markdown has not changed is
+# hard-linked from the published site, its Markdown file dated 1970 so that MkDocs' dirty
+# build takes its HTML as up to date; MkDocs builds the others. A page in the navigation
+# without a title of its own there is always built: a dirty build does not read its title.
+
+STATE_FILE = ".build-mkdocs"
+STATE_FORMAT = "mkdocs-1"
+DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
+def page_state(docs_dir: Path, config, key: str) -> tuple[str, dict[str, str]]:
+    """The state a site records in STATE_FILE: its key (`key`, the navigation and the docs
+    folder's files) and each page's Markdown's SHA-256 (the shells are left out)."""
+    paths = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file())
+    whole = hashlib.sha256("\n".join([STATE_FORMAT, key, repr(config["nav"]), *paths]).encode("utf-8"))
+    pages = {path: hashlib.sha256((docs_dir / path).read_bytes()).hexdigest() for path in paths
+             if path.endswith(".md") and not path.startswith(f"{SHELL}/")}
+    return whole.hexdigest(), pages
+
+
+def _read_state(published: Path) -> tuple[str, dict[str, str]] | None:
+    try:
+        lines = (published / STATE_FILE).read_text(encoding="utf-8").splitlines()
+        return lines[0], dict(line.split("\t") for line in lines[1:])
+    except (OSError, IndexError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def kept_pages(state: tuple[str, dict[str, str]], docs_dir: Path, site_dir: Path, published: Path,
+               config) -> list[str]:
+    """Link into `site_dir` the HTML of each page whose Markdown is as when `published` was
+    built (with the same key), and date that Markdown 1970. Returns the pages kept."""
+    from mkdocs.structure.files import File
+
+    old = _read_state(published)
+    if old is None or old[0] != state[0]:
+        return []
+    untitled = set(_untitled(config["nav"]))
+    kept = []
+    for src, digest in state[1].items():
+        if old[1].get(src) != digest or src in untitled:
+            continue
+        dest = File(src, str(docs_dir), str(site_dir), config["use_directory_urls"]).dest_uri
+        target = site_dir / dest
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(published / dest, target)
+        except OSError:
+            continue
+        os.utime(docs_dir / src, ns=(0, 0))
+        kept.append(src)
+    return kept
+
+
+def _untitled(nav) -> list[str]:
+    """The pages in mkdocs.yml's navigation without a title there."""
+    found: list[str] = []
+    for item in nav if isinstance(nav, list) else [nav]:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                if not isinstance(value, str):
+                    found += _untitled(value)
+    return found
 
 
 # --- pages rendered outside MkDocs, in the Material look -----------------------------

@@ -125,6 +125,7 @@ def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_buil
         before = tmp_path / f"before-{step}"
         shutil.copytree(out, before, copy_function=os.link)  # holds the old inodes: none is reused by another file
         old = pages(before)
+        untouched = {name: (path.stat().st_mtime_ns, path.stat().st_size) for name, path in files(before).items()}
         if change == "grants":
             moved_from = edit_grants(rng, project)
         elif change == "contracts":
@@ -136,6 +137,10 @@ def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_buil
         build_into(project, full, config)
 
         assert differences(out, full) == []
+        # nothing was written into the published site through a kept file's link
+        assert {name: (path.stat().st_mtime_ns, path.stat().st_size) for name, path in files(before).items()} == untouched
+        # MkDocs' pages (site/mkdocs.py): those whose Markdown the edit did not change are kept
+        assert 0 < result.mkdocs_kept[0] < result.mkdocs_kept[1], result.mkdocs_kept
         new = pages(out)
         kept = {name for name, inode in new.items() if old.get(name) == inode}
         if change == "organisation name":  # a name is on other entities' pages and lists: no page is kept
