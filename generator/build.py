@@ -176,7 +176,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 lap("pages")
 
                 # 7. The search index, made from the entities (read in step 5) and the pages MkDocs built.
-                search.index(site_dir, the_entities, tables, built, found)
+                search.index(site_dir, the_entities, tables, built, found, published)
                 lap("search")
 
                 # 8. Publish: swap the finished site in, and keep the Markdown it was built from.

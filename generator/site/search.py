@@ -42,6 +42,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import re
 import unicodedata
 from array import array
@@ -124,6 +125,7 @@ class Index:
         self._tok = array("i")
         self._doc = array("i")
         self._score = array("i")
+        self.linked = 0  # files of the last write() linked from the previous index
 
     def add(self, title: str, url: str, description: str = "", body=()) -> int:
         """A document: `body` is an iterable of texts (descriptions, grant titles ...)."""
@@ -156,12 +158,14 @@ class Index:
             self._doc.frombytes((np.frombuffer(other._doc, dtype=np.int32) + np.int32(offset)).astype(np.int32).tobytes())
             self._score.extend(other._score)
 
-    def write(self, out: Path) -> dict:
-        """Write manifest.json, t/ and d/ under `out`; returns the manifest."""
+    def write(self, out: Path, previous: Path | None = None) -> dict:
+        """Write manifest.json, t/ and d/ under `out`; returns the manifest. A file the same
+        as in `previous` (the published site's index) is hard-linked from there."""
         (out / "t").mkdir(parents=True, exist_ok=True)
         (out / "d").mkdir(parents=True, exist_ok=True)
+        put = _Files(out, previous)
         for n in range(0, len(self.docs), CHUNK):
-            _write_json(out / "d" / f"{n // CHUNK}.json", [list(d) for d in self.docs[n:n + CHUNK]])
+            put.json(f"d/{n // CHUNK}.json", [list(d) for d in self.docs[n:n + CHUNK]])
 
         words = list(self.words)
         tok = np.frombuffer(self._tok, dtype=np.int32) if len(self._tok) else np.zeros(0, np.int32)
@@ -190,15 +194,37 @@ class Index:
                 pairs[1::2] = score[s:e]
                 parts.append(json.dumps(w, ensure_ascii=False) + ":[" + str(df[w]) + ("," if e > s else "")
                              + ",".join(map(str, pairs.tolist())) + "]")
-            (out / "t" / f"{n}.json").write_text("{" + ",".join(parts) + "}", encoding="utf-8")
+            put.text(f"t/{n}.json", "{" + ",".join(parts) + "}")
         manifest = {"version": 2, "documents": len(self.docs), "chunk": CHUNK,
                     "keys": [key for key, _ in shards]}
-        _write_json(out / "manifest.json", manifest)
+        put.json("manifest.json", manifest)
+        self.linked = put.linked
         return manifest
 
 
-def _write_json(path: Path, value) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+class _Files:
+    """Writes the index's files under `out`; one whose bytes are those of the same file under
+    `previous` is hard-linked from there instead (after a change to a few rows, most of the
+    index is the same, and a link costs far less than a new file)."""
+
+    def __init__(self, out: Path, previous: Path | None):
+        self.out, self.previous, self.linked = out, previous, 0
+
+    def json(self, name: str, value) -> None:
+        self.text(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+    def text(self, name: str, text: str) -> None:
+        data = text.encode("utf-8")
+        if self.previous is not None:
+            old = self.previous / name
+            try:
+                if old.stat().st_size == len(data) and old.read_bytes() == data:
+                    os.link(old, self.out / name)
+                    self.linked += 1
+                    return
+            except OSError:
+                pass
+        (self.out / name).write_bytes(data)
 
 
 def _shards(words: list[str], kept: dict[str, int]) -> list[tuple[str, list[str]]]:
@@ -339,15 +365,17 @@ def static_pages(site_dir: Path) -> list[str]:
     return sorted(urls, key=lambda u: (u.count("/"), u))
 
 
-def index(site_dir: Path, entities, tables: dict, static_urls: list[str], found: Index | None = None) -> dict:
+def index(site_dir: Path, entities, tables: dict, static_urls: list[str], found: Index | None = None,
+          published: Path | None = None) -> dict:
     """Write the search index into site_dir/search-index/; returns its manifest. `static_urls`:
     the pages MkDocs built (static_pages); `found`: the entities, when collect_entities
-    was run already."""
+    was run already; `published`: the site last built into the same folder, whose index files
+    are linked where they are the same (Index.write)."""
     try:
         if found is None:
             found = collect_entities(entities, tables)
         add_static_pages(found, site_dir, static_urls)
-        return found.write(site_dir / FOLDER)
+        return found.write(site_dir / FOLDER, published / FOLDER if published is not None else None)
     except OSError as exc:
         raise SearchError(f"the search index could not be written ({exc.strerror or exc}: {exc.filename}; "
                           f"expected a writable site folder with free space)") from None

@@ -97,6 +97,34 @@ def test_a_word_in_the_title_scores_as_a_title_word_and_the_body_is_read_a_whole
     assert _lookup(tmp_path, "library") is None  # past BODY_WORDS in both
 
 
+def test_index_files_the_same_as_the_previous_index_are_linked_from_it_and_the_others_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "CHUNK", 2)
+    monkeypatch.setattr(search, "SHARD_POSTINGS", 2)
+
+    def make(amount: str) -> search.Index:
+        index = search.Index()
+        index.add("Youth mentoring", "a/", "Contract", body=["football"])
+        index.add("Garden club", "b/", "Organisation", body=["allotments"])
+        index.add("Museum trust", "c/", f"Organisation: {amount}", body=["history"])
+        return index
+
+    def files(root: Path) -> dict[str, Path]:
+        return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*.json"))}
+
+    make("£100").write(tmp_path / "one")
+    before = {name: path.read_bytes() for name, path in files(tmp_path / "one").items()}
+    changed = make("£200")
+    changed.write(tmp_path / "two", previous=tmp_path / "one")
+    make("£200").write(tmp_path / "plain")
+    one, two, plain = files(tmp_path / "one"), files(tmp_path / "two"), files(tmp_path / "plain")
+    assert {name: path.read_bytes() for name, path in two.items()} == {name: path.read_bytes() for name, path in plain.items()}
+    linked = {name for name in two if two[name].stat().st_ino == one[name].stat().st_ino}
+    assert linked == set(two) - {"d/1.json"} and changed.linked == len(linked) > 3  # the third document's chunk changed
+    assert {name: path.read_bytes() for name, path in one.items()} == before  # the previous index is as it was
+    make("£200").write(tmp_path / "three", previous=tmp_path / "missing")  # no previous index: all written
+    assert all(path.stat().st_nlink == 1 for path in files(tmp_path / "three").values())
+
+
 def test_built_site_indexes_every_entity_page_and_the_mkdocs_pages(built_site, bundled_tables):
     root = built_site / search.FOLDER
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
