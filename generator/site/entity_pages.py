@@ -257,14 +257,33 @@ class Writer:
             out.append(section)
         return out
 
-    def write_deferred(self) -> None:
-        """The further pages of long lists (phase two)."""
+    def write_deferred(self, nested: bool = False) -> list[str]:
+        """The further pages of long lists (phase two). `nested`: they are the further pages of
+        an entity page being rendered again; each is then kept from the published site by its
+        own fingerprint where it can be (a changed grant is on one page of a programme's list
+        of thousands), and their lines of the state file are returned (reuse.write_state)."""
+        lines = []
         while self.deferred:
             job = self.deferred.pop(0)
-            part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"])
-            self.csv(part)
-            self.write_html(job["page"], job["title"], "list_page.html.j2", listing=part, back=job["back"],
-                            previous=job["previous"], next=job["next"])
+            if nested:
+                first, fp = len(self.written), reuse.fingerprint(self.digests, job)
+                kept = self.previous.files(job["page"], fp) if self.previous is not None else None
+                if kept is not None and self.previous.link(kept, self.site_dir, self.folder):
+                    self.written += kept
+                    self.html_pages += [name for name in kept if name.endswith(".html")]
+                else:
+                    self._write_part(job)
+                lines.append("\t".join([job["page"], fp, *self.written[first:]]))
+            else:
+                self._write_part(job)
+        return lines
+
+    def _write_part(self, job: dict) -> None:
+        """One further page of a list, with its CSV."""
+        part = listing.table(job["page"], job["caption"], self.rows[job["key"]], job["positions"], job["csv"])
+        self.csv(part)
+        self.write_html(job["page"], job["title"], "list_page.html.j2", listing=part, back=job["back"],
+                        previous=job["previous"], next=job["next"])
 
     def link(self, page: str, kind: str, key) -> Markup:
         entity = self.entities.get(kind, key)
@@ -820,10 +839,12 @@ def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str], int]:
         first = len(w.written)
         fp = reuse.fingerprint(w.digests, entity)
         kept = w.previous.files(reuse.job_page(entity), fp) if w.previous is not None else None
+        further: list[str] = []
         if kept is not None and w.previous.link(kept, w.site_dir, w.folder):
             w.written += kept
             w.html_pages += [name for name in kept if name.endswith(".html")]
             kept_jobs += 1
+            further = w.previous.lines_of(kept, reuse.job_page(entity))  # its further pages' own lines
         elif isinstance(entity, dict):  # a further page of a list
             w.deferred.append(entity)
         elif entity.kind == "contract":
@@ -834,6 +855,7 @@ def _render_jobs(w: Writer, jobs: list) -> tuple[list[str], list[str], int]:
             w.decision_page(entity)
         else:
             w.entity_page(entity)
-        w.write_deferred()
+        further += w.write_deferred(nested=not isinstance(entity, dict))
         lines.append("\t".join([reuse.job_page(entity), fp, *w.written[first:]]))
+        lines += further
     return w.html_pages[start:], lines, kept_jobs

@@ -146,6 +146,12 @@ class Previous:
             return None
         return [name for name in found[len(fp) + 1:].split("\t") if name]
 
+    def lines_of(self, files: list[str], page: str) -> list[str]:
+        """The state file's lines of those of `files` (a kept job's, known by `page`) that have
+        lines of their own (the further pages of an entity page), as the published site has them."""
+        return [f"{name}\t{self.jobs[name]}" for name in files
+                if name != page and name.endswith(".html") and name in self.jobs]
+
     def link(self, files: list[str], site_dir: Path, folder) -> bool:
         """Hard-link `files` from the published site into `site_dir` (`folder` makes a file's
         folder, given once each). False, with none of them left behind, when one cannot be

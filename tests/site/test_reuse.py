@@ -165,6 +165,12 @@ def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_buil
         assert linked == {"grants": {"contracts.json", "contracts.xlsx", "decisions.xlsx", "wards.parquet"} | by_contracts,
                           "contracts": {"grants.csv", "grants.xlsx", "decisions.xlsx", "wards.parquet"} | by_grants,
                           "organisation name": set()}[change]
+        if change != "organisation name":
+            # a page made again keeps those further pages of its lists that the edit did not reach
+            state = [line.split("\t") for line in (out / reuse.STATE_FILE).read_text(encoding="utf-8").splitlines()[1:]]
+            parts = {name for page, _, *names in state if page in new and new[page] not in (old.get(page),)
+                     for name in names if name != page and name.endswith(".html")}
+            assert parts and parts & kept, (len(parts), len(parts & kept))
         if change == "grants":  # the page of the organisation a grant moved away from was made again
             page = [name for name in new if name.startswith("organisations/") and name.count("/") == 1
                     and f"<dt>Identifier</dt><dd>{moved_from}</dd>" in (out / name).read_text(encoding="utf-8")]
