@@ -20,7 +20,9 @@ What a job is made from, in two parts:
   row, and the HTML and CSV line of each row of its lists, read from the rows the build has
   just made (listing.RowSet), so a row's derived values (an organisation's total funding on
   a ward's page) count; a further page's fields and its rows. Each row is hashed once
-  (row_digests), and a job hashes its rows' digests.
+  (row_digests), and a job hashes its rows' digests. When an entity's page is made again, each
+  further page of its lists is kept or made by its own fingerprint, with a line of its own in
+  STATE_FILE after its entity's (entity_pages.Writer.write_deferred).
 
 Grants and contracts are the tables tracked row by row: a changed grant changes the pages
 that list it, and those of the entities whose totals it changes. A change to any other
