@@ -121,9 +121,12 @@ def page_state(docs_dir: Path, config, key: str) -> tuple[str, dict[str, str]]:
     """The state a site records in STATE_FILE: its key (`key`, the navigation and the docs
     folder's files) and each page's Markdown's SHA-256 (the shells are left out)."""
     paths = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file())
-    whole = hashlib.sha256("\n".join([STATE_FORMAT, key, repr(config["nav"]), *paths]).encode("utf-8"))
     pages = {path: hashlib.sha256((docs_dir / path).read_bytes()).hexdigest() for path in paths
              if path.endswith(".md") and not path.startswith(f"{SHELL}/")}
+    # A page in the navigation without a title there is named by its Markdown's first heading,
+    # in every page's navigation: its Markdown is part of every page's key.
+    untitled = [f"{path}\t{pages.get(path)}" for path in _untitled(config["nav"])]
+    whole = hashlib.sha256("\n".join([STATE_FORMAT, key, repr(config["nav"]), *paths, *untitled]).encode("utf-8"))
     return whole.hexdigest(), pages
 
 

@@ -56,7 +56,8 @@ def test_a_page_whose_markdown_is_unchanged_is_kept_and_the_others_are_built(tmp
     assert {p: p.stat().st_mtime_ns for p in first.rglob("*") if p.is_file()} == written
 
 
-@pytest.mark.parametrize("how", ["another key", "no state", "a garbled state", "another docs file"])
+@pytest.mark.parametrize("how", ["another key", "no state", "a garbled state", "another docs file",
+                                 "another heading on a page named by it in the navigation"])
 def test_with_another_key_or_no_readable_state_every_page_is_built(tmp_path, config, how):
     first, _ = build(tmp_path / "one", config, None)
     key, changes = "k", None
@@ -66,8 +67,10 @@ def test_with_another_key_or_no_readable_state_every_page_is_built(tmp_path, con
         (first / mkdocs.STATE_FILE).unlink()
     elif how == "a garbled state":
         (first / mkdocs.STATE_FILE).write_text("\n".join(["x", "index.md"]), encoding="utf-8")
-    else:
+    elif how == "another docs file":
         changes = {"standards.md": "# Open standards\n"}  # a new page: the navigation changes
+    else:  # every page's navigation shows this page's heading
+        changes = {"datasets/index.md": "# The datasets\n\nEvery dataset.\n"}
     second, counts = build(tmp_path / "two", config, first, key=key, changes=changes)
     assert counts[0] == 0
     old, new = inodes(first), inodes(second)
