@@ -123,11 +123,23 @@ def page_state(docs_dir: Path, config, key: str) -> tuple[str, dict[str, str]]:
     paths = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file())
     pages = {path: hashlib.sha256((docs_dir / path).read_bytes()).hexdigest() for path in paths
              if path.endswith(".md") and not path.startswith(f"{SHELL}/")}
-    # A page in the navigation without a title there is named by its Markdown's first heading,
-    # in every page's navigation: its Markdown is part of every page's key.
-    untitled = [f"{path}\t{pages.get(path)}" for path in _untitled(config["nav"])]
+    # A page in the navigation without a title there is named in every page's navigation by its
+    # front matter's title or else its first heading: they are part of every page's key.
+    untitled = [f"{path}\t{_title_source(docs_dir / path)}" for path in _untitled(config["nav"])]
     whole = hashlib.sha256("\n".join([STATE_FORMAT, key, repr(config["nav"]), *paths, *untitled]).encode("utf-8"))
     return whole.hexdigest(), pages
+
+
+def _title_source(path: Path) -> str:
+    """What MkDocs names a page by when the navigation does not: its front matter (a `title`)
+    and its first heading of level one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    front = text[:text.find("\n---", 4) + 4] if text.startswith("---\n") else ""
+    heading = re.search(r"^#[ \t].*$", text, re.M)
+    return repr((front, heading.group(0) if heading else None))
 
 
 def _read_state(published: Path) -> tuple[str, dict[str, str]] | None:

@@ -72,9 +72,15 @@ def test_with_another_key_or_no_readable_state_every_page_is_built(tmp_path, con
     else:  # every page's navigation shows this page's heading
         changes = {"datasets/index.md": "# The datasets\n\nEvery dataset.\n"}
     second, counts = build(tmp_path / "two", config, first, key=key, changes=changes)
-    assert counts[0] == 0
+    assert counts[0] == 0, counts
     old, new = inodes(first), inodes(second)
     assert not any(old.get(name) == inode for name, inode in new.items())
+
+
+def test_another_text_under_the_heading_of_a_page_named_by_it_keeps_the_other_pages(tmp_path, config):
+    first, _ = build(tmp_path / "one", config, None)
+    _, counts = build(tmp_path / "two", config, first, changes={"datasets/index.md": "# Datasets\n\nOther text.\n"})
+    assert counts == (4, 5)
 
 
 def test_a_broken_link_in_a_page_built_beside_kept_ones_still_fails_the_build(tmp_path, config):
