@@ -454,6 +454,7 @@ def child_build(data: Path, out: Path, result: Path) -> int:
         "beside": outcome.beside,
         "pages_kept": list(outcome.pages_kept),
         "mkdocs_kept": list(outcome.mkdocs_kept),
+        "search_kept": list(outcome.search_kept),
     }))
     return 0
 
@@ -1212,7 +1213,9 @@ def table_rows(record: dict) -> list[dict]:
     row("rebuild, one changed row (command)", measured(changed), measured(changed, "peak_mb"), None, None,
         ("one grant's amount changed, same --out" + (f"; {share:.0%} of the full build" if share is not None else "")
          + ("; {:,} of {:,} entity-page jobs kept".format(*changed["pages_kept"]) if changed.get("pages_kept") else "")
-         + ("; {:,} of {:,} MkDocs pages kept".format(*changed["mkdocs_kept"]) if changed.get("mkdocs_kept") else ""))
+         + ("; {:,} of {:,} MkDocs pages kept".format(*changed["mkdocs_kept"]) if changed.get("mkdocs_kept") else "")
+         + ("; {:,} of {:,} search documents' words kept".format(*changed["search_kept"])
+            if changed.get("search_kept") else ""))
         + failed.get(changed.get("status"), ""), ours_mark=lower.get(changed.get("status"), ""))
     index = sum(v["bytes"] for v in ours.get("search_index", {}).values()) if ours.get("search_index") else None
     naive_index = naive.get("search_index_bytes")

@@ -59,6 +59,8 @@ class Result:
     pages_kept: tuple[int, int] = (0, 0)
     # MkDocs pages kept from the site in out_dir (their Markdown had not changed), and all of them.
     mkdocs_kept: tuple[int, int] = (0, 0)
+    # Entity documents of the search index whose words were kept from the site in out_dir, and all of them.
+    search_kept: tuple[int, int] = (0, 0)
 
 
 class _Laps:
@@ -145,13 +147,15 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 # 5. MkDocs builds the HTML of those pages, each with its Content-Security-Policy,
                 # while forked processes read the entities for the search index (step 7): with very
                 # many entities, two, half each, as MkDocs ends long before one would.
+                # The site's key (the build key without the data) is what MkDocs' kept pages and the
+                # search's kept words of the entities are made with, besides their own inputs.
                 parts = 2 if sum(map(len, the_entities.by_kind.values())) >= search.SPLIT_ENTITIES else 1
+                made_with = incremental.site_key(data_dir, config.path, tuple(r.name for r in package.resources))
                 with ExitStack() as stack:
-                    indexing = [stack.enter_context(Background(search.collect_entities, the_entities, tables, (i, parts)))
+                    indexing = [stack.enter_context(Background(search.collect_entities, the_entities, tables, (i, parts),
+                                                               published, made_with))
                                 for i in range(parts)]
-                    mkdocs_kept = mkdocs.build_site(docs, site_dir, config, published,
-                                                    incremental.site_key(data_dir, config.path,
-                                                                         tuple(r.name for r in package.resources)))
+                    mkdocs_kept = mkdocs.build_site(docs, site_dir, config, published, made_with)
                     mkdocs.move_downloads(large, site_dir / DOWNLOADS, docs / DOWNLOADS)
                     mkdocs.apply_csp(site_dir)
                     built = search.static_pages(site_dir)  # before thousands of entity pages join them
@@ -176,7 +180,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 lap("pages")
 
                 # 7. The search index, made from the entities (read in step 5) and the pages MkDocs built.
-                search.index(site_dir, the_entities, tables, built, found, published)
+                search.index(site_dir, the_entities, tables, built, found, published, made_with)
                 lap("search")
 
                 # 8. Publish: swap the finished site in, and keep the Markdown it was built from.
@@ -188,7 +192,7 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
     except (SwapError, GitError, mkdocs.SiteError, search.SearchError) as exc:
         raise BuildError(exc.findings) from None
     return Result(findings=findings, timings=lap.timings, beside=beside, pages_kept=explore.kept,
-                  mkdocs_kept=mkdocs_kept)
+                  mkdocs_kept=mkdocs_kept, search_kept=(found.kept, len(found.keys)))
 
 
 def _council_checks(found, config, on_progress) -> list[Finding]:

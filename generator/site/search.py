@@ -29,6 +29,12 @@ file grows with the data. A query downloads the manifest, one shard per word and
 the documents it shows (site_src/assets/search.js): a few tens of kilobytes whatever the size
 of the site.
 
+Kept words (``.build-search/`` in the site's root, beside ``.build-pages``): each entity
+document's words and scores, with a digest of the texts they were read from. The next build
+into the same folder takes a document's words from there when its digest is the same, instead
+of reading its texts again (after one changed row, nearly every document is the same). The
+state is written in a canonical order, so an incremental build's is the same as a full one's.
+
 Words are lower-cased, accents removed (NFKD), and split at anything that is not a letter or a
 digit; search.js does exactly the same (tests/site/test_search.py runs both on the same text).
 The index holds each word's English stem (Porter2, the Snowball English stemmer: "grants" and
@@ -39,6 +45,7 @@ tests/site/test_stemming.py checks that the two agree), so a search for "grant" 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -69,6 +76,7 @@ BODY_WORDS = 400  # words of body text indexed per document at most
 # takes about as long as one, and a second only slows it (20k grants, 17,872 entities: MkDocs'
 # stage 1.4 s with one, 1.8 s with two).
 SPLIT_ENTITIES = 200_000
+STATE = ".build-search"  # the kept words, in the site's root (Index.write_state, Kept)
 GRANTS_READ = 16  # an organisation's grants whose texts fill BODY_WORDS, about (for collect_entities' parts)
 
 
@@ -126,6 +134,8 @@ class Index:
         self._doc = array("i")
         self._score = array("i")
         self.linked = 0  # files of the last write() linked from the previous index
+        self.keys: list[bytes] = []  # the entity documents' digests (document i: keys[i]), for write_state
+        self.kept = 0  # entity documents whose words were taken from the kept words (Kept)
 
     def add(self, title: str, url: str, description: str = "", body=()) -> int:
         """A document: `body` is an iterable of texts (descriptions, grant titles ...)."""
@@ -150,6 +160,9 @@ class Index:
     def extend(self, other: Index) -> None:
         """Add `other`'s documents after this one's, as if they had been added here."""
         offset = len(self.docs)
+        if len(self.keys) == offset:  # every document so far an entity's: so are other's first
+            self.keys += other.keys
+        self.kept += other.kept
         self.docs += other.docs
         ids = self.words
         remap = np.array([ids.setdefault(word, len(ids)) for word in other.words], dtype=np.int32)
@@ -200,6 +213,106 @@ class Index:
         put.json("manifest.json", manifest)
         self.linked = put.linked
         return manifest
+
+
+    def write_state(self, site_dir: Path, key: str | None) -> None:
+        """The entity documents' words and scores, with their digests, into site_dir/STATE/, for
+        the next build (Kept): the words sorted, and numbered so; each document's postings in the
+        order they were first read (kept documents keep it), so that the files do not depend on
+        which documents were kept."""
+        folder = site_dir / STATE
+        if key is None:
+            return
+        folder.mkdir()
+        n = len(self.keys)
+        words = list(self.words)
+        tok = np.frombuffer(self._tok, dtype=np.int32) if len(self._tok) else np.zeros(0, np.int32)
+        doc = np.frombuffer(self._doc, dtype=np.int32) if len(self._doc) else np.zeros(0, np.int32)
+        score = np.frombuffer(self._score, dtype=np.int32) if len(self._score) else np.zeros(0, np.int32)
+        rank = np.empty(len(words), dtype=np.int32)
+        rank[np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)] = np.arange(len(words))
+        ranked = rank[tok]
+        entity = doc < n
+        ranked, doc, score = ranked[entity], doc[entity], score[entity]
+        order = np.argsort(doc, kind="stable")  # a kept document's postings are in the order they were read
+        ranked, doc, score = ranked[order], doc[order], score[order]
+        np.save(folder / "words.npy", ranked.astype(np.int32))
+        np.save(folder / "scores.npy", score.astype(np.uint8))
+        np.save(folder / "starts.npy", np.searchsorted(doc, np.arange(n + 1)).astype(np.int64))
+        (folder / "digests").write_bytes(b"".join(self.keys))
+        (folder / "vocabulary").write_text("\n".join(sorted(words)), encoding="utf-8")
+        (folder / "key").write_text(key + "\n", encoding="utf-8")
+
+
+class Kept:
+    """The entity documents' words of the last build into the same folder (Index.write_state),
+    looked up by the digest of a document's texts (`digest`). Anything missing, unreadable or
+    made with another key: nothing is kept, and every document is read again."""
+
+    def __init__(self, previous: Path | None, key: str | None):
+        self.found: dict[bytes, int] = {}
+        self._docs: list[int] = []  # documents added with their kept words still to come (finish)
+        self._rows: list[int] = []  # ... and where those are in the kept arrays
+        if previous is None or key is None:
+            return
+        folder = previous / STATE
+        try:
+            if (folder / "key").read_text(encoding="utf-8") != key + "\n":
+                return
+            digests = (folder / "digests").read_bytes()
+            words = np.load(folder / "words.npy", mmap_mode="r")
+            scores = np.load(folder / "scores.npy", mmap_mode="r")
+            starts = np.load(folder / "starts.npy")
+            vocabulary = (folder / "vocabulary").read_text(encoding="utf-8").split("\n")
+        except (OSError, ValueError, UnicodeDecodeError):
+            return
+        n = len(starts) - 1
+        if (len(digests) != 16 * n or len(words) != len(scores) or n < 0 or starts[-1] != len(words)
+                or (len(words) and int(np.max(words)) >= len(vocabulary))):
+            return
+        self.words, self.scores, self.starts, self.vocabulary = words, scores, starts, vocabulary
+        self.found = {digests[16 * i:16 * i + 16]: i for i in range(n)}
+
+    @staticmethod
+    def digest(title: str, body: tuple) -> bytes:
+        """What a document's words are read from: its title and body texts (with their lengths,
+        so that no two lists of texts give the same string)."""
+        texts = (title, *body)
+        joined = "\x1f".join(texts) + "\x1e" + ",".join([str(len(t)) for t in texts])
+        return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def add(self, index: Index, title: str, url: str, description: str, body: tuple) -> None:
+        """Index.add, or the document with its kept words (added by `finish`)."""
+        key = self.digest(title, body)
+        i = self.found.get(key)
+        if i is None:
+            index.add(title, url, description, body)
+        else:
+            self._docs.append(len(index.docs))
+            self._rows.append(i)
+            index.docs.append((title, url, description))
+        index.keys.append(key)
+
+    def finish(self, index: Index) -> None:
+        """The kept documents' words and scores, all at once (a document's postings need not
+        be next to each other: Index.write sorts them)."""
+        if not self._rows:
+            return
+        rows = np.array(self._rows, dtype=np.int64)
+        starts, counts = self.starts[rows], self.starts[rows + 1] - self.starts[rows]
+        total = int(counts.sum())
+        # the positions of every kept document's postings in the kept arrays, run by run
+        at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+        words = np.asarray(self.words[at], dtype=np.int64)
+        used = np.unique(words)
+        ids = index.words
+        remap = np.zeros(len(self.vocabulary), dtype=np.int32)
+        remap[used] = [ids.setdefault(self.vocabulary[w], len(ids)) for w in used.tolist()]
+        index._tok.frombytes(remap[words].tobytes())
+        index._doc.frombytes(np.repeat(np.array(self._docs, dtype=np.int32), counts).tobytes())
+        index._score.frombytes(np.asarray(self.scores[at], dtype=np.int32).tobytes())
+        index.kept += len(rows)
+        self._docs, self._rows = [], []
 
 
 class _Files:
@@ -276,11 +389,15 @@ def _present(value) -> bool:
     return isinstance(value, str) and value != ""
 
 
-def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), on_progress=None) -> Index:
+def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), previous: Path | None = None,
+                     key: str | None = None, on_progress=None) -> Index:
     """Every entity page, most money first within each kind; or, with `part` (i, n), the i-th
     of n runs of them of about equal work, for Index.extend to join in order. (build.py runs the parts in
-    forked processes while MkDocs builds; `on_progress` is there for that, and not called.)"""
+    forked processes while MkDocs builds; `on_progress` is there for that, and not called.)
+    `previous`, `key`: the site last built into the same folder and the key its kept words must
+    have been made with (Kept)."""
     index = Index()
+    kept = Kept(previous, key)
     every = [(kind_name, entity) for kind_name in KINDS
              for entity in sorted(entities.by_kind.get(kind_name, {}).values(), key=lambda e: (-e.total, e.name.lower()))]
     i, n = part
@@ -337,8 +454,9 @@ def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), on_
             body = ()
         # Its identifier first (an org-id such as GB-CHC-1234567, a contract or decision
         # reference), so it is found by that too; for a programme or ward it is the name.
-        body = (entity.key, *body) if entity.key != entity.name else body
-        index.add(entity.name, url_of(entity.page), description, body)
+        body = (entity.key, *body) if entity.key != entity.name else tuple(body)
+        kept.add(index, entity.name, url_of(entity.page), description, body)
+    kept.finish(index)
     return index
 
 
@@ -366,14 +484,16 @@ def static_pages(site_dir: Path) -> list[str]:
 
 
 def index(site_dir: Path, entities, tables: dict, static_urls: list[str], found: Index | None = None,
-          published: Path | None = None) -> dict:
+          published: Path | None = None, key: str | None = None) -> dict:
     """Write the search index into site_dir/search-index/; returns its manifest. `static_urls`:
     the pages MkDocs built (static_pages); `found`: the entities, when collect_entities
     was run already; `published`: the site last built into the same folder, whose index files
-    are linked where they are the same (Index.write)."""
+    are linked where they are the same (Index.write); `key`: what the entities' kept words are
+    made with (Index.write_state; None: none written)."""
     try:
         if found is None:
-            found = collect_entities(entities, tables)
+            found = collect_entities(entities, tables, previous=published, key=key)
+        found.write_state(site_dir, key)  # before the pages MkDocs built join the entities
         add_static_pages(found, site_dir, static_urls)
         return found.write(site_dir / FOLDER, published / FOLDER if published is not None else None)
     except OSError as exc:

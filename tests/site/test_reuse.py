@@ -141,6 +141,11 @@ def test_a_build_after_random_edits_keeps_unreached_pages_and_equals_a_full_buil
         assert {name: (path.stat().st_mtime_ns, path.stat().st_size) for name, path in files(before).items()} == untouched
         # MkDocs' pages (site/mkdocs.py): those whose Markdown the edit did not change are kept
         assert 0 < result.mkdocs_kept[0] < result.mkdocs_kept[1], result.mkdocs_kept
+        # The search's entity documents (site/search.py Kept): most keep their words; a renamed
+        # organisation's title, and its grants' texts an edit changes, are read again; contracts'
+        # dates and values are no document's words.
+        searched, documents = result.search_kept
+        assert 0.5 * documents < searched < documents if change != "contracts" else searched == documents > 0
         new = pages(out)
         kept = {name for name, inode in new.items() if old.get(name) == inode}
         if change == "organisation name":  # a name is on other entities' pages and lists: no page is kept

@@ -241,3 +241,54 @@ def test_a_build_that_reads_the_entities_in_two_processes_writes_the_same_index(
     assert [p.relative_to(tmp_path / "one") for p in one] == [p.relative_to(tmp_path / "two") for p in two]
     assert len(one) > 5 and all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two))
     assert result.beside["search entities"]["seconds"] > 0
+
+
+def _state(site: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((site / search.STATE).iterdir())}
+
+
+def test_the_entities_words_are_kept_by_the_digest_of_their_texts_and_make_the_same_index(small_tables, tmp_path):
+    """A build writes each entity document's words with a digest of its texts (Index.write_state);
+    the next build into the same folder takes the words of a document whose texts are the same
+    from there (Kept), and its index and state are those of a build without them."""
+    from generator.model.entities import build_entities
+
+    def collect(tables, site: Path, previous: Path | None = None, key: str | None = "key-1") -> search.Index:
+        index = search.collect_entities(build_entities(tables), tables, previous=previous, key=key)
+        site.mkdir()
+        index.write_state(site, "key-1")
+        index.write(site / search.FOLDER)
+        return index
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+    first = collect(small_tables, tmp_path / "first")
+    assert first.kept == 0 and len(first.keys) == len(first.docs) > 100
+    again = collect(small_tables, tmp_path / "again", tmp_path / "first")
+    assert again.kept == len(again.docs) and files(tmp_path / "again") == files(tmp_path / "first")
+
+    # One contract's description changed: that document's words are read again, the others kept.
+    changed = dict(small_tables)
+    changed["contracts"] = small_tables["contracts"].copy()
+    row = 0
+    changed["contracts"].loc[row, "description"] = "Zebra crossings painted"
+    kept = collect(changed, tmp_path / "kept", tmp_path / "first")
+    plain = collect(changed, tmp_path / "plain")
+    assert kept.kept == len(kept.docs) - 1 and plain.kept == 0
+    assert files(tmp_path / "kept") == files(tmp_path / "plain") != files(tmp_path / "first")
+    assert _lookup(tmp_path / "kept" / search.FOLDER, "zebra")[0] == 1  # in one document
+
+    # Another key, no state, or a damaged one: nothing kept, the same index.
+    assert collect(changed, tmp_path / "other-key", tmp_path / "first", key="key-2").kept == 0
+    assert collect(changed, tmp_path / "none", tmp_path / "missing").kept == 0
+    (tmp_path / "first" / search.STATE / "digests").write_bytes(b"short")
+    damaged = collect(changed, tmp_path / "damaged", tmp_path / "first")
+    assert damaged.kept == 0 and files(tmp_path / "damaged") == files(tmp_path / "plain")
+
+
+def test_a_digest_tells_lists_of_texts_apart_that_join_to_the_same_text():
+    digest = search.Kept.digest
+    assert digest("a", ("b c",)) == digest("a", ("b c",))
+    assert len({digest("a", ("b", "c")), digest("a", ("b\x1fc",)), digest("a\x1fb", ("c",)), digest("a", ("bc",)),
+                digest("a", ()), digest("a", ("",))}) == 6
