@@ -304,7 +304,7 @@ class Kept:
         # the positions of every kept document's postings in the kept arrays, run by run
         at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
         words = np.asarray(self.words[at], dtype=np.int64)
-        used = np.unique(words)
+        used = np.flatnonzero(np.bincount(words, minlength=len(self.vocabulary)))
         ids = index.words
         remap = np.zeros(len(self.vocabulary), dtype=np.int32)
         remap[used] = [ids.setdefault(self.vocabulary[w], len(ids)) for w in used.tolist()]
@@ -398,25 +398,13 @@ def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), pre
     have been made with (Kept)."""
     index = Index()
     kept = Kept(previous, key)
-    every = [(kind_name, entity) for kind_name in KINDS
-             for entity in sorted(entities.by_kind.get(kind_name, {}).values(), key=lambda e: (-e.total, e.name.lower()))]
+    every = [(kind_name, entity) for kind_name in KINDS for entity in by_money(entities.by_kind.get(kind_name, {}))]
     i, n = part
     if n > 1:  # runs of about equal work: an organisation's document holds its grants' texts
         weights = np.array([1 + (min(len(e.grants), GRANTS_READ) if k == "organisation" else 0) for k, e in every],
                            dtype=np.int64)
         starts, total = np.cumsum(weights) - weights, int(weights.sum())
         every = every[np.searchsorted(starts, total * i / n):np.searchsorted(starts, total * (i + 1) / n)]
-    grants = tables["grants"]
-    grant_text: dict[str, list[str]] = {}
-    for org, title, description in (zip(grants["recipient_org_id"].tolist(), grants["title"].tolist(),
-                                        grants["description"].tolist())
-                                    if any(kind_name == "organisation" for kind_name, _ in every) else ()):
-        texts = grant_text.setdefault(org, [])
-        if _present(title):
-            texts.append(title)
-        if _present(description):
-            texts.append(description)
-
     def column(table: str, name: str) -> list:
         frame = tables.get(table)
         return frame[name].tolist() if frame is not None and name in frame else []
@@ -428,6 +416,9 @@ def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), pre
         "outcome": [" ".join(t for t in pair if _present(t))
                     for pair in zip(column("outcomes", "theme"), column("outcomes", "description"))],
     }
+    # an organisation's grants' titles and descriptions, in the grants' order (Entity.grants)
+    grant_titles, grant_descriptions = (column("grants", name) if any(k == "organisation" for k, _ in every) else []
+                                        for name in ("title", "description"))
     suppliers = column("contracts", "supplier_org_id")
     decided = column("decisions", "decision_date")
     organisations = entities.by_kind.get("organisation", {})
@@ -446,7 +437,8 @@ def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), pre
         if entity.total > 0:
             description += f": {gbp(entity.total, False)}"
         if kind_name == "organisation":
-            body = grant_text.get(entity.key, ())
+            body = [text for row in entity.grants.tolist() for text in (grant_titles[row], grant_descriptions[row])
+                    if _present(text)]
         elif texts is not None and entity.row is not None:
             value = texts[entity.row]
             body = (value,) if _present(value) else ()
@@ -458,6 +450,17 @@ def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), pre
         kept.add(index, entity.name, url_of(entity.page), description, body)
     kept.finish(index)
     return index
+
+
+def by_money(kind: dict) -> list:
+    """A kind's entities, most money first, then by name (ignoring case), then as they came:
+    sorted by name, then stably by money (the same order as sorting by the pair, without a
+    tuple per entity)."""
+    found = list(kind.values())
+    names = [e.name.lower() for e in found]
+    order = np.array(sorted(range(len(found)), key=names.__getitem__), dtype=np.int64)
+    totals = np.array([e.total for e in found], dtype=np.float64)
+    return [found[j] for j in order[np.argsort(-totals[order], kind="stable")].tolist()]
 
 
 def add_static_pages(index: Index, site_dir: Path, static_urls: list[str]) -> None:

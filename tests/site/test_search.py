@@ -292,3 +292,15 @@ def test_a_digest_tells_lists_of_texts_apart_that_join_to_the_same_text():
     assert digest("a", ("b c",)) == digest("a", ("b c",))
     assert len({digest("a", ("b", "c")), digest("a", ("b\x1fc",)), digest("a\x1fb", ("c",)), digest("a", ("bc",)),
                 digest("a", ()), digest("a", ("",))}) == 6
+
+
+def test_entities_are_read_most_money_first_then_by_name_then_as_they_came():
+    import random
+    from types import SimpleNamespace
+
+    rng = random.Random(7)
+    found = {n: SimpleNamespace(name=rng.choice(["Abbey", "abbey", "Brook", "brook", "Cedar"]),
+                                total=rng.choice([0.0, 12.5, 100.0, 2500.0]), n=n) for n in range(300)}
+    expected = sorted(found.values(), key=lambda e: (-e.total, e.name.lower()))  # stable: as they came on a tie
+    assert [e.n for e in search.by_money(found)] == [e.n for e in expected]
+    assert search.by_money({}) == []
