@@ -65,9 +65,9 @@ def row_digests(rows: dict) -> dict[str, np.ndarray]:
 
 def _rows(h, digests: np.ndarray, positions) -> None:
     """The digests of the rows at `positions`, in order, into `h`."""
-    positions = np.asarray(positions, dtype=np.int64)
     h.update(b"%d\n" % len(positions))
-    h.update(digests[positions].tobytes())
+    if len(positions):  # (most entities have none of a kind of rows: nothing more to hash)
+        h.update(digests[positions if isinstance(positions, np.ndarray) else np.asarray(positions, dtype=np.int64)].tobytes())
 
 
 def common_key(build_key: str, shells: dict, entities, rows: dict) -> str:
