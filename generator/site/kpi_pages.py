@@ -108,9 +108,7 @@ def kpi_rows(tables: dict, source: tuple[str, listing.Texts], entities, kpis: Kp
     records = frame.to_dict("records")
     contracts = entities.by_kind["contract"]
     title = listing._text(frame["kpi"])
-    contract = listing._link(listing._targets(frame["contract_id"], contracts, "contracts"),
-                             listing._text(frame["contract_id"].map(
-                                 lambda k: contracts[k].name if k in contracts else k)))
+    contract = listing._linked(frame["contract_id"], contracts, "contracts")
     period = np.array([escape(period_text(r["period_start"], r["period_end"])) for r in records], dtype=object)
     period_key = listing._each_distinct(frame["period_end"], lambda v: v.strftime("%Y-%m-%d"))
     target = np.array([str(escape(_target(r))) for r in records], dtype=object)
@@ -135,11 +133,9 @@ def performance_rows(tables: dict, source: tuple[str, listing.Texts], entities, 
     contracts = entities.by_kind["contract"]
     organisations = entities.by_kind["organisation"]
     c = tables["contracts"].drop_duplicates("contract_id").set_index("contract_id")
-    title = listing._link(listing._targets(summary["contract_id"], contracts, "contracts"),
-                          listing._text(summary["contract_id"].map(lambda k: contracts[k].name if k in contracts else k)))
+    title = listing._linked(summary["contract_id"], contracts, "contracts")
     supplier_ids = summary["contract_id"].map(c["supplier_org_id"])
-    supplier = listing._link(listing._targets(supplier_ids, organisations, "organisations"),
-                             listing._text(supplier_ids.map(lambda k: organisations[k].name if k in organisations else k)))
+    supplier = listing._linked(supplier_ids, organisations, "organisations")
     cells = [("th", title, None, ""), ("td", supplier, None, ""), ("td", listing._text(summary["year"]), None, "")]
     for column in [*RATINGS, "rated"]:
         counts = summary[column].astype(int)

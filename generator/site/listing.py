@@ -220,6 +220,20 @@ def _targets(keys: pd.Series, kind_entities: dict, folder: str) -> np.ndarray:
                      for k in keys.astype(object).where(keys.notna(), None)], dtype=object)
 
 
+def _linked(keys: pd.Series, kind_entities: dict, folder: str, named: bool = True) -> np.ndarray:
+    """A link to each key's entity page, its text the entity's name (`named`) or the key; a key
+    with no entity is its text alone, a missing one "": `_link(_targets(keys ...), _text(names))`,
+    made once per distinct key (at 1M grants, a million rows hold 333,333 recipients, a few
+    hundred programmes and wards)."""
+    def make(key) -> str:
+        entity = kind_entities.get(key) if isinstance(key, str) else None
+        text = entity.name if named and entity is not None else key
+        text = str(escape(text)) if isinstance(text, str) else ""
+        return f'<a href="{SITE_ROOT_MARK}{folder}/{entity.slug}.html">{text}</a>' if entity is not None else text
+
+    return _each_distinct(keys, make)
+
+
 def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> Texts:
     """Rows of <tr> from columns of (tag, html, sort keys or None, class): one format
     string for the row, filled in once per row, a block of rows at a time (Texts)."""
@@ -252,10 +266,8 @@ def _contract_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: dict) 
     """The contracts list: contract, supplier, commissioner, dates, value, status."""
     c = tables["contracts"]
     title = _link(_targets(c["contract_id"], ent["contract"], "contracts"), _text(c["title"]))
-    supplier_names = c["supplier_org_id"].map(lambda k: ent["organisation"][k].name if k in ent["organisation"] else k)
-    supplier = _link(_targets(c["supplier_org_id"], ent["organisation"], "organisations"), _text(supplier_names))
-    commissioner = _link(_targets(c["commissioner_id"], ent["commissioner"], "commissioners"),
-                         _text(c["commissioner_id"].map(lambda k: ent["commissioner"][k].name if k in ent["commissioner"] else k)))
+    supplier = _linked(c["supplier_org_id"], ent["organisation"], "organisations")
+    commissioner = _linked(c["commissioner_id"], ent["commissioner"], "commissioners")
     start, start_key = _dates(c["start_date"])
     end, end_key = _dates(c["end_date"], NOT_STATED)
     value, value_key = _money(c["total_value_gbp"])
@@ -275,10 +287,9 @@ def _grant_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: dict) -> 
     g = tables["grants"]
     title = np.array([f'{t}<br><span class="row-note">{d}</span>' for t, d in zip(_text(g["title"]), _text(g["description"]))],
                      dtype=object)
-    recipient_names = g["recipient_org_id"].map(lambda k: ent["organisation"][k].name if k in ent["organisation"] else k)
-    recipient = _link(_targets(g["recipient_org_id"], ent["organisation"], "organisations"), _text(recipient_names))
-    programme = _link(_targets(g["programme"], ent["programme"], "programmes"), _text(g["programme"]))
-    ward = _link(_targets(g["beneficiary_ward"], ent["ward"], "wards"), _text(g["beneficiary_ward"]))
+    recipient = _linked(g["recipient_org_id"], ent["organisation"], "organisations")
+    programme = _linked(g["programme"], ent["programme"], "programmes", named=False)
+    ward = _linked(g["beneficiary_ward"], ent["ward"], "wards", named=False)
     awarded, awarded_key = _dates(g["award_date"])
     amount, amount_key = _money(g["amount_awarded"])
     header, lines = source_lines(raw, "grants")
@@ -294,8 +305,7 @@ def _intention_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: dict)
     """The commissioning intentions list."""
     i = tables["commissioning_intentions"]
     title = _link(_targets(i["intention_id"], ent["intention"], "intentions"), _text(i["title"]))
-    commissioner = _link(_targets(i["commissioner_id"], ent["commissioner"], "commissioners"),
-                         _text(i["commissioner_id"].map(lambda k: ent["commissioner"][k].name if k in ent["commissioner"] else k)))
+    commissioner = _linked(i["commissioner_id"], ent["commissioner"], "commissioners")
     planned, planned_key = _dates(i["planned_start_date"])
     value, value_key = _money(i["estimated_value_gbp"])
     header, lines = source_lines(raw, "commissioning_intentions")

@@ -66,3 +66,24 @@ def test_a_forked_worker_reads_the_rows_without_copying_them():
     as_texts = _private_mb_after_reading(Texts(strings))
     assert as_array > 30  # every str's reference count is written, so its memory page is copied
     assert as_texts < 10
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_a_linked_column_is_made_once_per_key_as_its_link_and_text_were_row_by_row(named):
+    """listing._linked: the link to each key's entity page with its name (or the key) as text,
+    the same as _link(_targets(...), _text(...)) row by row; a key with no entity is its text
+    alone, a missing key nothing."""
+    import pandas as pd
+    from types import SimpleNamespace
+
+    entities = {"GB-CHC-1": SimpleNamespace(name="Tom & Jerry's <Club>", slug="gb-chc-1"),
+                "GB-CHC-2": SimpleNamespace(name="Garden club", slug="gb-chc-2")}
+    keys = pd.Series(["GB-CHC-1", "GB-COH-9 <b>", None, "GB-CHC-2", float("nan"), "GB-CHC-1", ""], dtype=object)
+    names = keys.map(lambda k: entities[k].name if k in entities else k) if named else keys
+    expected = listing._link(listing._targets(keys, entities, "organisations"), listing._text(names))
+    made = listing._linked(keys, entities, "organisations", named=named)
+    assert made.tolist() == expected.tolist()
+    mark = listing.SITE_ROOT_MARK
+    first = (f'<a href="{mark}organisations/gb-chc-1.html">'
+             + ("Tom &amp; Jerry&#39;s &lt;Club&gt;" if named else "GB-CHC-1") + "</a>")
+    assert made.tolist() == [first, "GB-COH-9 &lt;b&gt;", "", made[3], "", first, ""]
