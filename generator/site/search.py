@@ -171,6 +171,16 @@ class Index:
             self._doc.frombytes((np.frombuffer(other._doc, dtype=np.int32) + np.int32(offset)).astype(np.int32).tobytes())
             self._score.extend(other._score)
 
+    def _postings(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The words by id; the postings' word ids, documents and scores as arrays; and each
+        word id's rank among the words sorted."""
+        words = list(self.words)
+        tok, doc, score = (np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32)
+                           for a in (self._tok, self._doc, self._score))
+        rank = np.empty(len(words), dtype=np.int64)
+        rank[np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)] = np.arange(len(words))
+        return words, tok, doc, score, rank
+
     def write(self, out: Path, previous: Path | None = None) -> dict:
         """Write manifest.json, t/ and d/ under `out`; returns the manifest. A file the same
         as in `previous` (the published site's index) is hard-linked from there."""
@@ -180,13 +190,8 @@ class Index:
         for n in range(0, len(self.docs), CHUNK):
             put.json(f"d/{n // CHUNK}.json", [list(d) for d in self.docs[n:n + CHUNK]])
 
-        words = list(self.words)
-        tok = np.frombuffer(self._tok, dtype=np.int32) if len(self._tok) else np.zeros(0, np.int32)
-        doc = np.frombuffer(self._doc, dtype=np.int32) if len(self._doc) else np.zeros(0, np.int32)
-        score = np.frombuffer(self._score, dtype=np.int32) if len(self._score) else np.zeros(0, np.int32)
+        words, tok, doc, score, rank = self._postings()
         # Order the words alphabetically, then each word's postings by score (highest first), then document.
-        rank = np.empty(len(words), dtype=np.int64)
-        rank[np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)] = np.arange(len(words))
         order = np.lexsort((doc, -score, rank[tok])) if len(tok) else np.zeros(0, np.int64)
         tok, doc, score = tok[order], doc[order], score[order]
         sorted_words = sorted(words)
@@ -225,13 +230,8 @@ class Index:
             return
         folder.mkdir()
         n = len(self.keys)
-        words = list(self.words)
-        tok = np.frombuffer(self._tok, dtype=np.int32) if len(self._tok) else np.zeros(0, np.int32)
-        doc = np.frombuffer(self._doc, dtype=np.int32) if len(self._doc) else np.zeros(0, np.int32)
-        score = np.frombuffer(self._score, dtype=np.int32) if len(self._score) else np.zeros(0, np.int32)
-        rank = np.empty(len(words), dtype=np.int32)
-        rank[np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)] = np.arange(len(words))
-        ranked = rank[tok]
+        words, tok, doc, score, rank = self._postings()
+        ranked = rank.astype(np.int32)[tok]
         entity = doc < n
         ranked, doc, score = ranked[entity], doc[entity], score[entity]
         order = np.argsort(doc, kind="stable")  # a kept document's postings are in the order they were read
