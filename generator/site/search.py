@@ -219,7 +219,6 @@ class Index:
         self.linked = put.linked
         return manifest
 
-
     def write_state(self, site_dir: Path, key: str | None) -> None:
         """The entity documents' words and scores, with their digests, into site_dir/STATE/, for
         the next build (Kept): the words sorted, and numbered so; each document's postings in the
@@ -267,9 +266,10 @@ class Kept:
         except (OSError, ValueError, UnicodeDecodeError):
             return
         n = len(starts) - 1
-        if (len(digests) != 16 * n or len(words) != len(scores) or n < 0 or starts[-1] != len(words)
-                or (len(words) and int(np.max(words)) >= len(vocabulary))):
-            return
+        if (n < 0 or len(digests) != 16 * n or (words.dtype, scores.dtype, starts.dtype) != (np.int32, np.uint8, np.int64)
+                or words.ndim != 1 or len(words) != len(scores) or starts[0] != 0 or starts[-1] != len(words)
+                or np.any(np.diff(starts) < 0) or (len(words) and not 0 <= int(np.min(words)) <= int(np.max(words)) < len(vocabulary))):
+            return  # not what write_state writes
         self.words, self.scores, self.starts, self.vocabulary = words, scores, starts, vocabulary
         self.found = {digests[16 * i:16 * i + 16]: i for i in range(n)}
 
@@ -405,6 +405,7 @@ def collect_entities(entities, tables: dict, part: tuple[int, int] = (0, 1), pre
                            dtype=np.int64)
         starts, total = np.cumsum(weights) - weights, int(weights.sum())
         every = every[np.searchsorted(starts, total * i / n):np.searchsorted(starts, total * (i + 1) / n)]
+
     def column(table: str, name: str) -> list:
         frame = tables.get(table)
         return frame[name].tolist() if frame is not None and name in frame else []

@@ -282,9 +282,18 @@ def test_the_entities_words_are_kept_by_the_digest_of_their_texts_and_make_the_s
     # Another key, no state, or a damaged one: nothing kept, the same index.
     assert collect(changed, tmp_path / "other-key", tmp_path / "first", key="key-2").kept == 0
     assert collect(changed, tmp_path / "none", tmp_path / "missing").kept == 0
-    (tmp_path / "first" / search.STATE / "digests").write_bytes(b"short")
+    import numpy as np
+    state = tmp_path / "first" / search.STATE
+    starts = np.load(state / "starts.npy")
+    wrong = starts.copy()
+    wrong[1] = starts[-1]  # the right count, first and last, but a document ending after the next one's start
+    np.save(state / "starts.npy", wrong)
+    assert collect(changed, tmp_path / "disordered", tmp_path / "first").kept == 0
+    np.save(state / "starts.npy", starts)
+    assert collect(changed, tmp_path / "restored", tmp_path / "first").kept == len(changed_docs := kept.docs) - 1
+    (state / "digests").write_bytes(b"short")
     damaged = collect(changed, tmp_path / "damaged", tmp_path / "first")
-    assert damaged.kept == 0 and files(tmp_path / "damaged") == files(tmp_path / "plain")
+    assert damaged.kept == 0 and files(tmp_path / "damaged") == files(tmp_path / "plain") and changed_docs
 
 
 def test_a_digest_tells_lists_of_texts_apart_that_join_to_the_same_text():
