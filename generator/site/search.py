@@ -167,9 +167,14 @@ class Index:
         ids = self.words
         remap = np.array([ids.setdefault(word, len(ids)) for word in other.words], dtype=np.int32)
         if len(other._tok):
-            self._tok.frombytes(remap[np.frombuffer(other._tok, dtype=np.int32)].astype(np.int32).tobytes())
-            self._doc.frombytes((np.frombuffer(other._doc, dtype=np.int32) + np.int32(offset)).astype(np.int32).tobytes())
-            self._score.extend(other._score)
+            self.add_postings(remap[np.frombuffer(other._tok, dtype=np.int32)],
+                              np.frombuffer(other._doc, dtype=np.int32) + np.int32(offset),
+                              np.frombuffer(other._score, dtype=np.int32))
+
+    def add_postings(self, tok: np.ndarray, doc: np.ndarray, score: np.ndarray) -> None:
+        """Postings of documents already added (word ids of this index), as arrays."""
+        for into, values in ((self._tok, tok), (self._doc, doc), (self._score, score)):
+            into.frombytes(np.asarray(values, dtype=np.int32).tobytes())
 
     def _postings(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The words by id; the postings' word ids, documents and scores as arrays; and each
@@ -308,9 +313,7 @@ class Kept:
         ids = index.words
         remap = np.zeros(len(self.vocabulary), dtype=np.int32)
         remap[used] = [ids.setdefault(self.vocabulary[w], len(ids)) for w in used.tolist()]
-        index._tok.frombytes(remap[words].tobytes())
-        index._doc.frombytes(np.repeat(np.array(self._docs, dtype=np.int32), counts).tobytes())
-        index._score.frombytes(np.asarray(self.scores[at], dtype=np.int32).tobytes())
+        index.add_postings(remap[words], np.repeat(np.array(self._docs, dtype=np.int32), counts), self.scores[at])
         index.kept += len(rows)
         self._docs, self._rows = [], []
 
