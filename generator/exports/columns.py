@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..data.checks import FORMULA_START
 
 CHUNK_ROWS = 50_000  # rows converted and written at a time
 
@@ -81,6 +82,17 @@ def excel_serials(values: pa.Array) -> pa.Array:
 
 def any_true(mask: pa.Array) -> bool:
     return bool(pc.any(mask).as_py())
+
+
+def formula_safe(values: pa.Array) -> pa.Array:
+    """Text cells for a spreadsheet: an apostrophe before a first character that starts a
+    formula (FORMULA_START), nulls left null. Validation refuses such text in the data, so
+    usually nothing starts one, and the values are returned as they are, not copied."""
+    first = pc.utf8_slice_codeunits(values, 0, 1)
+    risky = pc.is_in(first, value_set=pa.array(list(FORMULA_START), pa.string()))
+    if not any_true(risky):
+        return values
+    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
 
 
 def text_bytes(values: pa.Array) -> bytes:

@@ -79,7 +79,8 @@ from ..data.wards import district_code
 from ..imports.giving360_standard import (DEI_EXTENSION, FUNDING_TYPE_TITLES, number_value, plain_number,
                                            schema_titles)
 from ..model.values import blank
-from .columns import CHUNK_ROWS, any_true, csv_fields, csv_lines, iso_dates, joined, json_strings, number_text
+from .columns import (CHUNK_ROWS, any_true, csv_fields, csv_lines, formula_safe, iso_dates, joined, json_strings,
+                      number_text)
 
 # The package schema refers to the grant schema by its 1.4.2 URL; the grant schema's own $id is 1.4.3 (and
 # its internal "#/$defs/..." references resolve against that). The local file is registered under both.
@@ -502,13 +503,6 @@ def _dates(frame: pd.DataFrame, name: str) -> pa.Array:
     return iso_dates(pa.array(frame[name]))
 
 
-def _formula_safe(values: pa.Array) -> pa.Array:
-    """csv_cell on text: an apostrophe before a first character that starts a formula."""
-    first = pc.utf8_slice_codeunits(values, 0, 1)
-    risky = pc.is_in(first, value_set=pa.array(list(FORMULA_START), pa.string()))
-    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
-
-
 class _Keyed:
     """Parts of a grant that depend on one key (a ward, a department ...): made once per
     distinct key (and once for no key); rows take its JSON text and CSV cells by index."""
@@ -600,7 +594,7 @@ def _organisation_parts(recipients: pa.Array, name: pa.Array, charity: pa.Array,
         f"{_GRANT}  }}{_GRANT}]", "", null_handling="replace")
     org_csv = {"Recipient Org:Identifier": recipients, "Recipient Org:Name": name,
                "Recipient Org:Charity Number": charity, "Recipient Org:Company Number": company}
-    org_csv = {k: pc.fill_null(_formula_safe(v), "") for k, v in org_csv.items()}
+    org_csv = {k: pc.fill_null(formula_safe(v), "") for k, v in org_csv.items()}
     org_csv.update({k: pc.take(v, locations.indices) for k, v in locations.csv.items()})
     org_csv.update({k: pa.array([""] * len(recipients), pa.string())
                     for k in ("Recipient Ind:Identifier", "Recipient Ind:Name")})
@@ -703,16 +697,17 @@ def _keyed_indices(keyed: list[_Keyed], individual: pa.Array, start: int, n: int
     return here
 
 
-_DEI_SEPARATOR = "\x1f"  # between the recipient's org_id and the askedStatus in a grant's DEI key
+_DEI_SEPARATOR = "\x1f"  # between the recipient's answers (JSON) and the askedStatus in a grant's DEI key
 
 
-def _dei_keys(grants: pd.DataFrame, organisations: pd.DataFrame | None, rows: int) -> tuple[pa.Array, dict]:
-    """Each grant's DEI key, its recipient's org_id and the askedStatus (dei_asked), null for a grant with no
-    DEI details; and the records of the organisations that have some (for dei_part)."""
+def _dei_keys(grants: pd.DataFrame, organisations: pd.DataFrame | None, rows: int) -> pa.Array:
+    """Each grant's DEI key: its recipient's led_by and serving (as _records gives them, as JSON) and the
+    askedStatus (dei_asked); null for a grant with no DEI details. Recipients with the same answers share a
+    key, so each distinct deiDetails is made once (_dei_keyed), not once per organisation."""
     none = pa.nulls(rows, pa.string())
     if organisations is None or not len(organisations) or dei.DECLARED not in organisations \
             or not any(c in organisations for c in dei.DEI_COLUMNS):
-        return none, {}
+        return none
     orgs = organisations.drop_duplicates("org_id", keep="last")  # as grants_to_360's dict of records
     answered = pd.Series(False, index=orgs.index)
     for column in dei.DEI_COLUMNS:
@@ -724,24 +719,28 @@ def _dei_keys(grants: pd.DataFrame, organisations: pd.DataFrame | None, rows: in
     person |= orgs["org_id"].astype(str).str.contains("-IND-", regex=False)
     with_dei = orgs[answered & orgs[dei.DECLARED].notna() & ~person]
     if not len(with_dei):
-        return none, {}
-    declared = pd.Series(with_dei[dei.DECLARED].to_numpy(), index=with_dei["org_id"].astype(str))
+        return none
+    ids = with_dei["org_id"].astype(str)
+    declared = pd.Series(with_dei[dei.DECLARED].to_numpy(), index=ids)
+    cells = [with_dei[c].tolist() if c in with_dei else [None] * len(with_dei) for c in dei.DEI_COLUMNS]
+    answers = pd.Series([json.dumps([None if blank(v) else v for v in org], ensure_ascii=False) for org in zip(*cells)],
+                        index=ids, dtype="string")
     recipient = grants["recipient_org_id"].astype("string")
     day = recipient.map(declared)
     award = pd.to_datetime(grants["award_date"])
     asked = pd.Series(np.where(day.to_numpy() <= award.to_numpy(), ASKED_BEFORE_AWARD, ASKED_AFTER_AWARD),
                       index=grants.index)
-    keys = (recipient + _DEI_SEPARATOR + asked).where(day.notna())
-    return pa.array(keys, pa.string()), {o["org_id"]: o for o in _records(with_dei)}
+    keys = (recipient.map(answers).astype("string") + _DEI_SEPARATOR + asked).where(day.notna())
+    return pa.array(keys, pa.string())
 
 
-def _dei_keyed(keys: pa.Array, records: dict, paths: dict[str, tuple]) -> "_Keyed":
+def _dei_keyed(keys: pa.Array, paths: dict[str, tuple]) -> "_Keyed":
     """The deiDetails of each DEI key (dei_part), made once per key."""
     def make(key):
         if key is None:
             return {}
-        org_id, asked = key.split(_DEI_SEPARATOR)
-        return dei_part(records.get(org_id), asked)
+        answers, asked = key.rsplit(_DEI_SEPARATOR, 1)
+        return dei_part(dict(zip(dei.DEI_COLUMNS, json.loads(answers))), asked)
     return _Keyed(keys, make, "deiDetails", paths)
 
 
@@ -808,9 +807,9 @@ def _csv_rows(chunk: dict[str, pa.Array], n: int, recipient_csv: dict[str, pa.Ar
               keyed: list[_Keyed], here: list[pa.Array], paths: dict[str, tuple]) -> memoryview:
     """A chunk of grants as CSV lines, cells in the order of paths (the file's columns)."""
     cells = {
-        "Identifier": _formula_safe(chunk["ids"]),
-        "Title": _formula_safe(chunk["title"]),
-        "Description": _formula_safe(chunk["description"]),
+        "Identifier": formula_safe(chunk["ids"]),
+        "Title": formula_safe(chunk["title"]),
+        "Description": formula_safe(chunk["description"]),
         "Currency": pa.array(["GBP"] * n, pa.string()),
         "Amount Awarded": number_text(chunk["amounts"], plain_number),
         "Award Date": chunk["awarded"],
@@ -818,7 +817,7 @@ def _csv_rows(chunk: dict[str, pa.Array], n: int, recipient_csv: dict[str, pa.Ar
         "Planned Dates:End Date": chunk["ends"],
         "Actual Dates:Start Date": chunk["actual_starts"],
         "Actual Dates:End Date": chunk["actual_ends"],
-        "Data Source": _formula_safe(chunk["sources"]),
+        "Data Source": formula_safe(chunk["sources"]),
         "Last Modified": chunk["modified"],
     }
     cells = {k: pc.fill_null(v, "") for k, v in cells.items()}
@@ -840,13 +839,13 @@ def write_360_files(tables: dict[str, pd.DataFrame], config, json_path: Path | N
     rows = len(grants)
     wards = {w["ward_name"]: w.get("ons_code") for w in _records(tables.get("wards"))}
     commissioners = {c["commissioner_id"]: c for c in _records(tables.get("commissioners"))}
-    dei_keys, dei_records = _dei_keys(grants, tables.get("organisations"), rows)
+    dei_keys = _dei_keys(grants, tables.get("organisations"), rows)
     has_dei = dei_keys.null_count < len(dei_keys)
     paths = _column_paths(csv_columns(_most_co_funders(grants, rows, commissioners, config), has_dei))
     columns = _grant_columns(grants, rows, config)
     recipients = _recipient_columns(grants, tables.get("organisations"), rows, config, wards, paths)
     keyed = _keyed_parts(grants, rows, wards, commissioners, config, paths)
-    dei_keyed = _dei_keyed(dei_keys, dei_records, paths)
+    dei_keyed = _dei_keyed(dei_keys, paths)
     if has_dei:
         options = {**options, "extensions": (DEI_EXTENSION,)}
     package, shell = _package_shell(config, options)

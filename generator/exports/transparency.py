@@ -76,7 +76,7 @@ import pyarrow.compute as pc
 from ..data.checks import FORMULA_START
 from ..model.dates import financial_year
 from ..model.values import missing
-from .columns import iso_dates, number_text, write_csv_columns
+from .columns import formula_safe, iso_dates, number_text, write_csv_columns
 
 THRESHOLD_GBP = 5000  # the Code: contracts with a value that exceeds £5,000
 
@@ -312,10 +312,7 @@ def _column_cells(series: pd.Series) -> pa.Array:
     lists have (text, dates, numbers, yes/no); other columns cell by cell."""
     dtype = series.dtype
     if isinstance(dtype, pd.StringDtype):
-        values = pa.array(series, type=pa.string())
-        first = pc.utf8_slice_codeunits(values, 0, 1)
-        risky = pc.is_in(first, value_set=pa.array(list(FORMULA_START), pa.string()))
-        return pc.fill_null(pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values), "")
+        return pc.fill_null(formula_safe(pa.array(series, type=pa.string())), "")
     if pd.api.types.is_datetime64_dtype(dtype):
         return pc.fill_null(iso_dates(pa.array(series)), "")
     if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.api.extensions.ExtensionDtype):

@@ -448,3 +448,13 @@ def test_a_failing_job_in_the_other_process_fails_the_stage(monkeypatch):
     wait = export_package.in_parallel(broken)
     with pytest.raises(RuntimeError, match="this job failed"):
         wait()
+
+
+def test_formula_safe_prefixes_only_formula_starts_and_copies_nothing_when_none():
+    """The 360Giving and Transparency Code CSV files' text cells: csv_cell's rule, column by
+    column; a column with no formula start comes back as it was (no copy of every cell)."""
+    values = pa.array(HOSTILE_TEXT + [None], pa.string())
+    assert kernels.formula_safe(values).to_pylist() == [
+        "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in HOSTILE_TEXT] + [None]
+    plain = pa.array(["a", None, "", "b=c", " =x", "é"], pa.string())
+    assert kernels.formula_safe(plain) is plain
