@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..data import dei
@@ -116,15 +117,25 @@ def grants_reach(tables: dict[str, pd.DataFrame]) -> Reach | None:
     if not len(grants):
         return None
     recipients, pairs = _recipients(tables["organisations"])
+    # Recipients by their row in `recipients` (-1: not an organisation there, or none): whole numbers
+    # join and group several times as fast as the org_id text.
+    position = recipients.index.get_indexer(grants["recipient_org_id"].astype(object))
+    known = position >= 0
+    at = np.where(known, position, 0)
     frame = pd.DataFrame({
-        "recipient": grants["recipient_org_id"].astype(object),
+        "recipient": position,
         "amount_awarded": grants["amount_awarded"].astype(float),
         "year": financial_years(grants["award_date"]),
         "first": first_time(grants),
     }, index=grants.index)
-    frame = frame.join(recipients, on="recipient")
-    for flag in ("individual", *(f"has_{c}" for c in dei.DEI_COLUMNS)):
-        frame[flag] = frame[flag].fillna(False).astype(bool)
+    for name in recipients.columns:
+        values = recipients[name].to_numpy()
+        if name == "income_band":
+            frame[name] = np.where(known, values[at], None) if len(values) else None
+        else:  # the flags: False for a recipient the organisations do not have
+            frame[name] = (known & values[at].astype(bool)) if len(values) else False
+    pairs = {column: pd.DataFrame({"recipient": recipients.index.get_indexer(found["recipient"]),
+                                   "code": found["code"].to_numpy()}) for column, found in pairs.items()}
     frame["band"] = frame["income_band"].where(frame["income_band"].notna(), NOT_RECORDED)
     frame.loc[frame["individual"], "band"] = INDIVIDUALS
     years = financial_year_range(set(frame["year"].dropna()))

@@ -91,3 +91,15 @@ def test_nothing_recorded(missing):
     assert [r.grants for r in table if r.category not in (NOT_RECORDED, INDIVIDUALS)] == \
         [0] * (6 if missing == "income_band" else 0)
     assert [r.grants for r in table if r.category == NOT_RECORDED] == [4]
+
+
+def test_a_grant_without_a_known_recipient_is_not_recorded():
+    """A grant with no recipient (or one the organisations do not list) has no size or DEI codes: it is
+    "not recorded", never given another organisation's (P, the last, is an individual)."""
+    frame = grants([("G1", None, "2023-06-01", 10.0), ("G2", "Z", "2023-06-01", 30.0), ("G3", "A", "2023-06-01", 60.0)])
+    year = grants_reach({"grants": frame, "organisations": ORGS}).years[0]
+    assert rows(year.by_size) == [("micro", 0, 0.0, 0.0, 0.0), ("small", 1, 60.0, 0.3333, 0.6),
+                                  *[(band, 0, 0.0, 0.0, 0.0) for band in ("medium", "large", "major", "super-major")],
+                                  (NOT_RECORDED, 2, 40.0, 0.6667, 0.4)]
+    assert rows(year.led_by) == [("DEI010100", 1, 60.0, 0.3333, 0.6), ("DEI090000", 1, 60.0, 0.3333, 0.6),
+                                 (NOT_RECORDED, 2, 40.0, 0.6667, 0.4)]
