@@ -101,10 +101,10 @@ class SourceText:
                     if row:
                         yield row
 
-    def blocks(self, name: str) -> Iterator[tuple[int, str]]:
-        """The file's text, a block of whole lines at a time (about BLOCK_BYTES; a byte order
-        mark dropped), each with the byte offset in the file where it begins. A block ends at
-        a line feed, or at the end of the file; the line feeds are kept."""
+    def blocks(self, name: str) -> Iterator[tuple[int, bytes]]:
+        """The file's bytes (UTF-8: it was validated), a block of whole lines at a time (about
+        BLOCK_BYTES; a byte order mark dropped), each with the byte offset in the file where it
+        begins. A block ends at a line feed, or at the end of the file; the line feeds are kept."""
         with open(self._paths[name], "rb") as handle:
             offset, rest = 0, b""
             while chunk := handle.read(self.BLOCK_BYTES):
@@ -119,9 +119,9 @@ class SourceText:
                 yield from self._block(offset, rest)
 
     @staticmethod
-    def _block(offset: int, data: bytes) -> Iterator[tuple[int, str]]:
+    def _block(offset: int, data: bytes) -> Iterator[tuple[int, bytes]]:
         bom = 3 if offset == 0 and data.startswith(codecs.BOM_UTF8) else 0
-        yield offset + bom, data[bom:].decode("utf-8")
+        yield offset + bom, data[bom:] if bom else data
 
 
 def last_updated(package: DataPackage) -> dict:

@@ -96,18 +96,27 @@ class Texts:
 
     BLOCK = 65_536  # strings encoded at a time: neither they nor the buffer are ever held twice
 
-    def __init__(self, items):
+    def __init__(self, items=()):
         """`items`: any iterable of str (a generator is read a block at a time, so the strings
         need never all exist at once)."""
+        self._fill(_encoded(iter(items), self.BLOCK))
+
+    @classmethod
+    def of_blocks(cls, blocks: Iterator[tuple[bytes, np.ndarray, np.ndarray]]) -> "Texts":
+        """From strings already encoded, a block at a time: the block's bytes (its strings one
+        after another), and each string's size in bytes and length in characters."""
+        texts = cls.__new__(cls)
+        texts._fill(blocks)
+        return texts
+
+    def _fill(self, blocks) -> None:
         self.buffer = bytearray()
         sizes, lengths = [], []
-        items = iter(items)
-        while block := list(itertools.islice(items, self.BLOCK)):
+        for data, size, length in blocks:
+            self.buffer += data
+            sizes.append(size)
             # The length of each in characters (what a page's size is counted in: pages_of).
-            lengths.append(np.fromiter(map(len, block), dtype=np.int64, count=len(block)))
-            encoded = [item.encode("utf-8") for item in block]
-            sizes.append(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
-            self.buffer += b"".join(encoded)
+            lengths.append(length)
         sizes = np.concatenate(sizes) if sizes else np.empty(0, dtype=np.int64)
         self.lengths = np.concatenate(lengths) if lengths else np.empty(0, dtype=np.int64)
         self.ends = np.cumsum(sizes)
@@ -124,6 +133,15 @@ class Texts:
         buffer = self.buffer
         return b"".join([buffer[a:b] for a, b in zip(self.starts[positions].tolist(),
                                                      self.ends[positions].tolist())]).decode("utf-8")
+
+
+def _encoded(items: Iterator[str], block: int) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
+    """Strings as Texts.of_blocks takes them, `block` strings at a time (none for no strings)."""
+    while strings := list(itertools.islice(items, block)):
+        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+        encoded = [item.encode("utf-8") for item in strings]
+        sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        yield b"".join(encoded), sizes, lengths
 
 
 @dataclass
@@ -157,28 +175,99 @@ def source_lines(raw: SourceText, name: str) -> tuple[str, Texts]:
     writes the row's cells, a block at a time: neither the file nor its lines are ever all
     held as strings. A line with no quote and no carriage return is already what csv.writer
     writes of its cells, and so is a line whose values are quoted only where they hold a
-    comma or a quote, each closing on its line: they are taken as they are (three to ten
-    times faster than csv). Other lines whose quoted values close on their line are read
-    and written by csv. From a block with any other quote (a value running on to the next line,
-    a stray quote), or a carriage return other than a Windows line end's, the rest of the file
+    comma or a quote, each closing on its line: a block of such lines (and no blank one) is
+    taken as its bytes are, its lines found with numpy (_as_they_are: only those with a quote
+    are looked at one by one), and other blocks' lines are taken one by one (three to ten
+    times faster than csv). Other lines whose quoted values close on their line are read and
+    written by csv. From a block with any other quote (a value running on to the next line, a
+    stray quote), or a carriage return other than a Windows line end's, the rest of the file
     is read and written row by row by csv (_csv_lines)."""
-    lines = _source_lines(raw, name)
-    return next(lines, "\n"), Texts(lines)
+    blocks = _line_blocks(raw, name)
+    first = next(blocks, None)
+    if first is None:
+        return "\n", Texts()
+    data, sizes, lengths = first
+    header = data[:sizes[0]].decode("utf-8")
+    rest = (data[sizes[0]:], sizes[1:], lengths[1:])
+    return header, Texts.of_blocks(itertools.chain([rest], blocks))
 
 
-def _source_lines(raw: SourceText, name: str) -> Iterator[str]:
-    for offset, text in raw.blocks(name):
+def _line_blocks(raw: SourceText, name: str) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
+    """source_lines' lines, header first, as Texts.of_blocks takes them (no empty block)."""
+    for offset, data in raw.blocks(name):
+        block = _as_they_are(data)
+        if block is not None:
+            if len(block[1]):
+                yield block
+            continue
+        text = data.decode("utf-8")
         if "\r" in text and text.count("\r") == text.count("\r\n"):
             text = text.replace("\r\n", "\n")  # Windows line ends: what csv.reader takes them to be
         lines = text.split("\n")
         quoted = [i for i, line in enumerate(lines) if '"' in line and not _AS_CSV_WRITES.fullmatch(line)]
         if "\r" in text or not all(_ONE_LINE_ROW.fullmatch(lines[i]) for i in quoted):
-            yield from _csv_lines(raw.rows(name, offset))
+            yield from _encoded(_csv_lines(raw.rows(name, offset)), Texts.BLOCK)
             return
         if quoted:
             for i, line in zip(quoted, _csv_lines(csv.reader([lines[i] for i in quoted]))):
                 lines[i] = line[:-1]
-        yield from (line + "\n" for line in lines if line)
+        yield from _encoded((line + "\n" for line in lines if line), Texts.BLOCK)
+
+
+def _as_they_are(data: bytes) -> tuple[bytes, np.ndarray, np.ndarray] | None:
+    """A block of a file's lines as Texts.of_blocks takes them, when its bytes are already what
+    csv.writer writes of its rows (each line ended by a line feed, one added at the end of a
+    file without it): no carriage return, no blank line, and every line with a quote as
+    csv.writer quotes (_AS_CSV_WRITES). Else None."""
+    if b"\r" in data or b"\n\n" in data or data.startswith(b"\n"):
+        return None
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(codes == 10) + 1  # where each line ends, after its line feed
+    starts = np.concatenate(([0], ends[:-1]))
+    if not _quoted_as_csv_writes(data, codes, starts, ends):
+        return None
+    sizes = ends - starts
+    if data.isascii():
+        return data, sizes, sizes
+    # characters: the bytes that do not continue a UTF-8 sequence (10xxxxxx), counted per line
+    following = np.searchsorted(ends, np.flatnonzero((codes & 0xC0) == 0x80), side="right")
+    return data, sizes, sizes - np.bincount(following, minlength=len(sizes))
+
+
+def _quoted_as_csv_writes(data: bytes, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Whether every line of `data` (its `starts` and `ends`, after each line feed; no carriage
+    return) is as _AS_CSV_WRITES. A line with no quote always is. So is a line whose quotes
+    come in pairs, each pair a whole value (its first quote after the
+    line's start or a comma, its second before a comma or the line's end) holding a comma
+    (csv.writer quotes no other): looked at for all the lines at once, with numpy. The other
+    lines with a quote (a doubled quote, say) are matched one by one."""
+    quotes = np.flatnonzero(codes == 34)
+    if not len(quotes):
+        return True
+    line = np.searchsorted(ends, quotes, side="right")  # the line of each quote
+    first = np.flatnonzero(np.diff(line, prepend=-1))  # each line's first quote
+    count = np.diff(np.append(first, len(quotes)))
+    nth = np.arange(len(quotes)) - np.repeat(first, count)  # the quote's place on its line
+    opens, closes = quotes[nth % 2 == 0], quotes[nth % 2 == 1]
+    lines = line[first]
+    simple = count % 2 == 0
+    ok = np.ones(len(quotes), dtype=bool)  # per quote; a line is simple when all of its are
+    # (A doubled quote fails below: a pair's second quote is then followed by a quote, or the
+    # pair holds no comma.)
+    if simple.all():  # (else the pairs are not in step: every line with a quote is matched)
+        before = codes[opens - 1]  # for a quote at the very start, the block's last byte: a line feed
+        commas = np.flatnonzero(codes == 44)
+        whole = (((before == 44) | (before == 10)) & np.isin(codes[closes + 1], (44, 10))
+                 & (np.searchsorted(commas, closes) > np.searchsorted(commas, opens)))
+        ok[nth % 2 == 0] &= whole
+        ok[nth % 2 == 1] &= whole
+    else:
+        ok[:] = False
+    simple &= np.logical_and.reduceat(ok, first)
+    match = _AS_CSV_WRITES.fullmatch
+    return all(match(data[starts[i]:ends[i] - 1].decode("utf-8")) for i in lines[~simple].tolist())
 
 
 # A row on one line: values unquoted, or quoted with any quote in them doubled.

@@ -7,8 +7,11 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.data import load
 from generator.data.package import Resource, load_package
@@ -80,6 +83,9 @@ CASES = {
     "blank lines and spaces": "id,text\n\n1, a \n\n\n2,b\n",
     "non-ASCII": "id,text\n1,£5 café\n2,\ue001\n3,\ue000\n",
     "only a header": "id,text\n",
+    "non-ASCII, quoted": 'id,text\n1,"£5, café"\n2,é ü\n3,"say ""😀"""\n',
+    "quoted, no line end at the end": 'id,text\n1,"a, b"',
+    "a line starting with a quote that runs on": 'id,text\n0,x\n"1,a\n2,b\n',
 }
 
 
@@ -98,6 +104,10 @@ def test_lines_are_what_csv_writes_of_the_rows(tmp_path, monkeypatch, case, bloc
         rows = [row for row in csv.reader(handle) if row]
     expected = [listing._line(row) for row in rows]
     assert [header] + [lines[i] for i in range(len(lines))] == expected
+    # the lines held as Texts holds strings: one after another, each's size and length
+    made = Texts(expected[1:])
+    assert (bytes(lines.buffer), lines.starts.tolist(), lines.ends.tolist(), lines.lengths.tolist()) == \
+        (bytes(made.buffer), made.starts.tolist(), made.ends.tolist(), made.lengths.tolist())
 
 
 def test_a_block_read_by_csv_starts_where_a_row_does(tmp_path, monkeypatch):
@@ -108,5 +118,30 @@ def test_a_block_read_by_csv_starts_where_a_row_does(tmp_path, monkeypatch):
     path.write_bytes("\ufeffid\n1\n22\n333".encode("utf-8"))
     raw = load.SourceText([Resource(name="t", title="T", path=path, shown="t.csv", schema={}, descriptor={})])
     blocks = list(raw.blocks("t"))
-    assert blocks == [(3, "id\n1\n"), (8, "22\n"), (11, "333")]
+    assert blocks == [(3, b"id\n1\n"), (8, b"22\n"), (11, b"333")]
     assert list(raw.rows("t", 8)) == [["22"], ["333"]] and list(raw.rows("t"))[0] == ["id"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet='a,"é ', max_size=12), min_size=1, max_size=6))
+def test_lines_checked_together_are_those_matched_one_by_one(lines):
+    """listing._quoted_as_csv_writes (every line at once, with numpy) says of random lines of
+    quotes, commas and text what _AS_CSV_WRITES says of each line."""
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(codes == 10) + 1
+    starts = np.concatenate(([0], ends[:-1]))
+    expected = all(listing._AS_CSV_WRITES.fullmatch(line) for line in lines)
+    assert listing._quoted_as_csv_writes(data, codes, starts, ends) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('1,"a, b",2', True), ('"a, b"', True), ('"a,b","c,d"', True), ('"a"', False), ('1,"a",2', False),
+    ('x"a, b"', False), ('"a, b"x', False), ('"say ""hi"""', True), ('"a, ""b"""', True), ('"a, b', False),
+    ('""', False), ('1,2', True)])
+def test_quoted_lines_as_csv_writes_them(line, expected):
+    assert bool(listing._AS_CSV_WRITES.fullmatch(line)) == expected
+    data = f"0,x\n{line}\n".encode("utf-8")
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(codes == 10) + 1
+    assert listing._quoted_as_csv_writes(data, codes, np.concatenate(([0], ends[:-1])), ends) == expected
