@@ -31,6 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pandas as pd
 from markupsafe import Markup, escape
 
@@ -324,19 +326,35 @@ def _linked(keys: pd.Series, kind_entities: dict, folder: str, named: bool = Tru
 
 
 def _assemble(cells: list[tuple[str, np.ndarray, np.ndarray | None, str]]) -> Texts:
-    """Rows of <tr> from columns of (tag, html, sort keys or None, class): one format
-    string for the row, filled in once per row, a block of rows at a time (Texts)."""
-    template, columns = "<tr>", []
+    """Rows of <tr> from columns of (tag, html, sort keys or None, class), every cell's text a
+    str: each block of rows joined by Arrow, text between columns and all (binary_join), and
+    taken into Texts as Arrow holds them (no str per row)."""
+    pieces: list = []  # the rows' fixed text and their columns, in order
+    text = "<tr>"
     for tag, html, keys, css in cells:
         attrs = (' scope="row"' if tag == "th" else "") + (f' class="{css}"' if css else "")
         if keys is not None:
-            template += f'<{tag}{attrs} data-sort="%s">%s</{tag}>'
-            columns += [keys, html]
+            pieces += [f'{text}<{tag}{attrs} data-sort="', keys, '">', html]
         else:
-            template += f"<{tag}{attrs}>%s</{tag}>"
-            columns.append(html)
-    template = template.replace("%s", "\ue002").replace("%", "%%").replace("\ue002", "%s") + "</tr>"
-    return Texts(template % row for row in zip(*columns))
+            pieces += [f"{text}<{tag}{attrs}>", html]
+        text = f"</{tag}>"
+    pieces.append(f"{text}</tr>")
+    return Texts.of_blocks(_joined(pieces, Texts.BLOCK))
+
+
+def _joined(pieces: list, block: int) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
+    """Each row's pieces (a str: the same in every row; an array: the row's own) joined, as
+    Texts.of_blocks takes them, `block` rows at a time."""
+    rows = len(next(piece for piece in pieces if not isinstance(piece, str)))
+    for start in range(0, rows, block):
+        args = [pa.scalar(piece, pa.large_string()) if isinstance(piece, str)
+                else pa.array(piece[start:start + block], type=pa.large_string()) for piece in pieces]
+        joined = pc.binary_join_element_wise(*args, pa.scalar("", pa.large_string()))
+        if joined.null_count:
+            raise ValueError("a list's cell is not text")
+        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)[joined.offset:joined.offset + len(joined) + 1]
+        data = bytes(memoryview(joined.buffers()[2])[offsets[0]:offsets[-1]])
+        yield data, np.diff(offsets), pc.utf8_length(joined).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def row_sets(tables: dict[str, pd.DataFrame], raw: SourceText, entities) -> dict[str, RowSet]:
@@ -430,8 +448,9 @@ def _organisation_rows(tables: dict[str, pd.DataFrame], raw: SourceText, ent: di
     o = tables["organisations"]
     orgs = ent["organisation"]
     name = _link(_targets(o["org_id"], orgs, "organisations"), _text(o["name"]))
-    contracts_total = np.array([orgs[k].contracts_total for k in o["org_id"]], dtype=float)
-    grants_total = np.array([orgs[k].grants_total for k in o["org_id"]], dtype=float)
+    listed = [orgs[k] for k in o["org_id"].tolist()]  # (a list: iterating the column is slower)
+    contracts_total = np.array([e.contracts_total for e in listed], dtype=float)
+    grants_total = np.array([e.grants_total for e in listed], dtype=float)
     ct, ct_key = _money(pd.Series(contracts_total))
     gt, gt_key = _money(pd.Series(grants_total))
     header, lines = source_lines(raw, "organisations")

@@ -87,3 +87,20 @@ def test_a_linked_column_is_made_once_per_key_as_its_link_and_text_were_row_by_r
     first = (f'<a href="{mark}organisations/gb-chc-1.html">'
              + ("Tom &amp; Jerry&#39;s &lt;Club&gt;" if named else "GB-CHC-1") + "</a>")
     assert made.tolist() == [first, "GB-COH-9 &lt;b&gt;", "", made[3], "", first, ""]
+
+
+@pytest.mark.parametrize("block", [Texts.BLOCK, 1])
+def test_rows_are_their_cells_in_their_tags(monkeypatch, block):
+    """listing._assemble: each row's cells in order, in their tags, with their sort keys; text
+    as it is (a % sign, non-ASCII), its length in characters; a block of rows at a time."""
+    monkeypatch.setattr(Texts, "BLOCK", block)
+    cells = [("th", np.array(['<a href="x">Ä%s</a>', "b", ""], dtype=object), None, ""),
+             ("td", np.array(["£1", "100%", "3"], dtype=object), np.array(["1.0", "100.0", ""], dtype=object), "num"),
+             ("td", np.array(["x", "", "z"], dtype=object), None, "")]
+    rows = listing._assemble(cells)
+    expected = ['<tr><th scope="row"><a href="x">Ä%s</a></th><td class="num" data-sort="1.0">£1</td><td>x</td></tr>',
+                '<tr><th scope="row">b</th><td class="num" data-sort="100.0">100%</td><td></td></tr>',
+                '<tr><th scope="row"></th><td class="num" data-sort="">3</td><td>z</td></tr>']
+    assert [rows[i] for i in range(len(rows))] == expected
+    assert rows.lengths.tolist() == [len(row) for row in expected]
+    assert rows.join([2, 0]) == expected[2] + expected[0]
