@@ -134,8 +134,9 @@ def grants_reach(tables: dict[str, pd.DataFrame]) -> Reach | None:
             frame[name] = np.where(known, values[at], None) if len(values) else None
         else:  # the flags: False for a recipient the organisations do not have
             frame[name] = (known & values[at].astype(bool)) if len(values) else False
-    pairs = {column: pd.DataFrame({"recipient": recipients.index.get_indexer(found["recipient"]),
-                                   "code": found["code"].to_numpy()}) for column, found in pairs.items()}
+    for column, found in pairs.items():  # (an organisation without an org_id is no recipient: -1, dropped)
+        rows = recipients.index.get_indexer(found["recipient"])
+        pairs[column] = pd.DataFrame({"recipient": rows, "code": found["code"].to_numpy()})[rows >= 0]
     frame["band"] = frame["income_band"].where(frame["income_band"].notna(), NOT_RECORDED)
     frame.loc[frame["individual"], "band"] = INDIVIDUALS
     years = financial_year_range(set(frame["year"].dropna()))

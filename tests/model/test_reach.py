@@ -103,3 +103,13 @@ def test_a_grant_without_a_known_recipient_is_not_recorded():
                                   (NOT_RECORDED, 2, 40.0, 0.6667, 0.4)]
     assert rows(year.led_by) == [("DEI010100", 1, 60.0, 0.3333, 0.6), ("DEI090000", 1, 60.0, 0.3333, 0.6),
                                  (NOT_RECORDED, 2, 40.0, 0.6667, 0.4)]
+
+
+def test_an_organisation_without_an_org_id_lends_no_codes():
+    """(Validation requires org_id; called directly.) Its codes go to no grant, not to the grants whose
+    recipient the organisations lack."""
+    orgs = pd.DataFrame({"org_id": ["A", None], "organisation_type": ["registered charity"] * 2,
+                         "income_band": [None, None], "led_by": [None, "DEI010100"], "serving": [None, None]})
+    frame = grants([("G1", "A", "2023-06-01", 10.0), ("G2", "Z", "2023-06-01", 30.0)])
+    year = grants_reach({"grants": frame, "organisations": orgs}).years[0]
+    assert rows(year.led_by) == [(NOT_RECORDED, 2, 40.0, 1.0, 1.0)]
