@@ -250,26 +250,19 @@ def _quoted_as_csv_writes(data: bytes, codes: np.ndarray, starts: np.ndarray, en
         return True
     line = np.searchsorted(ends, quotes, side="right")  # the line of each quote
     first = np.flatnonzero(np.diff(line, prepend=-1))  # each line's first quote
-    count = np.diff(np.append(first, len(quotes)))
-    nth = np.arange(len(quotes)) - np.repeat(first, count)  # the quote's place on its line
-    opens, closes = quotes[nth % 2 == 0], quotes[nth % 2 == 1]
-    lines = line[first]
-    simple = count % 2 == 0
-    ok = np.ones(len(quotes), dtype=bool)  # per quote; a line is simple when all of its are
-    # (A doubled quote fails below: a pair's second quote is then followed by a quote, or the
-    # pair holds no comma.)
-    if simple.all():  # (else the pairs are not in step: every line with a quote is matched)
+    if (np.diff(np.append(first, len(quotes))) % 2).any():
+        simple = np.zeros(len(first), dtype=bool)  # pairs not in step: every line with a quote is matched
+    else:  # every line has pairs of quotes: the block's quotes pair up in turn, (0, 1), (2, 3) ...
+        opens, closes = quotes[0::2], quotes[1::2]
         before = codes[opens - 1]  # for a quote at the very start, the block's last byte: a line feed
         commas = np.flatnonzero(codes == 44)
+        # (A doubled quote fails: a pair's second quote is then followed by a quote, or the pair
+        # holds no comma.)
         whole = (((before == 44) | (before == 10)) & np.isin(codes[closes + 1], (44, 10))
                  & (np.searchsorted(commas, closes) > np.searchsorted(commas, opens)))
-        ok[nth % 2 == 0] &= whole
-        ok[nth % 2 == 1] &= whole
-    else:
-        ok[:] = False
-    simple &= np.logical_and.reduceat(ok, first)
+        simple = np.logical_and.reduceat(whole, first // 2)  # a line's pairs start at its first quote's
     match = _AS_CSV_WRITES.fullmatch
-    return all(match(data[starts[i]:ends[i] - 1].decode("utf-8")) for i in lines[~simple].tolist())
+    return all(match(data[starts[i]:ends[i] - 1].decode("utf-8")) for i in line[first][~simple].tolist())
 
 
 # A row on one line: values unquoted, or quoted with any quote in them doubled.

@@ -145,3 +145,16 @@ def test_quoted_lines_as_csv_writes_them(line, expected):
     codes = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(codes == 10) + 1
     assert listing._quoted_as_csv_writes(data, codes, np.concatenate(([0], ends[:-1])), ends) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"a,b","c,d"\n1,"x"\n"e,f"\n', False),  # the second line's one pair holds no comma
+    ('"a,b","c,d"\n1,"x,y"\n"e,f"\n', True),
+    ('"a,b","c,d"\n1,"x,y"\n"e"\n', False)])
+def test_each_line_is_judged_by_its_own_pairs(text, expected):
+    """Lines with several pairs and with one: each line's pairs, and no other line's, decide it."""
+    data = text.encode("utf-8")
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(codes == 10) + 1
+    assert all(listing._AS_CSV_WRITES.fullmatch(line) for line in text.splitlines()) == expected
+    assert listing._quoted_as_csv_writes(data, codes, np.concatenate(([0], ends[:-1])), ends) == expected
