@@ -1308,21 +1308,30 @@ EARLY_STAGES = ("stage.check_schemas", "stage.check_council", "build._council_ch
 
 def _validation_and_exports(full: dict) -> tuple[float | None, float | None]:
     """The seconds and peak MB of validation plus all exports in a full build. Where the
-    exports ran in a forked process beside the render stage (Result.beside), the stages before
-    render plus the exports' own time, and the highest of those stages' peaks and the exports'
-    process's own (which counts the tables it inherited): render's pages are not counted.
-    Otherwise the stages up to and including the export stage."""
+    exports ran in a forked process (Result.beside), the stages before they began plus the
+    longer of the exports' own time and the council checks' (which finish the validation, in
+    another forked process beside them), and the highest of those stages' peaks and the two
+    processes' own (which count the tables they inherited): the model and render, which ran
+    beside them, are not counted. The exports began after the stage named by their "after"
+    (the validate stage); in builds that did not say, after the stages before render (the
+    council checks then ran inside those). Otherwise the stages up to and including the export
+    stage."""
     stages = full.get("stages", [])
-    export = (full.get("beside") or {}).get("export")
+    beside = full.get("beside") or {}
+    export = beside.get("export")
     names = [s["stage"] for s in stages]
-    if export and "render" in names:
-        head = stages[: names.index("render")]
-        peaks = [s["peak_mb"] for s in head] + ([export["peak_mb"]] if export.get("peak_mb") else [])
-        return sum(s["seconds"] for s in head) + export["seconds"], max(peaks, default=None)
-    head = _through_export(stages)
-    if not head:
-        return None, None
-    return sum(s["seconds"] for s in head), max(s["peak_mb"] for s in head)
+    if export and export.get("after") in names:
+        head = stages[: names.index(export["after"]) + 1]
+        alongside = [export] + ([beside["council checks"]] if beside.get("council checks") else [])
+    elif export and "render" in names:
+        head, alongside = stages[: names.index("render")], [export]
+    else:
+        head = _through_export(stages)
+        if not head:
+            return None, None
+        return sum(s["seconds"] for s in head), max(s["peak_mb"] for s in head)
+    peaks = [s["peak_mb"] for s in head] + [step["peak_mb"] for step in alongside if step.get("peak_mb")]
+    return sum(s["seconds"] for s in head) + max(step["seconds"] for step in alongside), max(peaks, default=None)
 
 
 def _through_export(stages: list[dict]) -> list[dict]:

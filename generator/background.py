@@ -1,8 +1,8 @@
 """Background: one step of the build run in a forked process while the build goes on.
 
-The exports and the Markdown pages are independent until the pages that list the downloads'
-sizes are written, so on a machine with more than one core the exports run in a forked child
-while this process renders (build.py). The child inherits the tables as they are (nothing is
+The exports need only the validated tables, and the pages need them only where they list the
+downloads' sizes, so on a machine with more than one core the exports run in a forked child
+while this process computes the model and renders the pages (build.py). The child inherits the tables as they are (nothing is
 pickled on the way in) and sends back its result, or the exception it raised, through a pipe;
 the counts it reports for a progress bar come through the same pipe and are shown when the
 build waits for it.

@@ -1,7 +1,7 @@
 """Build: the whole pipeline, step by step.
 
-    data (validate, load, checks) -> model -> exports -> site (pages, mkdocs, entity pages,
-    search) -> publish
+    data (validate, load, checks) -> exports, beside model -> site (pages, mkdocs, entity
+    pages, search) -> publish
 
 Each step is a call into the subpackage that owns it (generator/data/, model/, exports/,
 site/, publish/). Nothing is written to the output folder until every step has succeeded:
@@ -103,19 +103,6 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
         package, tables = found.package, found.tables
         lap("validate")
 
-        # 2. Compute the figures, and what each organisation, outcome, commissioner ... funds,
-        # while a forked process (background.py) runs the council checks on the same tables.
-        with Background(_council_checks, found, config) as checking:
-            the_model = build_model(tables)
-            if checking.ready() and errors(findings := checking.result()):
-                raise BuildError(findings)  # not waiting for the entities to say so
-            the_entities = build_entities(tables)
-            findings = checking.result()
-        beside = {"council checks": checking.cost}
-        if errors(findings):
-            raise BuildError(findings)
-        lap("model")  # with the council checks, which end before it, or are waited for
-
         # What every kept page and download is checked against (site/reuse.py, exports/kept.py),
         # and the site last built into out_dir, which they are kept from.
         common = incremental.pages_key(data_dir, config.path, reuse.TRACKED_DATA)
@@ -124,21 +111,38 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
             try:
                 docs, site_dir = staging / "docs", staging / "site"
-                # 3. Downloads, exported in a forked process (background.py) while this one
-                # writes the Markdown pages. The large files are written beside the docs folder
-                # (`large`), with only empty stand-ins inside it: MkDocs checks the links to them,
-                # and would copy gigabytes at 1M grants. They are moved into the site after MkDocs.
+                # 2. Downloads, exported from the validated tables in a forked process
+                # (background.py) while this one computes the model and writes the Markdown pages.
+                # The large files are written beside the docs folder (`large`), with only empty
+                # stand-ins inside it: MkDocs checks the links to them, and would copy gigabytes at
+                # 1M grants. They are moved into the site after MkDocs. (Should the council checks
+                # find an error, the build stops, and with it the exports' process.)
                 large = staging / "downloads"
-                with Background(_downloads, package, tables, findings, config, docs, large,
+                with Background(_downloads, package, tables, config, docs, large,
                                 Kept(published, common, DOWNLOADS),
                                 on_progress=progress.counter("exporting", "datasets")) as exporting:
+                    # 3. Compute the figures, and what each organisation, outcome, commissioner ...
+                    # funds, while another forked process runs the council checks on the same tables.
+                    with Background(_council_checks, found, config) as checking:
+                        the_model = build_model(tables)
+                        if checking.ready() and errors(findings := checking.result()):
+                            raise BuildError(findings)  # not waiting for the entities to say so
+                        the_entities = build_entities(tables)
+                        findings = checking.result()
+                    beside = {"council checks": checking.cost}
+                    if errors(findings):
+                        raise BuildError(findings)
+                    (docs / DOWNLOADS).mkdir(parents=True, exist_ok=True)  # the exports' process too
+                    write_findings_csv(findings, docs / DOWNLOADS / WARNINGS_CSV)
+                    lap("model")  # with the council checks, which end before it, or are waited for
+
                     # 4. Markdown pages: first those that do not list the downloads.
                     content = _content(config, the_model, the_entities, package, tables, findings)
                     explore = render(content, docs)
                     mkdocs.write_shells(docs)
                     lap("render")
                     downloads, standards, history, kept_downloads = exporting.result()
-                beside["export"] = exporting.cost
+                beside["export"] = {**exporting.cost, "after": "validate"}  # the stage it began after
                 lap("export")  # the time waited for the exports, once the pages were written
                 _add_downloads(content, package, tables, downloads, standards, history)
                 render_downloads(content, docs)
@@ -200,16 +204,15 @@ def _council_checks(found, config, on_progress) -> list[Finding]:
     return check_council(found, config)
 
 
-def _downloads(package, tables, findings, config, docs: Path, large: Path, kept: Kept,
+def _downloads(package, tables, config, docs: Path, large: Path, kept: Kept,
                on_progress) -> tuple[list[Download], list[Download], list, list[str]]:
-    """Every download (into `large`, with stand-ins in the docs folder), the warnings CSV, the
-    standards files, and the releases with their feed. Returns the downloads, the standards
-    files, the releases and the lines of the kept downloads' state (exports/kept.py). (Run in
-    a forked process: it writes only into docs/downloads/, docs/feed.xml and `large`, where
-    the pages are not written.)"""
+    """Every download (into `large`, with stand-ins in the docs folder), the standards files,
+    and the releases with their feed. Returns the downloads, the standards files, the releases
+    and the lines of the kept downloads' state (exports/kept.py). (Run in a forked process: it
+    writes only into docs/downloads/, docs/feed.xml and `large`, where the pages are not
+    written; the build's process writes the warnings CSV into docs/downloads/.)"""
     downloads = export(package, tables, large, on_progress=on_progress, kept=kept)
-    (docs / DOWNLOADS).mkdir(parents=True)
-    write_findings_csv(findings, docs / DOWNLOADS / WARNINGS_CSV)
+    (docs / DOWNLOADS).mkdir(parents=True, exist_ok=True)
     standards = export_standards(tables, config, large, today(), kept=kept)
     mkdocs.stand_ins(large, docs / DOWNLOADS)
     history = releases.history(package)

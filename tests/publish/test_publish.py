@@ -17,7 +17,7 @@ import pytest
 from generator import build
 from generator.config import PROJECT_DIR
 
-from conftest import sample_data
+from conftest import sample_data, set_cell
 from generator.publish import swap
 
 EPOCH = "1795564800"  # 25 November 2026
@@ -81,6 +81,40 @@ def test_a_killed_build_leaves_the_published_site_intact(stage, larger_data, lar
     assert list(tmp_path.glob(".site.new-*"))
     with swap.lock(out):
         pass
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.lock"]
+
+
+def test_the_exports_run_beside_the_model_and_a_council_error_stops_them(data, tmp_path, config, monkeypatch):
+    """The exports need only the validated tables, so they begin before the model is computed
+    (and the council checks beside it have ended). An error from those checks then stops the
+    build and its exports: nothing is published, and no staging folder is left."""
+    out = tmp_path / "site"
+    build.build(data, out, config, docs_dir=None)
+    before = digest(out)
+    started = tmp_path / "exports-started"
+    seen = []
+    real_downloads, real_model = build._downloads, build.build_model
+
+    def downloads(*args, **kwargs):  # in the exports' process
+        started.touch()
+        return real_downloads(*args, **kwargs)
+
+    def model(tables):  # in the build's process: the exports have begun, or begin soon
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(started.exists())
+        return real_model(tables)
+
+    monkeypatch.setattr(build, "_downloads", downloads)
+    monkeypatch.setattr(build, "build_model", model)
+    set_cell(data, "grants", 2, "title", "=HYPERLINK(\"http://example.com\")")
+    with pytest.raises(build.BuildError) as stopped:
+        build.build(data, out, config, docs_dir=None)
+    assert seen == [True]
+    assert [(f.dataset, f.row, f.column, f.code) for f in stopped.value.findings if f.severity == "error"] == [
+        ("grants", 2, "title", "formula-like")]
+    assert digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.lock"]
 
 
