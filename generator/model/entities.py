@@ -12,7 +12,9 @@ cost grows with the number of rows, not rows times entities.
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,7 +61,7 @@ class Step:
     key: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     kind: str
     key: str  # the identifier or name it is found by in the data
@@ -90,8 +92,11 @@ class Entity:
         return self.contracts_total + self.grants_total
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    slug = _NOT_SLUG.sub("-", str(text).lower()).strip("-")
     return slug[:80].rstrip("-") or "item"
 
 
@@ -106,7 +111,7 @@ def unique_slugs(keys: list[str]) -> dict[str, str]:
     for key in sorted(keys):
         base = slug = slugify(key)
         n = 1
-        while slug in taken or RESERVED.fullmatch(slug):
+        while slug in taken or (slug[:1] in "ip" and RESERVED.fullmatch(slug)):
             n += 1
             slug = f"{base}-{n}"
         taken.add(slug)
@@ -115,10 +120,22 @@ def unique_slugs(keys: list[str]) -> dict[str, str]:
 
 
 def _positions(column: pd.Series) -> dict[str, np.ndarray]:
+    """The row positions of each value of `column` (as text), in order, by the value's first
+    appearance. (One stable sort of the codes, split: each group is a slice of one array.)"""
     present = column.dropna()
     if present.empty:
         return {}
-    return {str(k): np.sort(present.index.to_numpy()[v]) for k, v in present.groupby(present.astype(str), sort=False).indices.items()}
+    codes, uniques = pd.factorize(present.astype(str))
+    order = np.argsort(codes, kind="stable")
+    positions = present.index.to_numpy()[order]
+    if not (np.diff(present.index.to_numpy()) > 0).all():  # an index out of order: each group sorted
+        return {str(k): np.sort(group) for k, group in zip(uniques, np.split(positions, _bounds(codes, len(uniques))))}
+    return dict(zip(map(str, uniques), np.split(positions, _bounds(codes, len(uniques)))))
+
+
+def _bounds(codes: np.ndarray, groups: int) -> np.ndarray:
+    """Where each group after the first begins in codes sorted."""
+    return np.cumsum(np.bincount(codes, minlength=groups))[:-1]
 
 
 @dataclass
@@ -140,40 +157,72 @@ class Entities:
             yield from group.values()
 
 
-def _sums_by_label(positions: np.ndarray, values: np.ndarray, labels: np.ndarray) -> dict:
-    """Sum of values[positions] per labels[positions]: a plain loop for the many small
-    entities, numpy for the few large ones (pandas per entity costs too much per call)."""
-    if len(positions) < 64:
-        out: dict = {}
-        for p in positions.tolist():
-            out[labels[p]] = out.get(labels[p], 0.0) + values[p]
-        return out
-    unique, inverse = np.unique(labels[positions], return_inverse=True)
-    return dict(zip(unique.tolist(), np.bincount(inverse, weights=values[positions]).tolist()))
+def _sums(values: np.ndarray, positions: list[np.ndarray], flat: np.ndarray, owners: np.ndarray) -> list[float]:
+    """Each entity's total of `values` over its `positions` (`flat`: them all, one after another;
+    `owners`: whose each is), as `values[positions].sum()` gives it: added in order (bincount)
+    where numpy adds in order (fewer than 8 values), by numpy itself where it adds pairwise."""
+    entities = len(positions)
+    totals = np.bincount(owners, weights=values[flat], minlength=entities).astype(float, copy=False).tolist()
+    for i in np.flatnonzero(np.bincount(owners, minlength=entities) >= 8).tolist():
+        totals[i] = float(values[positions[i]].sum())
+    return totals
 
 
-def _totals(entity: Entity, contract_value: np.ndarray, grant_value: np.ndarray, intention_value: np.ndarray,
-            contract_year: np.ndarray, grant_year: np.ndarray, all_years: list[str], year_index: dict[str, int]) -> None:
-    entity.contracts_total = float(contract_value[entity.contracts].sum()) if len(entity.contracts) else 0.0
-    entity.grants_total = float(grant_value[entity.grants].sum()) if len(entity.grants) else 0.0
-    entity.intentions_total = float(intention_value[entity.intentions].sum()) if len(entity.intentions) else 0.0
-    years: dict[str, list[float]] = {}
-    for positions, values, labels, slot in ((entity.contracts, contract_value, contract_year, 0),
-                                            (entity.grants, grant_value, grant_year, 1)):
-        if len(positions):
-            for year, value in _sums_by_label(positions, values, labels).items():
-                years.setdefault(str(year), [0.0, 0.0])[slot] += float(value)
-    # Its years from the first to the latest, none skipped: a slice of every year in the data.
-    known = [year_index[y] for y in years if y in year_index]
-    if not known:
-        entity.by_year = []
-        return
-    span = all_years[min(known):max(known) + 1]
-    if len(span) == len(years):
-        entity.by_year = [(y, v[0], v[1]) for y, v in sorted(years.items())]
-        return
-    entity.by_year = [(y, *years.get(y, (0.0, 0.0))) for y in span]
-    entity.empty_years = tuple(y for y in span if y not in years)
+def _add_totals(by_kind: dict[str, dict[str, Entity]], contracts: pd.DataFrame, grants: pd.DataFrame,
+                intentions: pd.DataFrame, contract_year: pd.Series, grant_year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Every funding entity's totals and figures by year, each kind at once. Returns the
+    contract and grant values.
+
+    An entity's figures by year run from its first year to its latest, none skipped: a year in
+    between with no contract or grant of its own is (year, 0.0, 0.0) and is named in
+    empty_years. Each year's sum adds its rows in row order; a row with no financial year (no
+    date) counts in the totals, not in any year."""
+    value = {"contracts": contracts["total_value_gbp"].to_numpy(dtype=float, na_value=0.0),
+             "grants": grants["amount_awarded"].to_numpy(dtype=float, na_value=0.0),
+             "intentions": intentions["estimated_value_gbp"].to_numpy(dtype=float, na_value=0.0)}
+    cy, gy = contract_year.to_numpy(dtype=object), grant_year.to_numpy(dtype=object)
+    all_years = financial_year_range(set(cy.tolist()) | set(gy.tolist()))
+    index = {y: i for i, y in enumerate(all_years)}
+    year_code = {"contracts": np.array([index.get(y, -1) for y in cy.tolist()], dtype=np.int64),
+                 "grants": np.array([index.get(y, -1) for y in gy.tolist()], dtype=np.int64)}
+    years = len(all_years)
+    for kind in ("organisation", "outcome", "commissioner", "client-group", "programme", "ward"):
+        entities = list(by_kind[kind].values())
+        n = len(entities)
+        if not n:
+            continue
+        totals, by_year, seen = {}, {}, np.zeros((n, years), dtype=bool)
+        for what in ("contracts", "grants", "intentions"):
+            positions = [getattr(e, what) for e in entities]
+            lengths = np.fromiter(map(len, positions), dtype=np.int64, count=n)
+            flat = np.concatenate(positions) if lengths.any() else EMPTY
+            owners = np.repeat(np.arange(n), lengths)
+            totals[what] = _sums(value[what], positions, flat, owners)
+            if what == "intentions" or not years:
+                continue
+            codes = year_code[what][flat]
+            dated = codes >= 0
+            cells = owners[dated] * years + codes[dated]
+            sums = np.bincount(cells, weights=value[what][flat][dated], minlength=n * years)
+            by_year[what] = sums.astype(float, copy=False).reshape(n, years)  # floats, even with no rows
+            seen |= np.bincount(cells, minlength=n * years).reshape(n, years) > 0
+        any_year = seen.any(axis=1)
+        if years:
+            contract_sums, grant_sums = by_year["contracts"].tolist(), by_year["grants"].tolist()
+            first, last = np.argmax(seen, axis=1), years - 1 - np.argmax(seen[:, ::-1], axis=1)
+            gaps = any_year & (seen.sum(axis=1) < last - first + 1)
+        for i, entity in enumerate(entities):
+            entity.contracts_total = totals["contracts"][i]
+            entity.grants_total = totals["grants"][i]
+            entity.intentions_total = totals["intentions"][i]
+            if not any_year[i]:
+                entity.by_year = []
+                continue
+            a, b = int(first[i]), int(last[i]) + 1
+            entity.by_year = list(zip(all_years[a:b], contract_sums[i][a:b], grant_sums[i][a:b]))
+            if gaps[i]:
+                entity.empty_years = tuple(all_years[j] for j in range(a, b) if not seen[i, j])
+    return value["contracts"], value["grants"]
 
 
 def _aligned(contracts: pd.DataFrame, grants: pd.DataFrame, links: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -194,21 +243,6 @@ def _aligned(contracts: pd.DataFrame, grants: pd.DataFrame, links: pd.DataFrame)
     return aligned
 
 
-def _add_totals(by_kind: dict[str, dict[str, Entity]], contracts: pd.DataFrame, grants: pd.DataFrame,
-                intentions: pd.DataFrame, contract_year: pd.Series, grant_year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Every funding entity's totals and figures by year. Returns the contract and grant values."""
-    contract_value = contracts["total_value_gbp"].to_numpy(dtype=float, na_value=0.0)
-    grant_value = grants["amount_awarded"].to_numpy(dtype=float, na_value=0.0)
-    intention_value = intentions["estimated_value_gbp"].to_numpy(dtype=float, na_value=0.0)
-    cy, gy = contract_year.to_numpy(dtype=object), grant_year.to_numpy(dtype=object)
-    all_years = financial_year_range(set(cy.tolist()) | set(gy.tolist()))
-    year_index = {y: i for i, y in enumerate(all_years)}
-    for kind in ("organisation", "outcome", "commissioner", "client-group", "programme", "ward"):
-        for entity in by_kind[kind].values():
-            _totals(entity, contract_value, grant_value, intention_value, cy, gy, all_years, year_index)
-    return contract_value, grant_value
-
-
 def _organisation_outcomes(organisations: dict[str, Entity], aligned: dict[str, pd.DataFrame], contracts: pd.DataFrame,
                            grants: pd.DataFrame, contract_value: np.ndarray, grant_value: np.ndarray) -> None:
     """The outcomes each organisation's funding is aligned to, with the value aligned, largest first."""
@@ -227,9 +261,29 @@ def _organisation_outcomes(organisations: dict[str, Entity], aligned: dict[str, 
             entity.outcomes.sort(key=lambda item: (-item[1], item[0]))
 
 
+@contextmanager
+def _no_collection():
+    """The cyclic garbage collector off, as it was before afterwards. Making hundreds of
+    thousands of entities (and their lists), which form no cycles, would otherwise start a
+    full collection, each passing over every entity made so far, over a dozen times at 1M
+    grants (3 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
     """Every organisation, outcome, commissioner, client group, programme, ward, contract,
     intention and decision, with the row positions of what it funds or holds and its totals."""
+    with _no_collection():
+        return _build_entities(tables)
+
+
+def _build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
     contracts, grants = tables["contracts"], tables["grants"]
     intentions, orgs = tables["commissioning_intentions"], tables["organisations"]
     outcomes, commissioners, wards = tables["outcomes"], tables["commissioners"], tables["wards"]
@@ -260,21 +314,20 @@ def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
 
     def add(kind: str, keys: list[str], names: dict[str, str], rows: dict[str, int] | None = None, **position_maps):
         slugs = unique_slugs(keys)
+        group = by_kind[kind]
         for key in keys:
-            entity = Entity(kind=kind, key=key, name=names.get(key, key), slug=slugs[key],
-                            row=None if rows is None else rows.get(key))
-            for attr, mapping in position_maps.items():
-                setattr(entity, attr, mapping.get(key, EMPTY))
-            by_kind[kind][key] = entity
+            group[key] = Entity(kind, key, names.get(key, key), slugs[key],
+                                **{attr: mapping.get(key, EMPTY) for attr, mapping in position_maps.items()},
+                                row=None if rows is None else rows.get(key))
 
     org_ids = orgs["org_id"].astype(str).tolist()
-    add("organisation", org_ids, dict(zip(org_ids, orgs["name"].astype(str))), {k: i for i, k in enumerate(org_ids)},
+    add("organisation", org_ids, dict(zip(org_ids, orgs["name"].astype(str).tolist())), {k: i for i, k in enumerate(org_ids)},
         contracts=contract_pos["supplier"], grants=grant_pos["recipient"])
     outcome_ids = outcomes["outcome_id"].astype(str).tolist()
-    add("outcome", outcome_ids, dict(zip(outcome_ids, outcomes["title"].astype(str))),
+    add("outcome", outcome_ids, dict(zip(outcome_ids, outcomes["title"].astype(str).tolist())),
         {k: i for i, k in enumerate(outcome_ids)}, contracts=outcome_contracts, grants=outcome_grants)
     commissioner_ids = commissioners["commissioner_id"].astype(str).tolist()
-    add("commissioner", commissioner_ids, dict(zip(commissioner_ids, commissioners["name"].astype(str))),
+    add("commissioner", commissioner_ids, dict(zip(commissioner_ids, commissioners["name"].astype(str).tolist())),
         {k: i for i, k in enumerate(commissioner_ids)}, contracts=contract_pos["commissioner"],
         grants=grant_pos["department"], intentions=intention_pos["commissioner"])
     groups = sorted(set(contract_pos["client"]) | set(intention_pos["client"]))
@@ -286,15 +339,15 @@ def build_entities(tables: dict[str, pd.DataFrame]) -> Entities:
     add("ward", ward_names, {}, {k: i for i, k in enumerate(ward_names)}, grants=grant_pos["ward"],
         organisations=org_ward)
     contract_ids = contracts["contract_id"].astype(str).tolist()
-    add("contract", contract_ids, dict(zip(contract_ids, contracts["title"].astype(str))),
+    add("contract", contract_ids, dict(zip(contract_ids, contracts["title"].astype(str).tolist())),
         {k: i for i, k in enumerate(contract_ids)})
     intention_ids = intentions["intention_id"].astype(str).tolist()
-    add("intention", intention_ids, dict(zip(intention_ids, intentions["title"].astype(str))),
+    add("intention", intention_ids, dict(zip(intention_ids, intentions["title"].astype(str).tolist())),
         {k: i for i, k in enumerate(intention_ids)})
 
     decisions = tables["decisions"].reset_index(drop=True)
     decision_ids = decisions["decision_id"].astype(str).tolist()
-    add("decision", decision_ids, dict(zip(decision_ids, decisions["title"].astype(str))),
+    add("decision", decision_ids, dict(zip(decision_ids, decisions["title"].astype(str).tolist())),
         {k: i for i, k in enumerate(decision_ids)})
     trails, governs = decision_trails(decisions, tables["decision_links"])
 
