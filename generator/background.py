@@ -32,12 +32,11 @@ def cores() -> int:
 class Background:
     """`fn(*args, on_progress=...)` in a forked child (or at once, here: see the module's text).
     `result()` waits for it, calling `on_progress(done, total)` with the counts it reported,
-    and returns its value or raises its exception. A `yielding` step's process runs at a lower
-    priority (yield_cores), so that the steps the build waits for sooner get the cores first. After a value, `cost` holds the step's own
+    and returns its value or raises its exception. After a value, `cost` holds the step's own
     `seconds` and `peak_mb` (None where it ran here: this process's peak is the build's)."""
 
     def __init__(self, fn: Callable, *args, on_progress: Callable[[int, int], None] | None = None,
-                 fork: bool | None = None, yielding: bool = False):
+                 fork: bool | None = None):
         self.on_progress = on_progress or (lambda done, total: None)
         if fork is None:
             fork = cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
@@ -59,8 +58,7 @@ class Background:
         frozen = gc.get_freeze_count()
         gc.freeze()
         try:
-            self._process = context.Process(target=_child, args=(send, os.getpid(), fn, args, yielding),
-                                            name="build-background")
+            self._process = context.Process(target=_child, args=(send, os.getpid(), fn, args), name="build-background")
             self._process.start()
         finally:
             if not frozen:
@@ -148,17 +146,6 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def yield_cores() -> None:
-    """Lower this process's priority (niceness YIELDING, inherited by the children it forks): the
-    scheduler then gives the cores to the build's other processes first, and this one the time
-    they leave. For a step whose result is wanted long after others' (the exports, waited for
-    once the pages are written). Where it cannot be lowered, nothing changes."""
-    try:
-        os.nice(YIELDING)
-    except (AttributeError, OSError):
-        pass
-
-
 def release_memory() -> None:
     """Before forking workers that live long: collect garbage, then ask the C library to give
     freed memory back to the system (glibc's malloc_trim). Memory that Python freed but the
@@ -173,14 +160,9 @@ def release_memory() -> None:
         pass
 
 
-YIELDING = 10  # the niceness a yielding step's process (and its own children) runs at
-
-
-def _child(send, parent: int, fn: Callable, args: tuple, yielding: bool = False) -> None:
+def _child(send, parent: int, fn: Callable, args: tuple) -> None:
     started = time.perf_counter()
     die_with_parent(parent)
-    if yielding:
-        yield_cores()
 
     def report(done: int, total: int) -> None:
         send.send(("progress", done, total))

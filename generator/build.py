@@ -116,11 +116,10 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                 # The large files are written beside the docs folder (`large`), with only empty
                 # stand-ins inside it: MkDocs checks the links to them, and would copy gigabytes at
                 # 1M grants. They are moved into the site after MkDocs. (Should the council checks
-                # find an error, the build stops, and with it the exports' process.) The exports are
-                # waited for last, so their process yields the cores to the model and the checks.
+                # find an error, the build stops, and with it the exports' process.)
                 large = staging / "downloads"
                 with Background(_downloads, package, tables, config, docs, large,
-                                Kept(published, common, DOWNLOADS), yielding=True,
+                                Kept(published, common, DOWNLOADS),
                                 on_progress=progress.counter("exporting", "datasets")) as exporting:
                     # 3. Compute the figures, and what each organisation, outcome, commissioner ...
                     # funds, while another forked process runs the council checks on the same tables.

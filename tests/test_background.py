@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from generator.background import YIELDING, Background
+from generator.background import Background
 from generator.config import PROJECT_DIR
 from generator.git import GitError
 
@@ -40,27 +40,6 @@ def test_the_value_and_the_counts_come_back(fork):
     value = step.result()
     assert value["squares"] == [0, 1, 4, 9, 16] and seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
     assert (value["pid"] != os.getpid()) is fork
-
-
-def niceness(on_progress):
-    pid = os.getpid()
-    child = os.fork()  # a process the step starts (as the exports start their own child)
-    if child == 0:
-        os._exit(0 if os.getpriority(os.PRIO_PROCESS, 0) == os.getpriority(os.PRIO_PROCESS, pid) else 1)
-    _, status = os.waitpid(child, 0)
-    return os.getpriority(os.PRIO_PROCESS, 0), status
-
-
-@BOTH
-def test_a_yielding_step_runs_at_a_lower_priority_and_the_build_keeps_its_own(fork):
-    """The exports' process yields the cores to the model and the council checks (build.py),
-    and so do the children it starts; the build's own process is never lowered."""
-    own = os.getpriority(os.PRIO_PROCESS, 0)
-    value, status = Background(niceness, fork=fork, yielding=True).result()
-    assert status == 0  # its child inherits its priority
-    assert value == (min(own + YIELDING, 19) if fork else own)
-    assert os.getpriority(os.PRIO_PROCESS, 0) == own
-    assert Background(niceness, fork=fork).result()[0] == own  # not yielding: as the build
 
 
 def sleeping_and_holding(megabytes: int, on_progress):
@@ -103,7 +82,7 @@ def test_a_child_ends_with_its_parent(tmp_path, start):
     pid_file = tmp_path / "child"
     script = textwrap.dedent(f"""
         import os, time
-        from generator.background import YIELDING, Background
+        from generator.background import Background
 
         def forever(on_progress):
             open({str(pid_file)!r}, "w").write(str(os.getpid()))
