@@ -191,37 +191,44 @@ def _add_totals(by_kind: dict[str, dict[str, Entity]], contracts: pd.DataFrame, 
         n = len(entities)
         if not n:
             continue
-        totals, by_year, seen = {}, {}, np.zeros((n, years), dtype=bool)
+        totals, cells, sums = {}, {}, {}
         for what in ("contracts", "grants", "intentions"):
             positions = [getattr(e, what) for e in entities]
             lengths = np.fromiter(map(len, positions), dtype=np.int64, count=n)
             flat = np.concatenate(positions) if lengths.any() else EMPTY
             owners = np.repeat(np.arange(n), lengths)
             totals[what] = _sums(value[what], positions, flat, owners)
-            if what == "intentions" or not years:
+            if what == "intentions":
                 continue
             codes = year_code[what][flat]
             dated = codes >= 0
-            cells = owners[dated] * years + codes[dated]
-            sums = np.bincount(cells, weights=value[what][flat][dated], minlength=n * years)
-            by_year[what] = sums.astype(float, copy=False).reshape(n, years)  # floats, even with no rows
-            seen |= np.bincount(cells, minlength=n * years).reshape(n, years) > 0
-        any_year = seen.any(axis=1)
-        if years:
-            contract_sums, grant_sums = by_year["contracts"].tolist(), by_year["grants"].tolist()
-            first, last = np.argmax(seen, axis=1), years - 1 - np.argmax(seen[:, ::-1], axis=1)
-            gaps = any_year & (seen.sum(axis=1) < last - first + 1)
+            # Only the (entity, year) cells that hold rows, each summed in row order: no table of
+            # every entity by every year (a year far back in the data would make it huge).
+            cells[what], inverse = np.unique(owners[dated] * years + codes[dated], return_inverse=True)
+            sums[what] = np.bincount(inverse, weights=value[what][flat][dated], minlength=len(cells[what]))
+        held = np.union1d(cells["contracts"], cells["grants"])  # sorted: by entity, then year
+        column = {what: np.zeros(len(held)) for what in ("contracts", "grants")}
+        for what in column:
+            column[what][np.searchsorted(held, cells[what])] = sums[what]
+        owner, code = (held // years, held % years) if years else (held, held)
+        bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
+        code_list, contract_sums, grant_sums = code.tolist(), column["contracts"].tolist(), column["grants"].tolist()
         for i, entity in enumerate(entities):
             entity.contracts_total = totals["contracts"][i]
             entity.grants_total = totals["grants"][i]
             entity.intentions_total = totals["intentions"][i]
-            if not any_year[i]:
+            start, end = bounds[i], bounds[i + 1]
+            if start == end:
                 entity.by_year = []
                 continue
-            a, b = int(first[i]), int(last[i]) + 1
-            entity.by_year = list(zip(all_years[a:b], contract_sums[i][a:b], grant_sums[i][a:b]))
-            if gaps[i]:
-                entity.empty_years = tuple(all_years[j] for j in range(a, b) if not seen[i, j])
+            own = code_list[start:end]
+            first, last = own[0], own[-1]
+            if last - first + 1 == end - start:  # no year missing between its first and latest
+                entity.by_year = list(zip(all_years[first:last + 1], contract_sums[start:end], grant_sums[start:end]))
+                continue
+            at = dict(zip(own, zip(contract_sums[start:end], grant_sums[start:end])))
+            entity.by_year = [(all_years[j], *at.get(j, (0.0, 0.0))) for j in range(first, last + 1)]
+            entity.empty_years = tuple(all_years[j] for j in range(first, last + 1) if j not in at)
     return value["contracts"], value["grants"]
 
 

@@ -3,6 +3,8 @@ entity on its own (the way the model was first written): the model computes ever
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -103,3 +105,34 @@ def test_positions_are_in_row_order_by_first_appearance():
     shuffled = column.set_axis([6, 5, 4, 3, 2, 1, 0])  # an index out of order: positions still sorted
     assert {k: v.tolist() for k, v in _positions(shuffled).items()} == {"b": [0, 3, 6], "a": [1, 5], "c": [2]}
     assert _positions(pd.Series([None, None], dtype="string")) == {}
+
+
+def test_a_year_far_back_costs_no_memory_per_entity(small_data):
+    """Figures by year are made for the years each entity has rows in, never as a table of every
+    entity by every year of the data: one grant dated 1700 (an error the council checks report
+    while the model is made) must not cost memory for every organisation and each year since."""
+    tables = tables_of(small_data)
+    n = 5000  # organisations, each given one grant
+    orgs = tables["organisations"].iloc[np.arange(n) % len(tables["organisations"])].reset_index(drop=True)
+    orgs["org_id"] = pd.array([f"GB-TEST-{i}" for i in range(n)], dtype="string")
+    grants = tables["grants"].iloc[np.arange(n) % len(tables["grants"])].reset_index(drop=True)
+    grants["grant_id"] = pd.array([f"G-{i}" for i in range(n)], dtype="string")
+    grants["recipient_org_id"] = orgs["org_id"]
+    tables.update(organisations=orgs, grants=grants, funding_outcomes=tables["funding_outcomes"].iloc[:0])
+
+    def peak(frames) -> tuple[int, object]:
+        tracemalloc.start()
+        try:
+            made = build_entities({name: frame.copy() for name, frame in frames.items()})
+            return tracemalloc.get_traced_memory()[1], made
+        finally:
+            tracemalloc.stop()
+
+    near, _ = peak(tables)
+    tables["grants"] = grants.copy()
+    tables["grants"].loc[0, "award_date"] = pd.Timestamp("1700-06-01")
+    far, entities = peak(tables)
+    assert far - near < 10_000_000  # a table of 5,000 organisations by 327 years: over 100 MB
+    first = entities.get("organisation", "GB-TEST-0")
+    assert first.by_year[0] == ("1700-01", 0.0, float(grants["amount_awarded"].iloc[0])) and len(first.by_year) == 1
+    assert len(entities.get("organisation", "GB-TEST-1").by_year) == 1
