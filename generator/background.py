@@ -8,7 +8,9 @@ the counts it reports for a progress bar come through the same pipe and are show
 build waits for it.
 
 Where fork is missing (Windows, macOS's default) or only one core may be used, the step runs
-at once, in this process, and `result()` returns what it returned: the output is the same.
+in this process when its result is first asked for (so on one core the build's own work comes
+first, and a step that would have run beside it, such as the exports, is not done before the
+build can stop), and `result()` returns what it returned: the output is the same.
 """
 
 from __future__ import annotations
@@ -41,15 +43,11 @@ class Background:
         if fork is None:
             fork = cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
         self._process = None
+        self._later: tuple | None = None  # (fn, args) of a step run here, until it has run
         self.cost: dict | None = None  # the step's own seconds and peak memory, once it has ended
+        self.forked = fork  # whether it runs in a forked child (else here, when result() is asked)
         if not fork:
-            self._value = self._error = None
-            started = time.perf_counter()
-            try:
-                self._value = fn(*args, on_progress=self.on_progress)
-            except Exception as exc:  # raised by result(), where the forked one would be
-                self._error = exc
-            self.cost = {"seconds": time.perf_counter() - started, "peak_mb": None}
+            self._later = (fn, args)
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
@@ -70,7 +68,20 @@ class Background:
         `result()` reads on its way to the value)."""
         return self._process is None or self._receive.poll()
 
+    def _run_here(self) -> None:
+        fn, args = self._later
+        self._later = None
+        self._value = self._error = None
+        started = time.perf_counter()
+        try:
+            self._value = fn(*args, on_progress=self.on_progress)
+        except Exception as exc:  # raised by result(), where the forked one would be
+            self._error = exc
+        self.cost = {"seconds": time.perf_counter() - started, "peak_mb": None}
+
     def result(self):
+        if self._later is not None:
+            self._run_here()
         if self._process is None:
             if self._error is not None:
                 raise self._error
@@ -100,7 +111,11 @@ class Background:
 
     def close(self) -> None:
         """Stop the child if it still runs (the build stopped before waiting for it). A result
-        already received stays: `result()` returns (or raises) it again."""
+        already received stays: `result()` returns (or raises) it again. A step to be run here
+        that has not run will not."""
+        if self._later is not None:
+            self._later = None
+            self._value, self._error = None, RuntimeError("the background step was stopped")
         if self._process is not None:
             if self._process.is_alive():
                 self._process.terminate()

@@ -107,7 +107,11 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
         # and the site last built into out_dir, which they are kept from.
         common = incremental.pages_key(data_dir, config.path, reuse.TRACKED_DATA)
         published = out_dir if (out_dir / MARKER).is_file() else None
-        with lock(out_dir):
+        with ExitStack() as held:
+            try:
+                held.enter_context(lock(out_dir))
+            except SwapError as busy:  # another build: the data's own errors are said too
+                raise BuildError([*errors(check_council(found, config)), *busy.findings]) from None
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
             try:
                 docs, site_dir = staging / "docs", staging / "site"
@@ -142,7 +146,8 @@ def build(data_dir: Path, out_dir: Path, config: Config, docs_dir: Path | None =
                     mkdocs.write_shells(docs)
                     lap("render")
                     downloads, standards, history, kept_downloads = exporting.result()
-                beside["export"] = {**exporting.cost, "after": "validate"}  # the stage it began after
+                # The stage its process began after (run here, on one core, it ran after render).
+                beside["export"] = {**exporting.cost, **({"after": "validate"} if exporting.forked else {})}
                 lap("export")  # the time waited for the exports, once the pages were written
                 _add_downloads(content, package, tables, downloads, standards, history)
                 render_downloads(content, docs)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 import time
 
 import pytest
@@ -129,13 +130,33 @@ def test_ready_says_when_the_result_has_come(tmp_path):
 @BOTH
 def test_a_result_can_be_asked_for_again(fork):
     step = Background(counting, 3, fork=fork)
-    assert step.ready() or fork  # here, it ran at once
+    assert step.ready() or fork  # here, it runs now
     first = step.result()
     assert step.ready() and step.result() == first and first["squares"] == [0, 1, 4]
     failed = Background(failing, fork=fork)
     for _ in range(2):
         with pytest.raises(GitError):
             failed.result()
+
+
+def touching(path: str, on_progress):
+    Path(path).touch()
+    return "touched"
+
+
+def test_a_step_here_runs_when_its_result_is_asked_for_and_never_once_stopped(tmp_path):
+    """On one core, or without fork, a step runs in the build's process when its result is
+    first asked for, so the build's own work comes first; stopped before that, it never runs."""
+    seen = []
+    step = Background(counting, 3, on_progress=lambda done, total: seen.append(done), fork=False)
+    assert (seen, step.cost, step.forked) == ([], None, False)
+    assert step.result()["pid"] == os.getpid() and seen == [1, 2, 3] and step.cost["peak_mb"] is None
+    stopped = Background(touching, str(tmp_path / "ran"), fork=False)
+    stopped.close()
+    with pytest.raises(RuntimeError, match="the background step was stopped"):
+        stopped.result()
+    assert not (tmp_path / "ran").exists()
+    assert Background(touching, str(tmp_path / "ran"), fork=False).result() == "touched"
 
 
 def test_a_step_stopped_before_its_result_says_so(tmp_path):

@@ -36,8 +36,9 @@ def larger_data(tmp_path_factory) -> Path:
 
 def stage_reached(staging: Path, stage: str) -> bool:
     docs = staging / "docs"
-    if stage == "export":  # downloads being written (while the pages are: build.py), MkDocs not started
-        return (docs / "downloads").is_dir() and any((docs / "downloads").iterdir()) and not (staging / "site").exists()
+    if stage == "export":  # the exports' process writing the downloads (build.py), MkDocs not started
+        large = staging / "downloads"
+        return large.is_dir() and any(large.iterdir()) and not (staging / "site").exists()
     if stage == "render":  # pages being written, MkDocs not started
         return (docs / "index.md").exists() and not (staging / "site").exists()
     if stage == "mkdocs":  # MkDocs writing HTML
@@ -84,6 +85,10 @@ def test_a_killed_build_leaves_the_published_site_intact(stage, larger_data, lar
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.lock"]
 
 
+def _council_error(data: Path) -> None:
+    set_cell(data, "grants", 2, "title", "=HYPERLINK(\"http://example.com\")")
+
+
 def test_the_exports_run_beside_the_model_and_a_council_error_stops_them(data, tmp_path, config, monkeypatch):
     """The exports need only the validated tables, so they begin before the model is computed
     (and the council checks beside it have ended). An error from those checks then stops the
@@ -91,12 +96,14 @@ def test_the_exports_run_beside_the_model_and_a_council_error_stops_them(data, t
     out = tmp_path / "site"
     build.build(data, out, config, docs_dir=None)
     before = digest(out)
-    started = tmp_path / "exports-started"
+    started, finished = tmp_path / "exports-started", tmp_path / "exports-finished"
     seen = []
     real_downloads, real_model = build._downloads, build.build_model
 
     def downloads(*args, **kwargs):  # in the exports' process
         started.touch()
+        time.sleep(20)  # still at work when the council checks' error stops the build
+        finished.touch()
         return real_downloads(*args, **kwargs)
 
     def model(tables):  # in the build's process: the exports have begun, or begin soon
@@ -108,7 +115,7 @@ def test_the_exports_run_beside_the_model_and_a_council_error_stops_them(data, t
 
     monkeypatch.setattr(build, "_downloads", downloads)
     monkeypatch.setattr(build, "build_model", model)
-    set_cell(data, "grants", 2, "title", "=HYPERLINK(\"http://example.com\")")
+    _council_error(data)
     with pytest.raises(build.BuildError) as stopped:
         build.build(data, out, config, docs_dir=None)
     assert seen == [True]
@@ -116,6 +123,38 @@ def test_the_exports_run_beside_the_model_and_a_council_error_stops_them(data, t
         ("grants", 2, "title", "formula-like")]
     assert digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.lock"]
+    time.sleep(0.5)
+    assert not finished.exists()  # stopped, not waited for
+
+
+def test_on_one_core_the_exports_wait_for_the_model_and_a_council_error_spares_them(data, tmp_path, config, monkeypatch):
+    """Where only one core may be used, the exports run in the build's process once the pages
+    are written, as before: a council check's error stops the build before they begin."""
+    from generator import background
+
+    out = tmp_path / "site"
+    monkeypatch.setattr(background, "cores", lambda: 1)
+    ran = []
+    real_downloads = build._downloads
+    monkeypatch.setattr(build, "_downloads", lambda *args, **kwargs: ran.append(1) or real_downloads(*args, **kwargs))
+    result = build.build(data, out, config, docs_dir=None)
+    assert ran == [1] and "after" not in result.beside["export"]  # run here, after render
+    _council_error(data)
+    with pytest.raises(build.BuildError) as stopped:
+        build.build(data, out, config, docs_dir=None, force=True)
+    assert ran == [1]
+    assert [f.code for f in stopped.value.findings if f.severity == "error"] == ["formula-like"]
+
+
+def test_a_build_held_back_by_another_says_the_datas_errors_too(data, tmp_path, config):
+    """The output folder's lock is taken before the model (the exports begin there); a second
+    build with bad data still says what is wrong with it, beside the lock."""
+    out = tmp_path / "site"
+    _council_error(data)
+    with swap.lock(out):
+        with pytest.raises(build.BuildError) as caught:
+            build.build(data, out, config, docs_dir=None)
+    assert [(f.code, f.row) for f in caught.value.findings] == [("formula-like", 2), ("out-dir", None)]
 
 
 def test_two_builds_are_byte_identical(small_data, tmp_path):
