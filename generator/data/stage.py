@@ -47,10 +47,11 @@ def check_schemas(data_dir: Path) -> Schemas:
         package = load_package(data_dir)
     except PackageError as exc:
         return Schemas(exc.findings, None)
+    loading = load.Preload(package.resources)  # in a thread, while they are validated
     findings = validate(package)
     failed = {f.dataset for f in errors(findings)}
     passed = [res for res in package.resources if res.name not in failed]
-    tables, load_findings = load.load(passed)
+    tables, load_findings = loading.load(passed)
     unloaded = {f.dataset for f in load_findings}
     tables = {name: table for name, table in tables.items() if name not in unloaded}
     return Schemas(findings + load_findings, package, tables, failed)
