@@ -2,10 +2,10 @@
 
 The exports need only the validated tables, and the pages need them only where they list the
 downloads' sizes, so on a machine with more than one core the exports run in a forked child
-while this process computes the model and renders the pages (build.py). The child inherits the tables as they are (nothing is
-pickled on the way in) and sends back its result, or the exception it raised, through a pipe;
-the counts it reports for a progress bar come through the same pipe and are shown when the
-build waits for it.
+while this process computes the model and renders the pages (build.py). The child inherits
+the tables as they are (nothing is pickled on the way in) and sends back its result, or the
+exception it raised, through a pipe; the counts it reports for a progress bar come through the
+same pipe and are shown when the build waits for it.
 
 Where fork is missing (Windows, macOS's default) or only one core may be used, the step runs
 in this process when its result is first asked for (so on one core the build's own work comes
