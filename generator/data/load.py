@@ -67,6 +67,12 @@ class Preload:
     the thread loaded again here (raising here, as it would have)."""
 
     def __init__(self, resources: list[Resource]):
+        # A row with more cells than the header: pandas warns of it when it reads the file, on
+        # stderr. Validation reports such rows, and a file with one never passes to be loaded, so
+        # the warning says nothing more. The filter is set here, before the thread starts: set
+        # around each read, from the thread, it would change the filters under this one.
+        warnings.filterwarnings("ignore", message="Length of header or names does not match length of data",
+                                category=pd.errors.ParserWarning)
         self._done: dict[str, tuple] = {}
         self._thread = threading.Thread(target=self._run, args=(resources,), name="preload", daemon=True)
         self._thread.start()

@@ -4,8 +4,13 @@ and a file whose loading failed in the thread loaded again, raising as it would 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
+from generator.config import PROJECT_DIR
 from generator.data import load
 from generator.data.package import load_package
 from generator.data.stage import check_schemas
@@ -46,3 +51,17 @@ def test_a_file_whose_loading_failed_in_the_thread_is_loaded_again(small_data, m
     monkeypatch.setattr(load, "load_table", always_failing)
     with pytest.raises(ValueError, match="cannot load wards"):  # the first file passed, here as before
         load.Preload(package.resources).load([package.resource("wards")])
+
+
+def test_a_ragged_file_loaded_beside_validation_says_nothing_but_its_errors(data):
+    """A row with more cells than the header fails validation; pandas, loading the file in the
+    thread meanwhile, would warn about it on stderr too, which says nothing more."""
+    lines = (data / "grants.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].rstrip("\n") + ",extra\n"
+    (data / "grants.csv").write_text("".join(lines), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), PYTHONWARNINGS="default")
+    result = subprocess.run([sys.executable, "-m", "generator", "validate", "--data", "data"], cwd=data.parent,
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    assert "data/grants.csv" in result.stdout + result.stderr
+    assert "Warning" not in result.stderr, result.stderr
