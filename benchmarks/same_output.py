@@ -12,8 +12,9 @@ whatever the code's layout. With a fixed SOURCE_DATE_EPOCH it records:
   timings and the run's own folder are replaced by placeholders, as they differ every run);
 - the two built sites, the sample's CSV files and the imported grants, byte for byte.
 
-Only `.build-key` is left out of the comparison: it hashes the generator's own code, so it
-changes with any edit by design. `compare` lists every file and output that differs.
+Only `.build-key` and the state the next build keeps pages, downloads and search words by
+(`.build-pages`, `.build-downloads`, `.build-mkdocs`, `.build-search/`) are left out of the
+comparison: they hash the generator's own code, so they change with any edit by design. `compare` lists every file and output that differs.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 EPOCH = "1795651199"  # 2026-11-25 23:59:59 UTC: the end of the sample's reference date, as the benchmark sets it
-IGNORED = {".build-key"}
+IGNORED = {".build-key", ".build-pages", ".build-downloads", ".build-mkdocs", ".build-search"}
 FIXTURES = ROOT / "tests" / "fixtures"
 
 

@@ -21,6 +21,7 @@ follows from the viewBox. Output is deterministic: coordinates are written with 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -65,11 +66,30 @@ def _num(x: float) -> str:
 _MD_INLINE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}"})
 
 
+# What _e changes: line breaks, what HTML escapes, and Markdown's inline characters.
+_SPECIAL = re.compile(r"[\r\n&<>\"'\\`*_\[\]{}]")
+
+
 def _e(text) -> str:
     """Text for an element or attribute: always treated as plain text (even Markup), escaped
     for HTML/XML and for Markdown, on one line."""
-    text = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
+    text = str(text)
+    if _SPECIAL.search(text) is None:  # most labels: nothing to change (a chart has dozens)
+        return text
+    text = re.sub(r"\s*[\r\n]+\s*", " ", text)
     return str(escape(text)).translate(_MD_INLINE)
+
+
+def _label(value_label: Callable[[float], str], value: float) -> str:
+    """value_label(value), for the round values of the axes: the same few for thousands of
+    charts (an entity page's chart by year; at 1M grants there are over 300,000). Zero is not
+    kept: 0.0 and -0.0 would be one key (typed keeps 1 and 1.0 apart)."""
+    return value_label(value) if value == 0 else _kept_label(value_label, value)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _kept_label(value_label: Callable[[float], str], value: float) -> str:
+    return value_label(value)
 
 
 def _text_width(text: str, size: int = FONT) -> float:
@@ -115,7 +135,7 @@ def _ticks(lo: float, hi: float, value_label: Callable[[float], str]) -> list[fl
             first, last = math.floor(lo / size + 1e-9), math.ceil(hi / size - 1e-9)
             if last - first <= 4:
                 ticks = [round(k * size, 10) + 0.0 for k in range(first, last + 1)]
-                if len({value_label(t) for t in ticks}) == len(ticks):
+                if len({_label(value_label, t) for t in ticks}) == len(ticks):
                     return ticks
         step *= 10
     return [lo, hi]  # value_label gives every number the same text
@@ -246,12 +266,14 @@ def bar_chart(title: str, rows: list[tuple[str, float]], *, value_label=_whole, 
 
 
 def column_chart(title: str, rows: list[tuple[str, float]], *, value_label=_whole, chart_id: str,
-                 width: int = 640, height: int = 240, notes: dict[str, str] | None = None) -> Markup:
+                 width: int = 640, height: int = 240, notes: dict[str, str] | None = None,
+                 desc: str | None = None) -> Markup:
     """Vertical columns for a time series, in the given order: the y axis from 0 with 3 to 5
     round gridlines, the category under each column and its value above it (values left out
     when there are more than 12 columns or they would overlap: the tooltips and the page's
     table have them). A zero or negative value has no column. `notes` gives some categories a
-    tooltip text instead of their value (a year with nothing recorded: "none recorded")."""
+    tooltip text instead of their value (a year with nothing recorded: "none recorded").
+    `desc`: describe_series of the rows, when the caller has made it already."""
     if not rows:
         return Markup("")
     cid = safe_id(chart_id)
@@ -259,39 +281,52 @@ def column_chart(title: str, rows: list[tuple[str, float]], *, value_label=_whol
     labels = [str(label) for label, _ in rows]
     texts = [value_label(v) for v in values]
     ticks = _ticks(0, max(max(values), 0), value_label)
-    left = PAD + max(_text_width(value_label(t), SMALL) for t in ticks) + GAP
+    left = PAD + max(_text_width(_label(value_label, t), SMALL) for t in ticks) + GAP
     right = width - PAD
     band = (right - left) / len(rows)
     column_w = min(band * 0.6, 64)
     show_values = len(rows) <= MAX_LABELLED_COLUMNS and max(_text_width(t) for t in texts) <= band
     top = PAD + (FONT + GAP if show_values else SMALL / 2)
     bottom = height - PAD - SMALL - GAP
+    low, span = ticks[0], ticks[-1] - ticks[0]
 
-    def y_of(v: float) -> float:
-        return bottom - (v - ticks[0]) / (ticks[-1] - ticks[0]) * (bottom - top)
-
-    def x_of(i: int) -> float:
-        return left + (i + 0.5) * band
-
-    parts = _open(cid, "columns", title, describe_series(labels, values, value_label), width, height)
-    parts += _y_axis(ticks, y_of, left, right, value_label)
+    parts = _open(cid, "columns", title, describe_series(labels, values, value_label) if desc is None else desc,
+                  width, height)
+    parts += _column_y_axis(tuple(ticks), repr(ticks), top, bottom, left, right, value_label)
+    notes = notes or {}
     for i, (label, value, text) in enumerate(zip(labels, values, texts)):
-        y = y_of(max(value, 0))
+        y = bottom - (max(value, 0) - low) / span * (bottom - top)
+        x = left + (i + 0.5) * band
         parts += [
             '<g class="chart-column">',
-            f"<title>{_e(label)}: {_e((notes or {}).get(label, text))}</title>",
-            f'<rect class="chart-bar" x="{_num(x_of(i) - column_w / 2)}" y="{_num(y)}" width="{_num(column_w)}" '
+            f"<title>{_e(label)}: {_e(notes.get(label, text))}</title>",
+            f'<rect class="chart-bar" x="{_num(x - column_w / 2)}" y="{_num(y)}" width="{_num(column_w)}" '
             f'height="{_num(bottom - y)}" fill="{BAR}"/>',
         ]
         if show_values:
-            parts.append(f'<text class="chart-value" x="{_num(x_of(i))}" y="{_num(y - GAP)}" '
+            parts.append(f'<text class="chart-value" x="{_num(x)}" y="{_num(y - GAP)}" '
                          f'text-anchor="middle">{_e(text)}</text>')
         parts.append("</g>")
     parts.append(f'<line class="chart-axis" x1="{_num(left)}" y1="{_num(bottom)}" x2="{_num(right)}" '
                  f'y2="{_num(bottom)}" stroke="{AXIS}"/>')
-    parts += _x_labels(labels, x_of, bottom + GAP + SMALL, band)
+    parts += _column_x_labels(tuple(labels), left, band, bottom + GAP + SMALL)
     parts.append("</svg>")
     return Markup("\n".join(parts))
+
+
+# A column chart's axes depend only on its ticks, years and size: the same few for most of
+# the thousands of charts by year, so they are made once each. (The ticks' repr is in the key:
+# 0 and 0.0 are equal, yet value_label may write them differently.)
+@functools.lru_cache(maxsize=1024)
+def _column_y_axis(ticks: tuple[float, ...], _written: str, top: float, bottom: float, left: float, right: float,
+                   value_label) -> tuple[str, ...]:
+    return tuple(_y_axis(list(ticks), lambda v: bottom - (v - ticks[0]) / (ticks[-1] - ticks[0]) * (bottom - top),
+                         left, right, value_label))
+
+
+@functools.lru_cache(maxsize=1024)
+def _column_x_labels(labels: tuple[str, ...], left: float, band: float, y: float) -> tuple[str, ...]:
+    return tuple(_x_labels(list(labels), lambda i: left + (i + 0.5) * band, y, band))
 
 
 def _marker(shape: str, x: float, y: float, colour: str, tooltip: str | None = None) -> str:

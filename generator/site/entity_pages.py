@@ -75,11 +75,11 @@ def year_chart(entity: Entity, chart_id: str) -> Chart | None:
     points = [(y, c + g) for y, c, g in entity.by_year]
     empty = set(entity.empty_years)
     title = f"Contracts and grants by financial year: {entity.name}"
-    summary = charts.describe_series([p[0] for p in points], [p[1] for p in points], _gbp0)
+    summary = described = charts.describe_series([p[0] for p in points], [p[1] for p in points], _gbp0)
     if empty:
         summary = f"{summary} {none_recorded(entity.empty_years, FUNDING.get(entity.kind, 'contracts or grants'))}"
     return Chart(
-        svg=charts.column_chart(title, points, value_label=_gbp0, chart_id=chart_id,
+        svg=charts.column_chart(title, points, value_label=_gbp0, chart_id=chart_id, desc=described,
                                 notes={y: f"{_gbp0(0)}, {NONE_RECORDED}" for y in empty} if empty else None),
         summary=summary,
         caption=f"Contract and grant value by financial year: {entity.name}",

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import markdown
 import pytest
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.site import charts
 
@@ -242,3 +242,35 @@ def test_sparkline_says_every_value_and_marks_the_last():
     assert charts.sparkline("x", [], []) == Markup("")
     one = parse(charts.sparkline("x", ["2024-25"], [3.0]))
     assert one.find(f"{SVG}circle").get("cx") == "60" and one.get("aria-label") == "x: 2024-25 3"
+
+
+def _escaped_in_full(text) -> str:
+    """What charts._e did for every text before its shortcut for text with nothing to change."""
+    return str(escape(re.sub(r"\s*[\r\n]+\s*", " ", str(text)))).translate(charts._MD_INLINE)
+
+
+def test_the_escaping_shortcut_changes_nothing_it_should_not():
+    # Every ASCII character and a few others, alone and among words: the shortcut (text with
+    # nothing to change) must give what the full escaping gives.
+    samples = [chr(c) for c in range(128)] + ["£", "é", "\u00a0", "\u2028", "2021-22", "£1,234"]
+    for sample in samples:
+        for text in (sample, f"a {sample} b", f" {sample}{sample} ", Markup(f"<b>{sample}</b>")):
+            assert charts._e(text) == _escaped_in_full(text), repr(text)
+
+
+def test_kept_axis_labels_tell_equal_numbers_apart():
+    # The axes' labels are kept by value; 0.0 and -0.0, and 1 and 1.0, are equal keys, yet a
+    # label may write them differently.
+    written = repr
+    assert [charts._label(written, v) for v in (0.0, -0.0, 0, 1, 1.0, 1, 1.0)] == \
+        ["0.0", "-0.0", "0", "1", "1.0", "1", "1.0"]
+    assert charts._column_y_axis((0, 5.0), repr((0, 5.0)), 20, 200, 40.0, 600, written) != \
+        charts._column_y_axis((0.0, 5.0), repr((0.0, 5.0)), 20, 200, 40.0, 600, written)
+
+
+def test_a_column_chart_given_its_description_is_the_same():
+    rows = list(zip(YEARS, [1_200.5, 0.0, 900, 2_400_000]))
+    made = charts.column_chart("T", rows, value_label=gbp, chart_id="t")
+    given = charts.column_chart("T", rows, value_label=gbp, chart_id="t",
+                                desc=charts.describe_series(YEARS, [v for _, v in rows], gbp))
+    assert made == given and charts.describe_series(YEARS, [v for _, v in rows], gbp) in str(made)
