@@ -94,3 +94,30 @@ def test_rows_read_a_block_at_a_time_are_those_of_the_whole_table(small_tables, 
         order = list(range(len(frame)))[::-3] + list(range(len(frame)))  # out of order, then again
         assert [repr(lazy[i]) for i in order] == [repr(whole[i]) for i in order], name
         assert len(lazy.blocks) == -(-len(frame) // 7) and repr(whole.rows) == repr(frame.to_dict("records"))
+
+
+def test_a_page_is_rendered_as_template_render_renders_it():
+    # Writer.render looks each template and its globals up once: the page must be what
+    # Template.render gives, globals, imported macros, escaping and errors alike.
+    import jinja2
+    from types import SimpleNamespace
+
+    templates = {"macros.j2": "{% macro shout(x) %}{{ x|upper }}!{% endmacro %}",
+                 "page.j2": '{% from "macros.j2" import shout %}{{ shout(name) }} {{ twice(2) }} '
+                            "{{ range(3)|list }} {{ config.area }}",
+                 "broken.j2": "{{ missing }}"}
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True,
+                             undefined=jinja2.StrictUndefined, auto_reload=False)
+    env.globals["twice"] = lambda n: n * 2
+    config = SimpleNamespace(area="Southwark & Co")
+    writer = SimpleNamespace(env=env, config=config, _templates={})
+    for _ in range(2):  # the first lookup, then the kept template
+        page = entity_pages.Writer.render(writer, "page.j2", {"name": "<b>"})
+        assert page == env.get_template("page.j2").render(name="<b>", config=config)
+        assert page == "&lt;B&gt;! 4 [0, 1, 2] Southwark &amp; Co"
+    try:
+        entity_pages.Writer.render(writer, "broken.j2", {})
+    except jinja2.UndefinedError as error:
+        assert str(error) == "'missing' is undefined"
+    else:
+        raise AssertionError("an undefined name must fail as Template.render fails")
