@@ -197,14 +197,15 @@ class Writer:
         if self.site_dir is not None:
             self.written.append(path)
 
-    def _write(self, root: Path, path: str, text: str) -> None:
-        """`text` as UTF-8 into root/path (a path with "/"), its folder made once. (Written as
-        bytes: at 1M grants there are some 900,000 files, and a text-mode file costs more.)"""
+    def _write(self, root: Path, path: str, text: str | bytes) -> None:
+        """`text` (as UTF-8, when it is a str) into root/path (a path with "/"), its folder made
+        once. (Written as bytes: at 1M grants there are some 900,000 files, and a text-mode file
+        costs more.)"""
         parent = root / path.rpartition("/")[0]
         if parent not in self._made:
             self.folder(parent)
         with open(f"{root}/{path}", "wb") as out:
-            out.write(text.encode("utf-8"))
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
 
     def folder(self, path: Path) -> None:
         if path not in self._made:
