@@ -12,6 +12,10 @@ Text is #1f1f1f on a white background (16.5:1); bars, lines and axes are at leas
 white (WCAG 1.4.11); the lines of a line chart differ by dash and marker as well as colour;
 text is at least 12 units high.
 
+A `value_label` (the text of a number on an axis) must give the same text for the same number,
+and equal label functions the same texts: the axes' labels and a column chart's axes are kept
+by label function and value, made once for the thousands of charts by year.
+
 Every label and title is data, escaped for HTML/XML here, with Markdown's inline characters
 written as character references so that the chart passes through Markdown unchanged. Embed a
 chart in a page inside a block-level element (``<figure>``, ``<div>``) with no ``markdown``
@@ -83,8 +87,17 @@ def _e(text) -> str:
 def _label(value_label: Callable[[float], str], value: float) -> str:
     """value_label(value), for the round values of the axes: the same few for thousands of
     charts (an entity page's chart by year; at 1M grants there are over 300,000). Zero is not
-    kept: 0.0 and -0.0 would be one key (typed keeps 1 and 1.0 apart)."""
-    return value_label(value) if value == 0 else _kept_label(value_label, value)
+    kept: 0.0 and -0.0 would be one key (typed keeps 1 and 1.0 apart); nor is the text of a
+    value_label that cannot be a key."""
+    return value_label(value) if value == 0 or not _keyable(value_label) else _kept_label(value_label, value)
+
+
+def _keyable(value_label) -> bool:
+    try:
+        hash(value_label)
+    except TypeError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=4096, typed=True)
@@ -135,7 +148,7 @@ def _ticks(lo: float, hi: float, value_label: Callable[[float], str]) -> list[fl
             first, last = math.floor(lo / size + 1e-9), math.ceil(hi / size - 1e-9)
             if last - first <= 4:
                 ticks = [round(k * size, 10) + 0.0 for k in range(first, last + 1)]
-                if len({_label(value_label, t) for t in ticks}) == len(ticks):
+                if len(ticks) > 1 and len({_label(value_label, t) for t in ticks}) == len(ticks):
                     return ticks
         step *= 10
     return [lo, hi]  # value_label gives every number the same text
@@ -292,7 +305,8 @@ def column_chart(title: str, rows: list[tuple[str, float]], *, value_label=_whol
 
     parts = _open(cid, "columns", title, describe_series(labels, values, value_label) if desc is None else desc,
                   width, height)
-    parts += _column_y_axis(tuple(ticks), repr(ticks), top, bottom, left, right, value_label)
+    axis = _column_y_axis if _keyable(value_label) else _column_y_axis.__wrapped__
+    parts += axis(tuple(ticks), repr(ticks), top, bottom, left, right, value_label)
     notes = notes or {}
     for i, (label, value, text) in enumerate(zip(labels, values, texts)):
         y = bottom - (max(value, 0) - low) / span * (bottom - top)

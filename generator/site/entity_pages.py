@@ -234,6 +234,8 @@ class Writer:
             template = self.env.get_template(name)
             found = self._templates[name] = (template, dict(template.globals))
         template, globals_ = found
+        if "config" in context:
+            raise TypeError("render() got multiple values for 'config'")  # as Template.render(**context, config=...)
         made = template.new_context({**globals_, **context, "config": self.config}, shared=True)
         try:
             return self.env.concat(template.root_render_func(made))

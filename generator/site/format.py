@@ -124,7 +124,6 @@ def html_table(caption, headers, rows, numeric=(), label=None) -> Markup:
     numbers, aligned right. Every value is escaped unless it is Markup. (It is what the
     templates' `table` macro, macros.j2, returns: written here, as the macro's loops cost
     more than the rest of a page at 1M grants, where some 300,000 pages have a chart's table.)"""
-    numeric = set(numeric)
     head = "".join(f'<th scope="col"{_NUM if i in numeric else ""}>{escape(h)}</th>' for i, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join((f'<th scope="row"{_NUM if i in numeric else ""}>{escape(v)}</th>' if i == 0 else

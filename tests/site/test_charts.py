@@ -274,3 +274,29 @@ def test_a_column_chart_given_its_description_is_the_same():
     given = charts.column_chart("T", rows, value_label=gbp, chart_id="t",
                                 desc=charts.describe_series(YEARS, [v for _, v in rows], gbp))
     assert made == given and charts.describe_series(YEARS, [v for _, v in rows], gbp) in str(made)
+
+
+def test_a_tiny_range_or_a_label_for_every_number_still_has_two_ticks():
+    # _ticks once returned a single tick (its first step of one whole tick above a billionth of
+    # the range), and the chart then divided by zero.
+    for rows, label in (([("2021-22", 1e-12)], charts._whole), ([("2021-22", 5.0)], lambda v: "n/a")):
+        root = parse(charts.column_chart("T", rows, value_label=label, chart_id="t"))
+        assert len(list(by_class(root, "chart-axis-y")[0].iter(f"{SVG}text"))) >= 2
+
+
+class _Unkeyable:
+    """A label function that cannot be a key (it defines == but no hash)."""
+
+    def __eq__(self, other):
+        return isinstance(other, _Unkeyable)
+
+    __hash__ = None
+
+    def __call__(self, value):
+        return f"{value:,.0f} units"
+
+
+def test_a_label_function_that_cannot_be_a_key_is_not_kept():
+    rows = list(zip(YEARS, [10, 20, 30, 40]))
+    root = parse(charts.column_chart("T", rows, value_label=_Unkeyable(), chart_id="t"))
+    assert [text_of(t) for t in by_class(root, "chart-axis-y")[0].iter(f"{SVG}text")][-1] == "40 units"

@@ -121,3 +121,9 @@ def test_a_page_is_rendered_as_template_render_renders_it():
         assert str(error) == "'missing' is undefined"
     else:
         raise AssertionError("an undefined name must fail as Template.render fails")
+    try:  # the settings are the page's own: a context that brings its own is a mistake
+        entity_pages.Writer.render(writer, "page.j2", {"name": "x", "config": config})
+    except TypeError as error:
+        assert str(error) == "render() got multiple values for 'config'"
+    else:
+        raise AssertionError("a context with its own config must fail, as Template.render(**context, config=...)")
