@@ -201,9 +201,7 @@ class Writer:
         """`text` (as UTF-8, when it is a str) into root/path (a path with "/"), its folder made
         once. (Written as bytes: at 1M grants there are some 900,000 files, and a text-mode file
         costs more.)"""
-        parent = root / path.rpartition("/")[0]
-        if parent not in self._made:
-            self.folder(parent)
+        self.folder(root / path.rpartition("/")[0])
         with open(f"{root}/{path}", "wb") as out:
             out.write(text.encode("utf-8") if isinstance(text, str) else text)
 
