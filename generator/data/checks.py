@@ -26,7 +26,8 @@ from . import checks_dei
 from .checks_360 import CHECKS_360
 # Shared with checks_360.py; also imported from here by other modules and tests (so re-exported).
 from .checks_base import (PREFIXES_FILE, Check, Context, TextColumn, _a, _applies, _finding,  # noqa: F401
-                          _free_text, _free_text_columns, _has, _individuals, _rows, _text, org_id_prefixes)
+                          _free_text, _free_text_columns, _has, _individuals, _rows, _text, first_char_in,
+                          org_id_prefixes)
 from .checks_kpis import KPI_CHECKS
 from .package import DataPackage, sort_findings
 
@@ -278,17 +279,12 @@ def _matching(text: TextColumn, pattern: re.Pattern) -> pd.Series:
 
 
 def _starting(text: TextColumn, starts: tuple[str, ...]) -> pd.Series:
-    """The values of `text` that start with one of `starts` (single characters)."""
+    """The values of `text` that start with one of `starts` (single ASCII characters)."""
     values = text.values
     array = text.arrow() if len(values) > PREFILTER_FROM else False
     if array is False:
         return values[values.str.startswith(starts)]
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    first = pc.utf8_slice_codeunits(array, 0, 1)
-    return values[pc.is_in(first, value_set=pa.array(list(starts), type=pa.large_string()))
-                  .to_numpy(zero_copy_only=False)]
+    return values[first_char_in(array, "".join(starts))]
 
 
 def check_personal_data(ctx: Context, check: Check) -> list[Finding]:

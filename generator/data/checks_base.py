@@ -106,6 +106,40 @@ class TextColumn:
         return self._arrow
 
 
+def first_char_in(values, chars: str):
+    """For each string of an Arrow string or large_string array (or chunked array), whether its
+    first character is one of `chars` (ASCII characters): a numpy bool array, False for null and
+    empty strings. Read from the array's offsets and bytes (a character that is not ASCII never
+    starts with an ASCII byte in UTF-8), where Arrow's utf8_slice_codeunits would copy every
+    string's first character first."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        return np.concatenate([np.zeros(0, dtype=bool)] + [first_char_in(c, chars) for c in values.chunks])
+    codes = [ord(c) for c in chars]
+    if max(codes, default=0) > 127:
+        raise ValueError(f"first_char_in takes ASCII characters only, not {chars!r}")
+    width = {pa.string(): np.int32, pa.large_string(): np.int64}.get(values.type)
+    if width is None:
+        raise TypeError(f"first_char_in takes text, not {values.type}")
+    n = len(values)
+    found = np.zeros(n, dtype=bool)
+    if n == 0 or values.null_count == n:
+        return found
+    _, offsets, data = values.buffers()
+    offsets = np.frombuffer(offsets, dtype=width)[values.offset:values.offset + n + 1]
+    starts = offsets[:-1]
+    filled = offsets[1:] > starts
+    if data is not None and filled.any():
+        wanted = np.zeros(256, dtype=bool)
+        wanted[codes] = True
+        found[filled] = wanted[np.frombuffer(data, dtype=np.uint8)[starts[filled]]]
+    if values.null_count:
+        found &= values.is_valid().to_numpy(zero_copy_only=False)
+    return found
+
+
 def _free_text_columns(res: Resource) -> list[str]:
     """Text columns people type into: strings with no enum or pattern that are not references."""
     references = {f for fk in res.schema.get("foreignKeys", []) for f in

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..data.checks import FORMULA_START
+from ..data.checks import FORMULA_START, first_char_in
 
 CHUNK_ROWS = 50_000  # rows converted and written at a time
 
@@ -88,11 +88,12 @@ def formula_safe(values: pa.Array) -> pa.Array:
     """Text cells for a spreadsheet: an apostrophe before a first character that starts a
     formula (FORMULA_START), nulls left null. Validation refuses such text in the data, so
     usually nothing starts one, and the values are returned as they are, not copied."""
-    first = pc.utf8_slice_codeunits(values, 0, 1)
-    risky = pc.is_in(first, value_set=pa.array(list(FORMULA_START), pa.string()))
-    if not any_true(risky):
+    if isinstance(values, pa.ChunkedArray):
+        return pa.chunked_array([formula_safe(chunk) for chunk in values.chunks], values.type)
+    risky = first_char_in(values, "".join(FORMULA_START))
+    if not risky.any():
         return values
-    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+    return pc.if_else(pa.array(risky), pc.binary_join_element_wise("'", values, ""), values)
 
 
 def text_bytes(values: pa.Array) -> bytes:

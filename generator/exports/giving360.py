@@ -78,7 +78,7 @@ from ..data.checks import FORMULA_START
 from ..data.wards import district_code
 from ..imports.giving360_standard import (DEI_EXTENSION, FUNDING_TYPE_TITLES, number_value, plain_number,
                                            schema_titles)
-from ..model.values import blank
+from ..model.values import blank, records
 from .columns import (CHUNK_ROWS, any_true, csv_fields, csv_lines, formula_safe, iso_dates, joined, json_strings,
                       number_text)
 
@@ -158,7 +158,7 @@ def _iso(value) -> str:
 def _records(frame: pd.DataFrame | None) -> list[dict]:
     if frame is None:
         return []
-    return [{k: (None if blank(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: (None if blank(v) else v) for k, v in row.items()} for row in records(frame)]
 
 
 def _individual_id(org_id: str, config) -> str:

@@ -100,7 +100,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import REFERENCE_DIR
-from ..model.values import missing
+from ..model.values import missing, records
 
 OCDS_DIR = REFERENCE_DIR / "ocds"
 PACKAGE_SCHEMA = OCDS_DIR / "ocds-1.1.5-release-package-schema.json"
@@ -251,7 +251,7 @@ def _supplier_party(org_id: str, org: dict | None) -> dict:
 def _records(frame: pd.DataFrame | None, key: str) -> dict[str, dict]:
     if frame is None or frame.empty:
         return {}
-    return {str(row[key]): row for row in frame.to_dict("records")}
+    return {str(row[key]): row for row in records(frame)}
 
 
 # --- the package ---------------------------------------------------------------
@@ -429,7 +429,7 @@ def _kpis_by_contract(tables: dict[str, pd.DataFrame], contract_ids) -> dict[str
         return {}
     wanted = frame[frame["contract_id"].isin(set(contract_ids))]
     out: dict[str, dict[str, list[dict]]] = {}
-    for row in wanted.sort_values("period_start", kind="stable").to_dict("records"):
+    for row in records(wanted.sort_values("period_start", kind="stable")):
         out.setdefault(row["contract_id"], {}).setdefault(row["kpi_id"], []).append(row)
     first = {key: i for i, key in reversed(list(enumerate(zip(wanted["contract_id"], wanted["kpi_id"]))))}
     return {c: sorted(kpis.items(), key=lambda kv, c=c: first[(c, kv[0])]) for c, kpis in out.items()}
@@ -483,7 +483,7 @@ def _releases(tables: dict[str, pd.DataFrame], config, published: str):
     for start in range(0, len(contracts_frame), 10_000):
         chunk = contracts_frame.iloc[start:start + 10_000]
         kpis = _kpis_by_contract(tables, chunk["contract_id"])
-        for contract in chunk.to_dict("records"):
+        for contract in records(chunk):
             yield _release(contract, config, published, organisations, commissioners, kpis.get(contract["contract_id"]))
 
 

@@ -41,9 +41,8 @@ def export_standards(tables: dict[str, pd.DataFrame], config, out_dir: Path, pub
             giving360.write_360_files(tables, config, json_path=json_path, csv_path=csv_path)
         if has_contracts and contracts_made:
             transparency.write_csv(transparency.contracts_register(tables), register_path)
-        for year in years if grants_made else []:
-            transparency.write_csv(transparency.vcs_grants(tables, year),
-                                   out_dir / f"transparency-vcs-grants-{year}.csv")
+        for year, listed in transparency.vcs_grants_by_year(tables, years if grants_made else []):
+            transparency.write_csv(listed, out_dir / f"transparency-vcs-grants-{year}.csv")
     finally:
         wait()
     # Empty is not published: no 360Giving file without grants, no register or OCDS without contracts.

@@ -75,7 +75,7 @@ import pyarrow.compute as pc
 
 from ..data.checks import FORMULA_START
 from ..model.dates import financial_year
-from ..model.values import missing
+from ..model.values import missing, records
 from .columns import formula_safe, iso_dates, number_text, write_csv_columns
 
 THRESHOLD_GBP = 5000  # the Code: contracts with a value that exceeds £5,000
@@ -132,7 +132,7 @@ def registration_number(org: pd.Series | dict | None) -> str | None:
 
 
 def _lookup(frame: pd.DataFrame, key: str) -> dict[str, dict]:
-    return {str(row[key]): row for row in frame.to_dict("records")}
+    return {str(row[key]): row for row in records(frame)}
 
 
 def _name_of(commissioners: dict, commissioner_id) -> str | None:
@@ -153,13 +153,20 @@ def _names_of(commissioners: dict, ids: pd.Series) -> list:
     return names[codes].tolist()
 
 
-def _organisations_of(organisations: pd.DataFrame, ids: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
-    """The organisations row of each id (the last row of an id, as a dict by org_id keeps),
-    aligned with `ids`, and which ids have one."""
+def _latest_organisations(organisations: pd.DataFrame) -> pd.DataFrame:
+    """The last row of each org_id (as a dict by org_id keeps), indexed by the id as text."""
     keys = organisations["org_id"].astype(str)
     latest = ~keys.duplicated(keep="last")
     rows = organisations[latest.to_numpy()]
     rows.index = keys[latest].to_numpy()
+    return rows
+
+
+def _organisations_of(organisations: pd.DataFrame, ids: pd.Series,
+                      latest: pd.DataFrame | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The organisations row of each id (the last row of an id, as a dict by org_id keeps),
+    aligned with `ids`, and which ids have one. `latest`: _latest_organisations, when made already."""
+    rows = _latest_organisations(organisations) if latest is None else latest
     wanted = ids.astype(str).to_numpy()
     found = pd.Index(rows.index).get_indexer(wanted)
     return rows.iloc[np.where(found < 0, 0, found)].reset_index(drop=True) if len(rows) else \
@@ -246,7 +253,15 @@ def vcs_grants(tables: dict[str, pd.DataFrame], year: str) -> pd.DataFrame:
     """The Code's annual list of grants to VCS organisations for the financial year ``year``
     (like "2024-25": awarded from 1 April 2024 to 31 March 2025 inclusive, by award date):
     every grant whose recipient has is_vcs yes, in the grants table's order."""
-    first, last = _year_bounds(year)
+    return next(vcs_grants_by_year(tables, [year]))[1]
+
+
+def vcs_grants_by_year(tables: dict[str, pd.DataFrame], years: list[str]):
+    """(year, vcs_grants(tables, year)) for each of `years` in turn, one frame at a time: the
+    VCS organisations and their grants are found once for all the years."""
+    bounds = [_year_bounds(year) for year in years]  # a year that is not one fails before any work
+    if not years:
+        return
     grants = tables["grants"]
     organisations = tables["organisations"]
     commissioners = _lookup(tables["commissioners"], "commissioner_id")
@@ -254,11 +269,17 @@ def vcs_grants(tables: dict[str, pd.DataFrame], year: str) -> pd.DataFrame:
     latest = ~keys.duplicated(keep="last")  # as a dict by org_id keeps the last row of an id
     vcs = organisations["is_vcs"].astype("boolean").fillna(False).astype(bool)
     vcs_ids = set(keys[latest & vcs])
-    awarded = grants["award_date"]
-    in_year = grants[(awarded >= first) & (awarded <= last)]
-    chosen = in_year[in_year["recipient_org_id"].astype(str).isin(vcs_ids).to_numpy()]
-    rows, found = _organisations_of(organisations, chosen["recipient_org_id"])
+    by_vcs = grants[grants["recipient_org_id"].astype(str).isin(vcs_ids).to_numpy()]
+    latest_rows = _latest_organisations(organisations)
+    awarded = by_vcs["award_date"]
+    for year, (first, last) in zip(years, bounds):
+        chosen = by_vcs[((awarded >= first) & (awarded <= last)).to_numpy()]
+        rows, found = _organisations_of(organisations, chosen["recipient_org_id"], latest_rows)
+        yield year, _vcs_frame(chosen, rows, found, commissioners)
 
+
+def _vcs_frame(chosen: pd.DataFrame, rows: pd.DataFrame, found: np.ndarray, commissioners: dict) -> pd.DataFrame:
+    """The list's columns for the grants `chosen`, with their recipients' organisations rows."""
     def column(name):
         return chosen[name].tolist() if name in chosen else [None] * len(chosen)
 

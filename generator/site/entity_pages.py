@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -24,7 +25,7 @@ from ..background import Background, cores, release_memory, wait_any
 from ..model.entities import KINDS, Entities, Entity, forward_plan, live_now, slugify
 from ..model.indicators import indicator_results, target_status
 from ..model.kpis import build_kpis
-from ..model.values import missing
+from ..model.values import missing, records
 from . import charts, kpi_pages, listing, reuse
 from .charts import Chart
 from .format import NONE_RECORDED, gbp, long_date, none_recorded, number
@@ -90,6 +91,22 @@ def year_chart(entity: Entity, chart_id: str) -> Chart | None:
     )
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """`data` into the file `path` (made or emptied; its mode as open(path, "wb") makes it):
+    three system calls, where open() adds three more (fstat, ioctl, lseek) for each of the
+    900,000 files a 1M build writes."""
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 class _Records:
     """A table's rows as dicts, as DataFrame.to_dict("records") makes them: all at once
     (`every`), or a block of BLOCK rows when one of them is first read. A build that keeps
@@ -99,7 +116,7 @@ class _Records:
 
     def __init__(self, frame: pd.DataFrame, every: bool = False):
         self.frame = frame
-        self.rows = frame.to_dict("records") if every else None
+        self.rows = records(frame) if every else None
         self.blocks: dict[int, list[dict]] = {}
 
     def __getitem__(self, row: int) -> dict:
@@ -107,7 +124,7 @@ class _Records:
             return self.rows[row]
         block, at = divmod(row, self.BLOCK)
         if block not in self.blocks:
-            self.blocks[block] = self.frame.iloc[block * self.BLOCK:(block + 1) * self.BLOCK].to_dict("records")
+            self.blocks[block] = records(self.frame.iloc[block * self.BLOCK:(block + 1) * self.BLOCK])
         return self.blocks[block][at]
 
 
@@ -167,7 +184,7 @@ class Writer:
     def kpi_records(self) -> list[dict]:
         """The contract KPIs' rows as dicts (made once)."""
         if "contract_kpis" not in self._records:
-            self._records["contract_kpis"] = self.kpis.frame.to_dict("records")
+            self._records["contract_kpis"] = records(self.kpis.frame)
         return self._records["contract_kpis"]
 
     def by_contract(self, what: str, key) -> list:
@@ -202,8 +219,7 @@ class Writer:
         once. (Written as bytes: at 1M grants there are some 900,000 files, and a text-mode file
         costs more.)"""
         self.folder(root / path.rpartition("/")[0])
-        with open(f"{root}/{path}", "wb") as out:
-            out.write(text.encode("utf-8") if isinstance(text, str) else text)
+        write_bytes(f"{root}/{path}", text.encode("utf-8") if isinstance(text, str) else text)
 
     def folder(self, path: Path) -> None:
         if path not in self._made:

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from ..data.checks_kpis import RATINGS
 from ..model.entities import slugify
 from ..model.kpis import Kpis, rating_counts_by_year
-from ..model.values import missing
+from ..model.values import missing, records
 from . import charts, listing
 from .charts import Chart
 from .format import MONTHS, gbp, long_date, number
@@ -105,16 +105,16 @@ def _rating(row: dict) -> str:
 def kpi_rows(tables: dict, source: tuple[str, listing.Texts], entities, kpis: Kpis) -> RowSet:
     """The KPI list (an outcome's page): one row per contract_kpis row, its CSV line the source's."""
     frame = kpis.frame
-    records = frame.to_dict("records")
+    rows = records(frame)
     contracts = entities.by_kind["contract"]
     title = listing._text(frame["kpi"])
     contract = listing._linked(frame["contract_id"], contracts, "contracts")
-    period = np.array([escape(period_text(r["period_start"], r["period_end"])) for r in records], dtype=object)
+    period = np.array([escape(period_text(r["period_start"], r["period_end"])) for r in rows], dtype=object)
     period_key = listing._each_distinct(frame["period_end"], lambda v: v.strftime("%Y-%m-%d"))
-    target = np.array([str(escape(_target(r))) for r in records], dtype=object)
-    result = np.array([str(escape(_result(r) or ("" if missing(r["result"]) else r["result"]))) for r in records],
+    target = np.array([str(escape(_target(r))) for r in rows], dtype=object)
+    result = np.array([str(escape(_result(r) or ("" if missing(r["result"]) else r["result"]))) for r in rows],
                       dtype=object)
-    rating = np.array([str(escape(_rating(r))) for r in records], dtype=object)
+    rating = np.array([str(escape(_rating(r))) for r in rows], dtype=object)
     header, lines = source  # contract_kpis: its header and CSV lines (listing.source_lines)
     return RowSet("contract_kpis",
                   [Heading("Key performance indicator"), Heading("Contract"), Heading("Period", "date"),

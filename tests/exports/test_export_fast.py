@@ -450,6 +450,29 @@ def test_a_failing_job_in_the_other_process_fails_the_stage(monkeypatch):
         wait()
 
 
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_first_char_in_reads_each_strings_first_byte(kind):
+    """first_char_in (the formula check and formula_safe): for each string, whether it starts
+    with one of the characters, from the array's offsets and bytes: null and empty strings
+    never, a character that is not ASCII never matches an ASCII one, a slice of an array (its
+    offset) and a chunked array as their strings."""
+    from generator.data.checks_base import first_char_in
+
+    texts = HOSTILE_TEXT + [None, "", "=", "é=", "€", "😀+", "\r\n", "a", None, "-1", "Ā"]
+    chars = "=+-@\t\r"
+    array = pa.array(texts, kind)
+    expected = [bool(t) and t[0] in chars for t in texts]
+    assert first_char_in(array, chars).tolist() == expected
+    assert first_char_in(array.slice(3, 9), chars).tolist() == expected[3:12]
+    chunked = pa.chunked_array([array.slice(0, 5), array.slice(5)], kind)
+    assert first_char_in(chunked, chars).tolist() == expected
+    assert first_char_in(array, "").tolist() == [False] * len(texts)
+    assert first_char_in(pa.array([None, None], kind), "=").tolist() == [False, False]
+    assert first_char_in(pa.array(["", ""], kind), "=").tolist() == [False, False]
+    with pytest.raises(ValueError, match="ASCII"):
+        first_char_in(array, "é")
+
+
 def test_formula_safe_prefixes_only_formula_starts_and_copies_nothing_when_none():
     """The 360Giving and Transparency Code CSV files' text cells: csv_cell's rule, column by
     column; a column with no formula start comes back as it was (no copy of every cell)."""

@@ -177,6 +177,39 @@ def test_financial_years(tables):
     assert dates.financial_year("1999-04-01") == "1999-00"
 
 
+def test_the_vcs_grants_of_several_years_are_each_years_list(tables):
+    """vcs_grants_by_year (what the export writes) finds the VCS grants once for all the years:
+    each year's frame is that year's list alone, whatever the order of the years asked, a year
+    with no grants included; the grants are those of a VCS recipient (the last row of an org_id
+    that has two) dated in that April-March year, in the grants table's order."""
+    grants, organisations = tables["grants"], tables["organisations"]
+    vcs, other = org_where(tables, is_vcs=True), org_where(tables, is_vcs=False)
+    twice = pd.concat([organisations, organisations[organisations["org_id"] == other].assign(is_vcs=True)],
+                      ignore_index=True)  # the later row of `other` says VCS: it counts
+    tables["organisations"] = twice
+    for i, (day, recipient) in enumerate([("2023-05-01", vcs), ("2021-04-01", other), ("2024-02-29", vcs)]):
+        grants.loc[i, "award_date"] = pd.Timestamp(day)
+        grants.loc[i, "recipient_org_id"] = recipient
+    years = transparency.years_with_grants(tables)[::-1] + ["1990-91"]
+    listed = dict(transparency.vcs_grants_by_year(tables, years))
+    assert list(listed) == years
+    latest = twice.drop_duplicates("org_id", keep="last")
+    vcs_ids = set(latest[latest["is_vcs"] == True]["org_id"])  # noqa: E712
+    for year in years:
+        expected = [g["grant_id"] for g in grants.to_dict("records")
+                    if g["recipient_org_id"] in vcs_ids and dates.financial_year(g["award_date"]) == year]
+        assert listed[year]["Grant identifier"].tolist() == expected
+        pd.testing.assert_frame_equal(listed[year], transparency.vcs_grants(tables, year))
+    assert grants.loc[1, "grant_id"] in set(listed["2021-22"]["Grant identifier"])
+    assert listed["1990-91"].empty and list(listed["1990-91"].columns) == transparency.GRANT_COLUMNS
+
+
+def test_a_wrong_year_among_several_is_refused_before_any_list(tables):
+    lists = transparency.vcs_grants_by_year(tables, ["2024-25", "2024/25"])
+    with pytest.raises(ValueError, match="'2024/25' is not a financial year"):
+        next(lists)
+
+
 @pytest.mark.parametrize("year", ["2024-26", "2024", "24-25", "2024/25", ""])
 def test_a_wrong_year_is_refused(tables, year):
     with pytest.raises(ValueError, match="financial year"):
