@@ -252,6 +252,41 @@ PREFILTERS = {
 
 
 PREFILTER_FROM = 1000  # values in a column from which the shortcuts are worth their set-up
+DIGIT_BLOCK = 1 << 24  # bytes of text _digits_at_least reads at a time
+
+
+def _digits_at_least(array, n: int):
+    """For each string of a large_string array with no nulls, whether it holds `n` or more
+    decimal digits (\\p{Nd}, as count_substring_regex counts them): the ASCII digits counted
+    with numpy from the array's bytes, a block of strings at a time; only the strings with a
+    character that is not ASCII (whose digits may be others) are counted by the regex."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    data = array.buffers()[2]
+    codes = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    digits = np.zeros(len(array), dtype=np.int64)
+    other = np.zeros(len(array), dtype=bool)
+    start = 0
+    while start < len(array):  # blocks of about DIGIT_BLOCK bytes: the temporary arrays stay small
+        end = int(np.searchsorted(offsets, offsets[start] + DIGIT_BLOCK, side="right"))
+        end = min(max(end - 1, start + 1), len(array))
+        block = codes[offsets[start]:offsets[end]]
+        cuts = offsets[start:end + 1] - offsets[start]
+        filled = np.flatnonzero(cuts[1:] > cuts[:-1])  # reduceat gives an empty string its next byte
+        if len(filled):
+            firsts = cuts[:-1][filled]
+            digits[start + filled] = np.add.reduceat((block - 48) < 10, firsts, dtype=np.int64)
+            other[start + filled] = np.maximum.reduceat(block, firsts) >= 128
+        start = end
+    found = digits >= n
+    if other.any():
+        at = np.flatnonzero(other)
+        counted = pc.count_substring_regex(array.take(pa.array(at)), r"\p{Nd}").to_numpy(zero_copy_only=False)
+        found[at] = counted >= n
+    return pa.array(found)
 
 
 def _matching(text: TextColumn, pattern: re.Pattern) -> pd.Series:
@@ -267,7 +302,8 @@ def _matching(text: TextColumn, pattern: re.Pattern) -> pd.Series:
         elif isinstance(rule, str):
             mask = pc.match_substring_regex(array, rule)
         elif rule[0] == "count":
-            mask = pc.greater_equal(pc.count_substring_regex(array, rule[1]), rule[2])
+            mask = _digits_at_least(array, rule[2]) if rule[1] == r"\p{Nd}" else \
+                pc.greater_equal(pc.count_substring_regex(array, rule[1]), rule[2])
         else:
             mask = pc.match_substring(array, rule[1])
             for other in rule[2:]:

@@ -124,3 +124,24 @@ def test_text_check_shortcuts_find_what_the_patterns_find(texts):
         assert fast.index.tolist() == values.index[values.str.startswith(checks.FORMULA_START)].tolist()
     finally:
         checks.PREFILTER_FROM = original
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXT, max_size=40), st.integers(0, 5), st.sampled_from([1, 7, 64, 1 << 24]), st.integers(1, 12))
+def test_the_digit_count_shortcut_is_the_regexs_count(texts, skip, block, n):
+    """The telephone check's shortcut (checks._digits_at_least): n or more decimal digits, the
+    ASCII ones counted from the bytes a block of text at a time, as Arrow's \\p{Nd} counts them
+    (Arabic-Indic, Devanagari and full-width digits too), for a slice of an array as well."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from generator.data import checks
+
+    array = pa.array(texts + ["", "0" * 12, "\u0660" * 11, "tel 020 7525 5000 £"], pa.large_string()).slice(skip)
+    expected = pc.greater_equal(pc.count_substring_regex(array, r"\p{Nd}"), n).to_pylist()
+    original = checks.DIGIT_BLOCK
+    try:
+        checks.DIGIT_BLOCK = block
+        assert checks._digits_at_least(array, n).to_pylist() == expected
+    finally:
+        checks.DIGIT_BLOCK = original
