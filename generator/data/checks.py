@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..config import Config, today
@@ -530,12 +531,45 @@ def check_missing_programme(ctx: Context, check: Check) -> list[Finding]:
     ]
 
 
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip() removes of ASCII
+
+
+def _normalised(values: pd.Series) -> pd.Series:
+    return values.str.strip().str.lower()
+
+
+def _same_text(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Where a.str.strip().str.lower() == b.str.strip().str.lower() (a missing text never
+    matches: NA or False). In a long column, the rows where both texts are ASCII are compared by Arrow
+    (ascii_trim of what str.strip() removes, ascii_lower: the same as Python's on ASCII), and
+    only the others by Python."""
+    if len(a) <= PREFILTER_FROM:
+        return _normalised(a) == _normalised(b)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        left, right = (pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.large_string()) for s in (a, b))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all text: as pandas compares them
+        return _normalised(a) == _normalised(b)
+
+    def folded(values):
+        return pc.ascii_lower(pc.ascii_trim(values, _ASCII_SPACE))
+
+    both = pc.and_(pc.string_is_ascii(left), pc.string_is_ascii(right))
+    same = pc.fill_null(pc.and_(both, pc.equal(folded(left), folded(right))), False).to_numpy(zero_copy_only=False)
+    others = np.flatnonzero(~pc.fill_null(both, True).to_numpy(zero_copy_only=False) & a.notna().to_numpy()
+                            & b.notna().to_numpy())
+    if len(others):
+        same[others] = (_normalised(a.iloc[others]) == _normalised(b.iloc[others])).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(same, index=a.index)
+
+
 def check_title_not_description(ctx: Context, check: Check) -> list[Finding]:
     found = []
     for dataset in _applies(ctx, check):
         frame = ctx.tables[dataset]
-        same = frame["title"].str.strip().str.lower() == frame["description"].str.strip().str.lower()
-        for row in _rows(same):
+        for row in _rows(_same_text(frame["title"], frame["description"])):
             found.append(_finding(ctx, check, dataset, row, "description",
                                   "the description only repeats the title (expected a sentence or two saying "
                                   "what the money pays for)"))

@@ -145,3 +145,30 @@ def test_the_digit_count_shortcut_is_the_regexs_count(texts, skip, block, n):
         assert checks._digits_at_least(array, n).to_pylist() == expected
     finally:
         checks.DIGIT_BLOCK = original
+
+
+_PAIR_TEXT = st.one_of(st.none(), st.text(alphabet=st.sampled_from(
+    list("aAbB ") + ["\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x00", "\u00a0", "\u2003", "\u0130", "\u00df",
+                     "\u00e9", "\u00c9", "\u03a3", "\u03c2", "\u212a", "\x85"]), max_size=6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_PAIR_TEXT, _PAIR_TEXT, st.booleans()), min_size=1, max_size=30))
+def test_the_title_and_description_shortcut_finds_what_pandas_finds(pairs):
+    """check_title_not_description's shortcut (checks._same_text): ASCII pairs compared by
+    Arrow, the others by Python, the same rows as str.strip().str.lower() on both columns
+    (Unicode spaces, dotted I, sharp s, the Kelvin sign, missing texts)."""
+    import pandas as pd
+
+    from generator.data import checks
+
+    titles = [t for t, _, _ in pairs]
+    descriptions = [(None if t is None else " " + t.upper() + "\x1c") if copy else d for t, d, copy in pairs]
+    a, b = pd.Series(titles, dtype="string"), pd.Series(descriptions, dtype="string")
+    expected = checks._rows(a.str.strip().str.lower() == b.str.strip().str.lower())
+    original = checks.PREFILTER_FROM
+    try:
+        checks.PREFILTER_FROM = 0
+        assert checks._rows(checks._same_text(a, b)) == expected
+    finally:
+        checks.PREFILTER_FROM = original
