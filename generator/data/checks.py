@@ -540,18 +540,31 @@ def _normalised(values: pd.Series) -> pd.Series:
 
 def _same_text(a: pd.Series, b: pd.Series) -> pd.Series:
     """Where a.str.strip().str.lower() == b.str.strip().str.lower() (a missing text never
-    matches: NA or False). In a long column, the rows where both texts are ASCII are compared by Arrow
-    (ascii_trim of what str.strip() removes, ascii_lower: the same as Python's on ASCII), and
-    only the others by Python."""
+    matches: NA or False). In a long column, the rows where both texts are ASCII are compared by
+    Arrow (ascii_trim of what str.strip() removes, ascii_lower: the same as Python's on ASCII),
+    SAME_TEXT_ROWS rows at a time (the copies stay small), and only the others by Python."""
     if len(a) <= PREFILTER_FROM:
         return _normalised(a) == _normalised(b)
     import pyarrow as pa
-    import pyarrow.compute as pc
 
+    same = np.zeros(len(a), dtype=bool)
     try:
-        left, right = (pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.large_string()) for s in (a, b))
+        for start in range(0, len(a), SAME_TEXT_ROWS):
+            end = min(start + SAME_TEXT_ROWS, len(a))
+            same[start:end] = _same_text_part(a.iloc[start:end], b.iloc[start:end])
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all text: as pandas compares them
         return _normalised(a) == _normalised(b)
+    return pd.Series(same, index=a.index)
+
+
+SAME_TEXT_ROWS = 1 << 16
+
+
+def _same_text_part(a: pd.Series, b: pd.Series) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    left, right = (pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.large_string()) for s in (a, b))
 
     def folded(values):
         return pc.ascii_lower(pc.ascii_trim(values, _ASCII_SPACE))
@@ -562,7 +575,7 @@ def _same_text(a: pd.Series, b: pd.Series) -> pd.Series:
                             & b.notna().to_numpy())
     if len(others):
         same[others] = (_normalised(a.iloc[others]) == _normalised(b.iloc[others])).fillna(False).to_numpy(dtype=bool)
-    return pd.Series(same, index=a.index)
+    return same
 
 
 def check_title_not_description(ctx: Context, check: Check) -> list[Finding]:

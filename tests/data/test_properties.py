@@ -153,11 +153,12 @@ _PAIR_TEXT = st.one_of(st.none(), st.text(alphabet=st.sampled_from(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(_PAIR_TEXT, _PAIR_TEXT, st.booleans()), min_size=1, max_size=30))
-def test_the_title_and_description_shortcut_finds_what_pandas_finds(pairs):
+@given(st.lists(st.tuples(_PAIR_TEXT, _PAIR_TEXT, st.booleans()), min_size=1, max_size=30),
+       st.sampled_from([1, 4, 1 << 16]))
+def test_the_title_and_description_shortcut_finds_what_pandas_finds(pairs, rows):
     """check_title_not_description's shortcut (checks._same_text): ASCII pairs compared by
-    Arrow, the others by Python, the same rows as str.strip().str.lower() on both columns
-    (Unicode spaces, dotted I, sharp s, the Kelvin sign, missing texts)."""
+    Arrow, the others by Python, `rows` rows at a time, the same rows as str.strip().str.lower()
+    on both columns (Unicode spaces, dotted I, sharp s, the Kelvin sign, missing texts)."""
     import pandas as pd
 
     from generator.data import checks
@@ -166,9 +167,9 @@ def test_the_title_and_description_shortcut_finds_what_pandas_finds(pairs):
     descriptions = [(None if t is None else " " + t.upper() + "\x1c") if copy else d for t, d, copy in pairs]
     a, b = pd.Series(titles, dtype="string"), pd.Series(descriptions, dtype="string")
     expected = checks._rows(a.str.strip().str.lower() == b.str.strip().str.lower())
-    original = checks.PREFILTER_FROM
+    original = checks.PREFILTER_FROM, checks.SAME_TEXT_ROWS
     try:
-        checks.PREFILTER_FROM = 0
+        checks.PREFILTER_FROM, checks.SAME_TEXT_ROWS = 0, rows
         assert checks._rows(checks._same_text(a, b)) == expected
     finally:
-        checks.PREFILTER_FROM = original
+        checks.PREFILTER_FROM, checks.SAME_TEXT_ROWS = original
