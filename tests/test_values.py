@@ -54,6 +54,7 @@ def test_records_are_to_dicts_records():
         "kind": pd.Categorical(["a", None, "b"]),
         "utc": pd.to_datetime(["2020-01-01", None, "2021-01-01"]).tz_localize("UTC"),
         "span": pd.to_timedelta([1, None, 2], unit="D"),
+        "nan_text": pd.array(["a", None, "b"], dtype=pd.StringDtype("python", na_value=np.nan)),  # pandas 3's str
     }, index=[7, 3, 5])
     for part in (frame, frame.iloc[1:], frame.iloc[:0], frame[["text"]], frame[[]]):
         expected, made = part.to_dict("records"), records(part)
@@ -62,6 +63,7 @@ def test_records_are_to_dicts_records():
             assert list(got) == list(want)
             assert all(_same(want[k], got[k]) for k in want), (want, got)
     assert records(frame)[1]["text"] is None and records(frame)[1]["day"] is pd.NaT
+    assert records(frame)[1]["nan_text"] != records(frame)[1]["nan_text"]  # NaN, as to_dict gives it
     twice = pd.DataFrame([[1, "x"]], columns=["a", "a"])  # names not distinct: to_dict's own answer
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # pandas: "columns are not unique, some ... omitted"

@@ -265,6 +265,8 @@ def _digits_at_least(array, n: int):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not isinstance(array, pa.Array) or array.type != pa.large_string() or array.null_count:
+        return pc.greater_equal(pc.count_substring_regex(array, r"\p{Nd}"), n)  # what the shortcut stands for
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
     data = array.buffers()[2]
     codes = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
@@ -552,7 +554,7 @@ def _same_text(a: pd.Series, b: pd.Series) -> pd.Series:
         for start in range(0, len(a), SAME_TEXT_ROWS):
             end = min(start + SAME_TEXT_ROWS, len(a))
             same[start:end] = _same_text_part(a.iloc[start:end], b.iloc[start:end])
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all text: as pandas compares them
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, UnicodeEncodeError):  # not all text: as pandas does
         return _normalised(a) == _normalised(b)
     return pd.Series(same, index=a.index)
 

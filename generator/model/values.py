@@ -41,7 +41,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 def _natives(column: pd.Series) -> list:
     """A column's values as to_dict("records") gives them."""
     dtype = column.dtype
-    if isinstance(dtype, (pd.StringDtype, pd.BooleanDtype, pd.core.arrays.masked.BaseMaskedDtype)):
+    if getattr(dtype, "na_value", None) is pd.NA and \
+            isinstance(dtype, (pd.StringDtype, pd.BooleanDtype, pd.core.arrays.masked.BaseMaskedDtype)):
         return column.to_numpy(dtype=object, na_value=None).tolist()  # Python values, None where missing
     if dtype == np.dtype(object) or isinstance(dtype, pd.api.extensions.ExtensionDtype):
         from pandas.core.dtypes.cast import maybe_box_native  # what to_dict applies to such a column's values

@@ -173,3 +173,22 @@ def test_the_title_and_description_shortcut_finds_what_pandas_finds(pairs, rows)
         assert checks._rows(checks._same_text(a, b)) == expected
     finally:
         checks.PREFILTER_FROM, checks.SAME_TEXT_ROWS = original
+
+
+def test_the_shortcuts_take_what_they_do_not_read_the_long_way():
+    """Inputs the build does not give them, answered as the plain code answers: an array that
+    is not large_string, or has nulls, is counted by the regex (_digits_at_least); a lone
+    surrogate, which Arrow cannot hold, is compared by pandas (_same_text)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from generator.data import checks
+
+    for array in (pa.array(["0" * 10, "1 2", None], pa.string()), pa.array(["0" * 10, None], pa.large_string()),
+                  pa.chunked_array([pa.array(["0" * 12], pa.large_string())])):
+        expected = pc.greater_equal(pc.count_substring_regex(array, r"\p{Nd}"), 10)
+        assert checks._digits_at_least(array, 10).to_pylist() == expected.to_pylist()
+    a = pd.Series(["\ud800"] + [" Same "] * 1000, dtype="string")
+    b = pd.Series(["\ud800"] + ["same"] * 1000, dtype="string")
+    assert checks._rows(checks._same_text(a, b)) == list(range(2, 1003))
