@@ -261,7 +261,6 @@ def _digits_at_least(array, n: int):
     decimal digits (\\p{Nd}, as count_substring_regex counts them): the ASCII digits counted
     with numpy from the array's bytes, a block of strings at a time; only the strings with a
     character that is not ASCII (whose digits may be others) are counted by the regex."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 

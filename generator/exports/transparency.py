@@ -265,12 +265,9 @@ def vcs_grants_by_year(tables: dict[str, pd.DataFrame], years: list[str]):
     grants = tables["grants"]
     organisations = tables["organisations"]
     commissioners = _lookup(tables["commissioners"], "commissioner_id")
-    keys = organisations["org_id"].astype(str)
-    latest = ~keys.duplicated(keep="last")  # as a dict by org_id keeps the last row of an id
-    vcs = organisations["is_vcs"].astype("boolean").fillna(False).astype(bool)
-    vcs_ids = set(keys[latest & vcs])
+    latest_rows = _latest_organisations(organisations)  # the last row of an id, as a dict by org_id keeps
+    vcs_ids = set(latest_rows.index[latest_rows["is_vcs"].astype("boolean").fillna(False).to_numpy(dtype=bool)])
     by_vcs = grants[grants["recipient_org_id"].astype(str).isin(vcs_ids).to_numpy()]
-    latest_rows = _latest_organisations(organisations)
     awarded = by_vcs["award_date"]
     for year, (first, last) in zip(years, bounds):
         chosen = by_vcs[((awarded >= first) & (awarded <= last)).to_numpy()]
