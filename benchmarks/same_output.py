@@ -10,7 +10,9 @@ whatever the code's layout. With a fixed SOURCE_DATE_EPOCH it records:
 - `validate`, `build`, `sample` and `import-360giving` on the bundled data, on a 20,000-grant
   sample and on broken input: exit code, standard output and standard error (the build's
   timings and the run's own folder are replaced by placeholders, as they differ every run);
-- the two built sites, the sample's CSV files and the imported grants, byte for byte.
+- the two built sites, the sample's CSV files and the imported grants, byte for byte (a ZIP
+  or XLSX file whose members are the same, compressed differently, is listed apart and is not
+  a difference).
 
 Only `.build-key` and the state the next build keeps pages, downloads and search words by
 (`.build-pages`, `.build-downloads`, `.build-mkdocs`, `.build-search/`) are left out of the
@@ -26,6 +28,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +110,16 @@ def run_all(work: Path) -> None:
         report.unlink()
 
 
+def _members(path: Path) -> list[tuple] | None:
+    """A ZIP file's (or XLSX file's) members: name, time, attributes, method and bytes (None: not a ZIP)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [(i.filename, i.date_time, i.external_attr, i.compress_type, archive.read(i))
+                    for i in archive.infolist()]
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
 def differences(a: Path, b: Path, where: str = "") -> list[str]:
     """Every path under `a` or `b` that is missing from one or differs, `IGNORED` names aside."""
     found: list[str] = []
@@ -115,7 +128,8 @@ def differences(a: Path, b: Path, where: str = "") -> list[str]:
     found += [f"only in after: {where}{n}" for n in sorted(cmp.right_only)]
     for name in sorted(cmp.common_files):
         if not filecmp.cmp(a / name, b / name, shallow=False):
-            found.append(f"differs: {where}{name}")
+            same = name.endswith((".zip", ".xlsx")) and _members(a / name) == _members(b / name)
+            found.append(f"{'same members, compressed differently' if same else 'differs'}: {where}{name}")
     found += [f"not comparable: {where}{n}" for n in sorted(cmp.common_funny + cmp.funny_files)]
     for name in sorted(cmp.common_dirs):
         found += differences(a / name, b / name, f"{where}{name}/")
@@ -141,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         found = differences(args.dir.resolve(), work)
     for line in found:
         print(line)
-    print(f"{len(found)} difference(s)." if found else "No difference: every output and file is the same.")
+    recompressed = sum(line.startswith("same members") for line in found)
+    found = [line for line in found if not line.startswith("same members")]
+    print((f"{len(found)} difference(s)." if found else "No difference: every output and file is the same.")
+          + (f" ({recompressed} ZIP or XLSX file(s) hold the same members, compressed differently.)"
+             if recompressed else ""))
     return 1 if found else 0
 
 

@@ -54,7 +54,7 @@ from ..data.package import DataPackage
 from ..model.dates import financial_years
 from .kept import Kept
 from .columns import CHUNK_ROWS, arrow_table, field_kinds, joined, json_cells, write_csv_columns
-from .xlsx import FIXED_TIME, write_xlsx
+from .xlsx import FIXED_TIME, deflating, write_xlsx
 
 DOWNLOADS = "downloads"
 WARNINGS_CSV = "data-quality-warnings.csv"
@@ -112,7 +112,7 @@ def write_parquet(frame: pd.DataFrame, path: Path, table: pa.Table | None = None
     pq.write_table(arrow_table(frame) if table is None else table, path, compression="zstd")
 
 
-ZIP_LEVEL = 6  # zlib level for the package ZIP (zlib's default)
+ZIP_LEVEL = 6  # deflate level for the package ZIP (zlib's default), by zlib-ng (xlsx.deflating)
 
 
 def write_zip(files: list[Path], path: Path, level: int = ZIP_LEVEL) -> None:
@@ -124,7 +124,7 @@ def write_zip(files: list[Path], path: Path, level: int = ZIP_LEVEL) -> None:
             info._compresslevel = level
             info.external_attr = 0o644 << 16
             info.file_size = file.stat().st_size  # as writestr sets it: the same header bytes
-            with file.open("rb") as source, archive.open(info, "w") as target:
+            with file.open("rb") as source, deflating(archive, info, level) as target:
                 shutil.copyfileobj(source, target, 1 << 20)
 
 

@@ -155,8 +155,8 @@ def build_key(data_dir: Path, config_path: Path, leave_out: tuple[str, ...] = ()
             add(path.relative_to(root).as_posix(), path.read_bytes())
     for package, version in runtime_packages().items():
         add(package, version.encode())
-    add("python", sys.version.encode())  # the interpreter, and the zlib that deflates the ZIP and XLSX files
-    add("zlib", zlib.ZLIB_RUNTIME_VERSION.encode())
+    add("python", sys.version.encode())  # the interpreter (zlib-ng, which deflates the ZIP and XLSX files, is a dependency)
+    add("zlib", zlib.ZLIB_RUNTIME_VERSION.encode())  # the ZIP files' CRC-32
     add("today", today().isoformat().encode())
     if commit:
         add("commit", git.output(["log", "-1", "--format=%H", "--", "."], data_dir, timeout=30).encode())

@@ -13,7 +13,9 @@ import datetime as dt
 import io
 import json
 import math
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,7 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pytest
+from zlib_ng import zlib_ng
 
 from generator.exports import columns as kernels
 from generator.exports import standards, xlsx
@@ -274,13 +277,33 @@ def test_yearly_file_keeps_quoted_line_breaks(tmp_path):
     assert (tmp_path / "grants-2023-24.csv").read_bytes() == reference_csv(rows[0], [rows[2]], "\n")
 
 
-def test_zip_streams_the_same_bytes(tmp_path):
+def stored_member(path: Path, name: str) -> bytes:
+    """A ZIP member's data as stored in the file (compressed), from its local header on."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    data = path.read_bytes()
+    start = info.header_offset
+    assert data[start:start + 4] == b"PK\x03\x04"
+    name_length, extra_length = struct.unpack("<HH", data[start + 26:start + 30])
+    begin = start + 30 + name_length + extra_length
+    return data[begin:begin + info.compress_size]
+
+
+def raw_deflate(module, data: bytes, level: int) -> bytes:
+    compressor = module.compressobj(level, module.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def test_zip_streams_the_same_bytes_as_writestr(tmp_path, monkeypatch):
     files = []
     for i, size in enumerate((0, 10, 300_000)):
         path = tmp_path / f"f{i}.csv"
         path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
         files.append(path)
     export_package.write_zip(files, tmp_path / "new.zip")
+    # writestr's archive, its members deflated by zlib-ng as write_zip's are: the same bytes
+    monkeypatch.setattr(zipfile, "_get_compressor", lambda kind, level=None: zlib_ng.compressobj(
+        export_package.ZIP_LEVEL if level is None else level, zlib_ng.DEFLATED, -15))
     with zipfile.ZipFile(tmp_path / "old.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for file in files:
             info = zipfile.ZipInfo(file.name, date_time=xlsx.FIXED_TIME.timetuple()[:6])
@@ -288,6 +311,33 @@ def test_zip_streams_the_same_bytes(tmp_path):
             info.external_attr = 0o644 << 16
             archive.writestr(info, file.read_bytes())
     assert (tmp_path / "new.zip").read_bytes() == (tmp_path / "old.zip").read_bytes()
+
+
+def test_zip_and_xlsx_members_are_deflated_by_zlib_ng(tmp_path):
+    """Each member is zlib-ng's raw deflate of its bytes at the writer's level (zipfile's own
+    compressor, zlib, gives other bytes for the larger members), and reads back as it was."""
+    rng = np.random.default_rng(2016)
+    text = " ".join(rng.choice(["grant", "youth", "ward", "Peckham", "£1,200", "2024-05-01"], 60_000)).encode()
+    files = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    files[0].write_bytes(text)
+    files[1].write_bytes(b"tiny")
+    export_package.write_zip(files, tmp_path / "p.zip")
+    frame = pd.DataFrame({"name": [f"Organisation {i % 977}" for i in range(3000)],
+                          "amount": rng.integers(0, 10**6, 3000).astype(float)})
+    xlsx.write_xlsx(frame, [{"name": "name"}, {"name": "amount", "type": "number"}], tmp_path / "x.xlsx", "X")
+    checked = []
+    for path, level in ((tmp_path / "p.zip", export_package.ZIP_LEVEL), (tmp_path / "x.xlsx", xlsx.XLSX_LEVEL)):
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+            members = {info.filename: archive.read(info) for info in archive.infolist()}
+        for name, data in members.items():
+            assert stored_member(path, name) == raw_deflate(zlib_ng, data, level), (path.name, name)
+            if len(data) > 100_000:
+                assert raw_deflate(zlib, data, level) != raw_deflate(zlib_ng, data, level)
+                checked.append(name)
+    assert checked == ["a.csv", "xl/worksheets/sheet1.xml"]
+    with zipfile.ZipFile(tmp_path / "p.zip") as archive:
+        assert [archive.read(f.name) for f in files] == [f.read_bytes() for f in files]
 
 
 # --- 360Giving, OCDS, Transparency Code -----------------------------------------------
