@@ -703,35 +703,38 @@ _DEI_SEPARATOR = "\x1f"  # between the recipient's answers (JSON) and the askedS
 def _dei_keys(grants: pd.DataFrame, organisations: pd.DataFrame | None, rows: int) -> pa.Array:
     """Each grant's DEI key: its recipient's led_by and serving (as _records gives them, as JSON) and the
     askedStatus (dei_asked); null for a grant with no DEI details. Recipients with the same answers share a
-    key, so each distinct deiDetails is made once (_dei_keyed), not once per organisation."""
+    key, so each distinct deiDetails is made once (_dei_keyed), not once per organisation. Each distinct
+    cell, and each distinct pair of answers, is read once; the grants find their recipients in one lookup."""
     none = pa.nulls(rows, pa.string())
     if organisations is None or not len(organisations) or dei.DECLARED not in organisations \
             or not any(c in organisations for c in dei.DEI_COLUMNS):
         return none
     orgs = organisations.drop_duplicates("org_id", keep="last")  # as grants_to_360's dict of records
-    answered = pd.Series(False, index=orgs.index)
+    answered = np.zeros(len(orgs), dtype=bool)
     for column in dei.DEI_COLUMNS:
         if column in orgs:
-            values = orgs[column].dropna()
-            answered.loc[values.index[values.map(lambda v: bool(dei.codes(v))).to_numpy(dtype=bool)]] = True
+            values = orgs[column]
+            present = values.notna().to_numpy(dtype=bool)
+            with_codes = [v for v in pd.unique(values[present]) if dei.codes(v)]
+            answered |= present & values.isin(with_codes).to_numpy(dtype=bool)
     person = (orgs["organisation_type"] == "individual").fillna(False).astype(bool) if "organisation_type" in orgs \
         else pd.Series(False, index=orgs.index)
     person |= orgs["org_id"].astype(str).str.contains("-IND-", regex=False)
-    with_dei = orgs[answered & orgs[dei.DECLARED].notna() & ~person]
+    with_dei = orgs[answered & orgs[dei.DECLARED].notna().to_numpy(dtype=bool) & ~person.to_numpy(dtype=bool)]
     if not len(with_dei):
         return none
-    ids = with_dei["org_id"].astype(str)
-    declared = pd.Series(with_dei[dei.DECLARED].to_numpy(), index=ids)
     cells = [with_dei[c].tolist() if c in with_dei else [None] * len(with_dei) for c in dei.DEI_COLUMNS]
-    answers = pd.Series([json.dumps([None if blank(v) else v for v in org], ensure_ascii=False) for org in zip(*cells)],
-                        index=ids, dtype="string")
-    recipient = grants["recipient_org_id"].astype("string")
-    day = recipient.map(declared)
-    award = pd.to_datetime(grants["award_date"])
-    asked = pd.Series(np.where(day.to_numpy() <= award.to_numpy(), ASKED_BEFORE_AWARD, ASKED_AFTER_AWARD),
-                      index=grants.index)
-    keys = (recipient.map(answers).astype("string") + _DEI_SEPARATOR + asked).where(day.notna())
-    return pa.array(keys, pa.string())
+    texts: dict[tuple, str] = {}
+    answers = [texts[org] if org in texts else texts.setdefault(
+        org, json.dumps([None if blank(v) else v for v in org], ensure_ascii=False)) for org in zip(*cells)]
+    # Series.map's lookup (get_indexer), once for both the answers and the day they were given
+    at = pd.Index(with_dei["org_id"].astype(str)).get_indexer(grants["recipient_org_id"].astype("string"))
+    found = at >= 0
+    day = with_dei[dei.DECLARED].to_numpy()[np.where(found, at, 0)]
+    before = found & (day <= pd.to_datetime(grants["award_date"]).to_numpy())
+    asked = pc.if_else(pa.array(before), ASKED_BEFORE_AWARD, ASKED_AFTER_AWARD)
+    taken = pc.take(pa.array(answers, pa.string()), pa.array(at, mask=~found))
+    return pc.binary_join_element_wise(taken, asked, _DEI_SEPARATOR)
 
 
 def _dei_keyed(keys: pa.Array, paths: dict[str, tuple]) -> "_Keyed":
