@@ -387,14 +387,39 @@ def hostile_tables(tables: dict) -> dict:
     return tables
 
 
-@pytest.mark.parametrize("which", ["small", "bundled", "hostile"])
+def dei_tables(tables: dict) -> dict:
+    """The small tables with the DEI answers' awkward cases: cells with no code in them, answers given
+    on the award date and after it, no date, an individual who answered, an organisation listed twice
+    (its later row counts), and recipients sharing their answers."""
+    tables = {k: v.copy() for k, v in tables.items()}
+    grants, orgs = tables["grants"], tables["organisations"]
+    cells = ["DEI010100", ";", " ; ", "DEI020000; DEI010100", "DEI010100;", "", None, "x", "DEI030000;DEI030000"]
+    n = len(orgs)
+    orgs["led_by"] = pd.array([cells[i % len(cells)] for i in range(n)], dtype="string")
+    orgs["serving"] = pd.array([cells[(i * 5 + 3) % len(cells)] for i in range(n)], dtype="string")
+    recipients = grants["recipient_org_id"].tolist()
+    award = dict(zip(recipients, pd.to_datetime(grants["award_date"])))
+    declared = [award.get(org, pd.Timestamp("2024-01-01")) + pd.Timedelta(days=(i % 3) - 1) for i, org in
+                enumerate(orgs["org_id"])]  # the day before, on or after a grant's award date
+    orgs["dei_declared_on"] = pd.array(declared, dtype="datetime64[ns]")
+    orgs.loc[orgs.index[2], "dei_declared_on"] = pd.NaT
+    orgs.loc[orgs.index[4], ["organisation_type", "led_by", "serving"]] = ["individual", "DEI010100", "DEI020000"]
+    later = orgs.iloc[[1]].copy()
+    later[["led_by", "serving"]] = ["DEI040000", ";"]
+    tables["organisations"] = pd.concat([orgs, later], ignore_index=True)
+    assert grants["recipient_org_id"].isin(orgs["org_id"]).sum() > 5
+    return tables
+
+
+@pytest.mark.parametrize("which", ["small", "bundled", "hostile", "dei"])
 @pytest.mark.parametrize("site_url, website, area", [("", "", "Southwark"), ("https://example.org/", "", "Southwark"),
                                                      ("", "https://www.example.gov.uk/", "Southwark"),
                                                      ("https://example.org/", "https://www.example.gov.uk/",
                                                       "Nowhere Borough")])
 def test_360giving_files_are_the_reference_bytes(which, site_url, website, area, small_tables, bundled_tables,
                                                  config, tmp_path, monkeypatch):
-    tables = {"small": small_tables, "bundled": bundled_tables}.get(which) or hostile_tables(small_tables)
+    tables = {"small": small_tables, "bundled": bundled_tables}.get(which) or \
+        (dei_tables if which == "dei" else hostile_tables)(small_tables)
     config = dataclasses.replace(config, site_url=site_url, publisher_website=website, area=area)
     monkeypatch.setattr(export_package, "CHUNK_ROWS", 50)  # several chunks
     giving360.write_360_files(tables, config, json_path=tmp_path / "g.json", csv_path=tmp_path / "g.csv")
@@ -403,7 +428,12 @@ def test_360giving_files_are_the_reference_bytes(which, site_url, website, area,
     want = b"\xef\xbb\xbf" + reference_csv(giving360.csv_columns_for(package["grants"]), giving360.grants_to_rows(package["grants"]), "\r\n")
     assert (tmp_path / "g.csv").read_bytes() == want
     assert conformance.validate_360(json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))) == [] or \
-        which == "hostile"
+        which in ("hostile", "dei")
+    if which == "dei":  # the cases are there
+        details = [g.get("deiDetails") for g in package["grants"]]
+        statuses = {d["leadership"]["askedStatus"] for d in details if d and "leadership" in d}
+        assert statuses == {giving360.ASKED_BEFORE_AWARD, giving360.ASKED_AFTER_AWARD}
+        assert 0 < sum(d is None for d in details) < len(details)
     if which == "hostile":  # the cases are there
         grants = package["grants"]
         types = {loc["geoCodeType"] for g in grants for org in g.get("recipientOrganization", [])
