@@ -23,6 +23,8 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from zlib_ng import zlib_ng
 
 from generator.exports import columns as kernels
@@ -462,6 +464,48 @@ def test_ocds_file_is_the_reference_bytes(which, small_tables, config, tmp_path)
     ocds.write_release_file(tables, config, tmp_path / "o.json", PUBLISHED)
     want = json.dumps(ocds.release_package(tables, config, PUBLISHED), indent=2, ensure_ascii=False) + "\n"
     assert (tmp_path / "o.json").read_text(encoding="utf-8") == want
+
+
+def test_indented_json_is_json_dumps_and_made_by_orjson(monkeypatch):
+    """orjson's text where it is json.dumps's; dumps_indented for what orjson would write otherwise
+    (_amount's small, NaN or infinite floats), or refuses (ints beyond 64 bits,
+    text that is not Unicode)."""
+    def reference(value, pad):
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad).encode("utf-8")
+
+    plain = [{}, [], {"a": [], "b": {}, "c": [1, 2.5, None, True, False, "x\n\"y\\"], "é": {"d": [{"e": 0.0001}]}},
+             [[[]]], "plain", 3, -2**63, 2**64 - 1, 1e16, 0.1 + 0.2, 9_999_999_999_999.99,
+             {"k": "\x00\x1f\x7f\u2028\u2029😀\b\f\r\t"}, (1, "tuple"),
+             [ocds._amount(v) for v in (1234.5, "2266", 0.0001, 1e-4 + 1e-19, 12.25, 1e15 + 0.5, -3028.63)]]
+    odd = [[ocds._amount(v) for v in (0.00009999, 1e-7, float("inf"), -float("inf"), 5e-324)],
+           {"amount": ocds._amount(-1.5e-05)}, 2**64, -2**63 - 1]
+    for value in plain + odd:
+        for pad in ("", "    "):
+            assert ocds.indented_json(value, pad) == reference(value, pad), value
+    assert all(type(v) is ocds._Float for v in odd[0])
+    assert [type(ocds._amount(v)) for v in (1234.5, 2266.0, 0.0001)] == [float, int, float]
+
+    def refuse(value, pad=""):
+        raise AssertionError("dumps_indented was used")
+    monkeypatch.setattr(ocds, "dumps_indented", refuse)
+    for value in plain:  # orjson's own text
+        assert ocds.indented_json(value, "    ") == reference(value, "    ")
+    for value in odd:
+        with pytest.raises(AssertionError, match="dumps_indented was used"):
+            ocds.indented_json(value)
+    with pytest.raises(AssertionError, match="dumps_indented was used"):
+        ocds.indented_json(["lone \ud800 surrogate"])
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.text()
+                    | st.floats(allow_nan=True, allow_infinity=True).map(ocds._amount),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+                    max_leaves=12))
+@settings(max_examples=1500, deadline=None)
+def test_indented_json_is_json_dumps_for_any_value_amount_makes(value):
+    assume(not any(0xD800 <= ord(c) <= 0xDFFF for c in json.dumps(value, ensure_ascii=False)))
+    assert ocds.indented_json(value, "    ") == \
+        json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ").encode("utf-8")
 
 
 def test_dumps_indented_is_json_dumps():
