@@ -724,9 +724,14 @@ def _dei_keys(grants: pd.DataFrame, organisations: pd.DataFrame | None, rows: in
     if not len(with_dei):
         return none
     cells = [with_dei[c].tolist() if c in with_dei else [None] * len(with_dei) for c in dei.DEI_COLUMNS]
-    texts: dict[tuple, str] = {}
-    answers = [texts[org] if org in texts else texts.setdefault(
-        org, json.dumps([None if blank(v) else v for v in org], ensure_ascii=False)) for org in zip(*cells)]
+    texts: dict[tuple, str] = {}  # each distinct pair of answers, by value and type (1, 1.0 and True are equal)
+    answers = []
+    for org in zip(*cells):
+        key = (org, tuple(map(type, org)))
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = json.dumps([None if blank(v) else v for v in org], ensure_ascii=False)
+        answers.append(text)
     # Series.map's lookup (get_indexer), once for both the answers and the day they were given
     at = pd.Index(with_dei["org_id"].astype(str)).get_indexer(grants["recipient_org_id"].astype("string"))
     found = at >= 0
