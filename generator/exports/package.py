@@ -120,8 +120,7 @@ def write_zip(files: list[Path], path: Path, level: int = ZIP_LEVEL) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for file in sorted(files, key=lambda p: p.name):
             info = zipfile.ZipInfo(file.name, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info._compresslevel = level
+            info.compress_type = zipfile.ZIP_DEFLATED  # at `level`, by deflating
             info.external_attr = 0o644 << 16
             info.file_size = file.stat().st_size  # as writestr sets it: the same header bytes
             with file.open("rb") as source, deflating(archive, info, level) as target:

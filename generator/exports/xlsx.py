@@ -127,10 +127,9 @@ def sheet_names(title: str, count: int) -> list[str]:
     return names
 
 
-def _zip_info(name: str, level: int) -> zipfile.ZipInfo:
+def _zip_info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info._compresslevel = level  # what ZipFile.open(info, "w") compresses with (3.13: an alias)
+    info.compress_type = zipfile.ZIP_DEFLATED  # at the level `deflating` is given
     info.external_attr = 0o600 << 16
     return info
 
@@ -138,8 +137,10 @@ def _zip_info(name: str, level: int) -> zipfile.ZipInfo:
 def deflating(archive: zipfile.ZipFile, info: zipfile.ZipInfo, level: int, force_zip64: bool = False):
     """archive.open(info, "w"), its data deflated by zlib-ng at `level` rather than by zlib
     (zipfile has no setting for the compressor; nothing is compressed before the first write)."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise ValueError(f"{info.filename}: deflating writes deflated members only")
     target = archive.open(info, "w", force_zip64=force_zip64)
-    if info.compress_type != zipfile.ZIP_DEFLATED or not hasattr(target, "_compressor"):
+    if not hasattr(target, "_compressor"):
         target.close()
         raise RuntimeError("zipfile's writer has changed: a deflated member's compressor cannot be set")
     target._compressor = zlib_ng.compressobj(level, zlib_ng.DEFLATED, -15)
@@ -160,7 +161,7 @@ def _write_sheet(archive: zipfile.ZipFile, name: str, table: pa.Table, kinds: li
             + "".join(f'<c r="{letter}1" s="{_BOLD}" t="inlineStr"><is><t>{_xml_escape(text)}</t></is></c>'
                       for letter, text in zip(letters, header))
             + "</row>")
-    with deflating(archive, _zip_info(name, level), level, force_zip64=True) as out:
+    with deflating(archive, _zip_info(name), level, force_zip64=True) as out:
         out.write(head.encode("utf-8"))
         for start in range(0, len(table), CHUNK_ROWS):
             chunk = table.slice(start, CHUNK_ROWS)
@@ -236,7 +237,7 @@ def write_xlsx(frame: pd.DataFrame, fields: list[dict], path: Path, sheet: str,
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         for name, text in parts.items():
             data = text.encode("utf-8")
-            info = _zip_info(name, level)
+            info = _zip_info(name)
             info.file_size = len(data)  # as writestr sets it: the same header bytes
             with deflating(archive, info, level) as out:
                 out.write(data)
