@@ -151,6 +151,8 @@ class Writer:
         self._records: dict[str, _Records | list[dict]] = {}
         self._groups: dict[str, dict] = {}
         self._made: set[Path] = set()  # folders known to exist
+        self._made_at: set[str] = set()  # the same, as _write names them (root/folder)
+        self._links: dict[tuple[str, int], Markup] = {}  # link: (page's folder, id of the entity) -> the link
         self._templates: dict[str, tuple] = {}  # name -> (template, its globals): render
         self._measurement_lines: tuple | None = None  # (header, one CSV line per measurement)
         self.kpis = None  # model.kpis.Kpis: the contract KPIs (None: the data has none)
@@ -218,7 +220,11 @@ class Writer:
         """`text` (as UTF-8, when it is a str) into root/path (a path with "/"), its folder made
         once. (Written as bytes: at 1M grants there are some 900,000 files, and a text-mode file
         costs more.)"""
-        self.folder(root / path.rpartition("/")[0])
+        folder = path.rpartition("/")[0]
+        where = f"{root}/{folder}"
+        if where not in self._made_at:  # (a str: making and hashing a Path for every file cost more)
+            self.folder(root / folder)
+            self._made_at.add(where)
         write_bytes(f"{root}/{path}", text.encode("utf-8") if isinstance(text, str) else text)
 
     def folder(self, path: Path) -> None:
@@ -324,10 +330,20 @@ class Writer:
                         previous=job["previous"], next=job["next"])
 
     def link(self, page: str, kind: str, key) -> Markup:
+        """A link from `page` to the page of an entity (its name); the key as text when it has
+        none. Kept for pages in the same folder (the href is relative to the folder): a ward,
+        an outcome or a programme is linked from tens of thousands of pages."""
         entity = self.entities.get(kind, key)
         if entity is None:
             return Markup(escape("" if key is None or pd.isna(key) else key))
-        return Markup(f'<a href="{escape(href(page, url_of(entity.page)))}">{escape(entity.name)}</a>')
+        known = (url_of(page).rpartition("/")[0], id(entity))
+        made = self._links.get(known)
+        if made is None:
+            if len(self._links) >= LINKS_KEPT:
+                self._links.clear()
+            made = self._links[known] = Markup(
+                f'<a href="{escape(href(page, url_of(entity.page)))}">{escape(entity.name)}</a>')
+        return made
 
     # -- entity pages -------------------------------------------------------------
 
@@ -849,6 +865,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     return [url for index in range(len(chunks)) for url in done[index][0]]
 
 
+LINKS_KEPT = 100_000  # most links a Writer keeps (Writer.link)
 WORKERS = 4  # most worker processes for the entity pages
 MIN_JOBS = 500  # fewer pages than this per worker are not worth a process
 CHUNKS_PER_WORKER = 8

@@ -135,3 +135,14 @@ def html_table(caption, headers, rows, numeric=(), label=None) -> Markup:
 
 
 _NUM = ' class="num"'
+
+
+def facts_html(items) -> Markup:
+    """Facts about one thing, as a description list: each (label, value) as a term and its
+    description, escaped unless Markup (a ready-made link); nothing for no items. (Written here
+    for speed, as html_table is: every entity page has one, some 600,000 pages at 1M grants.)"""
+    if not items:
+        return Markup("")
+    return Markup('<dl class="dataset-facts">\n'
+                  + "".join([f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>\n" for label, value in items])
+                  + "</dl>\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .format import cell, change, file_size, gbp, html_table, long_date, md, number, percent, plural
+from .format import cell, change, facts_html, file_size, gbp, html_table, long_date, md, number, percent, plural
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -27,7 +27,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(md=md, gbp=gbp, long_date=long_date, number=number, percent=percent,
                        file_size=file_size, cell=cell, plural=plural)
-    env.globals.update(change=change, html_table=html_table)
+    env.globals.update(change=change, facts_html=facts_html, html_table=html_table)
     return env
 
 
