@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -144,5 +145,12 @@ def facts_html(items) -> Markup:
     if not items:
         return Markup("")
     return Markup('<dl class="dataset-facts">\n'
-                  + "".join([f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>\n" for label, value in items])
+                  + "".join([f"<dt>{_label(label) if type(label) is str else escape(label)}</dt><dd>{escape(value)}</dd>\n"
+                             for label, value in items])
                   + "</dl>\n")
+
+
+@lru_cache(maxsize=1024)
+def _label(text: str) -> str:
+    """A label (a str, never Markup: facts_html) escaped: the same few on every page."""
+    return str(escape(text))
