@@ -208,10 +208,11 @@ class Writer:
     def csv(self, item: Listing) -> None:
         if item.csv_path is None:  # carried in its link
             return
-        self.write_file(item.csv_path, item.csv_text)
+        self.write_file(item.csv_path, item.csv_data)
 
-    def write_file(self, path: str, text: str) -> None:
-        """A file other than a page (a CSV) at `path`, relative to the site (phase two) or docs folder."""
+    def write_file(self, path: str, text: str | bytes) -> None:
+        """A file other than a page (a CSV; a str as UTF-8) at `path`, relative to the site
+        (phase two) or docs folder."""
         self._write(self.csv_root(), path, text)
         if self.site_dir is not None:
             self.written.append(path)
@@ -253,11 +254,7 @@ class Writer:
         with globals makes every `{% from "macros.j2" import ... %}` compare their names with the
         imported template's (a set less a ChainMap's keys, in Python: 7% of a page's time) to
         find globals that template lacks, and every template here has the environment's."""
-        found = self._templates.get(name)
-        if found is None:
-            template = self.env.get_template(name)
-            found = self._templates[name] = (template, dict(template.globals))
-        template, globals_ = found
+        template, globals_ = self.template(name)
         if "config" in context:
             raise TypeError("render() got multiple values for 'config'")  # as Template.render(**context, config=...)
         made = self.env.context_class(self.env, {**globals_, **context, "config": self.config}, template.name,
@@ -266,6 +263,14 @@ class Writer:
             return self.env.concat(template.root_render_func(made))
         except Exception:
             self.env.handle_exception()  # raises it, pointing at the template's line
+
+    def template(self, name: str) -> tuple:
+        """The template `name` and its globals, compiled and looked up once."""
+        found = self._templates.get(name)
+        if found is None:
+            template = self.env.get_template(name)
+            found = self._templates[name] = (template, dict(template.globals))
+        return found
 
     # -- lists -------------------------------------------------------------------
 
@@ -842,6 +847,8 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
         # Made once here and shared, not once per process; but when the published site's pages
         # can be kept, most are, and the workers read the rows of the few they render.
         w.prepare()
+    for name in PAGE_TEMPLATES:  # compiled once here, not in every chunk's process (30-50 ms each time)
+        w.template(name)
     release_memory()  # what the steps before freed, not copied into every worker
     size = max(MIN_CHUNK, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
@@ -871,6 +878,9 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
 
 
 LINKS_KEPT = 100_000  # most links a Writer keeps (Writer.link)
+# The templates of the pages phase two writes (Writer.write_html).
+PAGE_TEMPLATES = ("entity.html.j2", "measurements.html.j2", "decision.html.j2", "contract.html.j2",
+                  "intention.html.j2", "list_page.html.j2")
 WORKERS = 4  # most worker processes for the entity pages
 MIN_JOBS = 500  # fewer pages than this per worker are not worth a process
 CHUNKS_PER_WORKER = 8

@@ -133,9 +133,12 @@ class Texts:
 
     def join(self, positions) -> str:
         """The strings at `positions`, in that order, joined."""
+        return self.join_bytes(positions).decode("utf-8")
+
+    def join_bytes(self, positions) -> bytes:
+        """The same, as UTF-8."""
         buffer = self.buffer
-        return b"".join([buffer[a:b] for a, b in zip(self.starts[positions].tolist(),
-                                                     self.ends[positions].tolist())]).decode("utf-8")
+        return b"".join([buffer[a:b] for a, b in zip(self.starts[positions].tolist(), self.ends[positions].tolist())])
 
 
 def _encoded(items: Iterator[str], block: int) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
@@ -171,6 +174,11 @@ class RowSet:
     def lengths(self) -> np.ndarray:
         """The length of each row's HTML, in characters."""
         return self.html.lengths
+
+    @cached_property
+    def csv_head(self) -> bytes:
+        """csv_header as UTF-8."""
+        return self.csv_header.encode("utf-8")
 
     @cached_property
     def head(self) -> str:
@@ -471,23 +479,23 @@ class Listing:
 
     html: Markup
     csv_path: str | None  # site path of the CSV of exactly these rows; None: it is in the link
-    csv_text: str
+    csv_data: bytes  # the CSV, UTF-8
 
 
-def data_url(text: str) -> str:
-    """`text` as a CSV in a `data:` URL (base64: made at C speed, and no character of it needs
-    escaping in an attribute)."""
-    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+def data_url(data: bytes) -> str:
+    """`data` (UTF-8) as a CSV in a `data:` URL (base64: made at C speed, and no character of it
+    needs escaping in an attribute)."""
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode("ascii")
 
 
 def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path: str,
           note: str = "") -> Listing:
     """The table of `positions` (one page of a list: pages_of) for `page`, with its CSV download
     at `csv_path` (a site path), or in the link under that file name when it is small (INLINE_BYTES)."""
-    csv_text = rows.csv_header + rows.csv_lines.join(positions)
-    size = len(csv_text.encode("utf-8"))
+    csv_data = rows.csv_head + rows.csv_lines.join_bytes(positions)  # (never decoded: it is written as it is)
+    size = len(csv_data)
     if size <= INLINE_BYTES:
-        link = f'href="{data_url(csv_text)}" download="{escape(download_name(csv_path))}"'
+        link = f'href="{data_url(csv_data)}" download="{escape(download_name(csv_path))}"'
         csv_path = None
     else:
         link = f'href="{escape(href(page, csv_path))}" download="{escape(download_name(csv_path))}"'
@@ -500,7 +508,7 @@ def table(page: str, caption: str, rows: RowSet, positions: np.ndarray, csv_path
             f'<tbody>\n{body}\n</tbody>\n</table>\n</div>\n'
             f'<p class="table-download">{note}<a {link}>'
             f'{_download_text(rows, positions)} (CSV, {file_size(size)})</a></p>\n')
-    return Listing(Markup(html), csv_path, csv_text)
+    return Listing(Markup(html), csv_path, csv_data)
 
 
 def _download_text(rows: RowSet, positions: np.ndarray) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 from pathlib import Path
 
 from generator import build
@@ -112,6 +113,7 @@ def test_a_page_is_rendered_as_template_render_renders_it():
     env.globals["twice"] = lambda n: n * 2
     config = SimpleNamespace(area="Southwark & Co")
     writer = SimpleNamespace(env=env, config=config, _templates={})
+    writer.template = lambda name: entity_pages.Writer.template(writer, name)
     for _ in range(2):  # the first lookup, then the kept template
         page = entity_pages.Writer.render(writer, "page.j2", {"name": "<b>"})
         assert page == env.get_template("page.j2").render(name="<b>", config=config)
@@ -128,3 +130,12 @@ def test_a_page_is_rendered_as_template_render_renders_it():
         assert str(error) == "render() got multiple values for 'config'"
     else:
         raise AssertionError("a context with its own config must fail, as Template.render(**context, config=...)")
+
+
+def test_every_page_template_is_compiled_before_the_workers_fork():
+    # render_html compiles PAGE_TEMPLATES once, before forking; a page template missing from
+    # the list would be compiled again in every chunk's process.
+    used = {name for path in Path(entity_pages.__file__).parent.glob("*.py")
+            for name in re.findall(r'"(\w+\.html\.j2)"', path.read_text(encoding="utf-8"))}
+    assert used == set(entity_pages.PAGE_TEMPLATES)
+    assert used <= {path.name for path in (Path(entity_pages.__file__).parent / "templates").iterdir()}

@@ -70,7 +70,7 @@ def test_a_list_is_split_by_size_as_well_as_by_rows():
 
 def test_a_very_long_list_links_its_first_further_pages_and_its_last():
     macros = environment().get_template("macros.j2").module
-    table = listing.Listing(Markup("<table></table>"), "x.csv", "")
+    table = listing.Listing(Markup("<table></table>"), "x.csv", b"")
     more = [(f"rows {n} to {n + 99}", f"x.grants-{i}.html") for i, n in enumerate(range(21, 3021, 100), start=2)]
     html = str(macros.section(Section("Grants", "", table, more)))
     links = BeautifulSoup(html, "html.parser").select("nav a")

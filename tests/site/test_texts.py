@@ -22,6 +22,7 @@ def test_texts_give_back_the_strings(monkeypatch, block):
     assert [texts[i] for i in range(5)] == items
     for positions in ([0], [2, 0, 2], [4, 3, 2, 1, 0], []):
         assert texts.join(np.array(positions, dtype=np.int64)) == "".join(items[p] for p in positions)
+        assert texts.join_bytes(np.array(positions, dtype=np.int64)) == "".join(items[p] for p in positions).encode()
     # Lengths in characters, as pages are split by (not in bytes).
     assert texts.lengths.tolist() == [10, 0, 15, 11, 2]
 
