@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.repeats):
                 w.html_pages, w.written, w.deferred = [], [], []
                 w.__dict__.update({name: type(value)() for name, value in vars(w).items()
-                                   if name in ("_links", "_made", "_made_at")})  # what a worker starts without
+                                   if name in ("_links", "_made")})  # what a worker starts without
                 files[:] = [0, 0]
                 gc.collect()
                 start = time.process_time()

@@ -150,8 +150,7 @@ class Writer:
         self.kept = (0, 0)  # (jobs whose files were kept from the published site, jobs), once render_html is done
         self._records: dict[str, _Records | list[dict]] = {}
         self._groups: dict[str, dict] = {}
-        self._made: set[Path] = set()  # folders known to exist
-        self._made_at: set[str] = set()  # the same, as _write names them (root/folder)
+        self._made: set[str] = set()  # folders known to exist (_folder)
         self._links: dict[tuple[str, int], Markup] = {}  # link: (page's folder, id of the entity) -> the link
         self._templates: dict[str, tuple] = {}  # name -> (template, its globals): render
         self._measurement_lines: tuple | None = None  # (header, one CSV line per measurement)
@@ -222,16 +221,18 @@ class Writer:
         once. (Written as bytes: at 1M grants there are some 900,000 files, and a text-mode file
         costs more.)"""
         folder = path.rpartition("/")[0]
-        where = f"{root}/{folder}"
-        if where not in self._made_at:  # (a str: making and hashing a Path for every file cost more)
-            self.folder(root / folder)
-            self._made_at.add(where)
+        self._folder(f"{root}/{folder}" if folder else str(root))
         write_bytes(f"{root}/{path}", text.encode("utf-8") if isinstance(text, str) else text)
 
     def folder(self, path: Path) -> None:
-        if path not in self._made:
-            path.mkdir(parents=True, exist_ok=True)
-            self._made.add(path)
+        self._folder(str(path))
+
+    def _folder(self, where: str) -> None:
+        """The folder `where` made, once: known by its text (making and hashing a Path for each
+        of the files a 1M build writes cost more)."""
+        if where not in self._made:
+            Path(where).mkdir(parents=True, exist_ok=True)
+            self._made.add(where)
 
     def csv_root(self) -> Path:
         return self.site_dir if self.site_dir is not None else self.docs
