@@ -584,7 +584,7 @@ class Step:
             timer.cancel()
             watchdog.join()
             proc.returncode = os.waitstatus_to_exitcode(status)
-        result = {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+        result = {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "system_s": usage.ru_stime,
                   "peak_mb": (polled[0] or usage.ru_maxrss) / 1024, "wait4_maxrss_mb": usage.ru_maxrss / 1024,
                   "exit": proc.returncode, "load_average_1min_before": load}
         if too_big.is_set():
@@ -1203,7 +1203,7 @@ def table_rows(record: dict) -> list[dict]:
         row("build() total", full.get("build_s"), max(s["peak_mb"] for s in stages), None, None,
             "the call's wall time; memory: the highest stage peak")
     row("full build (command)", measured(full), measured(full, "peak_mb"), base_total, base_peak,
-        "whole process incl. Python start-up and imports; baseline: the three commands"
+        "whole process incl. Python start-up and imports; baseline: the three commands" + cpu_note(full)
         + failed.get(full.get("status"), ""),
         ours_mark=lower.get(full.get("status"), ""), base_mark=total_mark)
     row("rebuild, no change (command)", measured(rebuild), measured(rebuild, "peak_mb"), None, None,
@@ -1212,6 +1212,7 @@ def table_rows(record: dict) -> list[dict]:
     share = changed_share(full, changed)
     row("rebuild, one changed row (command)", measured(changed), measured(changed, "peak_mb"), None, None,
         ("one grant's amount changed, same --out" + (f"; {share:.0%} of the full build" if share is not None else "")
+         + cpu_note(changed)
          + ("; {:,} of {:,} entity-page jobs kept".format(*changed["pages_kept"]) if changed.get("pages_kept") else "")
          + ("; {:,} of {:,} MkDocs pages kept".format(*changed["mkdocs_kept"]) if changed.get("mkdocs_kept") else "")
          + ("; {:,} of {:,} search documents' words kept".format(*changed["search_kept"])
@@ -1227,6 +1228,14 @@ def table_rows(record: dict) -> list[dict]:
                  + "; baseline: search_index.json",
                  "ours_mark": "", "baseline_mark": est})
     return rows
+
+
+def cpu_note(result: dict) -> str:
+    """The CPU time of a command and of the processes it waited for (os.wait4's), and how much of
+    it the kernel spent for them (writing files, allocating memory): "" when not measured."""
+    if result.get("status") != "ok" or result.get("cpu_s") is None or result.get("system_s") is None:
+        return ""
+    return f"; CPU of its processes {result['cpu_s']:,.1f} s, {result['system_s']:,.1f} s of it in the kernel"
 
 
 def changed_share(full: dict, changed: dict) -> float | None:

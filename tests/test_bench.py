@@ -43,6 +43,11 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     # The totals: ours (s, MB), the baseline's (s, MB) and the ratio.
     total = rf"full build \(command\)\s+{SECONDS}\s+{MEGABYTES}\s+~?{SECONDS}\s+~?{MEGABYTES}\s+[~<>]?[\d,]+\.\dx"
     assert re.search(total, out), out
+    # ... and the CPU time of its processes, with the kernel's part of it (writing the files)
+    cpu = re.search(r"full build \(command\).*; CPU of its processes ([\d,.]+) s, ([\d,.]+) s of it in the kernel", out)
+    assert cpu, out
+    assert (float(cpu[1].replace(",", "")), float(cpu[2].replace(",", ""))) == (round(full["cpu_s"], 1), round(full["system_s"], 1))
+    assert 0 < full["system_s"] < full["cpu_s"] < 4 * full["wall_s"]
     assert re.search(rf"rebuild, no change \(command\)\s+{SECONDS}\s+{MEGABYTES}", out), out
     assert re.search(rf"rebuild, one changed row \(command\)\s+{SECONDS}\s+{MEGABYTES}\s.*one grant's amount "
                      rf"changed, same --out; \d+% of the full build", out), out
