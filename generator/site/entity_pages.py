@@ -864,7 +864,12 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
                 index = waiting.pop(0)
                 running[index] = Background(_render_chunk, chunks[index], fork=True)
             for index in wait_any(running):
-                done[index] = running.pop(index).result()
+                finished = running.pop(index)
+                if waiting:  # the next chunk's process first: result() waits for this one to exit,
+                    # which at 1M grants takes a while (its copy of the build's memory is unmapped)
+                    following = waiting.pop(0)
+                    running[following] = Background(_render_chunk, chunks[following], fork=True)
+                done[index] = finished.result()
                 written += chunks[index][1] - chunks[index][0]
                 report(written, len(jobs))
     finally:
