@@ -56,6 +56,8 @@ from array import array
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from snowballstemmer.english_stemmer import EnglishStemmer  # the pure-Python one, never PyStemmer's
 
 from ..findings import Finding
@@ -196,28 +198,23 @@ class Index:
             put.json(f"d/{n // CHUNK}.json", [list(d) for d in self.docs[n:n + CHUNK]])
 
         words, tok, doc, score, rank = self._postings()
-        # Order the words alphabetically, then each word's postings by score (highest first), then document.
-        order = np.lexsort((doc, -score, rank[tok])) if len(tok) else np.zeros(0, np.int64)
+        # Order the words alphabetically, then each word's postings by score (highest first), then
+        # document: one sort of a key made of the three (a word's rank, 255 less its score, the document).
+        if len(tok) and len(words) < 1 << 23 and len(self.docs) < 1 << 32 and score.min() >= 0 and score.max() < 256:
+            order = np.argsort((rank[tok] << 40) | ((255 - score.astype(np.int64)) << 32) | doc.astype(np.int64), kind="stable")
+        else:
+            order = np.lexsort((doc, -score, rank[tok])) if len(tok) else np.zeros(0, np.int64)
         tok, doc, score = tok[order], doc[order], score[order]
         sorted_words = sorted(words)
         starts = np.searchsorted(rank[tok], np.arange(len(words)), side="left")
-        ends = np.append(starts[1:], len(tok))
-        df = {w: int(ends[i] - starts[i]) for i, w in enumerate(sorted_words)}
-        kept = {w: min(df[w], CAP) for w in sorted_words}
-
+        counts = np.append(starts[1:], len(tok)) - starts
+        shown = np.minimum(counts, CAP)
+        kept = dict(zip(sorted_words, shown.tolist()))
+        entries = _entries(sorted_words, counts, shown, starts, doc, score)
+        at = {w: i for i, w in enumerate(sorted_words)}
         shards = _shards(sorted_words, kept)
         for n, (key, members) in enumerate(shards):
-            parts = []
-            for w in members:
-                i = rank[self.words[w]]
-                s = int(starts[i])
-                e = s + kept[w]
-                pairs = np.empty(2 * (e - s), dtype=np.int64)
-                pairs[0::2] = doc[s:e]
-                pairs[1::2] = score[s:e]
-                parts.append(json.dumps(w, ensure_ascii=False) + ":[" + str(df[w]) + ("," if e > s else "")
-                             + ",".join(map(str, pairs.tolist())) + "]")
-            put.text(f"t/{n}.json", "{" + ",".join(parts) + "}")
+            put.text(f"t/{n}.json", "{" + ",".join([entries[at[w]] for w in members]) + "}")
         manifest = {"version": 2, "documents": len(self.docs), "chunk": CHUNK,
                     "keys": [key for key, _ in shards]}
         put.json("manifest.json", manifest)
@@ -341,6 +338,37 @@ class _Files:
             except OSError:
                 pass
         (self.out / name).write_bytes(data)
+
+
+ENTRIES_AT_ONCE = 1 << 20  # postings _entries turns into text at once, about
+
+
+def _entries(words: list[str], counts: np.ndarray, shown: np.ndarray, starts: np.ndarray, doc: np.ndarray,
+             score: np.ndarray) -> list[str]:
+    """Each word's entry in its shard, as JSON: `"word":[document frequency,doc,score,...]`,
+    the first `shown` of its postings (from `starts`, in the sorted `doc` and `score`). The
+    numbers are made text by Arrow, a block of words at a time (some ENTRIES_AT_ONCE postings)."""
+    texts = [f'"{w}"' if w.isascii() and w.isalnum() else json.dumps(w, ensure_ascii=False) for w in words]
+    out: list[str] = []
+    ends = np.cumsum(shown)
+    begin = 0
+    while begin < len(words):
+        end = max(begin + 1, int(np.searchsorted(ends, (ends[begin - 1] if begin else 0) + ENTRIES_AT_ONCE, side="right")))
+        end = min(end, len(words))
+        n = shown[begin:end]
+        total = int(n.sum())
+        # the positions of the shown postings, word by word
+        at = np.repeat(starts[begin:end] - (np.cumsum(n) - n), n) + np.arange(total)
+        pairs = np.empty(2 * total, dtype=np.int64)
+        pairs[0::2], pairs[1::2] = doc[at], score[at]
+        offsets = np.zeros(end - begin + 1, dtype=np.int32)
+        np.cumsum(2 * n, out=offsets[1:])
+        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), pc.cast(pa.array(pairs), pa.string())), ",")
+        heads = pa.array([f"{texts[i]}:[{c}" + ("," if k else "") for i, c, k in
+                          zip(range(begin, end), counts[begin:end].tolist(), n.tolist())])
+        out += pc.binary_join_element_wise(heads, joined, "]", "").to_pylist()
+        begin = end
+    return out
 
 
 def _shards(words: list[str], kept: dict[str, int]) -> list[tuple[str, list[str]]]:

@@ -313,3 +313,59 @@ def test_entities_are_read_most_money_first_then_by_name_then_as_they_came():
     expected = sorted(found.values(), key=lambda e: (-e.total, e.name.lower()))  # stable: as they came on a tie
     assert [e.n for e in search.by_money(found)] == [e.n for e in expected]
     assert search.by_money({}) == []
+
+
+def _reference_shards(index: search.Index) -> dict[str, str]:
+    """The t/ files as Index.write made them until December 2026: the postings ordered by
+    np.lexsort, and each word's entry made in Python, one word at a time."""
+    import numpy as np
+
+    words, tok, doc, score, rank = index._postings()
+    order = np.lexsort((doc, -score, rank[tok]))
+    tok, doc, score = tok[order], doc[order], score[order]
+    sorted_words = sorted(words)
+    starts = np.searchsorted(rank[tok], np.arange(len(words)), side="left")
+    ends = np.append(starts[1:], len(tok))
+    df = {w: int(ends[i] - starts[i]) for i, w in enumerate(sorted_words)}
+    kept = {w: min(df[w], search.CAP) for w in sorted_words}
+    files = {}
+    for n, (key, members) in enumerate(search._shards(sorted_words, kept)):
+        parts = []
+        for w in members:
+            i = rank[index.words[w]]
+            s = int(starts[i])
+            e = s + kept[w]
+            pairs = np.empty(2 * (e - s), dtype=np.int64)
+            pairs[0::2] = doc[s:e]
+            pairs[1::2] = score[s:e]
+            parts.append(json.dumps(w, ensure_ascii=False) + ":[" + str(df[w]) + ("," if e > s else "")
+                         + ",".join(map(str, pairs.tolist())) + "]")
+        files[f"{n}.json"] = "{" + ",".join(parts) + "}"
+    return files
+
+
+@pytest.mark.parametrize("at_once", [1, 7, 1 << 20])
+def test_the_shards_are_the_words_entries_one_at_a_time_would_make(tmp_path, monkeypatch, at_once):
+    """Index.write sorts the postings by one key and makes the words' entries by Arrow, a block
+    at a time (_entries): the shards are those the sort by three keys and the entries made one
+    word at a time made, for any size of block, with words cut to CAP postings, words in shards
+    split by their next letters, words that are not ASCII, and words in titles and bodies."""
+    import random
+
+    monkeypatch.setattr(search, "CAP", 5)
+    monkeypatch.setattr(search, "SHARD_POSTINGS", 40)
+    monkeypatch.setattr(search, "ENTRIES_AT_ONCE", at_once)
+    draw = random.Random(2016)
+    vocabulary = ["grant", "granted", "fund", "funding", "community", "youth", "ælfred", "naïve", "zoë", "2024", "25",
+                  "gb", "chc", "1000007", "a", "ab", "abc", "abd", "mental", "health", "older", "adults"]
+    index = search.Index()
+    for n in range(300):
+        title = " ".join(draw.choices(vocabulary, k=draw.randint(0, 4)))
+        body = [" ".join(draw.choices(vocabulary, k=draw.randint(0, 12))) for _ in range(draw.randint(0, 3))]
+        index.add(title, f"p{n}/", "Page", body)
+    expected = _reference_shards(index)
+    index.write(tmp_path / search.FOLDER)
+    written = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / search.FOLDER / "t").iterdir()}
+    assert written == expected
+    assert len(expected) > 5 and any(len(json.loads(text)) > 1 for text in expected.values())
+    assert any(entry[0] > 5 for text in expected.values() for entry in json.loads(text).values())  # cut to CAP
