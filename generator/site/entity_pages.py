@@ -859,16 +859,18 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     running: dict[int, Background] = {}
     try:
         waiting, written = list(range(len(chunks))), 0
+
+        def start_next() -> None:
+            following = waiting.pop(0)
+            running[following] = Background(_render_chunk, chunks[following], fork=True)
+
         while waiting or running:
             while waiting and len(running) < workers:
-                index = waiting.pop(0)
-                running[index] = Background(_render_chunk, chunks[index], fork=True)
+                start_next()
             for index in wait_any(running):
                 finished = running.pop(index)
                 if waiting:  # the next chunk's process first: result() waits for this one to exit,
-                    # which at 1M grants takes a while (its copy of the build's memory is unmapped)
-                    following = waiting.pop(0)
-                    running[following] = Background(_render_chunk, chunks[following], fork=True)
+                    start_next()  # which at 1M grants takes a while (its copy of the build's memory is unmapped)
                 done[index] = finished.result()
                 written += chunks[index][1] - chunks[index][0]
                 report(written, len(jobs))

@@ -210,11 +210,10 @@ class Index:
         counts = np.append(starts[1:], len(tok)) - starts
         shown = np.minimum(counts, CAP)
         kept = dict(zip(sorted_words, shown.tolist()))
-        entries = _entries(sorted_words, counts, shown, starts, doc, score)
-        at = {w: i for i, w in enumerate(sorted_words)}
+        entries = dict(zip(sorted_words, _entries(sorted_words, counts, shown, starts, doc, score)))
         shards = _shards(sorted_words, kept)
         for n, (key, members) in enumerate(shards):
-            put.text(f"t/{n}.json", "{" + ",".join([entries[at[w]] for w in members]) + "}")
+            put.text(f"t/{n}.json", "{" + ",".join([entries[w] for w in members]) + "}")
         manifest = {"version": 2, "documents": len(self.docs), "chunk": CHUNK,
                     "keys": [key for key, _ in shards]}
         put.json("manifest.json", manifest)
