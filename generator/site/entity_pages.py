@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -824,16 +825,28 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     # The further pages of the lists on the Markdown pages (phase one), then every entity.
     jobs = w.deferred + [entity for kind in KINDS for entity in w.entities.by_kind[kind].values()]
     w.deferred = []
-    key = reuse.common_key(build_key, shells, w.entities, w.rows) if build_key is not None else None
-    w.previous = reuse.Previous(published, key) if key is not None else None
-    w.digests = reuse.row_digests(w.rows)  # before the workers fork, so made once
-    lines: list[str] = []
-    w.kept = (0, len(jobs))
     if workers is None:
         workers = min(WORKERS, cores())
     workers = max(1, min(workers, len(jobs) // MIN_JOBS))
+    forking = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    # Every job's fingerprint reads the rows' digests, so they are made before the workers fork
+    # (once, not in each). With workers, a forked child makes them while this process makes what
+    # the workers share (prepare): at 1M grants, 4 and 5 s that had one core idle, one after the other.
+    with Background(_row_digests, w.rows, fork=True) if forking else nullcontext() as digesting:
+        key = reuse.common_key(build_key, shells, w.entities, w.rows) if build_key is not None else None
+        w.previous = reuse.Previous(published, key) if key is not None else None
+        if forking:
+            if not (w.previous is not None and w.previous.jobs):
+                # Made once here and shared, not once per process; but when the published site's pages
+                # can be kept, most are, and the workers read the rows of the few they render.
+                w.prepare()
+            for name in PAGE_TEMPLATES:  # compiled once here, not in every chunk's process (30-50 ms each time)
+                w.template(name)
+        w.digests = digesting.result() if forking else reuse.row_digests(w.rows)
+    lines: list[str] = []
+    w.kept = (0, len(jobs))
     report = on_progress or (lambda done, total: None)
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if not forking:
         urls = []
         for start in range(0, len(jobs), PROGRESS_EVERY):
             pages, state, kept = _render_jobs(w, jobs[start:start + PROGRESS_EVERY])
@@ -844,12 +857,6 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
         if key is not None:
             reuse.write_state(site_dir, key, lines)
         return urls
-    if not (w.previous is not None and w.previous.jobs):
-        # Made once here and shared, not once per process; but when the published site's pages
-        # can be kept, most are, and the workers read the rows of the few they render.
-        w.prepare()
-    for name in PAGE_TEMPLATES:  # compiled once here, not in every chunk's process (30-50 ms each time)
-        w.template(name)
     release_memory()  # what the steps before freed, not copied into every worker
     size = max(MIN_CHUNK, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
@@ -897,6 +904,11 @@ CHUNKS_PER_WORKER = 8
 MIN_CHUNK = 2500
 PROGRESS_EVERY = 1000  # jobs between progress reports when one process writes every page
 _JOBS: tuple | None = None  # (writer, jobs) for the forked workers
+
+
+def _row_digests(rows: dict, on_progress=None) -> dict:
+    """reuse.row_digests, in the forked child render_html starts for it."""
+    return reuse.row_digests(rows)
 
 
 def _render_chunk(span: tuple[int, int], on_progress=None) -> tuple[list[str], list[str], int]:

@@ -139,3 +139,48 @@ def test_every_page_template_is_compiled_before_the_workers_fork():
             for name in re.findall(r'"(\w+\.html\.j2)"', path.read_text(encoding="utf-8"))}
     assert used == set(entity_pages.PAGE_TEMPLATES)
     assert used <= {path.name for path in (Path(entity_pages.__file__).parent / "templates").iterdir()}
+
+
+def test_with_workers_the_rows_digests_are_made_in_a_child_while_this_process_prepares(
+        small_data, tmp_path, config, monkeypatch):
+    # render_html forks a child for reuse.row_digests, and makes the records the workers share
+    # (Writer.prepare) meanwhile; the workers read the child's digests, the same as made here.
+    import os
+
+    import numpy as np
+
+    from generator.site import reuse
+
+    monkeypatch.setattr(entity_pages, "MIN_JOBS", 10)
+    monkeypatch.setattr(entity_pages, "MIN_CHUNK", 10)
+    made_in = tmp_path / "made-in"
+    original_digests, original_prepare, original_render = (reuse.row_digests, entity_pages.Writer.prepare,
+                                                           entity_pages.render_html)
+
+    def digests(rows):
+        with made_in.open("a") as log:
+            log.write(f"digests {os.getpid()}\n")
+        return original_digests(rows)
+
+    def prepare(self):
+        with made_in.open("a") as log:
+            log.write(f"prepare {os.getpid()}\n")
+        return original_prepare(self)
+
+    writers = []
+
+    def render(w, *args, **kwargs):
+        writers.append(w)
+        return original_render(w, *args, workers=2, **kwargs)
+
+    monkeypatch.setattr(reuse, "row_digests", digests)
+    monkeypatch.setattr(entity_pages.Writer, "prepare", prepare)
+    monkeypatch.setattr(build.entity_pages, "render_html", render)
+    build.build(small_data, tmp_path / "site", config, docs_dir=None)
+    lines = sorted(made_in.read_text().split("\n")[:-1])
+    assert [line.split()[0] for line in lines] == ["digests", "prepare"]
+    assert lines[1] == f"prepare {os.getpid()}" and lines[0] != f"digests {os.getpid()}"
+    (w,) = writers
+    again = original_digests(w.rows)
+    assert sorted(w.digests) == sorted(again) == sorted(reuse.TRACKED_ROWS)
+    assert all(np.array_equal(w.digests[name], again[name]) and len(again[name]) for name in again)
