@@ -205,17 +205,18 @@ class Index:
         else:
             order = np.lexsort((doc, -score, rank[tok])) if len(tok) else np.zeros(0, np.int64)
         tok, doc, score = tok[order], doc[order], score[order]
-        sorted_words = sorted(words)
+        sorted_words = [None] * len(words)
+        for word, at in zip(words, rank.tolist()):
+            sorted_words[at] = word
         starts = np.searchsorted(rank[tok], np.arange(len(words)), side="left")
         counts = np.append(starts[1:], len(tok)) - starts
         shown = np.minimum(counts, CAP)
-        kept = dict(zip(sorted_words, shown.tolist()))
-        entries = dict(zip(sorted_words, _entries(sorted_words, counts, shown, starts, doc, score)))
-        shards = _shards(sorted_words, kept)
-        for n, (key, members) in enumerate(shards):
-            put.text(f"t/{n}.json", "{" + ",".join([entries[w] for w in members]) + "}")
+        entries = _entries(sorted_words, counts, shown, starts, doc, score)
+        shards = _shards(sorted_words, shown)
+        for n, (key, first, last) in enumerate(shards):
+            put.text(f"t/{n}.json", "{" + ",".join(entries[first:last]) + "}")
         manifest = {"version": 2, "documents": len(self.docs), "chunk": CHUNK,
-                    "keys": [key for key, _ in shards]}
+                    "keys": [key for key, _, _ in shards]}
         put.json("manifest.json", manifest)
         self.linked = put.linked
         return manifest
@@ -370,30 +371,43 @@ def _entries(words: list[str], counts: np.ndarray, shown: np.ndarray, starts: np
     return out
 
 
-def _shards(words: list[str], kept: dict[str, int]) -> list[tuple[str, list[str]]]:
+def _shards(words: list[str], kept: np.ndarray) -> list[tuple[str, int, int]]:
     """Group the sorted words into shards keyed by a prefix: a group is split by the next
-    character while it holds more than SHARD_POSTINGS postings. A word shorter than the
-    split depth stays in a shard keyed by itself."""
-    out: list[tuple[str, list[str]]] = []
+    character while it holds more than SHARD_POSTINGS postings (`kept`: each word's, in the
+    same order). A word shorter than the split depth stays in a shard keyed by itself. Each
+    shard is (its key, start, end): words[start:end]. The words being sorted, a group is a run
+    of them, told apart from the next by how many first characters two neighbours share."""
+    n = len(words)
+    if not n:
+        return []
+    # each word's length, and how many first characters it shares with the word before it,
+    # both counted up to MAX_KEY (no key is longer)
+    length = np.minimum(np.fromiter(map(len, words), dtype=np.int64, count=n), MAX_KEY)
+    heads = np.array(words, dtype=f"<U{MAX_KEY}").view(np.uint32).reshape(n, MAX_KEY)
+    shared = np.zeros(n, dtype=np.int64)
+    shared[1:] = np.minimum(np.cumprod(heads[1:] == heads[:-1], axis=1).sum(axis=1),
+                            np.minimum(length[1:], length[:-1]))
+    size = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(kept, out=size[1:])
+    out: list[tuple[str, int, int]] = []
 
-    def split(group: list[str], depth: int) -> None:
-        buckets: dict[str, list[str]] = {}
-        for w in group:
-            buckets.setdefault(w[:depth], []).append(w)
-        for key in sorted(buckets):
-            members = buckets[key]
-            size = sum(kept[w] for w in members)
-            longer = [w for w in members if len(w) > depth]
-            if size > SHARD_POSTINGS and depth < MAX_KEY and longer and len({w[:depth + 1] for w in longer}) > 1:
-                exact = [w for w in members if len(w) <= depth]
+    def split(start: int, end: int, depth: int) -> None:
+        # a run starts where a word's first `depth` characters are not its neighbour's
+        before, here = np.minimum(length[start:end - 1], depth), np.minimum(length[start + 1:end], depth)
+        cuts = [start, *(start + 1 + np.flatnonzero((before != here) | (shared[start + 1:end] < before))).tolist(), end]
+        for first, last in zip(cuts, cuts[1:]):
+            key = words[first][:depth]
+            exact = int(length[first] <= depth)  # the word that is the key itself, first of its run
+            if (size[last] - size[first] > SHARD_POSTINGS and depth < MAX_KEY and last - first - exact > 0
+                    and np.any(shared[first + exact + 1:last] <= depth)):  # the longer ones differ in the next
                 if exact:
-                    out.append((key, exact))
-                split(longer, depth + 1)
+                    out.append((key, first, first + 1))
+                split(first + exact, last, depth + 1)
             else:
-                out.append((key, members))
+                out.append((key, first, last))
 
-    split(words, 1)
-    out.sort(key=lambda item: item[0])
+    split(0, n, 1)
+    out.sort(key=lambda shard: shard[0])
     return out
 
 

@@ -315,6 +315,54 @@ def test_entities_are_read_most_money_first_then_by_name_then_as_they_came():
     assert search.by_money({}) == []
 
 
+def _reference_split(words: list[str], kept: dict[str, int]) -> list[tuple[str, list[str]]]:
+    """search._shards as it was until December 2026: the words grouped by prefix in Python,
+    each group's members listed (now: runs of the sorted words told apart by numpy)."""
+    out: list[tuple[str, list[str]]] = []
+
+    def split(group: list[str], depth: int) -> None:
+        buckets: dict[str, list[str]] = {}
+        for w in group:
+            buckets.setdefault(w[:depth], []).append(w)
+        for key in sorted(buckets):
+            members = buckets[key]
+            size = sum(kept[w] for w in members)
+            longer = [w for w in members if len(w) > depth]
+            if size > search.SHARD_POSTINGS and depth < search.MAX_KEY and longer and len({w[:depth + 1] for w in longer}) > 1:
+                exact = [w for w in members if len(w) <= depth]
+                if exact:
+                    out.append((key, exact))
+                split(longer, depth + 1)
+            else:
+                out.append((key, members))
+
+    split(words, 1)
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_shards_are_the_groups_of_words_the_old_code_made(monkeypatch, seed):
+    """_shards finds the runs of the sorted words by the characters neighbours share: the
+    same shards as grouping the words by prefix in Python, for words longer and shorter than
+    MAX_KEY, the empty word, words that are prefixes of others, letters that are not ASCII (some outside the
+    Basic Multilingual Plane), postings counts around SHARD_POSTINGS."""
+    import random
+
+    import numpy as np
+
+    draw = random.Random(seed)
+    monkeypatch.setattr(search, "SHARD_POSTINGS", draw.choice([3, 10, 40]))
+    monkeypatch.setattr(search, "MAX_KEY", draw.choice([2, 3, 8]))
+    letters = draw.choice(["ab", "abc", "abcdefghij", "aæé𝔞z0"])
+    words = sorted({"".join(draw.choices(letters, k=draw.randint(0, 12))) for _ in range(draw.choice([1, 50, 2000]))})
+    kept = {w: draw.choice([0, 1, 1, 2, 5, 30]) for w in words}
+    expected = _reference_split(words, kept)
+    made = search._shards(words, np.array([kept[w] for w in words], dtype=np.int64))
+    assert [(key, words[first:last]) for key, first, last in made] == expected
+    assert len(expected) > 1 or len(words) < 10
+
+
 def _reference_shards(index: search.Index) -> dict[str, str]:
     """The t/ files as Index.write made them until December 2026: the postings ordered by
     np.lexsort, and each word's entry made in Python, one word at a time."""
@@ -329,7 +377,7 @@ def _reference_shards(index: search.Index) -> dict[str, str]:
     df = {w: int(ends[i] - starts[i]) for i, w in enumerate(sorted_words)}
     kept = {w: min(df[w], search.CAP) for w in sorted_words}
     files = {}
-    for n, (key, members) in enumerate(search._shards(sorted_words, kept)):
+    for n, (key, members) in enumerate(_reference_split(sorted_words, kept)):
         parts = []
         for w in members:
             i = rank[index.words[w]]
