@@ -185,7 +185,7 @@ class Index:
         tok, doc, score = (np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32)
                            for a in (self._tok, self._doc, self._score))
         rank = np.empty(len(words), dtype=np.int64)
-        rank[np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)] = np.arange(len(words))
+        rank[_sorted_order(words)] = np.arange(len(words))
         return words, tok, doc, score, rank
 
     def write(self, out: Path, previous: Path | None = None) -> dict:
@@ -241,8 +241,18 @@ class Index:
         np.save(folder / "scores.npy", score.astype(np.uint8))
         np.save(folder / "starts.npy", np.searchsorted(doc, np.arange(n + 1)).astype(np.int64))
         (folder / "digests").write_bytes(b"".join(self.keys))
-        (folder / "vocabulary").write_text("\n".join(sorted(words)), encoding="utf-8")
+        (folder / "vocabulary").write_text("\n".join([words[i] for i in np.argsort(rank).tolist()]), encoding="utf-8")
         (folder / "key").write_text(key + "\n", encoding="utf-8")
+
+
+def _sorted_order(words: list[str]) -> np.ndarray:
+    """The positions of `words` (no two the same) in the order sorted() gives them: by Arrow,
+    whose order of UTF-8 bytes is that of the code points; by sorted() where a word is not
+    valid UTF-8 (a lone surrogate)."""
+    try:
+        return pc.array_sort_indices(pa.array(words, type=pa.large_string())).to_numpy()
+    except (UnicodeEncodeError, pa.ArrowException):
+        return np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)
 
 
 class Kept:

@@ -417,3 +417,20 @@ def test_the_shards_are_the_words_entries_one_at_a_time_would_make(tmp_path, mon
     assert written == expected
     assert len(expected) > 5 and any(len(json.loads(text)) > 1 for text in expected.values())
     assert any(entry[0] > 5 for text in expected.values() for entry in json.loads(text).values())  # cut to CAP
+
+
+def test_the_words_are_ranked_as_sorted_ranks_them():
+    """Index._postings ranks the words by Arrow's sort of their UTF-8 bytes: the order of
+    sorted(), also for letters outside the Basic Multilingual Plane, and by sorted() itself
+    for a word Arrow cannot hold (a lone surrogate)."""
+    import random
+
+    draw = random.Random(2016)
+    letters = "aAzZ0é中\uff21𝔞\U0010fffd-_"
+    words = list({"".join(draw.choices(letters, k=draw.randint(1, 6))) for _ in range(3000)})
+    for extra in ([], ["\ud800x"]):
+        index = search.Index()
+        index.words = {w: i for i, w in enumerate(words + extra)}
+        ranked, *_, rank = index._postings()
+        assert sorted(ranked, key=lambda w: rank[index.words[w]]) == sorted(ranked)
+        assert sorted(rank.tolist()) == list(range(len(ranked)))
