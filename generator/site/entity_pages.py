@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -830,9 +830,12 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
     workers = max(1, min(workers, len(jobs) // MIN_JOBS))
     forking = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
     # Every job's fingerprint reads the rows' digests, so they are made before the workers fork
-    # (once, not in each). With workers, a forked child makes them while this process makes what
-    # the workers share (prepare): at 1M grants, 4 and 5 s that had one core idle, one after the other.
-    with Background(_row_digests, w.rows, fork=True) if forking else nullcontext() as digesting:
+    # (once, not in each). With workers, forked children make them, half each, while this process
+    # makes what the workers share (prepare): at 1M grants, 4 and 5 s that had one core idle, one
+    # after the other; and a rebuild that keeps the pages has little else to do meanwhile.
+    with ExitStack() as digesting:
+        parts = [digesting.enter_context(Background(_row_digests, w.rows, (i, DIGEST_PARTS), fork=True))
+                 for i in range(DIGEST_PARTS if forking else 0)]
         key = reuse.common_key(build_key, shells, w.entities, w.rows) if build_key is not None else None
         w.previous = reuse.Previous(published, key) if key is not None else None
         if forking:
@@ -842,7 +845,7 @@ def render_html(w: Writer, site_dir: Path, shells: dict, workers: int | None = N
                 w.prepare()
             for name in PAGE_TEMPLATES:  # compiled once here, not in every chunk's process (30-50 ms each time)
                 w.template(name)
-        w.digests = digesting.result() if forking else reuse.row_digests(w.rows)
+        w.digests = reuse.join_digests([part.result() for part in parts]) if forking else reuse.row_digests(w.rows)
     lines: list[str] = []
     w.kept = (0, len(jobs))
     report = on_progress or (lambda done, total: None)
@@ -897,6 +900,7 @@ LINKS_KEPT = 100_000  # most links a Writer keeps (Writer.link)
 PAGE_TEMPLATES = ("entity.html.j2", "measurements.html.j2", "decision.html.j2", "contract.html.j2",
                   "intention.html.j2", "list_page.html.j2")
 WORKERS = 4  # most worker processes for the entity pages
+DIGEST_PARTS = 2  # forked children making the rows' digests before the workers fork
 MIN_JOBS = 500  # fewer pages than this per worker are not worth a process
 CHUNKS_PER_WORKER = 8
 # The fewest pages a new process is started for: each costs a fork and copies again the memory
@@ -906,9 +910,9 @@ PROGRESS_EVERY = 1000  # jobs between progress reports when one process writes e
 _JOBS: tuple | None = None  # (writer, jobs) for the forked workers
 
 
-def _row_digests(rows: dict, on_progress=None) -> dict:
-    """reuse.row_digests, in the forked child render_html starts for it."""
-    return reuse.row_digests(rows)
+def _row_digests(rows: dict, part: tuple[int, int], on_progress=None) -> dict:
+    """reuse.row_digests of one part of the rows, in a forked child render_html starts for it."""
+    return reuse.row_digests(rows, part)
 
 
 def _render_chunk(span: tuple[int, int], on_progress=None) -> tuple[list[str], list[str], int]:

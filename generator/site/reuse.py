@@ -49,18 +49,29 @@ def _digest():
     return hashlib.blake2b(digest_size=16)
 
 
-def row_digests(rows: dict) -> dict[str, np.ndarray]:
-    """A digest of each row of the TRACKED_ROWS lists (its HTML and CSV line), made once in the
-    build's process before the workers fork: a job then hashes 16 bytes a row it lists, not
-    the row (a grant is on its recipient's, programme's, ward's ... pages)."""
+def row_digests(rows: dict, part: tuple[int, int] = (0, 1)) -> dict[str, np.ndarray]:
+    """A digest of each row of the TRACKED_ROWS lists (its HTML and CSV line), made once before
+    the workers fork (entity_pages.render_html: in children of their own, while the build's
+    process makes what the workers share): a job then hashes 16 bytes a row it lists, not the
+    row (a grant is on its recipient's, programme's, ward's ... pages). With `part` (i, n), the
+    i-th of n runs of each list's rows, for join_digests to join in order."""
     made = {}
+    i, n = part
     for name in TRACKED_ROWS:
         html, lines = rows[name].html, rows[name].csv_lines
         hb, lb, out = html.buffer, lines.buffer, bytearray()
-        for a, b, c, d in zip(html.starts.tolist(), html.ends.tolist(), lines.starts.tolist(), lines.ends.tolist()):
+        count = min(len(html.starts), len(lines.starts))  # (one of each a row)
+        first, last = count * i // n, count * (i + 1) // n
+        for a, b, c, d in zip(html.starts[first:last].tolist(), html.ends[first:last].tolist(),
+                              lines.starts[first:last].tolist(), lines.ends[first:last].tolist()):
             out += hashlib.blake2b(b"%d:%b%b" % (b - a, hb[a:b], lb[c:d]), digest_size=16).digest()
         made[name] = np.frombuffer(bytes(out), dtype=np.uint8).reshape(-1, 16)
     return made
+
+
+def join_digests(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The digests of row_digests' parts, in order, as one call would have made them."""
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
 def _rows(h, digests: np.ndarray, positions) -> None:

@@ -141,10 +141,11 @@ def test_every_page_template_is_compiled_before_the_workers_fork():
     assert used <= {path.name for path in (Path(entity_pages.__file__).parent / "templates").iterdir()}
 
 
-def test_with_workers_the_rows_digests_are_made_in_a_child_while_this_process_prepares(
+def test_with_workers_the_rows_digests_are_made_in_children_while_this_process_prepares(
         small_data, tmp_path, config, monkeypatch):
-    # render_html forks a child for reuse.row_digests, and makes the records the workers share
-    # (Writer.prepare) meanwhile; the workers read the child's digests, the same as made here.
+    # render_html forks children for reuse.row_digests (DIGEST_PARTS, a part each), and makes the
+    # records the workers share (Writer.prepare) meanwhile; the workers read the children's
+    # digests, joined: the same as made here at once.
     import os
 
     import numpy as np
@@ -157,10 +158,10 @@ def test_with_workers_the_rows_digests_are_made_in_a_child_while_this_process_pr
     original_digests, original_prepare, original_render = (reuse.row_digests, entity_pages.Writer.prepare,
                                                            entity_pages.render_html)
 
-    def digests(rows):
+    def digests(rows, part=(0, 1)):
         with made_in.open("a") as log:
             log.write(f"digests {os.getpid()}\n")
-        return original_digests(rows)
+        return original_digests(rows, part)
 
     def prepare(self):
         with made_in.open("a") as log:
@@ -178,9 +179,35 @@ def test_with_workers_the_rows_digests_are_made_in_a_child_while_this_process_pr
     monkeypatch.setattr(build.entity_pages, "render_html", render)
     build.build(small_data, tmp_path / "site", config, docs_dir=None)
     lines = sorted(made_in.read_text().split("\n")[:-1])
-    assert [line.split()[0] for line in lines] == ["digests", "prepare"]
-    assert lines[1] == f"prepare {os.getpid()}" and lines[0] != f"digests {os.getpid()}"
+    assert [line.split()[0] for line in lines] == ["digests"] * entity_pages.DIGEST_PARTS + ["prepare"]
+    assert lines[-1] == f"prepare {os.getpid()}"
+    assert len({line.split()[1] for line in lines}) == entity_pages.DIGEST_PARTS + 1  # a process each
     (w,) = writers
     again = original_digests(w.rows)
     assert sorted(w.digests) == sorted(again) == sorted(reuse.TRACKED_ROWS)
     assert all(np.array_equal(w.digests[name], again[name]) and len(again[name]) for name in again)
+
+
+def test_the_rows_digests_made_in_parts_are_those_made_at_once(small_data, small_tables):
+    # reuse.row_digests' parts, joined in order, whatever their number, also more parts than a
+    # list has rows
+    import numpy as np
+
+    from generator.site import reuse
+    from generator.site.listing import RowSet, Texts
+
+    from generator.data.package import load_package
+    from generator.data.load import SourceText
+    from generator.model.entities import build_entities
+    from generator.site.listing import row_sets
+
+    rows = row_sets(small_tables, SourceText(load_package(small_data).resources), build_entities(small_tables))
+    rows["intentions"] = RowSet("commissioning_intentions", [], Texts(["<td>one</td>"]), "h", Texts(["a,b"]))
+    whole = reuse.row_digests(rows)
+    assert {name: len(whole[name]) for name in whole}["intentions"] == 1
+    assert all(len(whole[name]) > 3 for name in ("contracts", "grants", "organisations")), {n: len(d) for n, d in whole.items()}
+    for n in (1, 2, 3, 7):
+        joined = reuse.join_digests([reuse.row_digests(rows, (i, n)) for i in range(n)])
+        assert sorted(joined) == sorted(whole)
+        assert all(np.array_equal(joined[name], whole[name]) for name in whole)
+    assert not np.array_equal(reuse.row_digests(rows, (1, 2))["grants"], reuse.row_digests(rows, (0, 2))["grants"])
