@@ -205,9 +205,7 @@ class Index:
         else:
             order = np.lexsort((doc, -score, rank[tok])) if len(tok) else np.zeros(0, np.int64)
         tok, doc, score = tok[order], doc[order], score[order]
-        sorted_words = [None] * len(words)
-        for word, at in zip(words, rank.tolist()):
-            sorted_words[at] = word
+        sorted_words = [words[i] for i in np.argsort(rank).tolist()]
         starts = np.searchsorted(rank[tok], np.arange(len(words)), side="left")
         counts = np.append(starts[1:], len(tok)) - starts
         shown = np.minimum(counts, CAP)
