@@ -211,3 +211,36 @@ def test_the_rows_digests_made_in_parts_are_those_made_at_once(small_data, small
         assert sorted(joined) == sorted(whole)
         assert all(np.array_equal(joined[name], whole[name]) for name in whole)
     assert not np.array_equal(reuse.row_digests(rows, (1, 2))["grants"], reuse.row_digests(rows, (0, 2))["grants"])
+
+
+def test_the_chunks_are_runs_of_about_equal_pages():
+    import numpy as np
+
+    from generator.model.entities import Entity
+    from generator.site import listing
+
+    first, more = listing.FIRST_ROWS, listing.PAGE_ROWS
+    jobs = [{"page": "a-2.html"},
+            Entity("ward", "w", "W", "w", grants=np.arange(first)),
+            Entity("ward", "w", "W", "w", grants=np.arange(first + 1)),
+            Entity("commissioner", "c", "C", "c", grants=np.arange(first + 2 * more),
+                   contracts=np.arange(first + 1), organisations=np.arange(first + more + 1))]
+    assert entity_pages._pages(jobs).tolist() == [1, 1, 2, 1 + 2 + 1 + 2]
+    # pages of one each: the runs of a fixed size they always were
+    assert entity_pages._chunks(np.ones(10, dtype=np.int64), 3, 1) == [(0, 4), (4, 8), (8, 10)]
+    assert entity_pages._chunks(np.ones(100, dtype=np.int64), 8, 30) == [(0, 30), (30, 60), (60, 90), (90, 100)]
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        pages = rng.integers(1, 3, size=int(rng.integers(1, 400)))
+        pages[rng.integers(0, len(pages), size=3)] = rng.integers(1, 300, size=3)  # a few entities of long lists
+        count, least = int(rng.integers(1, 20)), int(rng.integers(1, 50))
+        chunks = entity_pages._chunks(pages, count, least)
+        assert chunks[0][0] == 0 and chunks[-1][1] == len(pages)
+        assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:])) and all(end > start for start, end in chunks)
+        size = max(least, -(-int(pages.sum()) // count))
+        assert len(chunks) <= count or size == least
+        for start, end in chunks:  # a run holds a size of pages, and at most one job more
+            assert int(pages[start:end - 1].sum()) < size
+        ends = np.concatenate([[0], np.cumsum(pages)])
+        for start, end in chunks[:-1]:  # ... and ends where its pages reach the next multiple of a size
+            assert ends[end] // size > ends[start] // size and ends[end - 1] // size == ends[start] // size
