@@ -229,6 +229,7 @@ def test_the_chunks_are_runs_of_about_equal_pages():
     # pages of one each: the runs of a fixed size they always were
     assert entity_pages._chunks(np.ones(10, dtype=np.int64), 3, 1) == [(0, 4), (4, 8), (8, 10)]
     assert entity_pages._chunks(np.ones(100, dtype=np.int64), 8, 30) == [(0, 30), (30, 60), (60, 90), (90, 100)]
+    assert entity_pages._chunks(np.ones(0, dtype=np.int64), 8, 30) == []
     rng = np.random.default_rng(7)
     for _ in range(200):
         pages = rng.integers(1, 3, size=int(rng.integers(1, 400)))
